@@ -1,0 +1,5 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261126000000Initial } from './Migration20261126000000Initial';
+
+/** Every migration, in order. A new migration must be added here. */
+export const MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261126000000Initial', class: Migration20261126000000Initial }];

@@ -1,0 +1,141 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Runner } from 'graphile-worker';
+import { authenticate } from './auth/authenticate';
+import type { Principal } from './auth/principal';
+import type { Config } from './config';
+import { createContext, type Deps } from './context';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
+import { initOrm } from './db/orm';
+import { createDefaultDeps } from './deps';
+import { graphiqlHtml, serveGraphiqlAsset } from './http/graphiql';
+import { createApollo, handleGraphqlHttp } from './http/graphql-http';
+import { sendHtml, sendJson } from './http/routes';
+import { attachWebSocket } from './http/ws';
+import { migrateQueue, startWorker } from './jobs/queue';
+import { createLogger } from './lib/logger';
+import { createPrincipalResolver } from './modules/access/principal-resolver';
+import { ensureBootstrap } from './modules/accounts/bootstrap';
+import { ENTITIES } from './modules/entities';
+import { HTTP_ROUTES } from './modules/routes';
+import { createTaskList } from './modules/tasks';
+import { buildAppSchema } from './schema';
+
+/** A running Mailroom server. */
+export interface App {
+  readonly server: Server;
+  readonly orm: MikroORM;
+  readonly deps: Deps;
+  readonly config: Config;
+  readonly databaseUrl: string;
+  /** The URL the server listens on, e.g. http://127.0.0.1:4000. */
+  readonly url: string;
+  /** The bootstrap admin secret when this start created the first account. */
+  readonly bootstrapSecret: string | null;
+  stop(): Promise<void>;
+}
+
+/** Optional pieces for tests: fake deps, an ORM query hook, and whether to listen on loopback only. */
+export interface AppOptions {
+  deps?: Partial<Deps>;
+  onQuery?: (sql: string) => void;
+}
+
+function wantsHtml(req: IncomingMessage, url: URL): boolean {
+  return req.method === 'GET' && !url.searchParams.has('query') && String(req.headers.accept ?? '').includes('text/html');
+}
+
+/**
+ * Builds and starts the whole server: database (embedded when DATABASE_URL is unset), migrations,
+ * bootstrap, job worker, GraphQL over HTTP and WebSocket. Side effects: listens on config.port.
+ */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.deps?.logger ?? createLogger(config.logLevel);
+  const deps: Deps = { ...createDefaultDeps(config, logger), ...options.deps };
+  let embedded: EmbeddedDatabase | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(join(config.dataDir, 'pg'), 'mailroom', logger);
+    databaseUrl = embedded.url;
+    logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
+  }
+  const orm = await initOrm(databaseUrl, ENTITIES, logger, options.onQuery);
+  await migrateQueue(databaseUrl, logger);
+  const bootstrapSecret = await ensureBootstrap(orm, config, logger);
+  let runner: Runner | null = null;
+  if (config.runWorker) runner = await startWorker(databaseUrl, createTaskList({ orm, config, deps }), logger);
+
+  const schema = await buildAppSchema();
+  const apollo = createApollo(schema);
+  await apollo.start();
+  const resolver = createPrincipalResolver(orm, deps.clock);
+  const makeContext = (principal: Principal, requestId: string) => createContext(orm, config, deps, principal, requestId);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = String(req.headers['x-request-id'] ?? '').slice(0, 64) || randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') {
+      await orm.em.getConnection().execute('select 1');
+      return sendJson(res, 200, { status: 'ok' });
+    }
+    if (url.pathname === '/graphql') {
+      if (wantsHtml(req, url)) return sendHtml(res, 200, graphiqlHtml());
+      return handleGraphqlHttp(req, res, apollo, async () => makeContext(await authenticate(req.headers.authorization, resolver), requestId), logger.child({ requestId }));
+    }
+    if (url.pathname.startsWith('/graphiql/') && req.method === 'GET' && serveGraphiqlAsset(url.pathname.slice('/graphiql/'.length), res)) return;
+    for (const route of HTTP_ROUTES) {
+      const params = route.method === req.method ? route.match(url.pathname) : null;
+      if (params) return route.handle(req, res, params, { orm, config, deps, url, requestId });
+    }
+    sendJson(res, 404, { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      logger.error({ err, url: req.url }, 'unhandled HTTP error');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    });
+  });
+  const ws = attachWebSocket(server, {
+    schema,
+    path: '/graphql',
+    allowedOrigins: [new URL(config.publicUrl).origin, ...config.allowedOrigins],
+    maxPayload: 256 * 1024,
+    logger,
+    authenticate: (auth) => authenticate(typeof auth === 'string' ? auth : null, resolver),
+    makeContext,
+  });
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const addr = server.address() as { port: number };
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host}:${addr.port}`;
+  logger.info({ url: `${url}/graphql` }, 'Mailroom is listening');
+
+  let stopped = false;
+  return {
+    server,
+    orm,
+    deps,
+    config,
+    databaseUrl,
+    url,
+    bootstrapSecret,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      server.closeIdleConnections();
+      await ws.dispose();
+      await new Promise<void>((r) => server.close(() => r()));
+      await apollo.stop();
+      if (runner) await runner.stop();
+      await orm.close(true);
+      if (embedded) await embedded.stop();
+      logger.info('stopped');
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import type { Scope } from './scope';
+import type { Role } from './permissions';
+
+/** Who is calling: a logged-in member, an API token, or nobody. Resolved once per request or connection. */
+export type Principal =
+  | { kind: 'MEMBER'; membershipId: string; userId: string; sessionId: string; role: Role; scope: Scope; label: string }
+  | { kind: 'API_TOKEN'; tokenId: string; scope: Scope; label: string }
+  | { kind: 'PUBLIC' };
+
+/** The scope of an authenticated principal, or null for the public. */
+export function scopeOf(p: Principal): Scope | null {
+  return p.kind === 'PUBLIC' ? null : p.scope;
+}

@@ -1,0 +1,122 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import type { Principal } from './auth/principal';
+import type { Scope, ScopeFilterArgs } from './auth/scope';
+import type { Config } from './config';
+import { SCOPE_FILTER } from './db/scope-filter';
+import { forbidden, unauthenticated } from './graphql/errors';
+import type { Clock } from './lib/clock';
+import type { Logger } from './lib/logger';
+import type { Permission } from './auth/permissions';
+
+/** DNS lookups used for verification; swapped in tests for a resolver pointed at a loopback server. */
+export interface DnsLookup {
+  resolveTxt(host: string): Promise<string[][]>;
+  resolveCname(host: string): Promise<string[]>;
+  resolveMx(host: string): Promise<{ exchange: string; priority: number }[]>;
+}
+
+/** A message for the mail transport. */
+export interface OutgoingMail {
+  from: { email: string; name?: string | null };
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+}
+
+/** Builds MIME and hands it to the transport; returns the raw message and its id. */
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<{ raw: string; messageId: string }>;
+}
+
+/** Adds jobs to the durable queue inside the caller's transaction. */
+export interface JobQueue {
+  add(em: EntityManager, task: string, payload: object, opts?: { runAt?: Date; jobKey?: string; maxAttempts?: number }): Promise<void>;
+}
+
+/** In-process event bus for subscriptions. */
+export interface Bus {
+  publish(topic: string, payload: unknown): void;
+  subscribe(topic: string): AsyncIterableIterator<unknown>;
+}
+
+/** Services the app is built with; tests pass fakes or loopback-backed ones. */
+export interface Deps {
+  clock: Clock;
+  dns: DnsLookup;
+  mailer: Mailer;
+  logger: Logger;
+  queue: JobQueue;
+  bus: Bus;
+}
+
+/** Per-request (or per-WebSocket-operation) context. */
+export interface Context {
+  requestId: string;
+  principal: Principal;
+  /** Entity manager whose `scope` filter is bound to the principal: every query is scoped. */
+  em: EntityManager;
+  orm: MikroORM;
+  config: Config;
+  deps: Deps;
+  logger: Logger;
+  /** A per-request DataLoader, created on first use under `key`. */
+  loader<K, V>(key: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V>;
+}
+
+/** An entity manager with the scope filter bound to `args`. */
+export function scopedEm(orm: MikroORM, args: ScopeFilterArgs): EntityManager {
+  const em = orm.em.fork({ clear: true });
+  em.setFilterParams(SCOPE_FILTER, args);
+  return em;
+}
+
+/** An entity manager for system work (bootstrap, jobs, public links): sees every account. Use with care. */
+export function systemEm(orm: MikroORM): EntityManager {
+  return scopedEm(orm, { kind: 'system' });
+}
+
+/** Builds a context for a principal. */
+export function createContext(orm: MikroORM, config: Config, deps: Deps, principal: Principal, requestId: string): Context {
+  const em = scopedEm(orm, principal.kind === 'PUBLIC' ? { kind: 'public' } : { kind: 'principal', scope: principal.scope });
+  const loaders = new Map<string, DataLoader<unknown, unknown>>();
+  return {
+    requestId,
+    principal,
+    em,
+    orm,
+    config,
+    deps,
+    logger: deps.logger.child({ requestId }),
+    loader<K, V>(key: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>) {
+      let l = loaders.get(key);
+      if (!l) {
+        l = new DataLoader<unknown, unknown>(batch as (keys: readonly unknown[]) => Promise<unknown[]>);
+        loaders.set(key, l);
+      }
+      return l as DataLoader<K, V>;
+    },
+  };
+}
+
+/** The caller's scope; throws UNAUTHENTICATED for the public. */
+export function requireScope(ctx: Context): Scope {
+  if (ctx.principal.kind === 'PUBLIC') throw unauthenticated();
+  return ctx.principal.scope;
+}
+
+/** Throws FORBIDDEN unless the caller holds every permission. */
+export function requirePermission(ctx: Context, ...perms: Permission[]): Scope {
+  const scope = requireScope(ctx);
+  const missing = perms.filter((p) => !scope.permissions.includes(p));
+  if (missing.length) throw forbidden(`Missing permission: ${missing.join(', ')}`);
+  return scope;
+}
+
+/** Throws FORBIDDEN unless the caller is account-wide (not limited to tenants, domains or identities). */
+export function requireAccountWide(ctx: Context): Scope {
+  const scope = requireScope(ctx);
+  if (!scope.allDomains || scope.templateIds) throw forbidden('This needs an account-wide principal');
+  return scope;
+}

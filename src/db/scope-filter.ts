@@ -1,0 +1,32 @@
+import type { Dictionary } from '@mikro-orm/core';
+import type { Scope, ScopeFilterArgs } from '../auth/scope';
+
+/** The name of the row filter every account-owned entity declares. */
+export const SCOPE_FILTER = 'scope';
+
+const NOTHING = { id: { $in: [] } };
+
+/**
+ * Builds the `scope` filter for an entity: rows of the principal's account, narrowed by `narrow`
+ * when the principal is not account-wide (or always, when `narrow` says so). It is enabled by
+ * default and takes the scope as its parameter, so a query run without a scope throws instead of
+ * returning every client's rows; system work opts in explicitly with `{ kind: 'system' }`.
+ */
+export function scopeFilter(narrow: (s: Scope) => Dictionary | null, accountKey = 'account') {
+  return {
+    name: SCOPE_FILTER,
+    default: true,
+    cond: (args: ScopeFilterArgs): Dictionary => {
+      if (args.kind === 'system') return {};
+      if (args.kind !== 'principal') return NOTHING;
+      const extra = narrow(args.scope);
+      const base = { [accountKey]: args.scope.accountId };
+      return extra ? { $and: [base, extra] } : base;
+    },
+  };
+}
+
+/** `$in` over ids that also works for empty lists. */
+export function inIds(ids: readonly string[]): Dictionary {
+  return { $in: [...ids] };
+}

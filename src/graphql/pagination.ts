@@ -1,0 +1,111 @@
+import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
+import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { isUuid } from '../lib/ids';
+import { badInput } from './errors';
+
+export const DEFAULT_PAGE = 20;
+export const MAX_PAGE = 100;
+
+/** `first`/`after` arguments of a connection field. */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: `How many items to return (1–${MAX_PAGE}, default ${DEFAULT_PAGE}).` })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Return items after this cursor.' })
+  after?: string | null;
+}
+
+/** Relay page info. */
+@ObjectType({ description: 'Pagination state of a connection.' })
+export class PageInfo {
+  @Field(() => Boolean, { description: 'Whether more items follow.' })
+  hasNextPage!: boolean;
+
+  @Field(() => Boolean, { description: 'Whether items precede this page (true when `after` was given).' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first item.' })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item; pass as `after` for the next page.' })
+  endCursor!: string | null;
+}
+
+/** A page of rows with its cursors and the total count of the filtered set. */
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** Creates `<Name>Connection` and `<Name>Edge` object types for a node type. */
+export function Connection<T extends object>(node: ClassType<T>, name: string): ClassType<Page<T>> {
+  @ObjectType(`${name}Edge`, { description: `An edge to a ${name}.` })
+  class Edge {
+    @Field(() => String, { description: 'Opaque cursor of this item.' })
+    cursor!: string;
+
+    @Field(() => node, { description: `The ${name}.` })
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} items.` })
+  class Conn {
+    @Field(() => [Edge], { description: 'The items with their cursors.' })
+    edges!: Edge[];
+
+    @Field(() => PageInfo, { description: 'Pagination state.' })
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: 'How many items match, over all pages.' })
+    totalCount!: number;
+  }
+  return Conn;
+}
+
+/** Encodes a row id as an opaque cursor. */
+export function encodeCursor(id: string): string {
+  return Buffer.from(`c1:${id}`, 'utf8').toString('base64url');
+}
+
+/** Decodes a cursor or throws BAD_USER_INPUT naming `after`. */
+export function decodeCursor(cursor: string): string {
+  const raw = /^[A-Za-z0-9_-]{1,80}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const id = raw.startsWith('c1:') ? raw.slice(3) : '';
+  if (!isUuid(id)) throw badInput('after', 'after is not a valid cursor');
+  return id;
+}
+
+/** Validates `first` or throws BAD_USER_INPUT naming it. */
+export function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput('first', `first must be from 1 to ${MAX_PAGE}`);
+  return first;
+}
+
+/**
+ * Loads one page of an entity ordered by id (ids are time-ordered uuids) through the scoped
+ * entity manager, so the count and the cursors see only rows in the caller's scope.
+ */
+export async function paginate<T extends { id: string }>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, args: PageArgs): Promise<Page<T>> {
+  const first = pageSize(args.first);
+  const afterId = args.after ? decodeCursor(args.after) : null;
+  const pageWhere = (afterId ? { $and: [where, { id: { $gt: afterId } }] } : where) as FilterQuery<T>;
+  const [rows, totalCount] = await Promise.all([
+    em.find(entity, pageWhere, { orderBy: { id: 'asc' } as never, limit: first + 1 }),
+    em.count(entity, where),
+  ]);
+  const items = rows.slice(0, first);
+  const edges = items.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  return {
+    edges,
+    totalCount,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: afterId !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

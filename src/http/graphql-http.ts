@@ -1,0 +1,135 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
+import type { Context } from '../context';
+import { AppError } from '../graphql/errors';
+import { formatError, isUnexpected } from '../graphql/format-error';
+import type { Logger } from '../lib/logger';
+import { BodyTooLarge, readBody } from './body';
+import { sendJson } from './routes';
+
+/** Request size and query limits. */
+export const LIMITS = { bodyBytes: 1024 * 1024, maxDepth: 12, maxAliases: 15, maxTokens: 5000, maxCost: 20000, maxDirectives: 20 };
+
+/** graphql-armor protection shared by HTTP and WebSocket. */
+export function createArmor(): { plugins: ApolloServerPlugin<Context>[]; validationRules: ValidationRule[]; maxTokens: number } {
+  const armor = new ApolloArmor({
+    maxDepth: { n: LIMITS.maxDepth },
+    maxAliases: { n: LIMITS.maxAliases },
+    maxTokens: { n: LIMITS.maxTokens },
+    maxDirectives: { n: LIMITS.maxDirectives },
+    costLimit: { maxCost: LIMITS.maxCost },
+    blockFieldSuggestion: { enabled: true },
+  });
+  const p = armor.protect();
+  return { plugins: p.plugins as ApolloServerPlugin<Context>[], validationRules: p.validationRules as ValidationRule[], maxTokens: LIMITS.maxTokens };
+}
+
+const errorLogging: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, contextValue }) {
+        for (const e of errors) if (isUnexpected(e)) contextValue.logger.error({ err: e.originalError ?? e, path: e.path }, 'unexpected error');
+      },
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind !== 'single') return;
+        for (const e of response.body.singleResult.errors ?? []) {
+          if (e.extensions?.code === 'INTERNAL_SERVER_ERROR') (e.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+        }
+      },
+    };
+  },
+};
+
+/** Creates the Apollo server (not started). */
+export function createApollo(schema: GraphQLSchema): ApolloServer<Context> {
+  const armor = createArmor();
+  return new ApolloServer<Context>({
+    schema,
+    formatError,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    // Bearer tokens, no cookies: there is no ambient credential for a cross-site request to ride on.
+    csrfPrevention: false,
+    allowBatchedHttpRequests: false,
+    plugins: [...armor.plugins, errorLogging],
+    validationRules: armor.validationRules,
+  });
+}
+
+function errorBody(message: string, code: string, extra: Record<string, unknown> = {}) {
+  return { errors: [{ message, extensions: { code, ...extra } }] };
+}
+
+function mediaType(req: IncomingMessage): string {
+  const accept = String(req.headers.accept ?? '');
+  return accept.includes('application/graphql-response+json') && !accept.includes('application/json') ? 'application/graphql-response+json' : 'application/json';
+}
+
+/**
+ * Serves GraphQL over HTTP through Apollo. Parses the body itself so malformed JSON gets a coded
+ * error and one log line; authentication happens before Apollo, so a bad token is a 401.
+ */
+export async function handleGraphqlHttp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  apollo: ApolloServer<Context>,
+  makeContext: () => Promise<Context>,
+  logger: Logger,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const type = mediaType(req);
+  let body: unknown = undefined;
+  if (req.method === 'POST') {
+    let raw: string;
+    try {
+      raw = await readBody(req, LIMITS.bodyBytes);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) return sendJson(res, 413, errorBody('Request body too large', 'BAD_USER_INPUT'), { 'content-type': type });
+      throw e;
+    }
+    const ct = String(req.headers['content-type'] ?? '');
+    if (ct.includes('application/json')) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        logger.warn({ event: 'malformed-json', length: raw.length }, 'malformed JSON request body');
+        return sendJson(res, 400, errorBody('Malformed JSON body', 'BAD_USER_INPUT'), { 'content-type': type });
+      }
+    } else {
+      body = raw;
+    }
+  }
+  let context: Context;
+  try {
+    context = await makeContext();
+  } catch (e) {
+    if (e instanceof AppError) {
+      const code = String(e.extensions.code);
+      return sendJson(res, code === 'UNAUTHENTICATED' ? 401 : 400, { errors: [{ message: e.message, extensions: e.extensions }] }, { 'content-type': type });
+    }
+    throw e;
+  }
+  const headers = new HeaderMap();
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+  const result = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+    context: async () => context,
+  });
+  let status = result.status ?? 200;
+  const contentType = result.headers.get('content-type') ?? '';
+  // GraphQL-over-HTTP: with application/json, a request that reached GraphQL answers 200 even when
+  // it failed to parse or validate; the errors are in the body.
+  if (status === 400 && contentType.startsWith('application/json') && result.body.kind === 'complete' && result.body.string.includes('"errors"')) {
+    status = 200;
+  }
+  for (const [k, v] of result.headers) res.setHeader(k, v);
+  res.statusCode = status;
+  if (result.body.kind === 'complete') {
+    res.end(result.body.string);
+    return;
+  }
+  for await (const chunk of result.body.asyncIterator) res.write(chunk);
+  res.end();
+}

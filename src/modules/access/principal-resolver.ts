@@ -1,0 +1,45 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { PrincipalResolver } from '../../auth/authenticate';
+import { unauthenticated } from '../../graphql/errors';
+import { systemEm } from '../../context';
+import type { Clock } from '../../lib/clock';
+import { digestEquals, sha256 } from '../../lib/crypto';
+import { ApiToken, ApiTokenStatus } from '../api-tokens/api-token.entity';
+import { MemberStatus } from '../members/membership.entity';
+import { Session } from '../members/session.entity';
+import { scopeForMembership, scopeForToken } from './scope-builder';
+
+const TOUCH_AFTER_MS = 30_000;
+
+/** Looks API tokens and sessions up by the SHA-256 of their secret and resolves their scope. */
+export function createPrincipalResolver(orm: MikroORM, clock: Clock): PrincipalResolver {
+  return {
+    async byApiToken(secret) {
+      const em = systemEm(orm);
+      const hash = sha256(secret);
+      const token = await em.findOne(ApiToken, { secretHash: hash }, { populate: ['secretHash'] });
+      if (!token || !digestEquals(token.secretHash, hash)) throw unauthenticated('Invalid API token');
+      const now = clock.now();
+      const status = token.statusAt(now);
+      if (status !== ApiTokenStatus.ACTIVE) throw unauthenticated(`API token is ${status.toLowerCase()}`);
+      if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
+        await em.nativeUpdate(ApiToken, { id: token.id }, { lastUsedAt: now });
+      }
+      return { kind: 'API_TOKEN', tokenId: token.id, label: token.name, scope: await scopeForToken(em, token) };
+    },
+    async bySession(secret) {
+      const em = systemEm(orm);
+      const hash = sha256(secret);
+      const session = await em.findOne(Session, { tokenHash: hash }, { populate: ['membership', 'membership.user'] });
+      const now = clock.now();
+      if (!session || !digestEquals(session.tokenHash, hash) || session.revokedAt || session.expiresAt <= now) throw unauthenticated('Invalid or expired session');
+      const m = session.membership.getEntity();
+      if (m.status !== MemberStatus.ACTIVE) throw unauthenticated('Invalid or expired session');
+      if (!session.lastUsedAt || now.getTime() - session.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
+        await em.nativeUpdate(Session, { id: session.id }, { lastUsedAt: now });
+      }
+      const scope = await scopeForMembership(em, m);
+      return { kind: 'MEMBER', membershipId: m.id, userId: m.user.id, sessionId: session.id, role: m.role, label: m.user.getEntity().email, scope };
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { Index, Entity, Enum, Filter, ManyToOne, Property, type Ref } from '@mikro-orm/core';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { BaseEntity } from '../../db/base.entity';
+import { inIds, scopeFilter } from '../../db/scope-filter';
+import { toGlobalId } from '../../graphql/global-id';
+import { Node } from '../../graphql/node';
+import { Account } from '../accounts/account.entity';
+
+/** Why the platform sent a system e-mail. */
+export enum SystemEmailKind {
+  SENDER_CONFIRMATION = 'SENDER_CONFIRMATION',
+  MEMBER_INVITATION = 'MEMBER_INVITATION',
+}
+registerEnumType(SystemEmailKind, { name: 'SystemEmailKind', description: 'The purpose of a system e-mail.' });
+
+/** A system e-mail (confirmation, invitation) as handed to the mail transport, with its raw MIME. */
+@Entity({ tableName: 'system_emails' })
+@Index({ properties: ['account'] })
+// System e-mails carry confirmation and invitation links: only account-wide principals see them.
+@Filter(scopeFilter((s) => (s.allDomains ? null : { id: inIds([]) })))
+@ObjectType({ implements: Node, description: 'A system e-mail the platform sent (sender confirmations, member invitations).' })
+export class SystemEmail extends BaseEntity implements Node {
+  get nodeType(): string {
+    return 'SystemEmail';
+  }
+
+  @ManyToOne(() => Account, { ref: true, deleteRule: 'cascade' })
+  account!: Ref<Account>;
+
+  @Field(() => SystemEmailKind, { description: 'Why it was sent.' })
+  @Enum({ items: () => SystemEmailKind, type: 'text' })
+  kind!: SystemEmailKind;
+
+  @Property({ type: 'uuid', nullable: true })
+  tenantId: string | null = null;
+
+  @Property({ type: 'uuid', nullable: true })
+  senderIdentityId: string | null = null;
+
+  @Field(() => String, { description: 'Recipient address.' })
+  @Property({ type: 'text' })
+  toEmail!: string;
+
+  @Field(() => String, { description: 'Subject.' })
+  @Property({ type: 'text' })
+  subject!: string;
+
+  @Field(() => String, { description: 'Plain-text body.' })
+  @Property({ type: 'text' })
+  text!: string;
+
+  @Field(() => String, { description: 'The full MIME message.' })
+  @Property({ type: 'text' })
+  raw!: string;
+
+  @Field(() => String, { description: 'The Message-ID header.' })
+  @Property({ type: 'text' })
+  messageId!: string;
+
+  get gid(): string {
+    return toGlobalId('SystemEmail', this.id);
+  }
+}

@@ -1,0 +1,15 @@
+import { Entity, Property } from '@mikro-orm/core';
+import { BaseEntity } from '../../db/base.entity';
+
+/** A person who can log in. Not account-owned: reached only through memberships. */
+@Entity({ tableName: 'users' })
+export class User extends BaseEntity {
+  @Property({ type: 'text', unique: true })
+  email!: string;
+
+  @Property({ type: 'text', nullable: true })
+  name: string | null = null;
+
+  @Property({ type: 'text', nullable: true, hidden: true, lazy: true })
+  passwordHash: string | null = null;
+}

@@ -1,0 +1,16 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { TaskList } from 'graphile-worker';
+import type { Config } from '../config';
+import type { Deps } from '../context';
+
+/** What job handlers are built with. */
+export interface TaskDeps {
+  orm: MikroORM;
+  config: Config;
+  deps: Deps;
+}
+
+/** The job handlers of every module. */
+export function createTaskList(_: TaskDeps): TaskList {
+  return {};
+}

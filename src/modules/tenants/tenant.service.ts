@@ -1,0 +1,70 @@
+import { type Context, requireAccountWide, requirePermission, requireScope } from '../../context';
+import { Permission } from '../../auth/permissions';
+import { isUniqueViolation } from '../../db/errors';
+import { AppError, conflict, notFound } from '../../graphql/errors';
+import { fromGlobalId, toGlobalId } from '../../graphql/global-id';
+import { paginate, type PageArgs } from '../../graphql/pagination';
+import { Domain } from '../domains/domain.entity';
+import { SenderIdentity } from '../identities/sender-identity.entity';
+import { Tenant } from './tenant.entity';
+import type { CreateTenantInput, DeleteTenantInput, UpdateTenantInput } from './tenant.inputs';
+
+/** Loads a tenant in the caller's scope by global id, or NOT_FOUND. */
+export async function getTenant(ctx: Context, gid: string, field = 'id'): Promise<Tenant> {
+  requireScope(ctx);
+  const tenant = await ctx.em.findOne(Tenant, { id: fromGlobalId(gid, 'Tenant', field) });
+  if (!tenant) throw notFound('Tenant', field);
+  return tenant;
+}
+
+/** Lists tenants in the caller's scope. */
+export async function listTenants(ctx: Context, args: PageArgs) {
+  requireScope(ctx);
+  return paginate(ctx.em, Tenant, {}, args);
+}
+
+async function flushUnique(ctx: Context): Promise<void> {
+  try {
+    await ctx.em.flush();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict('tag', 'Another tenant already has this tag');
+    throw e;
+  }
+}
+
+/** Creates a tenant. Needs an account-wide principal with DOMAINS_MANAGE. */
+export async function createTenant(ctx: Context, input: CreateTenantInput): Promise<Tenant> {
+  requirePermission(ctx, Permission.DOMAINS_MANAGE);
+  const scope = requireAccountWide(ctx);
+  const tenant = ctx.em.create(Tenant, { account: scope.accountId, name: input.name.trim(), tag: input.tag });
+  await flushUnique(ctx);
+  return tenant;
+}
+
+/** Renames or re-tags a tenant. */
+export async function updateTenant(ctx: Context, input: UpdateTenantInput): Promise<Tenant> {
+  requirePermission(ctx, Permission.DOMAINS_MANAGE);
+  requireAccountWide(ctx);
+  const tenant = await getTenant(ctx, input.id);
+  if (input.name !== undefined && input.name !== null) tenant.rename(input.name.trim());
+  if (input.tag !== undefined && input.tag !== null) tenant.tag = input.tag;
+  await flushUnique(ctx);
+  return tenant;
+}
+
+/** Deletes a tenant; refuses one that still has domains or identities unless `force`. */
+export async function deleteTenant(ctx: Context, input: DeleteTenantInput): Promise<string> {
+  requirePermission(ctx, Permission.DOMAINS_MANAGE);
+  requireAccountWide(ctx);
+  const tenant = await getTenant(ctx, input.id);
+  if (!input.force) {
+    const [domains, identities] = await Promise.all([ctx.em.count(Domain, { tenant }), ctx.em.count(SenderIdentity, { tenant })]);
+    if (domains + identities > 0) {
+      throw new AppError('CONFLICT', `Tenant has ${domains} domain(s) and ${identities} sender identit${identities === 1 ? 'y' : 'ies'}; pass force: true to delete them too`, { field: 'force', domains, senderIdentities: identities });
+    }
+  }
+  const gid = toGlobalId('Tenant', tenant.id);
+  // Domains, identities, templates and tokens of the tenant go with it (foreign keys cascade).
+  await ctx.em.nativeDelete(Tenant, { id: tenant.id });
+  return gid;
+}

@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded';
+import { initOrm } from '../../src/db/orm';
+import { migrateQueue } from '../../src/jobs/queue';
+import { createLogger } from '../../src/lib/logger';
+import { ENTITIES } from '../../src/modules/entities';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    adminDatabaseUrl: string;
+  }
+}
+
+let embedded: EmbeddedDatabase | null = null;
+let dropDb: (() => Promise<void>) | null = null;
+let tmp: string | null = null;
+
+/**
+ * One database per test run: a fresh database on DATABASE_URL's server when it is set, else an
+ * embedded PostgreSQL in a temporary folder. Migrations build it, as in production.
+ */
+export default async function setup(project: TestProject): Promise<void> {
+  const logger = createLogger('warn');
+  let url: string;
+  let adminUrl: string;
+  if (process.env.DATABASE_URL) {
+    adminUrl = process.env.DATABASE_URL;
+    const name = `mailroom_test_${process.pid}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const u = new URL(adminUrl);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    dropDb = async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  } else {
+    tmp = mkdtempSync(join(tmpdir(), 'mailroom-test-'));
+    embedded = await startEmbeddedPostgres(tmp, 'mailroom_test', logger);
+    url = embedded.url;
+    adminUrl = url;
+  }
+  const orm = await initOrm(url, ENTITIES, logger);
+  await orm.close(true);
+  await migrateQueue(url, logger);
+  project.provide('databaseUrl', url);
+  project.provide('adminDatabaseUrl', adminUrl);
+}
+
+/** Drops the test database or stops the embedded server. */
+export async function teardown(): Promise<void> {
+  if (dropDb) await dropDb();
+  if (embedded) await embedded.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+}
