@@ -1,6 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { systemEm } from '../../src/context';
-import { encrypt } from '../../src/lib/crypto';
+import { Permission } from '../../src/auth/permissions';
+import { generateSecret } from '../../src/auth/token-format';
+import { encrypt, sha256 } from '../../src/lib/crypto';
+import { ApiToken } from '../../src/modules/api-tokens/api-token.entity';
 import { Domain } from '../../src/modules/domains/domain.entity';
 import { DomainStatus } from '../../src/modules/domains/domain.types';
 import { CreateTenantDocument } from '../generated/graphql';
@@ -46,4 +49,28 @@ export async function insertDomain(s: TestServer, opts: { accountId: string; ten
   });
   await em.flush();
   return domain;
+}
+
+/** Inserts an API token straight into the database; returns its secret. Scope: at most one of the uuids. */
+export async function insertApiToken(
+  s: TestServer,
+  opts: { accountId: string; permissions: Permission[]; tenantUuid?: string; domainUuid?: string; identityUuid?: string; name?: string; expiresAt?: Date; paused?: boolean; revoked?: boolean },
+): Promise<{ secret: string; tokenUuid: string }> {
+  const em = systemEm(s.app.orm);
+  const secret = generateSecret('api');
+  const token = em.create(ApiToken, {
+    account: opts.accountId,
+    name: opts.name ?? 'test token',
+    permissions: opts.permissions,
+    tenant: opts.tenantUuid ?? null,
+    domain: opts.domainUuid ?? null,
+    senderIdentity: opts.identityUuid ?? null,
+    secretHash: sha256(secret),
+    preview: secret.slice(0, 12),
+    expiresAt: opts.expiresAt ?? null,
+    pausedAt: opts.paused ? new Date() : null,
+    revokedAt: opts.revoked ? new Date() : null,
+  });
+  await em.flush();
+  return { secret, tokenUuid: token.id };
 }
