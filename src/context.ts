@@ -61,6 +61,8 @@ export interface Context {
   config: Config;
   deps: Deps;
   logger: Logger;
+  /** Facts about the request for the HTTP layer; an object because Apollo hands plugins a shallow clone of the context. */
+  outcome: { documentError: boolean };
   /** A per-request DataLoader, created on first use under `key`. */
   loader<K, V>(key: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V>;
 }
@@ -89,6 +91,7 @@ export function createContext(orm: MikroORM, config: Config, deps: Deps, princip
     config,
     deps,
     logger: deps.logger.child({ requestId }),
+    outcome: { documentError: false },
     loader<K, V>(key: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>) {
       let l = loaders.get(key);
       if (!l) {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { GraphQLSchema, ValidationRule } from 'graphql';
+import { GraphQLError, parse, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Context } from '../context';
 import { AppError } from '../graphql/errors';
 import { formatError, isUnexpected } from '../graphql/format-error';
@@ -17,7 +17,9 @@ export function createArmor(): { plugins: ApolloServerPlugin<Context>[]; validat
   const armor = new ApolloArmor({
     maxDepth: { n: LIMITS.maxDepth },
     maxAliases: { n: LIMITS.maxAliases },
-    maxTokens: { n: LIMITS.maxTokens },
+    // graphql-armor's Apollo token plugin turns every syntax error into a 500; graphql-js's own
+    // `maxTokens` parse option does the same job (see tokenLimitError).
+    maxTokens: { enabled: false },
     maxDirectives: { n: LIMITS.maxDirectives },
     costLimit: { maxCost: LIMITS.maxCost },
     blockFieldSuggestion: { enabled: true },
@@ -26,11 +28,33 @@ export function createArmor(): { plugins: ApolloServerPlugin<Context>[]; validat
   return { plugins: p.plugins as ApolloServerPlugin<Context>[], validationRules: p.validationRules as ValidationRule[], maxTokens: LIMITS.maxTokens };
 }
 
+/** The token-limit error when `query` has more tokens than allowed; null otherwise (other syntax errors are GraphQL's to report). */
+export function tokenLimitError(query: unknown): GraphQLError | null {
+  if (typeof query !== 'string') return null;
+  try {
+    parse(query, { maxTokens: LIMITS.maxTokens });
+    return null;
+  } catch (e) {
+    if (e instanceof GraphQLError && /contains more that \d+ tokens/.test(e.message)) {
+      return new GraphQLError(`Syntax Error: the document has more than ${LIMITS.maxTokens} tokens`, { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    return null;
+  }
+}
+
 const errorLogging: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
       async didEncounterErrors({ errors, contextValue }) {
-        for (const e of errors) if (isUnexpected(e)) contextValue.logger.error({ err: e.originalError ?? e, path: e.path }, 'unexpected error');
+        for (const e of errors) {
+          const code = e.extensions?.code;
+          // graphql-js rejected the document or its variables before execution.
+          if (code === 'GRAPHQL_PARSE_FAILED' || code === 'GRAPHQL_VALIDATION_FAILED' || (code === 'BAD_USER_INPUT' && !e.path && !(e.originalError instanceof AppError))) {
+            contextValue.outcome.documentError = true;
+          } else if (isUnexpected(e)) {
+            contextValue.logger.error({ err: e.originalError ?? e, path: e.path }, 'unexpected error');
+          }
+        }
       },
       async willSendResponse({ response, contextValue }) {
         if (response.body.kind !== 'single') return;
@@ -90,6 +114,7 @@ export async function handleGraphqlHttp(
       throw e;
     }
     const ct = String(req.headers['content-type'] ?? '');
+    if (!ct) return sendJson(res, 415, errorBody('A POST needs Content-Type: application/json', 'BAD_USER_INPUT'), { 'content-type': type });
     if (ct.includes('application/json')) {
       try {
         body = JSON.parse(raw);
@@ -100,6 +125,12 @@ export async function handleGraphqlHttp(
     } else {
       body = raw;
     }
+  }
+  const query = req.method === 'POST' ? (body as { query?: unknown } | undefined)?.query : url.searchParams.get('query');
+  const tooLong = tokenLimitError(query);
+  if (tooLong) {
+    logger.warn({ event: 'token-limit' }, 'refused a document over the token limit');
+    return sendJson(res, type === 'application/json' ? 200 : 400, { errors: [{ message: tooLong.message, extensions: tooLong.extensions }] }, { 'content-type': type });
   }
   let context: Context;
   try {
@@ -118,11 +149,11 @@ export async function handleGraphqlHttp(
     context: async () => context,
   });
   let status = result.status ?? 200;
-  const contentType = result.headers.get('content-type') ?? '';
-  // GraphQL-over-HTTP: with application/json, a request that reached GraphQL answers 200 even when
-  // it failed to parse or validate; the errors are in the body.
-  if (status === 400 && contentType.startsWith('application/json') && result.body.kind === 'complete' && result.body.string.includes('"errors"')) {
-    status = 200;
+  // GraphQL over HTTP: a document that fails to parse, validate or coerce its variables answers 200
+  // under application/json (the errors are in the body) and 400 under application/graphql-response+json.
+  if (context.outcome.documentError) {
+    const json = (result.headers.get('content-type') ?? '').startsWith('application/json');
+    status = json ? 200 : 400;
   }
   for (const [k, v] of result.headers) res.setHeader(k, v);
   res.statusCode = status;
