@@ -1,0 +1,142 @@
+import { ALL_PERMISSIONS, Permission, Role } from '../../src/auth/permissions';
+import { generateSecret } from '../../src/auth/token-format';
+import { systemEm } from '../../src/context';
+import { toGlobalId } from '../../src/graphql/global-id';
+import { sha256 } from '../../src/lib/crypto';
+import { SenderIdentity, SenderIdentityStatus } from '../../src/modules/identities/sender-identity.entity';
+import { SystemEmail, SystemEmailKind } from '../../src/modules/mail/system-email.entity';
+import { MemberStatus, Membership } from '../../src/modules/members/membership.entity';
+import { Session } from '../../src/modules/members/session.entity';
+import { User } from '../../src/modules/members/user.entity';
+import { Template } from '../../src/modules/templates/template.entity';
+import { Tenant } from '../../src/modules/tenants/tenant.entity';
+import { insertApiToken, insertDomain, unique } from './factories';
+import type { TestServer } from './harness';
+
+/** A principal the matrix runs as, and what it must never see. */
+export interface MatrixPrincipal {
+  name: string;
+  token: string | null;
+  /**
+   * Who it is: a principal limited to tenant 1 (must see nothing of tenant 2 or account B), account-wide
+   * in account A (must see nothing of account B), or account B's admin (must see nothing of account A).
+   */
+  reach: 'tenant1' | 'accountA' | 'accountB';
+}
+
+/** What the matrix needs: principals, the ids to aim at, and the strings that must never appear. */
+export interface MatrixFixture {
+  principals: MatrixPrincipal[];
+  /** Global ids of tenant 2's objects (and account B's), by node type. */
+  foreignIds: Record<string, string[]>;
+  /** Global ids of objects of account B only. */
+  otherAccountIds: Record<string, string[]>;
+  /** Global ids of account A's tenants' objects (tenant 1 and 2). */
+  accountAIds: Record<string, string[]>;
+  /** Strings of tenant 1 and account A's agency domain. */
+  accountAMarkers: string[];
+  /** Global ids of tenant 1's own objects, by node type (valid targets for tenant-1 principals). */
+  ownIds: Record<string, string[]>;
+  /** Strings of tenant 2 (names, addresses, uuids, global ids). */
+  tenant2Markers: string[];
+  /** Strings of account B. */
+  accountBMarkers: string[];
+}
+
+const SECRET = 'zzleak';
+
+async function session(s: TestServer, accountId: string, email: string, role: Role, extra: Partial<Membership> = {}): Promise<string> {
+  const em = systemEm(s.app.orm);
+  const user = em.create(User, { email, name: `User ${email}` });
+  const m = em.create(Membership, { account: accountId, user, role, status: MemberStatus.ACTIVE, acceptedAt: new Date(), ...extra });
+  const secret = generateSecret('session');
+  em.create(Session, { account: accountId, membership: m, tokenHash: sha256(secret), expiresAt: new Date(Date.now() + 86400_000) });
+  await em.flush();
+  return secret;
+}
+
+async function seedTenant(s: TestServer, accountId: string, label: string, agencyDomainId: string) {
+  const em = systemEm(s.app.orm);
+  const tenant = em.create(Tenant, { account: accountId, name: `Tenant ${label}`, tag: unique(label.toLowerCase()) });
+  await em.flush();
+  const domain = await insertDomain(s, { accountId, tenantUuid: tenant.id, name: `${label.toLowerCase()}-${unique('d')}.example.com` });
+  const identity = em.create(SenderIdentity, {
+    account: accountId,
+    tenant: tenant.id,
+    domain: agencyDomainId,
+    email: `${label.toLowerCase()}-${unique('i')}@agency.example.com`,
+    name: `Sender ${label}`,
+    status: SenderIdentityStatus.CONFIRMED,
+    confirmedAt: new Date(),
+  });
+  const template = em.create(Template, { account: accountId, domain: domain.id, tenant: tenant.id, name: `Template ${label}`, subject: `Subject ${label}`, html: `<p>${label}</p>`, tags: [label.toLowerCase()] });
+  em.create(SystemEmail, { account: accountId, kind: SystemEmailKind.SENDER_CONFIRMATION, tenantId: tenant.id, senderIdentityId: identity.id, toEmail: identity.email, subject: `Confirm ${label}`, text: `link for ${label}`, raw: `raw ${label}`, messageId: `<${label}@test>` });
+  await em.flush();
+  const token = await insertApiToken(s, { accountId, permissions: [Permission.DOMAINS_READ], tenantUuid: tenant.id, name: `Token of ${label}` });
+  return { tenant, domain, identity, template, tokenUuid: token.tokenUuid };
+}
+
+function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string[]> {
+  return {
+    Tenant: [toGlobalId('Tenant', x.tenant.id)],
+    Domain: [toGlobalId('Domain', x.domain.id)],
+    SenderIdentity: [toGlobalId('SenderIdentity', x.identity.id)],
+    Template: [toGlobalId('Template', x.template.id)],
+    ApiToken: [toGlobalId('ApiToken', x.tokenUuid)],
+  };
+}
+
+function markersOf(x: Awaited<ReturnType<typeof seedTenant>>): string[] {
+  const ids = idsOf(x);
+  return [x.tenant.name, x.tenant.tag, x.domain.name, x.identity.email, x.template.name, x.tenant.id, x.domain.id, x.identity.id, x.template.id, x.tokenUuid, ...Object.values(ids).flat()];
+}
+
+/**
+ * Account A (agency domain DA) with tenant 1 and tenant 2 (each: own domain, an identity on DA,
+ * a template, a tenant token, a system e-mail), account B with one tenant, and every principal kind.
+ */
+export async function buildMatrixFixture(s: TestServer): Promise<MatrixFixture> {
+  const a = await s.newAccount('Agency A');
+  const b = await s.newAccount(`Agency B ${SECRET}`);
+  const agencyA = await insertDomain(s, { accountId: a.accountId, tenantUuid: null, name: `agency-${unique('a')}.example.com` });
+  const agencyB = await insertDomain(s, { accountId: b.accountId, tenantUuid: null, name: `agency-${SECRET}-${unique('b')}.example.com` });
+  const t1 = await seedTenant(s, a.accountId, 'One', agencyA.id);
+  const t2 = await seedTenant(s, a.accountId, `Two${SECRET}`, agencyA.id);
+  const tb = await seedTenant(s, b.accountId, `Bee${SECRET}`, agencyB.id);
+  const readOnly = ALL_PERMISSIONS.filter((p) => p.endsWith('_READ'));
+  const tok = (opts: Parameters<typeof insertApiToken>[1]) => insertApiToken(s, opts).then((t) => t.secret);
+  const A = a.accountId;
+  const all = [...ALL_PERMISSIONS];
+  const principals: MatrixPrincipal[] = [
+    { name: 'admin token A', token: a.adminToken, reach: 'accountA' },
+    { name: 'admin member A', token: await session(s, A, `${unique('adm')}@a.example`, Role.ADMIN), reach: 'accountA' },
+    { name: 'accountant A', token: await session(s, A, `${unique('acc')}@a.example`, Role.ACCOUNTANT), reach: 'accountA' },
+    { name: 'manager limited to domain 1', token: await session(s, A, `${unique('mgr')}@a.example`, Role.MANAGER, { allDomains: false, domainIds: [t1.domain.id] }), reach: 'tenant1' },
+    { name: 'designer limited to domain 1', token: await session(s, A, `${unique('des')}@a.example`, Role.DESIGNER, { allDomains: false, domainIds: [t1.domain.id] }), reach: 'tenant1' },
+    { name: 'custom with template allow-list', token: await session(s, A, `${unique('cus')}@a.example`, Role.CUSTOM, { allDomains: false, domainIds: [], customPermissions: all, templateIds: [t1.template.id] }), reach: 'tenant1' },
+    { name: 'tenant token 1', token: await tok({ accountId: A, permissions: all, tenantUuid: t1.tenant.id }), reach: 'tenant1' },
+    { name: 'domain token 1', token: await tok({ accountId: A, permissions: all, domainUuid: t1.domain.id }), reach: 'tenant1' },
+    { name: 'identity token 1', token: await tok({ accountId: A, permissions: all, identityUuid: t1.identity.id }), reach: 'tenant1' },
+    { name: 'read-only tenant token 1', token: await tok({ accountId: A, permissions: readOnly, tenantUuid: t1.tenant.id }), reach: 'tenant1' },
+    { name: 'expired token', token: await tok({ accountId: A, permissions: all, expiresAt: new Date(Date.now() - 1000) }), reach: 'tenant1' },
+    { name: 'revoked token', token: await tok({ accountId: A, permissions: all, revoked: true }), reach: 'tenant1' },
+    { name: 'paused token', token: await tok({ accountId: A, permissions: all, paused: true }), reach: 'tenant1' },
+    { name: 'anonymous', token: null, reach: 'tenant1' },
+    { name: 'admin token B', token: b.adminToken, reach: 'accountB' },
+  ];
+  const foreign = idsOf(t2);
+  const bIds = idsOf(tb);
+  const foreignIds: Record<string, string[]> = {};
+  for (const k of Object.keys(foreign)) foreignIds[k] = [...foreign[k], ...bIds[k]];
+  foreignIds.Domain.push(toGlobalId('Domain', agencyB.id));
+  return {
+    principals,
+    foreignIds,
+    otherAccountIds: { ...bIds, Domain: [...bIds.Domain, toGlobalId('Domain', agencyB.id)] },
+    ownIds: idsOf(t1),
+    accountAIds: Object.fromEntries(Object.entries(idsOf(t1)).map(([k, v]) => [k, [...v, ...foreign[k]]])),
+    accountAMarkers: [...markersOf(t1), ...markersOf(t2), agencyA.name, agencyA.id],
+    tenant2Markers: markersOf(t2),
+    accountBMarkers: [...markersOf(tb), `Agency B ${SECRET}`, agencyB.name, agencyB.id, b.accountId, toGlobalId('Account', b.accountId)],
+  };
+}
