@@ -1,5 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126000000Initial } from './Migration20261126000000Initial';
+import { Migration20261126010000IdentityEmailPerTenant } from './Migration20261126010000IdentityEmailPerTenant';
 
 /** Every migration, in order. A new migration must be added here. */
-export const MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261126000000Initial', class: Migration20261126000000Initial }];
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261126000000Initial', class: Migration20261126000000Initial },
+  { name: 'Migration20261126010000IdentityEmailPerTenant', class: Migration20261126010000IdentityEmailPerTenant },
+];

@@ -1,8 +1,22 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
-import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { authChecker } from './auth/auth-checker';
 import { RESOLVERS } from './modules/resolvers';
+
+/**
+ * type-graphql refuses to build subscriptions without a PubSub. Ours each bring their own
+ * `subscribe` that reads `ctx.deps.bus` and re-checks the subscriber's scope, so topic-based
+ * subscriptions and `@PubSub()` publishing are refused outright.
+ */
+const NO_TOPIC_PUBSUB: PubSub = {
+  publish() {
+    throw new Error('Publish through ctx.deps.bus after the transaction commits');
+  },
+  subscribe() {
+    throw new Error('Subscriptions must define their own `subscribe` (see src/modules/domains/domain-events.ts)');
+  },
+};
 
 /** Builds the executable schema from the resolvers (no side effects). */
 export async function buildAppSchema(): Promise<GraphQLSchema> {
@@ -10,6 +24,7 @@ export async function buildAppSchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS as unknown as NonEmptyArray<Function>,
     authChecker,
     authMode: 'error',
+    pubSub: NO_TOPIC_PUBSUB,
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
     scalarsMap: [
       { type: Date, scalar: GraphQLDateTime },

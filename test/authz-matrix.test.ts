@@ -52,6 +52,7 @@ describe('authorization matrix: every query and mutation, as every principal kin
     const before = await snapshot();
     const leaks: Leak[] = [];
     const countMismatches: string[] = [];
+    const internalErrors: string[] = [];
     let requests = 0;
     for (const kind of ['query', 'mutation'] as const) {
       for (const field of rootFields(kind)) {
@@ -70,6 +71,7 @@ describe('authorization matrix: every query and mutation, as every principal kin
             if (kind === 'query' && conn && typeof conn.totalCount === 'number' && Array.isArray(conn.edges) && !conn.pageInfo?.hasNextPage && conn.totalCount !== conn.edges.length) {
               countMismatches.push(`${p.name} ${op.field}: totalCount ${conn.totalCount} but ${conn.edges.length} edges`);
             }
+            if (text.includes('INTERNAL_SERVER_ERROR')) internalErrors.push(`${p.name} ${op.field} ${JSON.stringify(op.variables)}`);
             expect(text, `${p.name} ${op.field}`).not.toMatch(/ at [\w.<>]+ \(|\/src\/|select .* from /i);
           }
         }
@@ -78,6 +80,7 @@ describe('authorization matrix: every query and mutation, as every principal kin
     expect(requests).toBeGreaterThan(100);
     expect(leaks, JSON.stringify(leaks.slice(0, 5), null, 2)).toEqual([]);
     expect(countMismatches).toEqual([]);
+    expect(internalErrors.slice(0, 10)).toEqual([]);
     expect(await snapshot()).toBe(before);
   });
 

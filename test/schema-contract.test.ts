@@ -50,6 +50,6 @@ describe('row scoping cannot be forgotten', () => {
 
   it('the public sees no rows at all', () => {
     const cond = scopeFilter(() => null).cond({ kind: 'public' });
-    expect(cond).toEqual({ id: { $in: [] } });
+    expect(cond).toEqual({ id: { $in: ['00000000-0000-0000-0000-000000000000'] } });
   });
 });

@@ -12,6 +12,9 @@ export function ormOptions(url: string, entities: Options['entities'], logger?: 
     extensions: [Migrator],
     migrations: { migrationsList: MIGRATIONS, tableName: 'mikro_orm_migrations', transactional: true, allOrNothing: true, snapshot: false, path: 'migrations' },
     forceUtcTimezone: true,
+    // Scope filters apply to each entity's own rows; joining a relation's filter into the parent query would
+    // hide a tenant's identities whenever the caller cannot see the agency domain they send through.
+    autoJoinRefsForFilters: false,
     pool: { min: 0, max: 10 },
     debug: onQuery ? ['query'] : false,
     logger: (message: string) => {

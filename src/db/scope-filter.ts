@@ -4,7 +4,7 @@ import type { Scope, ScopeFilterArgs } from '../auth/scope';
 /** The name of the row filter every account-owned entity declares. */
 export const SCOPE_FILTER = 'scope';
 
-const NOTHING = { id: { $in: [] } };
+const NOTHING = { id: { $in: ['00000000-0000-0000-0000-000000000000'] } };
 
 /**
  * Builds the `scope` filter for an entity: rows of the principal's account, narrowed by `narrow`
@@ -26,7 +26,9 @@ export function scopeFilter(narrow: (s: Scope) => Dictionary | null, accountKey 
   };
 }
 
-/** `$in` over ids that also works for empty lists. */
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+
+/** `$in` over ids that also works for empty lists (MikroORM renders an empty `$in` as `in ()` inside the joins it adds for filtered relations). */
 export function inIds(ids: readonly string[]): Dictionary {
-  return { $in: [...ids] };
+  return { $in: ids.length ? [...ids] : [NO_ID] };
 }

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TaskList } from 'graphile-worker';
 import type { Config } from '../config';
 import type { Deps } from '../context';
+import { domainTasks } from './domains/domain.tasks';
 
 /** What job handlers are built with. */
 export interface TaskDeps {
@@ -11,6 +12,6 @@ export interface TaskDeps {
 }
 
 /** The job handlers of every module. */
-export function createTaskList(_: TaskDeps): TaskList {
-  return {};
+export function createTaskList(td: TaskDeps): TaskList {
+  return { ...domainTasks(td) };
 }

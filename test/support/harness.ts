@@ -3,7 +3,9 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { inject } from 'vitest';
 import { createApp, type App, type AppOptions } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
+import { createDnsLookup } from '../../src/deps';
 import { createLogger } from '../../src/lib/logger';
+import { startDnsServer } from './dns-server';
 import { createAccountWithAdminToken } from '../../src/modules/accounts/bootstrap';
 
 /** A running app on a random loopback port, against the run's test database. */
@@ -23,7 +25,10 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', MAILROOM_MAIL_DOMAIN: 'mailroom.test' },
     { databaseUrl: inject('databaseUrl'), port: 0, host: '127.0.0.1', secret: Buffer.from('test-secret-test-secret-test-secret'), runWorker: false, bootstrapToken: null, ...overrides },
   );
-  const app = await createApp(config, { deps: { logger: createLogger(config.logLevel), ...options.deps }, onQuery: options.onQuery });
+  // DNS never leaves the machine in tests: unless the test brings its own, an empty loopback zone answers.
+  const dnsServer = options.deps?.dns ? null : await startDnsServer();
+  const dns = options.deps?.dns ?? createDnsLookup([dnsServer!.address]);
+  const app = await createApp(config, { deps: { logger: createLogger(config.logLevel), ...options.deps, dns }, onQuery: options.onQuery });
   const url = app.url;
   return {
     app,
@@ -42,7 +47,10 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
       const { account, secret } = await createAccountWithAdminToken(app.orm, name);
       return { accountId: account.id, adminToken: secret };
     },
-    stop: () => app.stop(),
+    async stop() {
+      await app.stop();
+      await dnsServer?.close();
+    },
   };
 }
 

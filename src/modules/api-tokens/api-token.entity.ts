@@ -25,9 +25,12 @@ registerEnumType(ApiTokenStatus, { name: 'ApiTokenStatus', description: 'ACTIVE 
 @Index({ properties: ['tenant'] })
 @Index({ properties: ['domain'] })
 @Index({ properties: ['senderIdentity'] })
+// A domain-scoped principal also sees the tokens of the sender identities on its domains (it may create them).
 @Filter(
   scopeFilter((s) =>
-    s.allDomains ? null : { $or: [{ tenant: inIds(s.tenantIds) }, { domain: inIds(s.domainIds) }, { senderIdentity: inIds(s.identityIds) }] },
+    s.allDomains
+      ? null
+      : { $or: [{ tenant: inIds(s.tenantIds) }, { domain: inIds(s.domainIds) }, { senderIdentity: inIds(s.identityIds) }, { senderIdentity: { domain: inIds(s.domainIds) } }] },
   ),
 )
 @ObjectType({ implements: Node, description: 'An API token: a permission list and a scope (account, tenant, domain or sender identity).' })

@@ -19,7 +19,8 @@ registerEnumType(SenderIdentityStatus, { name: 'SenderIdentityStatus', descripti
 @Entity({ tableName: 'sender_identities' })
 @Index({ properties: ['tenant'] })
 @Index({ properties: ['domain'] })
-@Unique({ properties: ['account', 'email'] })
+// Unique per client, not per account: a conflict must not tell one client that another uses an address.
+@Unique({ properties: ['tenant', 'email'] })
 @Filter(
   scopeFilter((s) =>
     s.allDomains ? null : { $or: [{ id: inIds(s.identityIds) }, { tenant: inIds(s.tenantIds) }, { domain: inIds(s.domainIds) }] },

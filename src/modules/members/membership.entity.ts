@@ -6,6 +6,7 @@ import { scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
+import type { MemberAccess } from './member-access';
 import { User } from './user.entity';
 
 /** Whether the member accepted the invitation. */
@@ -68,6 +69,20 @@ export class Membership extends BaseEntity implements Node {
 
   get gid(): string {
     return toGlobalId('Member', this.id);
+  }
+
+  /** True for an ADMIN who accepted the invitation (counts towards keeping the account manageable). */
+  isActiveAdmin(): boolean {
+    return this.role === Role.ADMIN && this.status === MemberStatus.ACTIVE;
+  }
+
+  /** Replaces the role and access (already checked by `resolveAccess`). */
+  changeAccess(access: MemberAccess): void {
+    this.role = access.role;
+    this.allDomains = access.allDomains;
+    this.domainIds = [...access.domainIds];
+    this.customPermissions = [...access.customPermissions];
+    this.templateIds = access.templateIds ? [...access.templateIds] : null;
   }
 
   /** Accepts the invitation and spends its token. */

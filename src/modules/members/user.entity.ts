@@ -12,4 +12,14 @@ export class User extends BaseEntity {
 
   @Property({ type: 'text', nullable: true, hidden: true, lazy: true })
   passwordHash: string | null = null;
+
+  /** Sets the scrypt hash of a new password (see `hashPassword`). */
+  setPasswordHash(hash: string): void {
+    this.passwordHash = hash;
+  }
+
+  /** Renames the user. */
+  rename(name: string): void {
+    this.name = name;
+  }
 }

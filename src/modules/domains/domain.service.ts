@@ -1,0 +1,149 @@
+import { generateKeyPair } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Permission } from '../../auth/permissions';
+import type { Scope } from '../../auth/scope';
+import { type Context, type JobQueue, requirePermission } from '../../context';
+import { isUniqueViolation } from '../../db/errors';
+import { badInput, forbidden } from '../../graphql/errors';
+import { fromGlobalId, toGlobalId } from '../../graphql/global-id';
+import { byIdLoader, childrenLoader } from '../../graphql/loaders';
+import { paginate, type Page } from '../../graphql/pagination';
+import { encrypt } from '../../lib/crypto';
+import { getTenant } from '../tenants/tenant.service';
+import { Tenant } from '../tenants/tenant.entity';
+import { expectedRecords } from './dns/expected-records';
+import { Domain } from './domain.entity';
+import { domainNameTaken, domainNotFound } from './domain.errors';
+import type { AddDomainInput, DeleteDomainInput, DomainsArgs } from './domain.inputs';
+import { normalizeDomainName, normalizeLabel } from './domain-name';
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** The graphile-worker task that re-checks a pending domain's DNS. */
+export const DOMAIN_RECHECK_TASK = 'domain-recheck';
+
+/** Schedules (or moves) the domain's next automatic re-check, inside the caller's transaction `em`. */
+export async function scheduleRecheck(queue: JobQueue, em: EntityManager, domainId: string, runAt: Date): Promise<void> {
+  await queue.add(em, DOMAIN_RECHECK_TASK, { domainId }, { runAt, jobKey: `${DOMAIN_RECHECK_TASK}:${domainId}` });
+}
+
+/** Loads a domain in the caller's scope by global id, or NOT_FOUND naming `field`. No permission check. */
+export async function loadDomain(ctx: Context, gid: string, field = 'id'): Promise<Domain> {
+  const domain = await ctx.em.findOne(Domain, { id: fromGlobalId(gid, 'Domain', field) });
+  if (!domain) throw domainNotFound(field);
+  return domain;
+}
+
+/** One domain in the caller's scope (DOMAINS_READ), or NOT_FOUND. */
+export async function getDomain(ctx: Context, gid: string): Promise<Domain> {
+  requirePermission(ctx, Permission.DOMAINS_READ);
+  return loadDomain(ctx, gid);
+}
+
+/** A page of the domains in the caller's scope (DOMAINS_READ), optionally of one tenant. */
+export async function listDomains(ctx: Context, args: DomainsArgs): Promise<Page<Domain>> {
+  requirePermission(ctx, Permission.DOMAINS_READ);
+  const where = args.tenantId ? { tenant: fromGlobalId(args.tenantId, 'Tenant', 'tenantId') } : {};
+  return paginate(ctx.em, Domain, where, args);
+}
+
+/** The tenant of a domain, batched; null for an agency domain or a tenant outside the caller's scope. */
+export async function domainTenant(ctx: Context, domain: Domain): Promise<Tenant | null> {
+  return domain.tenant ? byIdLoader(ctx, Tenant).load(domain.tenant.id) : null;
+}
+
+/** The domains of a tenant in the caller's scope (DOMAINS_READ), batched per request. */
+export async function tenantDomains(ctx: Context, tenant: Tenant): Promise<Domain[]> {
+  requirePermission(ctx, Permission.DOMAINS_READ);
+  return childrenLoader(ctx, Domain, 'tenant').load(tenant.id);
+}
+
+/**
+ * Which tenant a new domain goes to: account-wide principals may pick any tenant or none (an agency
+ * domain); a tenant-scoped one only its own tenant; others may not add domains (FORBIDDEN).
+ */
+async function tenantForNewDomain(ctx: Context, scope: Scope, tenantGid: string | null | undefined): Promise<string | null> {
+  const accountWide = scope.allDomains && !scope.templateIds;
+  if (!accountWide && scope.tenantIds.length === 0) throw forbidden('Only an account-wide or tenant-scoped principal can add domains');
+  if (tenantGid === null || tenantGid === undefined) {
+    if (!accountWide) throw forbidden('A tenant-scoped principal can only add domains to its own tenant; give tenantId');
+    return null;
+  }
+  const tenant = await getTenant(ctx, tenantGid, 'tenantId');
+  if (!accountWide && !scope.tenantIds.includes(tenant.id)) throw forbidden('A tenant-scoped principal can only add domains to its own tenant');
+  return tenant.id;
+}
+
+function subdomains(input: AddDomainInput) {
+  const returnPath = normalizeLabel(input.returnPathSubdomain ?? 'mr', 'returnPathSubdomain');
+  const tracking = input.trackingSubdomain === null || input.trackingSubdomain === undefined ? null : normalizeLabel(input.trackingSubdomain, 'trackingSubdomain');
+  const inbound = input.inboundSubdomain === null || input.inboundSubdomain === undefined ? null : normalizeLabel(input.inboundSubdomain, 'inboundSubdomain');
+  if (tracking && tracking === returnPath) throw badInput('trackingSubdomain', 'trackingSubdomain must differ from returnPathSubdomain');
+  if (inbound && (inbound === returnPath || inbound === tracking)) throw badInput('inboundSubdomain', 'inboundSubdomain must differ from the return-path and tracking subdomains');
+  return { returnPath, tracking, inbound };
+}
+
+/** The DKIM selector for a key created at `now`: `mr` + yyyymm. */
+export function dkimSelectorFor(now: Date): string {
+  return `mr${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** A fresh 2048-bit RSA DKIM key pair: base64 SPKI DER public key and PKCS#8 PEM private key. */
+export async function generateDkimKeyPair(): Promise<{ publicKey: string; privateKeyPem: string }> {
+  const { publicKey, privateKey } = await generateKeyPairAsync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return { publicKey: publicKey.toString('base64'), privateKeyPem: privateKey };
+}
+
+/**
+ * Adds a domain (DOMAINS_MANAGE) with a new DKIM key (private key encrypted at rest) and its expected
+ * records, and schedules its first automatic re-check in the same transaction. CONFLICT on `name`
+ * when the account already has it.
+ */
+export async function addDomain(ctx: Context, input: AddDomainInput): Promise<Domain> {
+  const scope = requirePermission(ctx, Permission.DOMAINS_MANAGE);
+  const tenantId = await tenantForNewDomain(ctx, scope, input.tenantId);
+  const name = normalizeDomainName(input.name, 'name');
+  const sub = subdomains(input);
+  const now = ctx.deps.clock.now();
+  const key = await generateDkimKeyPair();
+  try {
+    return await ctx.em.transactional(async (em) => {
+      const domain = em.create(Domain, {
+        account: scope.accountId,
+        tenant: tenantId,
+        name,
+        dkimSelector: dkimSelectorFor(now),
+        dkimPublicKey: key.publicKey,
+        dkimPrivateKeyEncrypted: encrypt(ctx.config.secret, key.privateKeyPem),
+        returnPathSubdomain: sub.returnPath,
+        trackingSubdomain: sub.tracking,
+        inboundSubdomain: sub.inbound,
+        dnsRecords: [],
+        recheckUntil: new Date(now.getTime() + ctx.config.domainRecheckWindowHours * 3600_000),
+      });
+      domain.dnsRecords = expectedRecords(domain, ctx.config.mailDomain);
+      await em.flush();
+      await scheduleRecheck(ctx.deps.queue, em, domain.id, new Date(now.getTime() + ctx.config.domainRecheckIntervalSeconds * 1000));
+      return domain;
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw domainNameTaken();
+    throw e;
+  }
+}
+
+/** Deletes a domain in scope (DOMAINS_MANAGE); its identities, templates and tokens go with it. Returns its global id. */
+export async function deleteDomain(ctx: Context, input: DeleteDomainInput): Promise<string> {
+  requirePermission(ctx, Permission.DOMAINS_MANAGE);
+  const domain = await loadDomain(ctx, input.id);
+  const gid = toGlobalId('Domain', domain.id);
+  // Sender identities, templates and tokens of the domain go with it (foreign keys cascade); a
+  // pending re-check job finds no domain and ends.
+  await ctx.em.nativeDelete(Domain, { id: domain.id });
+  return gid;
+}

@@ -1,0 +1,106 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Permission } from '../../auth/permissions';
+import { generateSecret, isWellFormedSecret } from '../../auth/token-format';
+import type { Config } from '../../config';
+import { type Context, type Deps, requirePermission, systemEm } from '../../context';
+import { SCOPE_FILTER } from '../../db/scope-filter';
+import { fromGlobalId } from '../../graphql/global-id';
+import { sha256 } from '../../lib/crypto';
+import { Account } from '../accounts/account.entity';
+import { SystemEmail, SystemEmailKind } from '../mail/system-email.entity';
+import { sendSystemEmail } from '../mail/system-mail.service';
+import { CONFIRMATION_TTL_MS, renderConfirmationEmail } from './confirmation-email';
+import { SenderIdentity, SenderIdentityStatus } from './sender-identity.entity';
+import { alreadyConfirmed, identityNotFound, invalidConfirmationToken, resendTooSoon } from './sender-identity.errors';
+
+/** At most one resend per this window. */
+export const RESEND_INTERVAL_MS = 60_000;
+
+/**
+ * Starts a new confirmation for `identity`: a fresh random token (only its SHA-256 is stored, which
+ * spends any earlier token), and the e-mail with the link, sent and stored as a SystemEmail.
+ * Call inside the transaction that writes the identity. Side effects: write, mail.
+ */
+export async function sendConfirmation(em: EntityManager, deps: Deps, config: Config, identity: SenderIdentity): Promise<void> {
+  const token = generateSecret('link');
+  const accountId = identity.account.id;
+  const account = await em.findOneOrFail(Account, { id: accountId });
+  identity.issueConfirmation(sha256(token), deps.clock.now(), CONFIRMATION_TTL_MS);
+  await em.flush();
+  const mail = renderConfirmationEmail({ publicUrl: config.publicUrl, token, email: identity.email, name: identity.name, accountName: account.name, personalNote: identity.personalNote });
+  await sendSystemEmail(em, deps, config, {
+    accountId,
+    kind: SystemEmailKind.SENDER_CONFIRMATION,
+    to: identity.email,
+    ...mail,
+    tenantId: identity.tenant.id,
+    senderIdentityId: identity.id,
+  });
+}
+
+/** Seconds until another resend is allowed, or 0. Counts resends only: the first e-mail (at creation) is not one. */
+async function resendWait(em: EntityManager, identity: SenderIdentity, now: Date): Promise<number> {
+  // System e-mails are hidden from scoped principals; this internal check names the account explicitly.
+  const recent = await em.find(
+    SystemEmail,
+    { account: identity.account.id, kind: SystemEmailKind.SENDER_CONFIRMATION, senderIdentityId: identity.id },
+    { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 2, filters: { [SCOPE_FILTER]: false } },
+  );
+  if (recent.length < 2) return 0;
+  const left = recent[0].createdAt.getTime() + RESEND_INTERVAL_MS - now.getTime();
+  return left > 0 ? Math.ceil(left / 1000) : 0;
+}
+
+/**
+ * Sends a pending identity a new confirmation e-mail; the earlier link stops working. Needs
+ * IDENTITIES_MANAGE; RATE_LIMITED when the last resend was under a minute ago. Side effects: write, mail.
+ */
+export async function resendConfirmation(ctx: Context, gid: string): Promise<SenderIdentity> {
+  requirePermission(ctx, Permission.IDENTITIES_MANAGE);
+  const id = fromGlobalId(gid, 'SenderIdentity', 'id');
+  return ctx.em.transactional(async (em) => {
+    // The row lock serialises concurrent resends (and a confirmation racing them).
+    const identity = await em.findOne(SenderIdentity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    if (!identity) throw identityNotFound();
+    if (identity.status === SenderIdentityStatus.CONFIRMED) throw alreadyConfirmed();
+    const wait = await resendWait(em, identity, ctx.deps.clock.now());
+    if (wait > 0) throw resendTooSoon(wait);
+    await sendConfirmation(em, ctx.deps, ctx.config, identity);
+    return identity;
+  });
+}
+
+function tokenHash(token: unknown): string {
+  if (typeof token !== 'string' || !isWellFormedSecret(token, 'link')) throw invalidConfirmationToken();
+  return sha256(token);
+}
+
+/** The pending identity a confirmation token belongs to, without confirming it (for the link's page). Read-only. */
+export async function findByConfirmationToken(orm: MikroORM, deps: Deps, token: unknown): Promise<SenderIdentity> {
+  const hash = tokenHash(token);
+  const identity = await systemEm(orm).findOne(SenderIdentity, { confirmationTokenHash: hash, status: SenderIdentityStatus.PENDING, confirmationExpiresAt: { $gt: deps.clock.now() } });
+  if (!identity) throw invalidConfirmationToken();
+  return identity;
+}
+
+/**
+ * Confirms the identity a token belongs to and spends the token. Public: the token is the only
+ * credential, looked up by its SHA-256 across accounts. Unknown, expired and used tokens all give
+ * the same BAD_USER_INPUT. Side effect: write.
+ */
+export async function confirmByToken(orm: MikroORM, deps: Deps, token: unknown): Promise<SenderIdentity> {
+  const hash = tokenHash(token);
+  return systemEm(orm).transactional(async (em) => {
+    const now = deps.clock.now();
+    const identity = await em.findOne(SenderIdentity, { confirmationTokenHash: hash }, {
+      lockMode: LockMode.PESSIMISTIC_WRITE,
+      // The hash is lazy: load it so that spending it (setting null) is seen as a change.
+      populate: ['confirmationTokenHash'],
+    });
+    const expires = identity?.confirmationExpiresAt;
+    if (!identity || identity.status !== SenderIdentityStatus.PENDING || !expires || expires <= now) throw invalidConfirmationToken();
+    identity.confirm(now);
+    return identity;
+  });
+}

@@ -1,0 +1,16 @@
+import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Permission } from '../../auth/permissions';
+import type { Context } from '../../context';
+import type { Page } from '../../graphql/pagination';
+import { SystemEmail } from './system-email.entity';
+import { listSystemEmails } from './system-mail.service';
+import { SystemEmailConnection, SystemEmailsArgs } from './system-email.types';
+
+@Resolver(() => SystemEmail)
+export class SystemEmailResolver {
+  @Authorized(Permission.MEMBERS_MANAGE)
+  @Query(() => SystemEmailConnection, { description: 'The outbox of system e-mails (sender confirmations, member invitations) as handed to the mail transport; in sandbox mode nothing else receives them. Needs MEMBERS_MANAGE and an account-wide principal.' })
+  systemEmails(@Args(() => SystemEmailsArgs) args: SystemEmailsArgs, @Ctx() ctx: Context): Promise<Page<SystemEmail>> {
+    return listSystemEmails(ctx, args, args.kind);
+  }
+}

@@ -1,0 +1,161 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Permission, Role } from '../../auth/permissions';
+import { generateSecret } from '../../auth/token-format';
+import { type Context, requireAccountWide, requirePermission } from '../../context';
+import { isUniqueViolation } from '../../db/errors';
+import { SCOPE_FILTER } from '../../db/scope-filter';
+import { conflict, notFound } from '../../graphql/errors';
+import { fromGlobalId } from '../../graphql/global-id';
+import { paginate, type Page, type PageArgs } from '../../graphql/pagination';
+import { sha256 } from '../../lib/crypto';
+import { Account } from '../accounts/account.entity';
+import { ApiToken } from '../api-tokens/api-token.entity';
+import { Domain } from '../domains/domain.entity';
+import { optionalDisplayName, requireEmail } from '../mail/address';
+import { SystemEmailKind } from '../mail/system-email.entity';
+import { sendSystemEmail } from '../mail/system-mail.service';
+import { Template } from '../templates/template.entity';
+import { invitationLink, invitationMail } from './invitation-mail';
+import { type MemberAccess, resolveAccess } from './member-access';
+import { lastManager, memberNotFound } from './member.errors';
+import type { InviteMemberInput, RemoveMemberInput, UpdateMemberInput } from './member.inputs';
+import { MemberStatus, Membership } from './membership.entity';
+import { User } from './user.entity';
+
+/** How long an invitation link works. */
+export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
+
+/** Loads a member of the caller's account by global id through `em`, or NOT_FOUND. */
+export async function getMember(em: EntityManager, gid: string, field = 'id'): Promise<Membership> {
+  const m = await em.findOne(Membership, { id: fromGlobalId(gid, 'Member', field) });
+  if (!m) throw memberNotFound(field);
+  return m;
+}
+
+/** Lists the account's members (a scoped member sees only itself). Needs MEMBERS_MANAGE. */
+export async function listMembers(ctx: Context, args: PageArgs): Promise<Page<Membership>> {
+  requirePermission(ctx, Permission.MEMBERS_MANAGE);
+  return paginate(ctx.em, Membership, {}, args);
+}
+
+async function assertExist(em: EntityManager, entity: typeof Domain | typeof Template, ids: readonly string[], type: string, field: string): Promise<void> {
+  if (ids.length === 0) return;
+  const found = await em.count(entity as typeof Domain, { id: { $in: [...ids] } });
+  if (found !== ids.length) throw notFound(type, field);
+}
+
+/** Checks that the domains and templates named in the input exist in the caller's scope. */
+async function assertTargets(em: EntityManager, domainIds: readonly string[], templateIds: readonly string[] | null): Promise<void> {
+  await assertExist(em, Domain, domainIds, 'Domain', 'domainIds');
+  await assertExist(em, Template, templateIds ?? [], 'Template', 'templateIds');
+}
+
+/** Serialises member changes of one account (the last-admin rule reads, then writes). */
+async function lockAccount(em: EntityManager, accountId: string): Promise<void> {
+  await em.findOneOrFail(Account, { id: accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+}
+
+/** Throws CONFLICT unless someone other than `membershipId` can still manage members. */
+async function assertStillManageable(em: EntityManager, accountId: string, membershipId: string, now: Date, field: string): Promise<void> {
+  const admins = await em.count(Membership, { account: accountId, role: Role.ADMIN, status: MemberStatus.ACTIVE, id: { $ne: membershipId } });
+  if (admins > 0) return;
+  const tokens = await em.count(ApiToken, {
+    account: accountId,
+    tenant: null,
+    domain: null,
+    senderIdentity: null,
+    permissions: { $contains: [Permission.MEMBERS_MANAGE] },
+    revokedAt: null,
+    pausedAt: null,
+    $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }],
+  });
+  if (tokens === 0) throw lastManager(field);
+}
+
+async function flushInvitation(em: EntityManager): Promise<void> {
+  try {
+    await em.flush();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict('email', 'This address is already a member of the account');
+    throw e;
+  }
+}
+
+function accessFields(access: MemberAccess) {
+  return { role: access.role, allDomains: access.allDomains, domainIds: access.domainIds, customPermissions: access.customPermissions, templateIds: access.templateIds };
+}
+
+/**
+ * Invites an address: creates its user when new (no password yet) and an INVITED membership with a
+ * 7-day single-use token (stored as SHA-256), and sends the invitation link as a system e-mail.
+ * Needs MEMBERS_MANAGE and an account-wide principal. Side effects: writes, mail.
+ */
+export async function inviteMember(ctx: Context, input: InviteMemberInput): Promise<Membership> {
+  requirePermission(ctx, Permission.MEMBERS_MANAGE);
+  const scope = requireAccountWide(ctx);
+  const email = requireEmail('email', input.email);
+  const name = optionalDisplayName('name', input.name, 200);
+  const access = resolveAccess(null, { role: input.role, allDomains: input.allDomains, domainIds: input.domainIds, permissions: input.permissions, templateIds: input.templateIds });
+  const now = ctx.deps.clock.now();
+  return ctx.em.transactional(async (em) => {
+    await assertTargets(em, access.domainIds, access.templateIds);
+    const account = await em.findOneOrFail(Account, { id: scope.accountId });
+    let user = await em.findOne(User, { email });
+    if (user && (await em.count(Membership, { account: account.id, user: user.id })) > 0) {
+      throw conflict('email', 'This address is already a member of the account');
+    }
+    user ??= em.create(User, { email, name });
+    const token = generateSecret('link');
+    const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
+    const m = em.create(Membership, { account, user, ...accessFields(access), invitationTokenHash: sha256(token), invitationExpiresAt: expiresAt });
+    await flushInvitation(em);
+    const mail = invitationMail(account.name, invitationLink(ctx.config.publicUrl, token), expiresAt);
+    await sendSystemEmail(em, ctx.deps, ctx.config, { accountId: account.id, kind: SystemEmailKind.MEMBER_INVITATION, to: email, ...mail });
+    return m;
+  });
+}
+
+/**
+ * Changes a member's role or access. Refuses (CONFLICT) to demote the last active ADMIN when no
+ * account-wide token with MEMBERS_MANAGE remains. Needs MEMBERS_MANAGE, account-wide. Side effects: writes.
+ */
+export async function updateMember(ctx: Context, input: UpdateMemberInput): Promise<Membership> {
+  requirePermission(ctx, Permission.MEMBERS_MANAGE);
+  const scope = requireAccountWide(ctx);
+  const now = ctx.deps.clock.now();
+  return ctx.em.transactional(async (em) => {
+    await lockAccount(em, scope.accountId);
+    const m = await getMember(em, input.id);
+    const access = resolveAccess(m, { role: input.role, allDomains: input.allDomains, domainIds: input.domainIds, permissions: input.permissions, templateIds: input.templateIds });
+    // Only ids given now are checked: an access list may name a domain deleted since.
+    await assertTargets(em, input.domainIds ? access.domainIds : [], input.templateIds ? access.templateIds : null);
+    if (m.isActiveAdmin() && access.role !== Role.ADMIN) await assertStillManageable(em, scope.accountId, m.id, now, 'role');
+    m.changeAccess(access);
+    await em.flush();
+    return m;
+  });
+}
+
+/**
+ * Removes a member; its sessions go with it (foreign keys cascade), so they stop authenticating at
+ * once. A user left without any membership is deleted too. Same last-admin rule as updateMember.
+ * Needs MEMBERS_MANAGE, account-wide. Side effects: deletes.
+ */
+export async function removeMember(ctx: Context, input: RemoveMemberInput): Promise<string> {
+  requirePermission(ctx, Permission.MEMBERS_MANAGE);
+  const scope = requireAccountWide(ctx);
+  const now = ctx.deps.clock.now();
+  return ctx.em.transactional(async (em) => {
+    await lockAccount(em, scope.accountId);
+    const m = await getMember(em, input.id);
+    if (m.isActiveAdmin()) await assertStillManageable(em, scope.accountId, m.id, now, 'id');
+    const gid = m.gid;
+    const userId = m.user.id;
+    await em.nativeDelete(Membership, { id: m.id });
+    // Counting across accounts: the user row is shared, and only an unused one may go.
+    const remaining = await em.count(Membership, { user: userId }, { filters: { [SCOPE_FILTER]: { kind: 'system' } } });
+    if (remaining === 0) await em.nativeDelete(User, { id: userId });
+    return gid;
+  });
+}

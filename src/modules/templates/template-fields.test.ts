@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { body, categoryList, normalizeEmail, optionalEmail, subjectLine, tagList } from './template-fields';
+
+function fieldOf(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return (e as { extensions: { code: string; field: string } }).extensions;
+  }
+  throw new Error('expected an error');
+}
+
+describe('template field validation', () => {
+  it('normalises addresses: lower-case, punycode domain, local part kept', () => {
+    expect(normalizeEmail('fromEmail', ' Jane.Doe@Example.COM ')).toBe('Jane.Doe@example.com');
+    expect(normalizeEmail('fromEmail', 'info@bücher.de')).toBe('info@xn--bcher-kva.de');
+    for (const bad of ['no-at', '@example.com', 'a@b', 'a b@example.com', 'a..b@example.com', 'a@-x.com', 'a@example.123', `${'x'.repeat(65)}@example.com`]) {
+      expect(fieldOf(() => normalizeEmail('replyToEmail', bad))).toEqual({ code: 'BAD_USER_INPUT', field: 'replyToEmail' });
+    }
+    expect(optionalEmail('fromEmail', '  ')).toBeNull();
+  });
+
+  it('checks subjects, bodies, tags and categories', () => {
+    expect(fieldOf(() => subjectLine('Hi\r\nBcc: x@example.com'))).toMatchObject({ field: 'subject' });
+    expect(fieldOf(() => subjectLine('x'.repeat(999)))).toMatchObject({ field: 'subject' });
+    expect(subjectLine('x'.repeat(998))).toHaveLength(998);
+    expect(fieldOf(() => body('html', 'é'.repeat(256 * 1024 + 1)))).toMatchObject({ field: 'html' });
+    expect(body('text', '')).toBeNull();
+    expect(tagList(['a.b:c-d_e', 'a.b:c-d_e', 'x'])).toEqual(['a.b:c-d_e', 'x']);
+    expect(fieldOf(() => tagList(['has space']))).toMatchObject({ field: 'tags' });
+    expect(fieldOf(() => tagList(Array.from({ length: 11 }, (_, i) => `t${i}`)))).toMatchObject({ field: 'tags' });
+    expect(fieldOf(() => categoryList(['ok', 'x'.repeat(51)]))).toMatchObject({ field: 'categories' });
+  });
+});
