@@ -1,5 +1,5 @@
-import { domainToASCII } from 'node:url';
 import { badInput } from '../../graphql/errors';
+import { optionalDisplayName } from '../mail/address';
 
 /** Largest html or text body, in UTF-8 bytes. */
 export const MAX_BODY_BYTES = 512 * 1024;
@@ -7,57 +7,10 @@ export const MAX_BODY_BYTES = 512 * 1024;
 export const MAX_LABELS = 10;
 
 const TAG = /^[A-Za-z0-9_.:-]{1,50}$/;
-// Printable ASCII without space and the specials of RFC 5322 that need quoting.
-const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$/;
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
-/**
- * Validates an e-mail address (a simple RFC 5322 subset: dot-atom local part, a domain of at
- * least two labels) and returns it with the domain lower-cased and IDNs in punycode.
- * Throws BAD_USER_INPUT naming `field`.
- */
-export function normalizeEmail(field: string, raw: string): string {
-  const value = raw.trim();
-  const at = value.lastIndexOf('@');
-  const local = value.slice(0, at);
-  const domain = at > 0 ? domainToASCII(value.slice(at + 1).replace(/\.$/, '')) : '';
-  const labels = domain.split('.');
-  const ok =
-    at > 0 &&
-    LOCAL_PART.test(local) &&
-    !local.startsWith('.') &&
-    !local.endsWith('.') &&
-    !local.includes('..') &&
-    domain.length > 0 &&
-    domain.length <= 253 &&
-    labels.length >= 2 &&
-    labels.every((l) => LABEL.test(l)) &&
-    !/^[0-9]+$/.test(labels[labels.length - 1]);
-  if (!ok) throw badInput(field, `${field} is not a valid e-mail address`);
-  const email = `${local}@${domain}`;
-  if (email.length > 254) throw badInput(field, `${field} is too long`);
-  return email;
-}
-
-/** Like normalizeEmail for optional inputs: null, undefined and blank stay empty (null). */
-export function optionalEmail(field: string, raw: string | null | undefined): string | null {
-  return raw === null || raw === undefined || raw.trim() === '' ? null : normalizeEmail(field, raw);
-}
-
-/** Trims a single-line text (a name or description); blank becomes null. Refuses control characters and over-long values. */
-export function optionalLine(field: string, raw: string | null | undefined, max: number, multiline = false): string | null {
-  if (raw === null || raw === undefined || raw.trim() === '') return null;
-  const value = raw.trim();
-  const bad = multiline ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/ : CONTROL;
-  if (bad.test(value)) throw badInput(field, `${field} must not contain control characters${multiline ? '' : ' or line breaks'}`);
-  if (value.length > max) throw badInput(field, `${field} must be at most ${max} characters`);
-  return value;
-}
 
 /** Validates a required single-line text of `min`–`max` characters, trimmed. */
 export function requiredLine(field: string, raw: string, min: number, max: number): string {
-  const value = optionalLine(field, raw, max);
+  const value = optionalDisplayName(field, raw, max);
   if (value === null || value.length < min) throw badInput(field, `${field} must be ${min}–${max} characters`);
   return value;
 }

@@ -7,7 +7,8 @@ import { fromGlobalId, toGlobalId } from '../../graphql/global-id';
 import { paginate, type Page } from '../../graphql/pagination';
 import { Domain } from '../domains/domain.entity';
 import { templateVariables } from './liquid';
-import { body, categoryList, optionalEmail, optionalLine, requiredLine, subjectLine, tagList } from './template-fields';
+import { optionalDisplayName, optionalEmail, optionalText } from '../mail/address';
+import { body, categoryList, requiredLine, subjectLine, tagList } from './template-fields';
 import { Template } from './template.entity';
 import type { CreateTemplateInput, DeleteTemplateInput, DuplicateTemplateInput, TemplatesArgs, UpdateTemplateInput } from './template.inputs';
 
@@ -63,16 +64,16 @@ function requireNoAllowList(scope: Scope, action: string): void {
 function validateContent(c: TemplateContent): TemplateContent {
   const content: TemplateContent = {
     name: requiredLine('name', c.name, 1, NAME_MAX),
-    description: optionalLine('description', c.description, 2000, true),
+    description: optionalText('description', c.description, 2000),
     subject: subjectLine(c.subject),
     html: body('html', c.html),
     text: body('text', c.text),
     tags: tagList(c.tags),
     categories: categoryList(c.categories),
     fromEmail: optionalEmail('fromEmail', c.fromEmail),
-    fromName: optionalLine('fromName', c.fromName, NAME_MAX),
+    fromName: optionalDisplayName('fromName', c.fromName, NAME_MAX),
     replyToEmail: optionalEmail('replyToEmail', c.replyToEmail),
-    replyToName: optionalLine('replyToName', c.replyToName, NAME_MAX),
+    replyToName: optionalDisplayName('replyToName', c.replyToName, NAME_MAX),
   };
   if (content.html === null && content.text === null) throw badInput('html', 'A template needs an html or a text body (or both)');
   return content;
