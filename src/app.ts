@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Runner } from 'graphile-worker';
 import { authenticate } from './auth/authenticate';
 import type { Principal } from './auth/principal';
 import type { Config } from './config';
@@ -15,7 +14,7 @@ import { graphiqlHtml, serveGraphiqlAsset } from './http/graphiql';
 import { createApollo, handleGraphqlHttp } from './http/graphql-http';
 import { sendHtml, sendJson } from './http/routes';
 import { attachWebSocket } from './http/ws';
-import { migrateQueue, startWorker } from './jobs/queue';
+import { migrateQueue, startWorker, type Worker } from './jobs/queue';
 import { createLogger } from './lib/logger';
 import { createPrincipalResolver } from './modules/access/principal-resolver';
 import { ensureBootstrap } from './modules/accounts/bootstrap';
@@ -65,7 +64,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const orm = await initOrm(databaseUrl, ENTITIES, logger, options.onQuery);
   await migrateQueue(databaseUrl, logger);
   const bootstrapSecret = await ensureBootstrap(orm, config, logger);
-  let runner: Runner | null = null;
+  let runner: Worker | null = null;
   if (config.runWorker) runner = await startWorker(databaseUrl, createTaskList({ orm, config, deps }), logger);
 
   const schema = await buildAppSchema();

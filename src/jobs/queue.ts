@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { Logger as WorkerLogger, run, runMigrations, type Runner, type TaskList } from 'graphile-worker';
 import type { JobQueue } from '../context';
 import type { Logger } from '../lib/logger';
@@ -28,7 +29,23 @@ export async function migrateQueue(url: string, logger: Logger): Promise<void> {
   await runMigrations({ connectionString: url, logger: workerLogger(logger) });
 }
 
-/** Starts the job runner. Side effects: polls and LISTENs on the database; runs task handlers. */
-export async function startWorker(url: string, taskList: TaskList, logger: Logger, concurrency = 4): Promise<Runner> {
-  return run({ connectionString: url, taskList, concurrency, noHandleSignals: true, pollInterval: 1000, logger: workerLogger(logger) });
+/** A running job worker and the pool it owns. */
+export interface Worker {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the job runner on a pool of its own (so a connection dropped during shutdown is logged,
+ * not an unhandled error). Side effects: polls and LISTENs on the database; runs task handlers.
+ */
+export async function startWorker(url: string, taskList: TaskList, logger: Logger, concurrency = 4): Promise<Worker> {
+  const pgPool = new pg.Pool({ connectionString: url, max: concurrency + 2 });
+  pgPool.on('error', (err) => logger.warn({ component: 'worker', err: err.message }, 'idle worker connection failed'));
+  const runner: Runner = await run({ pgPool, taskList, concurrency, noHandleSignals: true, pollInterval: 1000, logger: workerLogger(logger) });
+  return {
+    async stop() {
+      await runner.stop();
+      await pgPool.end();
+    },
+  };
 }
