@@ -93,12 +93,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     sendJson(res, 404, { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
   };
 
+  // Requests still running (a client may have hung up) finish before the database closes.
+  let inFlight = 0;
   const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
-      logger.error({ err, url: req.url }, 'unhandled HTTP error');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else res.end();
-    });
+    inFlight++;
+    handle(req, res)
+      .finally(() => inFlight--)
+      .catch((err) => {
+        logger.error({ err, url: req.url }, 'unhandled HTTP error');
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        else res.end();
+      });
   });
   const ws = attachWebSocket(server, {
     schema,
@@ -130,6 +135,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       server.closeIdleConnections();
       await ws.dispose();
       await new Promise<void>((r) => server.close(() => r()));
+      for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       await apollo.stop();
       if (runner) await runner.stop();
       await orm.close(true);

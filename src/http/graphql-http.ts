@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, parse, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Context } from '../context';
@@ -77,7 +78,8 @@ export function createApollo(schema: GraphQLSchema): ApolloServer<Context> {
     // Bearer tokens, no cookies: there is no ambient credential for a cross-site request to ride on.
     csrfPrevention: false,
     allowBatchedHttpRequests: false,
-    plugins: [...armor.plugins, errorLogging],
+    // No HTTP caching of an authenticated API, so no per-field cache-control bookkeeping either.
+    plugins: [...armor.plugins, errorLogging, ApolloServerPluginCacheControlDisabled()],
     validationRules: armor.validationRules,
   });
 }
