@@ -1,9 +1,11 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126000000Initial } from './Migration20261126000000Initial';
 import { Migration20261126010000IdentityEmailPerTenant } from './Migration20261126010000IdentityEmailPerTenant';
+import { Migration20261126020000Sending } from './Migration20261126020000Sending';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126000000Initial', class: Migration20261126000000Initial },
   { name: 'Migration20261126010000IdentityEmailPerTenant', class: Migration20261126010000IdentityEmailPerTenant },
+  { name: 'Migration20261126020000Sending', class: Migration20261126020000Sending },
 ];

@@ -21,6 +21,8 @@ export interface Scope {
   readonly templateIds: readonly string[] | null;
   /** The member's own membership, for members. */
   readonly membershipId: string | null;
+  /** Stable key of the principal itself (`token:<id>` or `member:<id>`), for what belongs to it alone (idempotency keys, bulk sends). */
+  readonly principalKey: string;
 }
 
 /** Parameters of the `scope` row filter: a principal's scope, nothing (public), or the system. */

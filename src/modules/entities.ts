@@ -7,7 +7,11 @@ import { Membership } from './members/membership.entity';
 import { Session } from './members/session.entity';
 import { User } from './members/user.entity';
 import { Template } from './templates/template.entity';
+import { ActivityEvent } from './activity/activity-event.entity';
+import { BulkSend } from './sending/bulk-send.entity';
+import { IdempotencyRecord } from './sending/idempotency-record.entity';
+import { Message } from './sending/message.entity';
 import { Tenant } from './tenants/tenant.entity';
 
 /** Every entity the ORM maps. */
-export const ENTITIES = [Account, Tenant, Domain, SenderIdentity, Template, ApiToken, User, Membership, Session, SystemEmail];
+export const ENTITIES = [Account, Tenant, Domain, SenderIdentity, Template, ApiToken, User, Membership, Session, SystemEmail, Message, ActivityEvent, BulkSend, IdempotencyRecord];

@@ -14,7 +14,7 @@ async function ids(em: EntityManager, entity: typeof Domain | typeof SenderIdent
 /** Resolves an API token's scope to plain ids. `em` must be a system entity manager. */
 export async function scopeForToken(em: EntityManager, token: ApiToken): Promise<Scope> {
   const accountId = token.account.id;
-  const base = { accountId, permissions: [...token.permissions], templateIds: null, membershipId: null };
+  const base = { accountId, permissions: [...token.permissions], templateIds: null, membershipId: null, principalKey: `token:${token.id}` };
   if (token.tenant) {
     const t = token.tenant.id;
     const [domainIds, identityIds] = await Promise.all([ids(em, Domain, { account: accountId, tenant: t }), ids(em, SenderIdentity, { account: accountId, tenant: t })]);
@@ -37,9 +37,9 @@ export async function scopeForMembership(em: EntityManager, m: Membership): Prom
   const permissions = rolePermissionsFor(m.role, m.customPermissions);
   const templateIds = m.templateIds ? [...m.templateIds] : null;
   if (m.allDomains) {
-    return { accountId, allDomains: true, tenantIds: [], domainIds: [], identityIds: [], readableTenantIds: [], permissions, templateIds, membershipId: m.id };
+    return { accountId, allDomains: true, tenantIds: [], domainIds: [], identityIds: [], readableTenantIds: [], permissions, templateIds, membershipId: m.id, principalKey: `member:${m.id}` };
   }
   const domains = await em.find(Domain, { account: accountId, id: { $in: m.domainIds } });
   const readableTenantIds = [...new Set(domains.flatMap((d) => (d.tenant ? [d.tenant.id] : [])))];
-  return { accountId, allDomains: false, tenantIds: [], domainIds: domains.map((d) => d.id), identityIds: [], readableTenantIds, permissions, templateIds, membershipId: m.id };
+  return { accountId, allDomains: false, tenantIds: [], domainIds: domains.map((d) => d.id), identityIds: [], readableTenantIds, permissions, templateIds, membershipId: m.id, principalKey: `member:${m.id}` };
 }

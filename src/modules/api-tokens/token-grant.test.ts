@@ -4,7 +4,7 @@ import type { Scope } from '../../auth/scope';
 import { ApiTokenScopeKind } from './api-token.types';
 import { assertPermissionsGrantable, assertTargetGrantable, targetWithinScope, type TokenTarget } from './token-grant';
 
-const base: Scope = { accountId: 'a', allDomains: false, tenantIds: [], domainIds: [], identityIds: [], readableTenantIds: [], permissions: [Permission.TOKENS_MANAGE], templateIds: null, membershipId: null };
+const base: Scope = { accountId: 'a', allDomains: false, tenantIds: [], domainIds: [], identityIds: [], readableTenantIds: [], permissions: [Permission.TOKENS_MANAGE], templateIds: null, membershipId: null, principalKey: 'token:t' };
 const account: TokenTarget = { kind: ApiTokenScopeKind.ACCOUNT };
 const tenantT: TokenTarget = { kind: ApiTokenScopeKind.TENANT, tenantId: 'T' };
 const domainOfT: TokenTarget = { kind: ApiTokenScopeKind.DOMAIN, domainId: 'D', tenantId: 'T' };

@@ -1,0 +1,51 @@
+import type { Scope } from '../../auth/scope';
+import { ActivityEventType } from './activity-event.types';
+
+/** An event as stored, in plain form: what the feed hands to subscribers and the API renders. */
+export interface EventRow {
+  id: string;
+  occurredAt: Date;
+  type: ActivityEventType;
+  accountId: string;
+  messageId: string;
+  tenantId: string | null;
+  domainId: string;
+  senderIdentityId: string | null;
+  recipient: string;
+  tags: string[];
+  data: Record<string, unknown>;
+}
+
+/** A new event to record; `occurredAt` defaults to now. */
+export type NewEvent = Omit<EventRow, 'id' | 'occurredAt'> & { occurredAt?: Date };
+
+/**
+ * Whether a scope admits an event — the in-memory twin of the `scope` row filter on messages and
+ * events (same rule: the account, then domain, tenant or sender identity). Used for live events.
+ */
+export function scopeAdmitsEvent(scope: Scope, row: Pick<EventRow, 'accountId' | 'domainId' | 'tenantId' | 'senderIdentityId'>): boolean {
+  if (row.accountId !== scope.accountId) return false;
+  if (scope.allDomains) return true;
+  return (
+    scope.domainIds.includes(row.domainId) ||
+    (row.tenantId !== null && scope.tenantIds.includes(row.tenantId)) ||
+    (row.senderIdentityId !== null && scope.identityIds.includes(row.senderIdentityId))
+  );
+}
+
+/** Maps a database row (snake_case) to an EventRow. */
+export function toEventRow(r: Record<string, unknown>): EventRow {
+  return {
+    id: String(r.id),
+    occurredAt: r.occurred_at instanceof Date ? r.occurred_at : new Date(String(r.occurred_at)),
+    type: r.type as ActivityEventType,
+    accountId: String(r.account_id),
+    messageId: String(r.message_id),
+    tenantId: (r.tenant_id as string | null) ?? null,
+    domainId: String(r.domain_id),
+    senderIdentityId: (r.sender_identity_id as string | null) ?? null,
+    recipient: String(r.recipient),
+    tags: (r.tags as string[]) ?? [],
+    data: (r.data as Record<string, unknown>) ?? {},
+  };
+}

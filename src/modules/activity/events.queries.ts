@@ -1,0 +1,59 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type EventRow, type NewEvent, toEventRow } from './event-row';
+
+/** The channel a committing transaction notifies when it wrote events (payload: the last id only). */
+export const EVENTS_CHANNEL = 'mailroom_events';
+
+/** Advisory lock key that orders event writers, so ids are handed out in commit order. */
+const EVENT_ORDER_LOCK = 4_242_001;
+
+const COLUMNS = 'id, occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, tags, data';
+
+/**
+ * Records events in one multi-row INSERT and queues one NOTIFY (ids only) for when the transaction
+ * commits. Takes a transaction-scoped advisory lock first, so event ids follow commit order; call it
+ * as the last statement of the writing transaction to hold the lock briefly. Runs in `em`'s
+ * transaction, or opens one. Side effects: writes events; notifies listeners on commit.
+ */
+export async function insertEvents(em: EntityManager, events: readonly NewEvent[]): Promise<EventRow[]> {
+  if (events.length === 0) return [];
+  if (!em.isInTransaction()) return em.transactional((tx) => insertEvents(tx, events));
+  const now = new Date();
+  const payload = JSON.stringify(
+    events.map((e) => ({
+      occurred_at: (e.occurredAt ?? now).toISOString(),
+      type: e.type,
+      account_id: e.accountId,
+      message_id: e.messageId,
+      tenant_id: e.tenantId,
+      domain_id: e.domainId,
+      sender_identity_id: e.senderIdentityId,
+      recipient: e.recipient,
+      tags: e.tags,
+      data: e.data,
+    })),
+  );
+  await em.execute('select pg_advisory_xact_lock(?)', [EVENT_ORDER_LOCK]);
+  const rows: Record<string, unknown>[] = await em.execute(
+    `insert into activity_events (occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, tags, data)
+     select occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, coalesce(tags, '{}'), coalesce(data, '{}')
+     from jsonb_to_recordset(?::jsonb) as x(occurred_at timestamptz, type text, account_id uuid, message_id uuid, tenant_id uuid, domain_id uuid, sender_identity_id uuid, recipient text, tags text[], data jsonb)
+     returning ${COLUMNS}`,
+    [payload],
+  );
+  const out = rows.map(toEventRow);
+  await em.execute('select pg_notify(?, ?)', [EVENTS_CHANNEL, out.at(-1)!.id]);
+  return out;
+}
+
+/** Events with id above `afterId`, oldest first, at most `limit` (no scope: the caller filters). */
+export async function eventsAfter(em: EntityManager, afterId: string, limit: number): Promise<EventRow[]> {
+  const rows: Record<string, unknown>[] = await em.execute(`select ${COLUMNS} from activity_events where id > ? order by id limit ?`, [afterId, limit]);
+  return rows.map(toEventRow);
+}
+
+/** The highest committed event id (0 when none). Safe as a starting point: uncommitted writers hold the order lock and will get higher ids. */
+export async function lastEventId(em: EntityManager): Promise<string> {
+  const [row] = await em.execute<{ max: string | null }[]>('select max(id)::text as max from activity_events');
+  return row?.max ?? '0';
+}

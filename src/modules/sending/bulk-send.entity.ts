@@ -1,0 +1,64 @@
+import { Entity, Enum, Filter, ManyToOne, Property, type Ref } from '@mikro-orm/core';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { BaseEntity } from '../../db/base.entity';
+import { scopeFilter } from '../../db/scope-filter';
+import { toGlobalId } from '../../graphql/global-id';
+import { Node } from '../../graphql/node';
+import { Account } from '../accounts/account.entity';
+
+/** Progress of a bulk send. */
+export enum BulkSendStatus {
+  QUEUED = 'QUEUED',
+  PROCESSING = 'PROCESSING',
+  COMPLETED = 'COMPLETED',
+}
+registerEnumType(BulkSendStatus, { name: 'BulkSendStatus', description: 'QUEUED, PROCESSING, or COMPLETED (every request accepted or refused).' });
+
+/** A batch of up to 500 send requests processed in the background. Visible to the principal that made it (its key). */
+@Entity({ tableName: 'bulk_sends' })
+@Filter(scopeFilter((s) => (s.allDomains ? null : { principalKey: s.principalKey })))
+@ObjectType({ implements: Node, description: 'A bulk send and its progress.' })
+export class BulkSend extends BaseEntity implements Node {
+  get nodeType(): string {
+    return 'BulkSend';
+  }
+
+  @ManyToOne(() => Account, { ref: true, deleteRule: 'cascade' })
+  account!: Ref<Account>;
+
+  /** The token or membership that submitted it: only it (or an account-wide principal) reads it. */
+  @Property({ type: 'text' })
+  principalKey!: string;
+
+  @Field(() => BulkSendStatus, { description: 'Progress.' })
+  @Enum({ items: () => BulkSendStatus, type: 'text' })
+  status: BulkSendStatus = BulkSendStatus.QUEUED;
+
+  @Field(() => Int, { description: 'How many requests were submitted.' })
+  @Property({ type: 'integer' })
+  total!: number;
+
+  @Field(() => Int, { description: 'How many requests were processed so far.' })
+  @Property({ type: 'integer' })
+  processed = 0;
+
+  @Field(() => Int, { description: 'How many messages were queued.' })
+  @Property({ type: 'integer' })
+  messagesQueued = 0;
+
+  @Field(() => Int, { description: 'How many requests were refused.' })
+  @Property({ type: 'integer' })
+  failed = 0;
+
+  /** The requests, kept until processed. */
+  @Property({ type: 'json', lazy: true })
+  requests!: unknown[];
+
+  /** Per-request errors: index, code, field, message. */
+  @Property({ type: 'json' })
+  errors: { index: number; code: string; field: string | null; message: string }[] = [];
+
+  get gid(): string {
+    return toGlobalId('BulkSend', this.id);
+  }
+}

@@ -1,0 +1,139 @@
+import { ArrayType, Entity, Enum, Filter, Index, ManyToOne, Property, type Ref, Unique } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
+import { BaseEntity } from '../../db/base.entity';
+import { inIds, scopeFilter } from '../../db/scope-filter';
+import { toGlobalId } from '../../graphql/global-id';
+import { Node } from '../../graphql/node';
+import { Account } from '../accounts/account.entity';
+import { Domain } from '../domains/domain.entity';
+import { SenderIdentity } from '../identities/sender-identity.entity';
+import { Tenant } from '../tenants/tenant.entity';
+import { MessageStatus } from './message.types';
+
+/**
+ * One e-mail to one recipient. Scoped by the sending domain, the tenant and the sender identity:
+ * an identity-scoped principal sees only messages whose identity is its own (by id, never by tag).
+ */
+@Entity({ tableName: 'messages' })
+@Index({ properties: ['account', 'id'] })
+@Index({ properties: ['domain', 'id'] })
+@Index({ properties: ['tenant', 'id'] })
+@Index({ properties: ['senderIdentity', 'id'] })
+@Index({ properties: ['bulkId'] })
+@Unique({ properties: ['verpToken'] })
+@Filter(
+  scopeFilter((s) =>
+    s.allDomains ? null : { $or: [{ domain: inIds(s.domainIds) }, { tenant: inIds(s.tenantIds) }, { senderIdentity: inIds(s.identityIds) }] },
+  ),
+)
+@ObjectType({ implements: Node, description: 'One e-mail to one recipient, with its events.' })
+export class Message extends BaseEntity implements Node {
+  get nodeType(): string {
+    return 'Message';
+  }
+
+  @ManyToOne(() => Account, { ref: true, deleteRule: 'cascade' })
+  account!: Ref<Account>;
+
+  @ManyToOne(() => Tenant, { ref: true, nullable: true, deleteRule: 'cascade' })
+  tenant: Ref<Tenant> | null = null;
+
+  /** The domain that signs and sends: the tenant's own, or the agency domain of the identity. */
+  @ManyToOne(() => Domain, { ref: true, deleteRule: 'cascade' })
+  domain!: Ref<Domain>;
+
+  @ManyToOne(() => SenderIdentity, { ref: true, nullable: true, deleteRule: 'cascade' })
+  senderIdentity: Ref<SenderIdentity> | null = null;
+
+  @Property({ type: 'uuid', nullable: true })
+  templateId: string | null = null;
+
+  @Property({ type: 'uuid', nullable: true })
+  bulkId: string | null = null;
+
+  @Field(() => String, { description: 'The From address.' })
+  @Property({ type: 'text' })
+  fromEmail!: string;
+
+  @Field(() => String, { nullable: true, description: 'The From display name.' })
+  @Property({ type: 'text', nullable: true })
+  fromName: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  replyToEmail: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  replyToName: string | null = null;
+
+  @Field(() => String, { description: 'The recipient address.' })
+  @Property({ type: 'text' })
+  recipient!: string;
+
+  @Property({ type: 'text', nullable: true })
+  recipientName: string | null = null;
+
+  /** How the recipient was addressed: to, cc or bcc. */
+  @Property({ type: 'text' })
+  recipientKind: 'to' | 'cc' | 'bcc' = 'to';
+
+  /** Visible To/Cc addresses of the request (each recipient gets its own copy with the same headers). */
+  @Property({ type: 'json' })
+  addressing: { to: { email: string; name?: string | null }[]; cc: { email: string; name?: string | null }[] } = { to: [], cc: [] };
+
+  @Field(() => String, { nullable: true, description: 'The subject (rendered).' })
+  @Property({ type: 'text', nullable: true })
+  subject: string | null = null;
+
+  @Property({ type: 'text', nullable: true, lazy: true })
+  html: string | null = null;
+
+  @Property({ type: 'text', nullable: true, lazy: true })
+  text: string | null = null;
+
+  /** The full MIME message once built and signed. */
+  @Property({ type: 'text', nullable: true, lazy: true })
+  raw: string | null = null;
+
+  /** Template variables, kept until a scheduled message renders. */
+  @Property({ type: 'json', nullable: true, lazy: true })
+  variables: Record<string, unknown> | null = null;
+
+  /** Extra headers from the allow-list. */
+  @Property({ type: 'json' })
+  headers: Record<string, string> = {};
+
+  @Field(() => [String], { description: 'Tags for filtering activity and analytics.' })
+  @Property({ type: ArrayType, columnType: 'text[]' })
+  tags: string[] = [];
+
+  @Field(() => MessageStatus, { description: 'Current status.' })
+  @Enum({ items: () => MessageStatus, type: 'text' })
+  status: MessageStatus = MessageStatus.QUEUED;
+
+  @Field(() => Date, { nullable: true, description: 'When a scheduled message is due.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  sendAt: Date | null = null;
+
+  /** Random token in the VERP Return-Path (`bounce+<token>@<return-path host>`), to match bounces. */
+  @Property({ type: 'text' })
+  verpToken!: string;
+
+  @Field(() => String, { nullable: true, description: 'The Message-ID header.' })
+  @Property({ type: 'text', nullable: true })
+  messageIdHeader: string | null = null;
+
+  @Property({ type: 'integer' })
+  attempts = 0;
+
+  @Field(() => String, { nullable: true, description: 'The last SMTP reply or failure reason.' })
+  @Property({ type: 'text', nullable: true })
+  lastResponse: string | null = null;
+
+  @Field(() => Date, { nullable: true, description: 'When delivery finished (delivered, sent to relay, bounced).' })
+  @Property({ type: 'timestamptz', nullable: true })
+  completedAt: Date | null = null;
+
+  get gid(): string {
+    return toGlobalId('Message', this.id);
+  }
+}
