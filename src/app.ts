@@ -17,10 +17,12 @@ import { attachWebSocket } from './http/ws';
 import { migrateQueue, startWorker, type Worker } from './jobs/queue';
 import { createLogger } from './lib/logger';
 import { createPrincipalResolver } from './modules/access/principal-resolver';
+import { startEventFeed } from './modules/activity/event-feed';
+import { ensureEventPartitions } from './modules/activity/events.queries';
 import { ensureBootstrap } from './modules/accounts/bootstrap';
 import { ENTITIES } from './modules/entities';
 import { HTTP_ROUTES } from './modules/routes';
-import { createTaskList } from './modules/tasks';
+import { CRONTAB, createTaskList } from './modules/tasks';
 import { buildAppSchema } from './schema';
 
 /** A running Mailroom server. */
@@ -53,7 +55,7 @@ function wantsHtml(req: IncomingMessage, url: URL): boolean {
  */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.deps?.logger ?? createLogger(config.logLevel);
-  const deps: Deps = { ...createDefaultDeps(config, logger), ...options.deps };
+  const baseDeps = { ...createDefaultDeps(config, logger), ...options.deps };
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -62,10 +64,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
   }
   const orm = await initOrm(databaseUrl, ENTITIES, logger, options.onQuery);
+  await ensureEventPartitions(orm.em);
   await migrateQueue(databaseUrl, logger);
+  const feed = await startEventFeed(databaseUrl, orm, logger);
+  const deps: Deps = { ...baseDeps, feed: options.deps?.feed ?? feed, bus: options.deps?.bus ?? feed.bus };
   const bootstrapSecret = await ensureBootstrap(orm, config, logger);
   let runner: Worker | null = null;
-  if (config.runWorker) runner = await startWorker(databaseUrl, createTaskList({ orm, config, deps }), logger);
+  if (config.runWorker) runner = await startWorker(databaseUrl, createTaskList({ orm, config, deps }), logger, 4, CRONTAB);
 
   const schema = await buildAppSchema();
   const apollo = createApollo(schema);
@@ -138,6 +143,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       await apollo.stop();
       if (runner) await runner.stop();
+      await feed.stop();
       await orm.close(true);
       if (embedded) await embedded.stop();
       logger.info('stopped');

@@ -8,6 +8,7 @@ import { forbidden, unauthenticated } from './graphql/errors';
 import type { Clock } from './lib/clock';
 import type { Logger } from './lib/logger';
 import type { Permission } from './auth/permissions';
+import type { EventFeed } from './modules/activity/event-feed';
 
 /** DNS lookups used for verification; swapped in tests for a resolver pointed at a loopback server. */
 export interface DnsLookup {
@@ -35,7 +36,7 @@ export interface JobQueue {
   add(em: EntityManager, task: string, payload: object, opts?: { runAt?: Date; jobKey?: string; maxAttempts?: number }): Promise<void>;
 }
 
-/** In-process event bus for subscriptions. */
+/** Event bus for subscriptions, across server processes (PostgreSQL NOTIFY); payloads are ids only. */
 export interface Bus {
   publish(topic: string, payload: unknown): void;
   subscribe(topic: string): AsyncIterableIterator<unknown>;
@@ -49,6 +50,8 @@ export interface Deps {
   logger: Logger;
   queue: JobQueue;
   bus: Bus;
+  /** Live committed events (started with the database by createApp). */
+  feed: EventFeed;
 }
 
 /** Per-request (or per-WebSocket-operation) context. */

@@ -5,7 +5,6 @@ import type { Deps, DnsLookup, Mailer } from './context';
 import { createJobQueue } from './jobs/queue';
 import { systemClock } from './lib/clock';
 import type { Logger } from './lib/logger';
-import { createInProcessBus } from './pubsub/bus';
 
 /** A DNS resolver pointed at `servers` (`host[:port]`), or the system's when empty. */
 export function createDnsLookup(servers: readonly string[], timeoutMs = 3000): DnsLookup {
@@ -36,14 +35,13 @@ export function createMailer(config: Config): Mailer {
   };
 }
 
-/** The real dependencies for a config. */
-export function createDefaultDeps(config: Config, logger: Logger): Deps {
+/** The real dependencies for a config (the event feed and the bus start later, with the database). */
+export function createDefaultDeps(config: Config, logger: Logger): Omit<Deps, 'feed' | 'bus'> {
   return {
     clock: systemClock,
     dns: createDnsLookup(config.dnsServers),
     mailer: createMailer(config),
     logger,
     queue: createJobQueue(),
-    bus: createInProcessBus(),
   };
 }

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { type GraphQLSchema, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/principal';
 import type { Context } from '../context';
 import type { Logger } from '../lib/logger';
@@ -18,7 +18,12 @@ export interface WsOptions {
   logger: Logger;
   authenticate(authorization: unknown): Promise<Principal>;
   makeContext(principal: Principal, requestId: string): Context;
+  /** How often open sockets' credentials are checked again (a revoked, paused or expired token closes its sockets). */
+  recheckMs?: number;
 }
+
+/** Close code for a connection whose credentials are invalid or no longer valid. */
+export const CLOSE_FORBIDDEN = 4403;
 
 /** True when a browser Origin may open a socket: same host as the request, or on the allow-list. */
 export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
@@ -52,17 +57,41 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
-  const server = useServer<Record<string, unknown> | undefined, { principal?: Principal }>(
+  // Authenticated sockets by credential, checked again every recheckMs (one lookup per credential).
+  const live = new Map<string, Set<WebSocket>>();
+  const recheck = setInterval(() => void recheckAll(), opts.recheckMs ?? 2000);
+  recheck.unref();
+  async function recheckAll(): Promise<void> {
+    for (const [authorization, sockets] of live) {
+      try {
+        await opts.authenticate(authorization);
+      } catch {
+        live.delete(authorization);
+        for (const socket of sockets) socket.close(CLOSE_FORBIDDEN, 'Forbidden');
+      }
+    }
+  }
+  const server = useServer<Record<string, unknown> | undefined, { principal?: Principal; socket: WebSocket }>(
     {
       schema: opts.schema,
       validate: (schema, document) => validate(schema, document, rules),
       onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization;
         try {
-          ctx.extra.principal = await opts.authenticate(ctx.connectionParams?.authorization);
-          return true;
+          ctx.extra.principal = await opts.authenticate(authorization);
         } catch {
           return false;
         }
+        if (typeof authorization === 'string' && ctx.extra.principal.kind !== 'PUBLIC') {
+          const set = live.get(authorization) ?? new Set<WebSocket>();
+          set.add(ctx.extra.socket);
+          live.set(authorization, set);
+          ctx.extra.socket.once('close', () => {
+            set.delete(ctx.extra.socket);
+            if (set.size === 0 && live.get(authorization) === set) live.delete(authorization);
+          });
+        }
+        return true;
       },
       context: (ctx) => opts.makeContext(ctx.extra.principal ?? { kind: 'PUBLIC' }, randomUUID()),
     },
@@ -71,6 +100,7 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
   return {
     wss,
     async dispose() {
+      clearInterval(recheck);
       await server.dispose();
       await new Promise<void>((r) => wss.close(() => r()));
     },

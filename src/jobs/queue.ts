@@ -38,10 +38,10 @@ export interface Worker {
  * Starts the job runner on a pool of its own (so a connection dropped during shutdown is logged,
  * not an unhandled error). Side effects: polls and LISTENs on the database; runs task handlers.
  */
-export async function startWorker(url: string, taskList: TaskList, logger: Logger, concurrency = 4): Promise<Worker> {
+export async function startWorker(url: string, taskList: TaskList, logger: Logger, concurrency = 4, crontab = ''): Promise<Worker> {
   const pgPool = new pg.Pool({ connectionString: url, max: concurrency + 2 });
   pgPool.on('error', (err) => logger.warn({ component: 'worker', err: err.message }, 'idle worker connection failed'));
-  const runner: Runner = await run({ pgPool, taskList, concurrency, noHandleSignals: true, pollInterval: 1000, logger: workerLogger(logger) });
+  const runner: Runner = await run({ pgPool, taskList, crontab, concurrency, noHandleSignals: true, pollInterval: 1000, logger: workerLogger(logger) });
   return {
     async stop() {
       await runner.stop();

@@ -5,6 +5,8 @@ import { MemberResolver } from './members/member.resolver';
 import { SessionResolver } from './members/session.resolver';
 import { DomainResolver } from './domains/domain.resolver';
 import { TenantDomainsResolver } from './domains/tenant-domains.resolver';
+import { ActivityResolver } from './activity/activity.resolver';
+import { MessageFieldsResolver } from './activity/message-fields';
 import { NodeResolver } from './node/node.resolver';
 import { TenantResolver } from './tenants/tenant.resolver';
 import { ViewerResolver } from './viewer/viewer.resolver';
@@ -13,4 +15,4 @@ import { SenderIdentityResolver } from './identities/sender-identity.resolver';
 import { SystemEmailResolver } from './mail/system-email.resolver';
 
 /** Every resolver class in the schema. */
-export const RESOLVERS = [NodeResolver, ViewerResolver, TenantResolver, TemplateResolver, DomainTemplatesResolver, ApiTokenResolver, ApiTokenScopeResolver, MemberResolver, SessionResolver, SenderIdentityResolver, TenantSenderIdentitiesResolver, DomainSenderIdentitiesResolver, SystemEmailResolver, DomainResolver, TenantDomainsResolver];
+export const RESOLVERS = [ActivityResolver, MessageFieldsResolver, NodeResolver, ViewerResolver, TenantResolver, TemplateResolver, DomainTemplatesResolver, ApiTokenResolver, ApiTokenScopeResolver, MemberResolver, SessionResolver, SenderIdentityResolver, TenantSenderIdentitiesResolver, DomainSenderIdentitiesResolver, SystemEmailResolver, DomainResolver, TenantDomainsResolver];

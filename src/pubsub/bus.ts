@@ -1,11 +1,24 @@
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { Bus } from '../context';
 
-/** In-process event bus (one server process). Publishers call it only after their transaction commits. */
-export function createInProcessBus(): Bus {
-  const ps = createPubSub<Record<string, [unknown]>>();
+/** The channel cross-process bus messages travel on (payloads are ids only). */
+export const BUS_CHANNEL = 'mailroom_bus';
+
+/** A bus whose subscribers live in this process; `deliver` hands it a message that arrived. */
+export interface LocalBus extends Bus {
+  deliver(topic: string, payload: unknown): void;
+}
+
+/**
+ * A bus that publishes through PostgreSQL NOTIFY (`send`), so every server process — API and
+ * worker alike — hears it on its LISTEN connection and delivers to its own subscribers.
+ * Publishers call it only after their transaction commits; payloads carry ids, never data.
+ */
+export function createBus(send: (message: string) => void): LocalBus {
+  const local = createPubSub<Record<string, [unknown]>>();
   return {
-    publish: (topic, payload) => ps.publish(topic, payload),
-    subscribe: (topic) => ps.subscribe(topic)[Symbol.asyncIterator]() as AsyncIterableIterator<unknown>,
+    publish: (topic, payload) => send(JSON.stringify({ topic, payload })),
+    subscribe: (topic) => local.subscribe(topic)[Symbol.asyncIterator]() as AsyncIterableIterator<unknown>,
+    deliver: (topic, payload) => local.publish(topic, payload),
   };
 }

@@ -46,14 +46,16 @@ export async function insertEvents(em: EntityManager, events: readonly NewEvent[
   return out;
 }
 
-/** Events with id above `afterId`, oldest first, at most `limit` (no scope: the caller filters). */
-export async function eventsAfter(em: EntityManager, afterId: string, limit: number): Promise<EventRow[]> {
-  const rows: Record<string, unknown>[] = await em.execute(`select ${COLUMNS} from activity_events where id > ? order by id limit ?`, [afterId, limit]);
-  return rows.map(toEventRow);
-}
+/** SQL of every event after id $1, oldest first, at most $2 rows — for the feed's own connection. No scope: the feed filters per subscriber. */
+export const EVENTS_AFTER_SQL = `select ${COLUMNS} from activity_events where id > $1 order by id limit $2`;
 
 /** The highest committed event id (0 when none). Safe as a starting point: uncommitted writers hold the order lock and will get higher ids. */
 export async function lastEventId(em: EntityManager): Promise<string> {
   const [row] = await em.execute<{ max: string | null }[]>('select max(id)::text as max from activity_events');
   return row?.max ?? '0';
+}
+
+/** Creates the monthly event partitions from last month to three months ahead (idempotent). */
+export async function ensureEventPartitions(em: EntityManager): Promise<void> {
+  await em.getConnection().execute('select mailroom_ensure_event_partitions(1, 3)');
 }

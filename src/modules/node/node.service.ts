@@ -10,6 +10,7 @@ import { Domain } from '../domains/domain.entity';
 import { SenderIdentity } from '../identities/sender-identity.entity';
 import { SystemEmail } from '../mail/system-email.entity';
 import { Membership } from '../members/membership.entity';
+import { Message } from '../sending/message.entity';
 import { Template } from '../templates/template.entity';
 import { Tenant } from '../tenants/tenant.entity';
 
@@ -23,6 +24,7 @@ const NODE_TYPES: Record<string, { entity: EntityClass<Node & { id: string }>; p
   ApiToken: { entity: ApiToken, permission: Permission.TOKENS_MANAGE },
   Member: { entity: Membership, permission: Permission.MEMBERS_MANAGE },
   SystemEmail: { entity: SystemEmail, permission: Permission.MEMBERS_MANAGE },
+  Message: { entity: Message, permission: Permission.ACTIVITY_READ },
 };
 
 /** Loads any node in scope; null when missing, outside the scope, or not permitted (indistinguishable). */

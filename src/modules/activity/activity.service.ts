@@ -1,0 +1,123 @@
+import { Permission } from '../../auth/permissions';
+import { type Context, requirePermission } from '../../context';
+import { notFound } from '../../graphql/errors';
+import { fromGlobalId } from '../../graphql/global-id';
+import { pageSize, type PageArgs } from '../../graphql/pagination';
+import { Message } from '../sending/message.entity';
+import { ActivityEvent } from './activity-event.entity';
+import { type ActivityFilterInput, filterMatches, filterWhere, resolveFilter } from './activity-filter';
+import { ActivityEventConnection, ActivityEventNode, decodeEventCursor, eventNodeFromEntity } from './activity.types';
+import type { EventRow } from './event-row';
+import { scopeAdmitsEvent } from './event-row';
+
+/** Lists events in the caller's scope, newest first, with cursor pagination. Needs ACTIVITY_READ. */
+export async function listActivity(ctx: Context, args: PageArgs, filterInput: ActivityFilterInput | null | undefined): Promise<ActivityEventConnection> {
+  requirePermission(ctx, Permission.ACTIVITY_READ);
+  const first = pageSize(args.first);
+  const filter = resolveFilter(filterInput);
+  const where = filterWhere(filter);
+  const beforeId = args.after ? decodeEventCursor(args.after) : null;
+  const pageWhere = beforeId ? { ...where, id: { $lt: beforeId } } : where;
+  const [rows, totalCount] = await Promise.all([
+    ctx.em.find(ActivityEvent, pageWhere, { orderBy: { id: 'desc' }, limit: first + 1 }),
+    ctx.em.count(ActivityEvent, where),
+  ]);
+  const edges = rows.slice(0, first).map((e) => {
+    const node = eventNodeFromEntity(e);
+    return { cursor: node.cursor, node };
+  });
+  return {
+    edges,
+    totalCount,
+    pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: beforeId !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}
+
+/** Loads one message in the caller's scope, or NOT_FOUND. Needs ACTIVITY_READ. */
+export async function getMessage(ctx: Context, gid: string): Promise<Message> {
+  requirePermission(ctx, Permission.ACTIVITY_READ);
+  const message = await ctx.em.findOne(Message, { id: fromGlobalId(gid, 'Message', 'id') });
+  if (!message) throw notFound('Message');
+  return message;
+}
+
+/** Events of messages, batched per request, through the scoped entity manager. */
+export function messageEvents(ctx: Context, messageId: string): Promise<ActivityEventNode[]> {
+  return ctx
+    .loader<string, ActivityEventNode[]>('message-events', async (ids) => {
+      const rows = await ctx.em.find(ActivityEvent, { message: { $in: [...ids] } }, { orderBy: { id: 'asc' } });
+      const groups = new Map<string, ActivityEventNode[]>();
+      for (const r of rows) groups.set(r.message.id, [...(groups.get(r.message.id) ?? []), eventNodeFromEntity(r)]);
+      return ids.map((id) => groups.get(id) ?? []);
+    })
+    .load(messageId);
+}
+
+/** The lazy content columns of messages (html, text, raw), batched per request. */
+export function messageContent(ctx: Context, messageId: string): Promise<{ html: string | null; text: string | null; raw: string | null } | null> {
+  return ctx
+    .loader<string, { html: string | null; text: string | null; raw: string | null } | null>('message-content', async (ids) => {
+      const rows = await ctx.em.find(Message, { id: { $in: [...ids] } }, { populate: ['html', 'text', 'raw'] as never[] });
+      const map = new Map(rows.map((m) => [m.id, { html: m.html, text: m.text, raw: m.raw }]));
+      return ids.map((id) => map.get(id) ?? null);
+    })
+    .load(messageId);
+}
+
+/** A queue an async iterator drains; pushes never block. */
+class EventQueue {
+  private items: EventRow[] = [];
+  private wake: (() => void) | null = null;
+
+  push(row: EventRow): void {
+    this.items.push(row);
+    this.wake?.();
+    this.wake = null;
+  }
+
+  async next(): Promise<EventRow> {
+    while (this.items.length === 0) await new Promise<void>((r) => (this.wake = r));
+    return this.items.shift()!;
+  }
+}
+
+const REPLAY_PAGE = 500;
+
+/**
+ * Streams events in the caller's scope that match the filter. With `after`, first replays every
+ * stored event after that cursor (through the scoped entity manager), then continues live from the
+ * feed with no gap and no duplicate: the feed is subscribed before the replay reads, and live events
+ * at or below the last replayed id are skipped. Needs ACTIVITY_READ.
+ */
+export async function* streamActivity(ctx: Context, filterInput: ActivityFilterInput | null | undefined, after: string | null | undefined): AsyncGenerator<ActivityEventNode> {
+  const scope = requirePermission(ctx, Permission.ACTIVITY_READ);
+  const filter = resolveFilter(filterInput);
+  let lastId = after ? decodeEventCursor(after) : null;
+  const queue = new EventQueue();
+  const unsubscribe = ctx.deps.feed.subscribe((row) => {
+    if (scopeAdmitsEvent(scope, row) && filterMatches(filter, row)) queue.push(row);
+  });
+  try {
+    if (lastId !== null) {
+      const where = filterWhere(filter);
+      for (;;) {
+        const em = ctx.em.fork();
+        const rows: ActivityEvent[] = await em.find(ActivityEvent, { ...where, id: { $gt: lastId } }, { orderBy: { id: 'asc' }, limit: REPLAY_PAGE });
+        for (const r of rows) {
+          lastId = String(r.id);
+          yield eventNodeFromEntity(r);
+        }
+        if (rows.length < REPLAY_PAGE) break;
+      }
+    }
+    for (;;) {
+      const row = await queue.next();
+      if (lastId !== null && BigInt(row.id) <= BigInt(lastId)) continue;
+      lastId = row.id;
+      yield new ActivityEventNode(row);
+    }
+  } finally {
+    unsubscribe();
+  }
+}
+
