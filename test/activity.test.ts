@@ -194,3 +194,19 @@ describe('activity subscription', () => {
     expect(code).toBe(403);
   });
 });
+
+describe('subscription limits', () => {
+  it('applies the same depth and token limits as HTTP', async () => {
+    const w = await world();
+    const deep = `subscription { activity { message { domain { tenant { domains { templates { domain { tenant { domains { templates { domain { tenant { id } } } } } } } } } } } } }`;
+    const tooDeep = subscribe(s.url, w.adminToken, deep);
+    await expect.poll(() => tooDeep.errors.length, { timeout: 5000 }).toBeGreaterThan(0);
+    expect(JSON.stringify(tooDeep.errors)).toMatch(/depth/i);
+    const long = `subscription { activity { ${'id '.repeat(6000)} } }`;
+    const tooLong = subscribe(s.url, w.adminToken, long);
+    await expect.poll(() => tooLong.errors.length, { timeout: 5000 }).toBeGreaterThan(0);
+    expect(JSON.stringify(tooLong.errors)).toMatch(/tokens/);
+    await tooDeep.close();
+    await tooLong.close();
+  });
+});

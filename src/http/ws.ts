@@ -7,7 +7,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/principal';
 import type { Context } from '../context';
 import type { Logger } from '../lib/logger';
-import { createArmor } from './graphql-http';
+import { createArmor, tokenLimitError } from './graphql-http';
 
 /** Options of the WebSocket endpoint. */
 export interface WsOptions {
@@ -75,6 +75,11 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
     {
       schema: opts.schema,
       validate: (schema, document) => validate(schema, document, rules),
+      // graphql-ws parses documents itself: refuse over-long ones before it does.
+      onSubscribe: (_ctx, _id, payload) => {
+        const tooLong = tokenLimitError(payload.query);
+        return tooLong ? [tooLong] : undefined;
+      },
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         try {
