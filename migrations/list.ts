@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126000000Initial } from './Migration20261126000000Initial';
 import { Migration20261126010000IdentityEmailPerTenant } from './Migration20261126010000IdentityEmailPerTenant';
 import { Migration20261126020000Sending } from './Migration20261126020000Sending';
+import { Migration20261127000000WorkerPools } from './Migration20261127000000WorkerPools';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126000000Initial', class: Migration20261126000000Initial },
   { name: 'Migration20261126010000IdentityEmailPerTenant', class: Migration20261126010000IdentityEmailPerTenant },
   { name: 'Migration20261126020000Sending', class: Migration20261126020000Sending },
+  { name: 'Migration20261127000000WorkerPools', class: Migration20261127000000WorkerPools },
 ];

@@ -20,6 +20,7 @@ import { createPrincipalResolver } from './modules/access/principal-resolver';
 import { startEventFeed } from './modules/activity/event-feed';
 import { ensureEventPartitions } from './modules/activity/events.queries';
 import { ensureBootstrap } from './modules/accounts/bootstrap';
+import { type InboundSmtp, startInboundSmtp } from './modules/inbound/inbound-smtp';
 import { ENTITIES } from './modules/entities';
 import { HTTP_ROUTES } from './modules/routes';
 import { CRONTAB, createTaskList } from './modules/tasks';
@@ -36,6 +37,8 @@ export interface App {
   readonly url: string;
   /** The bootstrap admin secret when this start created the first account. */
   readonly bootstrapSecret: string | null;
+  /** The port the inbound SMTP listener (bounces, complaints) is bound to; null when INBOUND_SMTP_PORT is unset. */
+  readonly inboundSmtpPort: number | null;
   stop(): Promise<void>;
 }
 
@@ -70,7 +73,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const deps: Deps = { ...baseDeps, feed: options.deps?.feed ?? feed, bus: options.deps?.bus ?? feed.bus };
   const bootstrapSecret = await ensureBootstrap(orm, config, logger);
   let runner: Worker | null = null;
-  if (config.runWorker) runner = await startWorker(databaseUrl, createTaskList({ orm, config, deps }), logger, 4, CRONTAB);
+  if (config.runWorker) runner = await startWorker(databaseUrl, createTaskList({ orm, config, deps }), logger, config.workerConcurrency, CRONTAB);
+  const inbound: InboundSmtp | null = config.inboundSmtpPort === null ? null : await startInboundSmtp(orm, config, deps, config.inboundSmtpPort);
 
   const schema = await buildAppSchema();
   const apollo = createApollo(schema);
@@ -134,6 +138,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     databaseUrl,
     url,
     bootstrapSecret,
+    inboundSmtpPort: inbound?.port ?? null,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -143,6 +148,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       await apollo.stop();
       if (runner) await runner.stop();
+      if (inbound) await inbound.stop();
       await feed.stop();
       await orm.close(true);
       if (embedded) await embedded.stop();

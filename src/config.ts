@@ -24,6 +24,14 @@ export interface Config {
   readonly domainRecheckIntervalSeconds: number;
   readonly domainRecheckWindowHours: number;
   readonly runWorker: boolean;
+  /** How many jobs one worker process runs at once (also the most messages a crash can send twice). */
+  readonly workerConcurrency: number;
+  /** First retry delay after a temporary SMTP failure; doubles per attempt (capped at 4 hours). */
+  readonly deliveryRetryBaseSeconds: number;
+  /** How long a message keeps being retried after it was accepted before it soft-bounces. */
+  readonly deliveryRetryWindowHours: number;
+  /** SMTP connection and reply timeout for outgoing delivery. */
+  readonly smtpTimeoutSeconds: number;
   /** Browser origins allowed to open WebSockets besides the server's own host. */
   readonly allowedOrigins: readonly string[];
 }
@@ -57,7 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const dataDir = resolve(env.MAILROOM_DATA_DIR || '.data');
   const port = int(env, 'PORT', 4000, 0, 65535);
   const deliveryMode = (env.DELIVERY_MODE || 'sandbox') as DeliveryMode;
-  if (!['sandbox', 'relay'].includes(deliveryMode)) throw new ConfigError('DELIVERY_MODE must be sandbox or relay (direct delivery comes with the sending feature)');
+  if (!['sandbox', 'relay', 'direct'].includes(deliveryMode)) throw new ConfigError('DELIVERY_MODE must be sandbox, relay or direct');
   const smtpUrl = env.SMTP_URL || null;
   if (deliveryMode === 'relay' && !smtpUrl) throw new ConfigError('SMTP_URL is required when DELIVERY_MODE=relay');
   const mailDomain = (env.MAILROOM_MAIL_DOMAIN || 'mailroom.localhost').toLowerCase();
@@ -80,6 +88,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     domainRecheckIntervalSeconds: int(env, 'DOMAIN_RECHECK_INTERVAL_SECONDS', 900, 1, 86400),
     domainRecheckWindowHours: int(env, 'DOMAIN_RECHECK_WINDOW_HOURS', 72, 1, 720),
     runWorker: env.MAILROOM_WORKER !== 'off',
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 4, 1, 100),
+    deliveryRetryBaseSeconds: int(env, 'DELIVERY_RETRY_BASE_SECONDS', 60, 1, 86400),
+    deliveryRetryWindowHours: int(env, 'DELIVERY_RETRY_WINDOW_HOURS', 72, 1, 720),
+    smtpTimeoutSeconds: int(env, 'SMTP_TIMEOUT_SECONDS', 60, 1, 600),
     allowedOrigins: (env.MAILROOM_ALLOWED_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
     ...overrides,
   };

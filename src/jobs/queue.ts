@@ -1,8 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import { Logger as WorkerLogger, run, runMigrations, type Runner, type TaskList } from 'graphile-worker';
+import { Logger as WorkerLogger, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { JobQueue } from '../context';
 import type { Logger } from '../lib/logger';
+import { type PoolLiveness, registerPool, releaseDeadPools } from './worker-liveness';
 
 /** The durable queue: graphile-worker's `add_job`, called inside the caller's transaction. */
 export function createJobQueue(): JobQueue {
@@ -34,17 +36,35 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
+const RECOVERY_INTERVAL_MS = 5000;
+
 /**
- * Starts the job runner on a pool of its own (so a connection dropped during shutdown is logged,
- * not an unhandled error). Side effects: polls and LISTENs on the database; runs task handlers.
+ * Starts the job runner on a pool of its own, with crash recovery: each worker pool registers
+ * itself as alive (a session advisory lock, see worker-liveness.ts), and every few seconds the jobs
+ * held by registered pools whose process died are released to run again — instead of after
+ * graphile-worker's 4-hour lock expiry. Side effects: polls and LISTENs on the database; runs tasks.
  */
 export async function startWorker(url: string, taskList: TaskList, logger: Logger, concurrency = 4, crontab = ''): Promise<Worker> {
-  const pgPool = new pg.Pool({ connectionString: url, max: concurrency + 2 });
+  const pgPool = new pg.Pool({ connectionString: url, max: concurrency + 3 });
   pgPool.on('error', (err) => logger.warn({ component: 'worker', err: err.message }, 'idle worker connection failed'));
-  const runner: Runner = await run({ pgPool, taskList, crontab, concurrency, noHandleSignals: true, pollInterval: 1000, logger: workerLogger(logger) });
+  pgPool.on('connect', (client) => client.on('error', (err) => logger.warn({ component: 'worker', err: err.message }, 'worker connection failed')));
+  const liveness: Promise<PoolLiveness>[] = [];
+  const events = new EventEmitter() as WorkerEvents;
+  events.on('pool:create', ({ workerPool }) => liveness.push(registerPool(pgPool, workerPool.id, logger)));
+  const recover = async () => {
+    const dead = await releaseDeadPools(pgPool).catch((err: Error) => (logger.warn({ err: err.message }, 'crash recovery check failed'), 0));
+    if (dead) logger.info({ dead }, 'released the jobs of worker pools whose process died');
+  };
+  await recover();
+  const runner: Runner = await run({ pgPool, taskList, crontab, concurrency, noHandleSignals: true, pollInterval: 1000, logger: workerLogger(logger), events });
+  await Promise.all(liveness);
+  const timer = setInterval(() => void recover(), RECOVERY_INTERVAL_MS);
+  timer.unref();
   return {
     async stop() {
+      clearInterval(timer);
       await runner.stop();
+      for (const l of await Promise.all(liveness)) await l.release();
       await pgPool.end();
     },
   };

@@ -13,6 +13,8 @@ import { ViewerResolver } from './viewer/viewer.resolver';
 import { DomainSenderIdentitiesResolver, TenantSenderIdentitiesResolver } from './identities/identity-extensions.resolver';
 import { SenderIdentityResolver } from './identities/sender-identity.resolver';
 import { SystemEmailResolver } from './mail/system-email.resolver';
+import { IngestionResolver } from './ingestion/ingestion.resolver';
+import { SendingResolver } from './sending/sending.resolver';
 
 /** Every resolver class in the schema. */
-export const RESOLVERS = [ActivityResolver, MessageFieldsResolver, NodeResolver, ViewerResolver, TenantResolver, TemplateResolver, DomainTemplatesResolver, ApiTokenResolver, ApiTokenScopeResolver, MemberResolver, SessionResolver, SenderIdentityResolver, TenantSenderIdentitiesResolver, DomainSenderIdentitiesResolver, SystemEmailResolver, DomainResolver, TenantDomainsResolver];
+export const RESOLVERS = [ActivityResolver, MessageFieldsResolver, NodeResolver, ViewerResolver, TenantResolver, TemplateResolver, DomainTemplatesResolver, ApiTokenResolver, ApiTokenScopeResolver, MemberResolver, SessionResolver, SenderIdentityResolver, TenantSenderIdentitiesResolver, DomainSenderIdentitiesResolver, SystemEmailResolver, DomainResolver, TenantDomainsResolver, IngestionResolver, SendingResolver];

@@ -14,6 +14,22 @@ export enum BulkSendStatus {
 }
 registerEnumType(BulkSendStatus, { name: 'BulkSendStatus', description: 'QUEUED, PROCESSING, or COMPLETED (every request accepted or refused).' });
 
+/** Why one request of a bulk send was refused. */
+@ObjectType({ description: 'A request of a bulk send that was refused.' })
+export class BulkSendError {
+  @Field(() => Int, { description: 'Position of the request in `requests` (from 0).' })
+  index!: number;
+
+  @Field(() => String, { description: 'Error code, as in GraphQL errors (e.g. BAD_USER_INPUT).' })
+  code!: string;
+
+  @Field(() => String, { nullable: true, description: 'The offending input field, e.g. `from.email`.' })
+  field!: string | null;
+
+  @Field(() => String, { description: 'What was wrong.' })
+  message!: string;
+}
+
 /** A batch of up to 500 send requests processed in the background. Visible to the principal that made it (its key). */
 @Entity({ tableName: 'bulk_sends' })
 @Filter(scopeFilter((s) => (s.allDomains ? null : { principalKey: s.principalKey })))
@@ -55,6 +71,7 @@ export class BulkSend extends BaseEntity implements Node {
   requests!: unknown[];
 
   /** Per-request errors: index, code, field, message. */
+  @Field(() => [BulkSendError], { description: 'The refused requests, by index.' })
   @Property({ type: 'json' })
   errors: { index: number; code: string; field: string | null; message: string }[] = [];
 

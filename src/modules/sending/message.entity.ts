@@ -136,4 +136,17 @@ export class Message extends BaseEntity implements Node {
   get gid(): string {
     return toGlobalId('Message', this.id);
   }
+
+  /** A temporary failure: DEFERRED until the next attempt. */
+  defer(response: string): void {
+    this.status = MessageStatus.DEFERRED;
+    this.lastResponse = response;
+  }
+
+  /** Ends delivery with a final status (SENT, DELIVERED, SOFT_BOUNCED, HARD_BOUNCED, RENDER_FAILED, CANCELLED). */
+  finish(status: MessageStatus, response: string | null, now: Date): void {
+    this.status = status;
+    this.lastResponse = response;
+    this.completedAt = now;
+  }
 }

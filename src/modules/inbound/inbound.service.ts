@@ -1,0 +1,41 @@
+import { LockMode } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { systemEm } from '../../context';
+import type { ActivityEventType } from '../activity/activity-event.types';
+import { insertEvents } from '../activity/events.queries';
+import { applyDeliveryOutcome, messageEvent } from '../ingestion/message-events';
+import { Message } from '../sending/message.entity';
+import { type InboundReport, reportEvent } from './parse-report';
+import { parseVerpAddress, returnPathHost } from './verp';
+
+/**
+ * The message a VERP address belongs to: its token must be a message's and its host that message's
+ * domain's return-path host. Null for every other address (unknown, or another domain's host).
+ * Read-only, across accounts (the token is the proof).
+ */
+export async function findMessageByVerpAddress(orm: MikroORM, address: string): Promise<Message | null> {
+  const verp = parseVerpAddress(address);
+  if (!verp) return null;
+  const message = await systemEm(orm).findOne(Message, { verpToken: verp.token }, { populate: ['domain'] });
+  if (!message) return null;
+  return returnPathHost(message.domain.getEntity()) === verp.host ? message : null;
+}
+
+/**
+ * Records what an inbound report says about one message: HARD_BOUNCED/SOFT_BOUNCED (and the
+ * message's status) for a DSN, SPAM_COMPLAINT for an ARF report. Returns the event type, or null
+ * when the report records nothing (a success DSN, a not-spam report). Side effects: locks and
+ * updates the message, writes one event (one NOTIFY), in one transaction.
+ */
+export async function recordInboundReport(orm: MikroORM, messageId: string, report: InboundReport, at: Date): Promise<ActivityEventType | null> {
+  return systemEm(orm).transactional(async (em) => {
+    const message = await em.findOne(Message, { id: messageId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!message) return null;
+    const event = reportEvent(report, message.recipient);
+    if (!event) return null;
+    applyDeliveryOutcome(message, event.type, at, event.response);
+    await em.flush();
+    await insertEvents(em, [messageEvent(message, event.type, event.data, at)]);
+    return event.type;
+  });
+}

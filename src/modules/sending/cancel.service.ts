@@ -1,0 +1,46 @@
+import { LockMode } from '@mikro-orm/core';
+import { Permission } from '../../auth/permissions';
+import { type Context, requirePermission } from '../../context';
+import { badInput, notFound } from '../../graphql/errors';
+import { fromGlobalId } from '../../graphql/global-id';
+import { ActivityEventType } from '../activity/activity-event.types';
+import { insertEvents } from '../activity/events.queries';
+import { Message } from './message.entity';
+import { MessageStatus } from './message.types';
+import { deliverJobKey } from './send.service';
+import type { CancelScheduledMessageInput } from './sending.inputs';
+
+/**
+ * Cancels a SCHEDULED message in the caller's scope (EMAIL_SEND): in one transaction, with the
+ * message row locked (so a delivery that is starting cannot slip past), sets CANCELLED, removes
+ * its delivery job and records a CANCELLED event. NOT_FOUND outside the scope; BAD_USER_INPUT
+ * when the message is not scheduled (any more).
+ */
+export async function cancelScheduledMessage(ctx: Context, input: CancelScheduledMessageInput): Promise<Message> {
+  requirePermission(ctx, Permission.EMAIL_SEND);
+  const id = fromGlobalId(input.id, 'Message', 'id');
+  const now = ctx.deps.clock.now();
+  return ctx.em.transactional(async (em) => {
+    const message = await em.findOne(Message, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!message) throw notFound('Message');
+    if (message.status !== MessageStatus.SCHEDULED) throw badInput('id', `Only a SCHEDULED message can be cancelled; this one is ${message.status}`);
+    message.finish(MessageStatus.CANCELLED, null, now);
+    await em.flush();
+    await em.execute('select graphile_worker.remove_job(?)', [deliverJobKey(message.id)]);
+    await insertEvents(em, [
+      {
+        type: ActivityEventType.CANCELLED,
+        accountId: message.account.id,
+        messageId: message.id,
+        tenantId: message.tenant?.id ?? null,
+        domainId: message.domain.id,
+        senderIdentityId: message.senderIdentity?.id ?? null,
+        recipient: message.recipient,
+        tags: message.tags,
+        data: {},
+        occurredAt: now,
+      },
+    ]);
+    return message;
+  });
+}

@@ -1,0 +1,124 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { systemEm } from '../../context';
+import { isUuid } from '../../lib/ids';
+import { ActivityEventType } from '../activity/activity-event.types';
+import { insertEvents } from '../activity/events.queries';
+import { Template } from '../templates/template.entity';
+import type { TaskDeps } from '../tasks';
+import { type DeliveryRow, loadDeliverable, markAttempt, setOutcome } from './delivery.queries';
+import { MessageStatus } from './message.types';
+import { type BuiltMessage, buildMime, verpAddress } from './mime';
+import type { Outbound, SmtpOutcome } from './outbound';
+import { RenderError, renderContent } from './render';
+import { nextRetryAt } from './retry';
+import { DELIVER_TASK, deliverJobKey } from './send.service';
+import type { SigningKeys } from './signing-keys';
+
+/** Payload of the delivery job. */
+export interface DeliverPayload {
+  messageId: string;
+}
+
+/** What the delivery job is built with. */
+export interface DeliveryDeps {
+  td: TaskDeps;
+  outbound: Outbound;
+  keys: SigningKeys;
+}
+
+function event(m: DeliveryRow, type: ActivityEventType, data: Record<string, unknown>, occurredAt: Date) {
+  return { type, accountId: m.accountId, messageId: m.id, tenantId: m.tenantId, domainId: m.domainId, senderIdentityId: m.senderIdentityId, recipient: m.recipient, tags: m.tags, data, occurredAt };
+}
+
+/** Renders a message whose template was kept for when it came due; returns the failure reason, or null. */
+async function renderDue(em: EntityManager, m: DeliveryRow): Promise<{ rendered: boolean; failure: string | null }> {
+  if (!m.templateId || m.html !== null || m.text !== null) return { rendered: false, failure: null };
+  const template = await em.findOne(Template, { id: m.templateId });
+  if (!template) return { rendered: false, failure: 'The template was deleted before the message was due' };
+  try {
+    Object.assign(m, await renderContent({ subject: template.subject, html: template.html, text: template.text }, m.variables ?? {}));
+    return { rendered: true, failure: null };
+  } catch (e) {
+    if (e instanceof RenderError) return { rendered: false, failure: e.message };
+    throw e;
+  }
+}
+
+/** Ends a message whose template could not be rendered when it came due: RENDER_FAILED and its event, in one transaction. */
+async function failRender(d: DeliveryDeps, row: DeliveryRow, reason: string): Promise<void> {
+  await systemEm(d.td.orm).transactional(async (em) => {
+    const now = d.td.deps.clock.now();
+    if (await setOutcome(em, row.id, MessageStatus.RENDER_FAILED, reason, now)) await insertEvents(em, [event(row, ActivityEventType.RENDER_FAILED, { reason }, now)]);
+  });
+}
+
+/**
+ * Prepares and marks an attempt before any byte is sent: skips a message that is no longer
+ * deliverable (already final or cancelled — a job re-run after a crash never sends again), renders
+ * a due template (RENDER_FAILED when it fails), builds and signs the MIME on the first attempt, and
+ * commits the attempt with the built content in one statement. Returns what to send, or null.
+ */
+async function beginAttempt(d: DeliveryDeps, id: string): Promise<{ row: DeliveryRow; built: BuiltMessage } | null> {
+  const em = systemEm(d.td.orm);
+  const row = await loadDeliverable(em, id);
+  if (!row) return null;
+  const { rendered, failure } = await renderDue(em, row);
+  if (failure) {
+    await failRender(d, row, failure);
+    return null;
+  }
+  const key = await d.keys.get(em, row.domainId);
+  const reuse = row.raw !== null && row.messageIdHeader !== null;
+  const built = reuse
+    ? { raw: row.raw!, messageIdHeader: row.messageIdHeader!, envelope: { from: verpAddress(row, key.domain), to: row.recipient } }
+    : await buildMime(row, { domain: key.domain, dkimPrivateKeyPem: key.pem, publicUrl: d.td.config.publicUrl, secret: d.td.config.secret, now: d.td.deps.clock.now() });
+  const attempt = await markAttempt(em, id, reuse ? null : { subject: row.subject, html: row.html, text: row.text, raw: built.raw, messageIdHeader: built.messageIdHeader, rendered });
+  if (attempt === null) return null;
+  return { row: { ...row, attempts: attempt }, built };
+}
+
+/**
+ * Records how the hand-over ended, in one transaction: 2xx → DELIVERED (direct) or SENT (relay,
+ * sandbox); 5xx → HARD_BOUNCED with the reply; 4xx or no connection → DEFERRED and a new job at
+ * the next retry time, or SOFT_BOUNCED once the retry window (from sendAt or acceptance) is over.
+ */
+async function recordOutcome(d: DeliveryDeps, row: DeliveryRow, outcome: SmtpOutcome): Promise<void> {
+  const { config, deps } = d.td;
+  await systemEm(d.td.orm).transactional(async (em) => {
+    const now = deps.clock.now();
+    const data: Record<string, unknown> = { response: outcome.response, attempt: row.attempts, ...(outcome.host ? { host: outcome.host } : {}) };
+    let type: ActivityEventType;
+    let status: MessageStatus;
+    let retryAt: Date | null = null;
+    if (outcome.kind === 'accepted') {
+      const direct = config.deliveryMode === 'direct';
+      [type, status] = direct ? [ActivityEventType.DELIVERED, MessageStatus.DELIVERED] : [ActivityEventType.SENT, MessageStatus.SENT];
+      if (config.deliveryMode === 'sandbox') data.sandbox = true;
+    } else if (outcome.kind === 'permanent') {
+      [type, status] = [ActivityEventType.HARD_BOUNCED, MessageStatus.HARD_BOUNCED];
+    } else {
+      retryAt = nextRetryAt(row.attempts, row.sendAt ?? row.createdAt, now, config.deliveryRetryBaseSeconds, config.deliveryRetryWindowHours);
+      [type, status] = retryAt ? [ActivityEventType.DEFERRED, MessageStatus.DEFERRED] : [ActivityEventType.SOFT_BOUNCED, MessageStatus.SOFT_BOUNCED];
+      if (retryAt) data.retryAt = retryAt.toISOString();
+    }
+    // Not applied: another run of this message's job (a re-run after a crash) recorded its outcome first; the first one stands.
+    if (!(await setOutcome(em, row.id, status, outcome.response, retryAt ? null : now))) return;
+    if (retryAt) await deps.queue.add(em, DELIVER_TASK, { messageId: row.id }, { runAt: retryAt, jobKey: deliverJobKey(row.id) });
+    await insertEvents(em, [event(row, type, data, now)]);
+  });
+}
+
+/**
+ * The `deliver-message` job: begin the attempt (committed before any byte is sent), hand the
+ * message to the outbound path, record the outcome. A crash between the hand-over and the record
+ * can send a message twice — at most the jobs in flight, bounded by the worker's concurrency.
+ * Side effects: database writes, SMTP (per DELIVERY_MODE), events.
+ */
+export async function runDelivery(d: DeliveryDeps, payload: unknown): Promise<void> {
+  const id = (payload as Partial<DeliverPayload> | null)?.messageId;
+  if (typeof id !== 'string' || !isUuid(id)) return;
+  const attempt = await beginAttempt(d, id);
+  if (!attempt) return;
+  const outcome = await d.outbound.send(attempt.built.envelope, attempt.built.raw);
+  await recordOutcome(d, attempt.row, outcome);
+}

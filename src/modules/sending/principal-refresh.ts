@@ -1,0 +1,33 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Principal } from '../../auth/principal';
+import { systemEm } from '../../context';
+import type { Clock } from '../../lib/clock';
+import { scopeForMembership, scopeForToken } from '../access/scope-builder';
+import { ApiToken, ApiTokenStatus } from '../api-tokens/api-token.entity';
+import { Membership, MemberStatus } from '../members/membership.entity';
+
+/** What background work keeps of the principal that asked for it (plain data, stored in the job payload). */
+export type StoredPrincipal = { kind: 'API_TOKEN'; tokenId: string; label: string } | { kind: 'MEMBER'; membershipId: string; userId: string; sessionId: string; label: string };
+
+/** The part of a principal that background work stores; null for the public. */
+export function storePrincipal(p: Principal): StoredPrincipal | null {
+  if (p.kind === 'API_TOKEN') return { kind: 'API_TOKEN', tokenId: p.tokenId, label: p.label };
+  if (p.kind === 'MEMBER') return { kind: 'MEMBER', membershipId: p.membershipId, userId: p.userId, sessionId: p.sessionId, label: p.label };
+  return null;
+}
+
+/**
+ * Rebuilds a stored principal with its scope as it is now, so background work acts with the rights
+ * the principal still has: null when the token is no longer active or the membership was removed.
+ */
+export async function currentPrincipal(orm: MikroORM, clock: Clock, stored: StoredPrincipal): Promise<Principal | null> {
+  const em = systemEm(orm);
+  if (stored.kind === 'API_TOKEN') {
+    const token = await em.findOne(ApiToken, { id: stored.tokenId });
+    if (!token || token.statusAt(clock.now()) !== ApiTokenStatus.ACTIVE) return null;
+    return { kind: 'API_TOKEN', tokenId: token.id, label: token.name, scope: await scopeForToken(em, token) };
+  }
+  const m = await em.findOne(Membership, { id: stored.membershipId });
+  if (!m || m.status !== MemberStatus.ACTIVE) return null;
+  return { kind: 'MEMBER', membershipId: m.id, userId: stored.userId, sessionId: stored.sessionId, role: m.role, label: stored.label, scope: await scopeForMembership(em, m) };
+}

@@ -1,0 +1,104 @@
+import { Permission } from '../../auth/permissions';
+import type { Scope } from '../../auth/scope';
+import { type Context, requirePermission } from '../../context';
+import { badInput, notFound } from '../../graphql/errors';
+import { Template } from '../templates/template.entity';
+import { replayIdempotent } from './idempotency';
+import type { Message } from './message.entity';
+import { RenderError, renderContent } from './render';
+import { type Address, parseSendRequest, requestHash, type SendRequest } from './send-request';
+import { resolveSender, type SendingSource } from './sender';
+import type { SendEmailInput } from './sending.inputs';
+
+/** The rendered content of a request. A scheduled template message renders again when due (the template may change until then). */
+export interface Content {
+  subject: string;
+  html: string | null;
+  text: string | null;
+  renderLater: boolean;
+}
+
+/** A request that passed every check and is ready to be written. */
+export interface PreparedSend {
+  scope: Scope;
+  req: SendRequest;
+  key: string | null;
+  hash: string | null;
+  template: Template | null;
+  from: Address;
+  replyTo: Address | null;
+  source: SendingSource;
+  content: Content;
+}
+
+/** Lookups shared by the requests of one principal in one batch (the same sender and template again and again). */
+export interface SendMemo {
+  senders: Map<string, Promise<SendingSource>>;
+  templates: Map<string, Promise<Template>>;
+}
+
+/** An empty memo. */
+export const newSendMemo = (): SendMemo => ({ senders: new Map(), templates: new Map() });
+
+function memoized<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let p = map.get(key);
+  if (!p) {
+    p = load();
+    map.set(key, p);
+    // A failure is not kept: the next request asks again (its own error, its own index).
+    p.catch(() => map.delete(key));
+  }
+  return p;
+}
+
+async function loadTemplate(ctx: Context, id: string): Promise<Template> {
+  const template = await ctx.em.findOne(Template, { id });
+  if (!template) throw notFound('Template', 'templateId');
+  return template;
+}
+
+async function contentFor(req: SendRequest, template: Template | null): Promise<Content> {
+  if (!template) return { subject: req.subject!, html: req.html, text: req.text, renderLater: false };
+  try {
+    const rendered = await renderContent({ subject: template.subject, html: template.html, text: template.text }, req.variables ?? {});
+    return { ...rendered, renderLater: req.sendAt !== null };
+  } catch (e) {
+    if (e instanceof RenderError) throw badInput('templateId', `The template does not render: ${e.message}`, { part: e.field });
+    throw e;
+  }
+}
+
+function senderAddress(req: SendRequest, template: Template | null): Address {
+  if (req.from) return req.from;
+  if (template?.fromEmail) return { email: template.fromEmail, name: template.fromName };
+  throw badInput('from.email', 'from is required: the template has no From address');
+}
+
+function replyToFor(req: SendRequest, template: Template | null, source: SendingSource): Address | null {
+  if (req.replyTo) return req.replyTo;
+  if (template?.replyToEmail) return { email: template.replyToEmail, name: template.replyToName };
+  if (source.identity?.replyToEmail) return { email: source.identity.replyToEmail, name: source.identity.replyToName };
+  return null;
+}
+
+/**
+ * Checks a send request without writing anything (EMAIL_SEND): validates it, answers a repeated
+ * idempotency key with the first call's messages (CONFLICT for another body), loads the template
+ * and the sender in the caller's scope and renders. Reads only.
+ */
+export async function prepareSend(ctx: Context, input: SendEmailInput, memo: SendMemo = newSendMemo()): Promise<{ replay: Message[] } | { prepared: PreparedSend }> {
+  const scope = requirePermission(ctx, Permission.EMAIL_SEND);
+  const now = ctx.deps.clock.now();
+  const req = parseSendRequest(input, now);
+  const key = req.idempotencyKey;
+  const hash = key ? requestHash(input) : null;
+  if (key) {
+    const prior = await replayIdempotent(ctx, scope, key, hash!, now);
+    if (prior) return { replay: prior };
+  }
+  const template = req.templateId ? await memoized(memo.templates, req.templateId, () => loadTemplate(ctx, req.templateId!)) : null;
+  const from = senderAddress(req, template);
+  const source = await memoized(memo.senders, from.email, () => resolveSender(ctx, from));
+  const content = await contentFor(req, template);
+  return { prepared: { scope, req, key, hash, template, from, replyTo: replyToFor(req, template, source), source, content } };
+}

@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Context } from '../../context';
+import { isUniqueViolation } from '../../db/errors';
+import { ActivityEventType } from '../activity/activity-event.types';
+import { insertEvents } from '../activity/events.queries';
+import { claimIdempotencyKey, replayIdempotent } from './idempotency';
+import { Message } from './message.entity';
+import { MessageStatus } from './message.types';
+import { type PreparedSend, prepareSend } from './send-prepare';
+import { recipientsOf } from './send-request';
+import type { SendEmailInput } from './sending.inputs';
+
+/** The graphile-worker task that delivers one message. */
+export const DELIVER_TASK = 'deliver-message';
+
+/** The job key of a message's delivery job (one pending delivery per message). */
+export function deliverJobKey(messageId: string): string {
+  return `deliver:${messageId}`;
+}
+
+function buildMessages(em: EntityManager, p: PreparedSend, bulkId: string | null): Message[] {
+  const { req, from, replyTo, source, template, content } = p;
+  const tags = [...new Set([...req.tags, ...(template?.tags ?? [])])];
+  const addressing = { to: req.to, cc: req.cc };
+  return recipientsOf(req).map((r) =>
+    em.create(Message, {
+      account: p.scope.accountId,
+      tenant: source.tenantId,
+      domain: source.domain.id,
+      senderIdentity: source.identity?.id ?? null,
+      templateId: template?.id ?? null,
+      bulkId,
+      fromEmail: from.email,
+      fromName: from.name ?? source.identity?.name ?? null,
+      replyToEmail: replyTo?.email ?? null,
+      replyToName: replyTo?.name ?? null,
+      recipient: r.email,
+      recipientName: r.name,
+      recipientKind: r.kind,
+      addressing,
+      subject: content.subject,
+      html: content.renderLater ? null : content.html,
+      text: content.renderLater ? null : content.text,
+      variables: content.renderLater ? (req.variables ?? {}) : null,
+      headers: req.headers,
+      tags,
+      status: req.sendAt ? MessageStatus.SCHEDULED : MessageStatus.QUEUED,
+      sendAt: req.sendAt,
+      verpToken: randomBytes(16).toString('hex'),
+    }),
+  );
+}
+
+/**
+ * Writes prepared requests inside the caller's transaction `em`: one message per recipient, the
+ * idempotency records, one delivery job per message (run at sendAt when scheduled) and — last, as
+ * insertEvents asks — the QUEUED events. Returns the messages of each request, in order.
+ */
+export async function commitSends(ctx: Context, em: EntityManager, items: readonly PreparedSend[], bulkId: string | null = null): Promise<Message[][]> {
+  const now = ctx.deps.clock.now();
+  const groups = items.map((p) => buildMessages(em, p, bulkId));
+  for (const [i, p] of items.entries()) {
+    if (p.key) await claimIdempotencyKey(em, p.scope, p.key, p.hash!, groups[i].map((m) => m.id), now);
+  }
+  await em.flush();
+  const all = groups.flat();
+  for (const m of all) await ctx.deps.queue.add(em, DELIVER_TASK, { messageId: m.id }, { runAt: m.sendAt ?? undefined, jobKey: deliverJobKey(m.id) });
+  await insertEvents(
+    em,
+    all.map((m) => ({
+      type: ActivityEventType.QUEUED,
+      accountId: m.account.id,
+      messageId: m.id,
+      tenantId: m.tenant?.id ?? null,
+      domainId: m.domain.id,
+      senderIdentityId: m.senderIdentity?.id ?? null,
+      recipient: m.recipient,
+      tags: m.tags,
+      data: m.sendAt ? { sendAt: m.sendAt.toISOString() } : {},
+      occurredAt: now,
+    })),
+  );
+  return groups;
+}
+
+/**
+ * Writes one prepared request in a transaction of its own; a concurrent request that claimed the
+ * same idempotency key first makes this one its replay (or CONFLICT).
+ */
+export async function commitOne(ctx: Context, p: PreparedSend, bulkId: string | null = null): Promise<Message[]> {
+  try {
+    const [messages] = await ctx.em.transactional((em) => commitSends(ctx, em, [p], bulkId));
+    return messages;
+  } catch (e) {
+    if (p.key && isUniqueViolation(e)) {
+      const prior = await replayIdempotent(ctx, p.scope, p.key, p.hash!, ctx.deps.clock.now());
+      if (prior) return prior;
+    }
+    throw e;
+  }
+}
+
+/**
+ * Accepts a send request (EMAIL_SEND): validates it, checks the sender against the caller's scope,
+ * renders the template, and in ONE transaction writes one message per recipient, the idempotency
+ * record, one delivery job per message and the QUEUED events. Never touches the network.
+ * Same idempotency key and body within 24 hours returns the first call's messages; another body is CONFLICT.
+ */
+export async function sendEmail(ctx: Context, input: SendEmailInput): Promise<Message[]> {
+  const checked = await prepareSend(ctx, input);
+  return 'replay' in checked ? checked.replay : commitOne(ctx, checked.prepared);
+}

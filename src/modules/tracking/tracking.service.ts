@@ -1,0 +1,49 @@
+import { LockMode } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { systemEm } from '../../context';
+import { ActivityEvent } from '../activity/activity-event.entity';
+import { ActivityEventType } from '../activity/activity-event.types';
+import { insertEvents } from '../activity/events.queries';
+import { messageEvent } from '../ingestion/message-events';
+import { Message } from '../sending/message.entity';
+
+/** An engagement a tracking URL records. */
+export type Engagement = 'open' | 'click' | 'unsubscribe';
+
+/** The event every hit records, and the one recorded only the first time for the message (null: none). */
+const TYPES: Record<Engagement, { every: ActivityEventType | null; first: ActivityEventType }> = {
+  open: { every: ActivityEventType.OPENED, first: ActivityEventType.OPENED_UNIQUE },
+  click: { every: ActivityEventType.CLICKED, first: ActivityEventType.CLICKED_UNIQUE },
+  unsubscribe: { every: null, first: ActivityEventType.UNSUBSCRIBED },
+};
+
+/** What recording an engagement did. */
+export interface EngagementResult {
+  /** The message's sender and recipient; null when it no longer exists (deleted with its tenant or domain). */
+  message: Pick<Message, 'fromEmail' | 'fromName' | 'recipient'> | null;
+  /** Whether this was the message's first engagement of the kind. */
+  first: boolean;
+}
+
+/**
+ * Records an open, click or unsubscribe of a message (found by the id a signed token carried):
+ * OPENED/CLICKED every time, OPENED_UNIQUE/CLICKED_UNIQUE/UNSUBSCRIBED only the first time. The
+ * message row is locked (`for update`) before the one query for an earlier first-time event, so
+ * concurrent hits record the first-time event once. Side effects: writes events (one insert, one NOTIFY).
+ */
+export async function recordEngagement(orm: MikroORM, messageId: string, kind: Engagement, data: Record<string, unknown>, at: Date): Promise<EngagementResult> {
+  const { every, first } = TYPES[kind];
+  return systemEm(orm).transactional(async (em) => {
+    const message = await em.findOne(Message, { id: messageId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!message) return { message: null, first: false };
+    const earlier = await em.findOne(ActivityEvent, { message: messageId, type: first }, { fields: ['id'] });
+    const types = [...(every ? [every] : []), ...(earlier ? [] : [first])];
+    if (types.length) await insertEvents(em, types.map((type) => messageEvent(message, type, data, at)));
+    return { message, first: !earlier };
+  });
+}
+
+/** Loads a message for a public page (sender and recipient shown on the unsubscribe page), or null. Read-only. */
+export async function findMessageForPage(orm: MikroORM, messageId: string): Promise<Pick<Message, 'fromEmail' | 'fromName' | 'recipient'> | null> {
+  return systemEm(orm).findOne(Message, { id: messageId }, { fields: ['fromEmail', 'fromName', 'recipient'] });
+}
