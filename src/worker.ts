@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, type Config } from './config';
 import type { Deps } from './context';
 import { initOrm } from './db/orm';
 import { createDefaultDeps } from './deps';
@@ -8,6 +8,7 @@ import { createLogger } from './lib/logger';
 import { startEventFeed } from './modules/activity/event-feed';
 import { ENTITIES } from './modules/entities';
 import { CRONTAB, createTaskList } from './modules/tasks';
+import { runProcess } from './run-process';
 
 
 /**
@@ -34,34 +35,5 @@ async function startJobWorker(config: Config): Promise<{ stop(): Promise<void> }
   };
 }
 
-/** Entry point of `node dist/src/worker.js`: loadConfig → start the worker; SIGTERM/SIGINT stop it gracefully. */
-async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(`Configuration error: ${e.message}`);
-      process.exit(2);
-    }
-    throw e;
-  }
-  const worker = await startJobWorker(config);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.error(`${signal} received, stopping the worker`);
-    worker.stop().then(
-      () => process.exit(0),
-      (e) => (console.error(e), process.exit(1)),
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-}
-
-main().catch((e) => {
-  console.error(e);
-  process.exit(e instanceof ConfigError ? 2 : 1);
-});
+/** Entry point of `npm run worker`: loadConfig → start the worker; SIGTERM/SIGINT stop it gracefully. */
+runProcess('worker', startJobWorker);

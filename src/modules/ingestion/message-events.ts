@@ -1,23 +1,6 @@
 import { ActivityEventType } from '../activity/activity-event.types';
-import type { NewEvent } from '../activity/event-row';
 import type { Message } from '../sending/message.entity';
 import { MessageStatus } from '../sending/message.types';
-
-/** A new event of `message`, with its account, tenant, domain, sender identity, recipient and tags copied from it. Pure. */
-export function messageEvent(message: Message, type: ActivityEventType, data: Record<string, unknown>, occurredAt?: Date): NewEvent {
-  return {
-    type,
-    occurredAt,
-    accountId: message.account.id,
-    messageId: message.id,
-    tenantId: message.tenant?.id ?? null,
-    domainId: message.domain.id,
-    senderIdentityId: message.senderIdentity?.id ?? null,
-    recipient: message.recipient,
-    tags: [...message.tags],
-    data,
-  };
-}
 
 const { SCHEDULED, QUEUED, SENT, DELIVERED, DEFERRED, SOFT_BOUNCED, HARD_BOUNCED } = MessageStatus;
 

@@ -4,6 +4,7 @@ import { type Context, requirePermission } from '../../context';
 import { badInput, notFound } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
 import { ActivityEventType } from '../activity/activity-event.types';
+import { messageEvent } from '../activity/message-event';
 import { insertEvents } from '../activity/events.queries';
 import { Message } from './message.entity';
 import { MessageStatus } from './message.types';
@@ -27,20 +28,7 @@ export async function cancelScheduledMessage(ctx: Context, input: CancelSchedule
     message.finish(MessageStatus.CANCELLED, null, now);
     await em.flush();
     await em.execute('select graphile_worker.remove_job(?)', [deliverJobKey(message.id)]);
-    await insertEvents(em, [
-      {
-        type: ActivityEventType.CANCELLED,
-        accountId: message.account.id,
-        messageId: message.id,
-        tenantId: message.tenant?.id ?? null,
-        domainId: message.domain.id,
-        senderIdentityId: message.senderIdentity?.id ?? null,
-        recipient: message.recipient,
-        tags: message.tags,
-        data: {},
-        occurredAt: now,
-      },
-    ]);
+    await insertEvents(em, [messageEvent(message, ActivityEventType.CANCELLED, {}, now)]);
     return message;
   });
 }

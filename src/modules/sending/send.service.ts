@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
 import { ActivityEventType } from '../activity/activity-event.types';
+import { messageEvent } from '../activity/message-event';
 import { insertEvents } from '../activity/events.queries';
 import { claimIdempotencyKey, replayIdempotent } from './idempotency';
 import { Message } from './message.entity';
@@ -66,21 +67,7 @@ export async function commitSends(ctx: Context, em: EntityManager, items: readon
   await em.flush();
   const all = groups.flat();
   for (const m of all) await ctx.deps.queue.add(em, DELIVER_TASK, { messageId: m.id }, { runAt: m.sendAt ?? undefined, jobKey: deliverJobKey(m.id) });
-  await insertEvents(
-    em,
-    all.map((m) => ({
-      type: ActivityEventType.QUEUED,
-      accountId: m.account.id,
-      messageId: m.id,
-      tenantId: m.tenant?.id ?? null,
-      domainId: m.domain.id,
-      senderIdentityId: m.senderIdentity?.id ?? null,
-      recipient: m.recipient,
-      tags: m.tags,
-      data: m.sendAt ? { sendAt: m.sendAt.toISOString() } : {},
-      occurredAt: now,
-    })),
-  );
+  await insertEvents(em, all.map((m) => messageEvent(m, ActivityEventType.QUEUED, m.sendAt ? { sendAt: m.sendAt.toISOString() } : {}, now)));
   return groups;
 }
 

@@ -4,7 +4,7 @@ import { systemEm } from '../../context';
 import { ActivityEvent } from '../activity/activity-event.entity';
 import { ActivityEventType } from '../activity/activity-event.types';
 import { insertEvents } from '../activity/events.queries';
-import { messageEvent } from '../ingestion/message-events';
+import { messageEvent } from '../activity/message-event';
 import { Message } from '../sending/message.entity';
 
 /** An engagement a tracking URL records. */

@@ -1,0 +1,19 @@
+import type { Message } from '../sending/message.entity';
+import type { ActivityEventType } from './activity-event.types';
+import type { NewEvent } from './event-row';
+
+/** A new event of `message`, with its account, tenant, domain, sender identity, recipient and tags copied from it. Pure. */
+export function messageEvent(message: Message, type: ActivityEventType, data: Record<string, unknown>, occurredAt?: Date): NewEvent {
+  return {
+    type,
+    occurredAt,
+    accountId: message.account.id,
+    messageId: message.id,
+    tenantId: message.tenant?.id ?? null,
+    domainId: message.domain.id,
+    senderIdentityId: message.senderIdentity?.id ?? null,
+    recipient: message.recipient,
+    tags: [...message.tags],
+    data,
+  };
+}
