@@ -183,6 +183,17 @@ describe('activity subscription', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('closes a socket once its token’s access changes (permissions narrowed), so a stale scope never streams', async () => {
+    const w = await world();
+    const sub = subscribe(s.url, w.tenantA, SUB);
+    await new Promise((r) => setTimeout(r, 300));
+    const em = systemEm(s.app.orm);
+    await em.nativeUpdate(ApiToken, { account: w.accountId, tenant: w.tA.id, permissions: { $contains: [Permission.ACTIVITY_CONTENT_READ] } }, { permissions: [Permission.ACTIVITY_READ] });
+    const started = Date.now();
+    expect(await sub.closedWith).toBe(4403);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('refuses a WebSocket upgrade from a foreign Origin', async () => {
     const { default: WebSocket } = await import('ws');
     const code = await new Promise<number>((resolve) => {

@@ -78,7 +78,7 @@ describe('recordDeliveryEvents', () => {
     expect(await reload(w.msgIdentity.id)).toMatchObject({ status: 'HARD_BOUNCED', lastResponse: '550 5.1.1 User unknown' });
   });
 
-  it('is idempotent by eventId per account: a retry records nothing, a repeat within a call is a duplicate', async () => {
+  it('is idempotent by eventId per message: a retry records nothing, a repeat within a call is a duplicate', async () => {
     const w = await world();
     const token = await w.token({ tenantUuid: w.tenantA });
     const first = ev(w.msgA, 'DEFERRED', { smtpResponse: '451 4.7.1 Try again later' });
@@ -95,6 +95,13 @@ describe('recordDeliveryEvents', () => {
     const other = await world();
     const sameId = ev(other.msgA, 'DELIVERED', { eventId: first.eventId });
     expect(ok(await s.gql(RecordDeliveryEventsDocument, { input: { events: [sameId] } }, other.adminToken)).recordDeliveryEvents).toEqual({ recorded: 1, duplicates: 0 });
+    // …and per message: another tenant reusing the id for its own message neither learns of tenant A's nor takes it.
+    const tokenB = await w.token({ tenantUuid: w.tenantB });
+    const reused = ev(w.msgB, 'DELIVERED', { eventId: first.eventId });
+    expect(ok(await s.gql(RecordDeliveryEventsDocument, { input: { events: [reused] } }, tokenB)).recordDeliveryEvents).toEqual({ recorded: 1, duplicates: 0 });
+    const later = ev(w.msgA, 'SOFT_BOUNCED', { eventId: `${first.eventId}-b` });
+    expect(ok(await s.gql(RecordDeliveryEventsDocument, { input: { events: [ev(w.msgB, 'SENT', { eventId: later.eventId })] } }, tokenB)).recordDeliveryEvents).toEqual({ recorded: 1, duplicates: 0 });
+    expect(ok(await s.gql(RecordDeliveryEventsDocument, { input: { events: [later] } }, token)).recordDeliveryEvents).toEqual({ recorded: 1, duplicates: 0 });
   });
 
   it('refuses the whole call with NOT_FOUND naming the field when one message is another tenant’s, and records nothing', async () => {

@@ -37,3 +37,18 @@ export function scopeHasDomain(scope: Scope, domainId: string, tenantId: string 
 export function scopeAllows(scope: Scope, ...perms: Permission[]): boolean {
   return perms.every((p) => scope.permissions.includes(p));
 }
+
+/** A canonical string of everything a scope grants, to notice when a live connection's access changed. */
+export function scopeFingerprint(scope: Scope): string {
+  const sorted = (ids: readonly string[] | null) => (ids ? [...ids].sort() : null);
+  return JSON.stringify([
+    scope.accountId,
+    scope.allDomains,
+    sorted(scope.permissions),
+    sorted(scope.tenantIds),
+    sorted(scope.domainIds),
+    sorted(scope.identityIds),
+    sorted(scope.readableTenantIds),
+    sorted(scope.templateIds),
+  ]);
+}

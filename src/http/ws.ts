@@ -5,6 +5,7 @@ import { type GraphQLSchema, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../auth/principal';
+import { scopeFingerprint } from '../auth/scope';
 import type { Context } from '../context';
 import type { Logger } from '../lib/logger';
 import { createArmor, tokenLimitError } from './graphql-http';
@@ -24,6 +25,10 @@ export interface WsOptions {
 
 /** Close code for a connection whose credentials are invalid or no longer valid. */
 export const CLOSE_FORBIDDEN = 4403;
+
+function fingerprintOf(p: Principal): string {
+  return p.kind === 'PUBLIC' ? 'public' : `${p.kind}:${scopeFingerprint(p.scope)}`;
+}
 
 /** True when a browser Origin may open a socket: same host as the request, or on the allow-list. */
 export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
@@ -57,17 +62,18 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
-  // Authenticated sockets by credential, checked again every recheckMs (one lookup per credential).
-  const live = new Map<string, Set<WebSocket>>();
+  // Authenticated sockets by credential with the access they were opened with, checked again every
+  // recheckMs (one lookup per credential): a credential that stopped working, or whose access changed
+  // (permissions, domains, role…), closes its sockets; the client reconnects with its current access.
+  const live = new Map<string, { sockets: Set<WebSocket>; fingerprint: string }>();
   const recheck = setInterval(() => void recheckAll(), opts.recheckMs ?? 2000);
   recheck.unref();
   async function recheckAll(): Promise<void> {
-    for (const [authorization, sockets] of live) {
-      try {
-        await opts.authenticate(authorization);
-      } catch {
+    for (const [authorization, entry] of live) {
+      const now = await opts.authenticate(authorization).then(fingerprintOf, () => null);
+      if (now !== entry.fingerprint) {
         live.delete(authorization);
-        for (const socket of sockets) socket.close(CLOSE_FORBIDDEN, 'Forbidden');
+        for (const socket of entry.sockets) socket.close(CLOSE_FORBIDDEN, 'Forbidden');
       }
     }
   }
@@ -88,12 +94,19 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
           return false;
         }
         if (typeof authorization === 'string' && ctx.extra.principal.kind !== 'PUBLIC') {
-          const set = live.get(authorization) ?? new Set<WebSocket>();
-          set.add(ctx.extra.socket);
-          live.set(authorization, set);
+          const fingerprint = fingerprintOf(ctx.extra.principal);
+          let entry = live.get(authorization);
+          if (!entry || entry.fingerprint !== fingerprint) {
+            // Sockets opened with this credential's older access are stale: close them.
+            for (const socket of entry?.sockets ?? []) socket.close(CLOSE_FORBIDDEN, 'Forbidden');
+            entry = { sockets: new Set<WebSocket>(), fingerprint };
+            live.set(authorization, entry);
+          }
+          const mine = entry;
+          mine.sockets.add(ctx.extra.socket);
           ctx.extra.socket.once('close', () => {
-            set.delete(ctx.extra.socket);
-            if (set.size === 0 && live.get(authorization) === set) live.delete(authorization);
+            mine.sockets.delete(ctx.extra.socket);
+            if (mine.sockets.size === 0 && live.get(authorization) === mine) live.delete(authorization);
           });
         }
         return true;

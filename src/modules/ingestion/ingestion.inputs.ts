@@ -5,7 +5,7 @@ import { DeliveryEventType } from './ingestion.types';
 /** One reported event. */
 @InputType({ description: 'One event an outside MTA reports for a message.' })
 export class DeliveryEventInput {
-  @Field(() => String, { description: 'The reporter’s own id of the event (1–200 printable characters); an id already recorded for the account is skipped, so retries are safe.' })
+  @Field(() => String, { description: 'The reporter’s own id of the event (1–200 printable characters); an id already recorded for the same message is skipped, so retries are safe.' })
   @Length(1, 200)
   @Matches(/^[\x21-\x7e]+$/, { message: 'eventId must be printable ASCII without spaces' })
   eventId!: string;

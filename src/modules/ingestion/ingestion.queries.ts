@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
- * Claims external event ids for an account in one statement (`on conflict do nothing`); returns
+ * Claims event keys (`<message uuid>:<external id>`) for an account in one statement (`on conflict do nothing`); returns
  * the ids that were new. An id claimed by a concurrent, uncommitted call waits for it and then
  * counts as taken, so each id is recorded once. Side effect: writes `ingested_event_ids` in the
  * caller's transaction.

@@ -53,7 +53,7 @@ async function loadMessages(em: EntityManager, checked: readonly Checked[]): Pro
 
 /**
  * Records events an outside MTA reports for messages it relayed. Needs EMAIL_SEND; every message
- * must be in the caller's scope, or nothing is recorded. Idempotent by eventId per account. Delivery
+ * must be in the caller's scope, or nothing is recorded. Idempotent by eventId per message. Delivery
  * outcomes update the message's status (in time order). Side effects: one transaction that claims
  * the event ids, updates messages and writes the new events in one insert (one NOTIFY).
  */
@@ -63,9 +63,11 @@ export async function recordDeliveryEvents(ctx: Context, input: RecordDeliveryEv
   // The transaction's fork keeps the scope filter of ctx.em, so every message is loaded in scope.
   return ctx.em.transactional(async (tx) => {
     const messages = await loadMessages(tx, checked);
-    const claimed = await claimEventIds(tx, scope.accountId, checked.map((c) => c.input.eventId));
+    // Ids are claimed per message, so one client can neither see nor pre-empt another's event ids.
+    const key = (c: (typeof checked)[number]) => `${c.messageUuid}:${c.input.eventId}`;
+    const claimed = await claimEventIds(tx, scope.accountId, checked.map(key));
     // The first occurrence of a new id is recorded; repeats within the call count as duplicates.
-    const fresh = checked.filter((c) => claimed.delete(c.input.eventId));
+    const fresh = checked.filter((c) => claimed.delete(key(c)));
     fresh.sort((a, b) => a.input.occurredAt.getTime() - b.input.occurredAt.getTime() || a.index - b.index);
     const events: NewEvent[] = fresh.map(({ input, messageUuid }) => {
       const message = messages.get(messageUuid)!;
