@@ -176,7 +176,7 @@ export type DeleteTenantInput = {
 export type DeliveryEventInput = {
   /** Further details to keep with the event (a JSON object of up to 2 KB). */
   data?: Record<string, unknown> | null | undefined;
-  /** The reporter’s own id of the event (1–200 printable characters); an id already recorded for the account is skipped, so retries are safe. */
+  /** The reporter’s own id of the event (1–200 printable characters); an id already recorded for the same message is skipped, so retries are safe. */
   eventId: string;
   /** The message (its global id, as sendEmail returned it). */
   messageId: string | number;
