@@ -58,7 +58,7 @@ function wantsHtml(req: IncomingMessage, url: URL): boolean {
  */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.deps?.logger ?? createLogger(config.logLevel);
-  const baseDeps = { ...createDefaultDeps(config, logger), ...options.deps };
+  const baseDeps = { ...createDefaultDeps(config, logger, options.deps), ...options.deps };
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {

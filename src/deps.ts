@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import type { Config } from './config';
 import type { Deps, DnsLookup, Mailer } from './context';
 import { createJobQueue } from './jobs/queue';
+import { createOutbound } from './modules/sending/outbound';
 import { systemClock } from './lib/clock';
 import type { Logger } from './lib/logger';
 
@@ -18,29 +19,33 @@ export function createDnsLookup(servers: readonly string[], timeoutMs = 3000): D
 }
 
 /**
- * The mail transport for system mail. Always renders the MIME message (nodemailer); in `relay`
- * mode also hands it to SMTP_URL. In `sandbox` mode nothing leaves the machine.
+ * The mail transport for system mail (confirmations, invitations): renders the MIME message
+ * (nodemailer) and hands it over the same way as all mail for DELIVERY_MODE — nothing in `sandbox`,
+ * SMTP_URL in `relay`, the recipient's MX in `direct`. The message is stored by the caller either
+ * way; a hand-over that fails is logged (the sender identity's confirmation can be resent).
  */
-export function createMailer(config: Config): Mailer {
+export function createMailer(config: Config, dns: DnsLookup, logger: Logger): Mailer {
   const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-  const relay = config.deliveryMode === 'relay' && config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
+  const outbound = createOutbound(config, dns);
   return {
     async send(mail) {
       const fromAddr = { address: mail.from.email, name: mail.from.name ?? '' };
       const built = await builder.sendMail({ from: fromAddr, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
       const raw = (built.message as Buffer).toString('utf8');
-      if (relay) await relay.sendMail({ envelope: { from: mail.from.email, to: [mail.to] }, raw });
+      const outcome = await outbound.send({ from: mail.from.email, to: mail.to }, raw);
+      if (outcome.kind !== 'accepted') logger.warn({ to: mail.to, outcome: outcome.kind, response: outcome.response }, 'system e-mail was not accepted');
       return { raw, messageId: built.messageId };
     },
   };
 }
 
 /** The real dependencies for a config (the event feed and the bus start later, with the database). */
-export function createDefaultDeps(config: Config, logger: Logger): Omit<Deps, 'feed' | 'bus'> {
+export function createDefaultDeps(config: Config, logger: Logger, overrides: Partial<Deps> = {}): Omit<Deps, 'feed' | 'bus'> {
+  const dns = overrides.dns ?? createDnsLookup(config.dnsServers);
   return {
     clock: systemClock,
-    dns: createDnsLookup(config.dnsServers),
-    mailer: createMailer(config),
+    dns,
+    mailer: createMailer(config, dns, logger),
     logger,
     queue: createJobQueue(),
   };

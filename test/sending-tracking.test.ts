@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemEm } from '../src/context';
 import { ActivityEvent } from '../src/modules/activity/activity-event.entity';
 import { Domain } from '../src/modules/domains/domain.entity';
-import { SendEmailDocument } from './generated/graphql';
+import { toGlobalId } from '../src/graphql/global-id';
+import { CreateSenderIdentityDocument, SendEmailDocument } from './generated/graphql';
+import { insertDomain } from './support/factories';
 import { ok } from './support/harness';
 import { inbox, mail, type SendingEnv, startSendingEnv, tenantWithDomain, uuidOf, waitForStatus } from './support/sending-fixtures';
 
@@ -50,5 +52,17 @@ describe('tracking in delivered mail', () => {
     const body = String((await simpleParser(got.raw)).html);
     expect(body).toContain('href="https://shop.example.com/"');
     expect(body).not.toContain('/t/o/');
+  });
+});
+
+describe('system mail in direct mode', () => {
+  it('hands a sender confirmation to the recipient’s mail server like any other mail', async () => {
+    const t = await tenantWithDomain(env);
+    const agency = await insertDomain(env.s, { accountId: t.accountId, tenantUuid: null });
+    const to = inbox('owner');
+    const input = { domainId: toGlobalId('Domain', agency.id), tenantId: t.tenantId, email: to, name: 'Owner' };
+    ok(await env.s.gql(CreateSenderIdentityDocument, { input }, t.adminToken));
+    const [got] = await env.sink.waitFor(to, 1);
+    expect(String((await simpleParser(got.raw)).text)).toContain('/confirm-sender?token=mr_link_');
   });
 });

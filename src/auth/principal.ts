@@ -7,7 +7,3 @@ export type Principal =
   | { kind: 'API_TOKEN'; tokenId: string; scope: Scope; label: string }
   | { kind: 'PUBLIC' };
 
-/** The scope of an authenticated principal, or null for the public. */
-export function scopeOf(p: Principal): Scope | null {
-  return p.kind === 'PUBLIC' ? null : p.scope;
-}

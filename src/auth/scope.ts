@@ -28,11 +28,6 @@ export interface Scope {
 /** Parameters of the `scope` row filter: a principal's scope, nothing (public), or the system. */
 export type ScopeFilterArgs = { kind: 'principal'; scope: Scope } | { kind: 'public' } | { kind: 'system' };
 
-/** True when a domain is inside the scope. */
-export function scopeHasDomain(scope: Scope, domainId: string, tenantId: string | null): boolean {
-  return scope.allDomains || scope.domainIds.includes(domainId) || (tenantId !== null && scope.tenantIds.includes(tenantId));
-}
-
 /** True when every permission is granted. */
 export function scopeAllows(scope: Scope, ...perms: Permission[]): boolean {
   return perms.every((p) => scope.permissions.includes(p));

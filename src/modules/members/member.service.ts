@@ -121,16 +121,11 @@ export async function inviteMember(ctx: Context, input: InviteMemberInput): Prom
  * account-wide token with MEMBERS_MANAGE remains. Needs MEMBERS_MANAGE, account-wide. Side effects: writes.
  */
 export async function updateMember(ctx: Context, input: UpdateMemberInput): Promise<Membership> {
-  requirePermission(ctx, Permission.MEMBERS_MANAGE);
-  const scope = requireAccountWide(ctx);
-  const now = ctx.deps.clock.now();
-  return ctx.em.transactional(async (em) => {
-    await lockAccount(em, scope.accountId);
-    const m = await getMember(em, input.id);
+  return withLockedMember(ctx, input.id, async (em, m, demote) => {
     const access = resolveAccess(m, { role: input.role, allDomains: input.allDomains, domainIds: input.domainIds, permissions: input.permissions, templateIds: input.templateIds });
     // Only ids given now are checked: an access list may name a domain deleted since.
     await assertTargets(em, input.domainIds ? access.domainIds : [], input.templateIds ? access.templateIds : null);
-    if (m.isActiveAdmin() && access.role !== Role.ADMIN) await assertStillManageable(em, scope.accountId, m.id, now, 'role');
+    if (access.role !== Role.ADMIN) await demote('role');
     m.changeAccess(access);
     await em.flush();
     return m;
@@ -143,13 +138,8 @@ export async function updateMember(ctx: Context, input: UpdateMemberInput): Prom
  * Needs MEMBERS_MANAGE, account-wide. Side effects: deletes.
  */
 export async function removeMember(ctx: Context, input: RemoveMemberInput): Promise<string> {
-  requirePermission(ctx, Permission.MEMBERS_MANAGE);
-  const scope = requireAccountWide(ctx);
-  const now = ctx.deps.clock.now();
-  return ctx.em.transactional(async (em) => {
-    await lockAccount(em, scope.accountId);
-    const m = await getMember(em, input.id);
-    if (m.isActiveAdmin()) await assertStillManageable(em, scope.accountId, m.id, now, 'id');
+  return withLockedMember(ctx, input.id, async (em, m, demote) => {
+    await demote('id');
     const gid = m.gid;
     const userId = m.user.id;
     await em.nativeDelete(Membership, { id: m.id });
@@ -157,5 +147,24 @@ export async function removeMember(ctx: Context, input: RemoveMemberInput): Prom
     const remaining = await em.count(Membership, { user: userId }, { filters: { [SCOPE_FILTER]: { kind: 'system' } } });
     if (remaining === 0) await em.nativeDelete(User, { id: userId });
     return gid;
+  });
+}
+
+/**
+ * Runs a member change in one transaction with the account row locked (so two concurrent
+ * demotions cannot both pass). `demote(field)` applies the last-admin rule when the member is an
+ * active ADMIN. Needs MEMBERS_MANAGE and an account-wide principal.
+ */
+async function withLockedMember<T>(ctx: Context, id: string, change: (em: EntityManager, m: Membership, demote: (field: string) => Promise<void>) => Promise<T>): Promise<T> {
+  requirePermission(ctx, Permission.MEMBERS_MANAGE);
+  const scope = requireAccountWide(ctx);
+  const now = ctx.deps.clock.now();
+  return ctx.em.transactional(async (em) => {
+    await lockAccount(em, scope.accountId);
+    const m = await getMember(em, id);
+    const demote = async (field: string) => {
+      if (m.isActiveAdmin()) await assertStillManageable(em, scope.accountId, m.id, now, field);
+    };
+    return change(em, m, demote);
   });
 }
