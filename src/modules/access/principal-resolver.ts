@@ -7,7 +7,7 @@ import { digestEquals, sha256 } from '../../lib/crypto';
 import { ApiToken, ApiTokenStatus } from '../api-tokens/api-token.entity';
 import { MemberStatus } from '../members/membership.entity';
 import { Session } from '../members/session.entity';
-import { scopeForMembership, scopeForToken } from './scope-builder';
+import { memberPrincipal, tokenPrincipal } from './scope-builder';
 
 const TOUCH_AFTER_MS = 30_000;
 
@@ -25,7 +25,7 @@ export function createPrincipalResolver(orm: MikroORM, clock: Clock): PrincipalR
       if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
         await em.nativeUpdate(ApiToken, { id: token.id }, { lastUsedAt: now });
       }
-      return { kind: 'API_TOKEN', tokenId: token.id, label: token.name, scope: await scopeForToken(em, token) };
+      return tokenPrincipal(em, token);
     },
     async bySession(secret) {
       const em = systemEm(orm);
@@ -38,8 +38,7 @@ export function createPrincipalResolver(orm: MikroORM, clock: Clock): PrincipalR
       if (!session.lastUsedAt || now.getTime() - session.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
         await em.nativeUpdate(Session, { id: session.id }, { lastUsedAt: now });
       }
-      const scope = await scopeForMembership(em, m);
-      return { kind: 'MEMBER', membershipId: m.id, userId: m.user.id, sessionId: session.id, role: m.role, label: m.user.getEntity().email, scope };
+      return memberPrincipal(em, m, m.user.id, session.id, m.user.getEntity().email);
     },
   };
 }

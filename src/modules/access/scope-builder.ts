@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rolePermissionsFor } from '../../auth/permissions';
+import type { Principal } from '../../auth/principal';
 import type { Scope } from '../../auth/scope';
 import type { ApiToken } from '../api-tokens/api-token.entity';
 import { Domain } from '../domains/domain.entity';
@@ -42,4 +43,14 @@ export async function scopeForMembership(em: EntityManager, m: Membership): Prom
   const domains = await em.find(Domain, { account: accountId, id: { $in: m.domainIds } });
   const readableTenantIds = [...new Set(domains.flatMap((d) => (d.tenant ? [d.tenant.id] : [])))];
   return { accountId, allDomains: false, tenantIds: [], domainIds: domains.map((d) => d.id), identityIds: [], readableTenantIds, permissions, templateIds, membershipId: m.id, principalKey: `member:${m.id}` };
+}
+
+/** The principal of an (active) API token, with its scope resolved now. `em` must be a system entity manager. */
+export async function tokenPrincipal(em: EntityManager, token: ApiToken): Promise<Principal> {
+  return { kind: 'API_TOKEN', tokenId: token.id, label: token.name, scope: await scopeForToken(em, token) };
+}
+
+/** The principal of an (active) membership acting through a session, with its scope resolved now. */
+export async function memberPrincipal(em: EntityManager, m: Membership, userId: string, sessionId: string, label: string): Promise<Principal> {
+  return { kind: 'MEMBER', membershipId: m.id, userId, sessionId, role: m.role, label, scope: await scopeForMembership(em, m) };
 }

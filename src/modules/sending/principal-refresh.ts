@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Principal } from '../../auth/principal';
 import { systemEm } from '../../context';
 import type { Clock } from '../../lib/clock';
-import { scopeForMembership, scopeForToken } from '../access/scope-builder';
+import { memberPrincipal, tokenPrincipal } from '../access/scope-builder';
 import { ApiToken, ApiTokenStatus } from '../api-tokens/api-token.entity';
 import { Membership, MemberStatus } from '../members/membership.entity';
 
@@ -25,9 +25,9 @@ export async function currentPrincipal(orm: MikroORM, clock: Clock, stored: Stor
   if (stored.kind === 'API_TOKEN') {
     const token = await em.findOne(ApiToken, { id: stored.tokenId });
     if (!token || token.statusAt(clock.now()) !== ApiTokenStatus.ACTIVE) return null;
-    return { kind: 'API_TOKEN', tokenId: token.id, label: token.name, scope: await scopeForToken(em, token) };
+    return tokenPrincipal(em, token);
   }
   const m = await em.findOne(Membership, { id: stored.membershipId });
   if (!m || m.status !== MemberStatus.ACTIVE) return null;
-  return { kind: 'MEMBER', membershipId: m.id, userId: stored.userId, sessionId: stored.sessionId, role: m.role, label: stored.label, scope: await scopeForMembership(em, m) };
+  return memberPrincipal(em, m, stored.userId, stored.sessionId, stored.label);
 }
