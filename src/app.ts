@@ -21,9 +21,7 @@ import { startEventFeed } from './modules/activity/event-feed';
 import { ensureEventPartitions } from './modules/activity/events.queries';
 import { ensureBootstrap } from './modules/accounts/bootstrap';
 import { type InboundSmtp, startInboundSmtp } from './modules/inbound/inbound-smtp';
-import { ENTITIES } from './modules/entities';
-import { HTTP_ROUTES } from './modules/routes';
-import { CRONTAB, createTaskList } from './modules/tasks';
+import { CRONTAB, createTaskList, ENTITIES, HTTP_ROUTES } from './modules/modules';
 import { buildAppSchema } from './schema';
 
 /** A running Mailroom server. */

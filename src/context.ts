@@ -9,6 +9,7 @@ import type { Clock } from './lib/clock';
 import type { Logger } from './lib/logger';
 import type { Permission } from './auth/permissions';
 import type { EventFeed } from './modules/activity/event-feed';
+import type { NodeType } from './modules/module';
 
 /** DNS lookups used for verification; swapped in tests for a resolver pointed at a loopback server. */
 export interface DnsLookup {
@@ -52,6 +53,8 @@ export interface Deps {
   bus: Bus;
   /** Live committed events (started with the database by createApp). */
   feed: EventFeed;
+  /** The types `node(id)` loads, from the feature manifests. */
+  nodeTypes: ReadonlyMap<string, NodeType>;
 }
 
 /** Per-request (or per-WebSocket-operation) context. */

@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import type { Config } from './config';
 import type { Deps, DnsLookup, Mailer } from './context';
 import { createJobQueue } from './jobs/queue';
+import { NODE_TYPES } from './modules/modules';
 import { createOutbound } from './modules/sending/outbound';
 import { systemClock } from './lib/clock';
 import type { Logger } from './lib/logger';
@@ -48,5 +49,6 @@ export function createDefaultDeps(config: Config, logger: Logger, overrides: Par
     mailer: createMailer(config, dns, logger),
     logger,
     queue: createJobQueue(),
+    nodeTypes: NODE_TYPES,
   };
 }

@@ -2,8 +2,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphq
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { authChecker } from './auth/auth-checker';
-import { ENTITIES } from './modules/entities';
-import { RESOLVERS } from './modules/resolvers';
+import { ENTITIES, RESOLVERS } from './modules/modules';
 
 /**
  * type-graphql refuses to build subscriptions without a PubSub. Ours each bring their own

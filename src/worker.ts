@@ -6,8 +6,7 @@ import { createDefaultDeps } from './deps';
 import { migrateQueue, startWorker } from './jobs/queue';
 import { createLogger } from './lib/logger';
 import { startEventFeed } from './modules/activity/event-feed';
-import { ENTITIES } from './modules/entities';
-import { CRONTAB, createTaskList } from './modules/tasks';
+import { CRONTAB, createTaskList, ENTITIES } from './modules/modules';
 import { runProcess } from './run-process';
 
 

@@ -4,7 +4,8 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { describe, expect, inject, it } from 'vitest';
 import { SCOPE_FILTER, scopeFilter } from '../src/db/scope-filter';
 import { ormOptions } from '../src/db/orm';
-import { ENTITIES } from '../src/modules/entities';
+import { isObjectType, type GraphQLInterfaceType } from 'graphql';
+import { ENTITIES, NODE_TYPES } from '../src/modules/modules';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
 import { buildAppSchema, printAppSchema } from '../src/schema';
 
@@ -22,6 +23,19 @@ describe('schema and migrations', () => {
     } finally {
       await orm.close(true);
     }
+  });
+});
+
+describe('feature manifests agree with the schema', () => {
+  it('every type that implements Node is one that node(id) can load', async () => {
+    const schema = await buildAppSchema();
+    const node = schema.getType('Node') as GraphQLInterfaceType;
+    const implementers = Object.values(schema.getTypeMap())
+      .filter((t) => isObjectType(t) && t.getInterfaces().includes(node))
+      .map((t) => t.name)
+      .sort();
+    expect(implementers.length).toBeGreaterThan(5);
+    expect([...NODE_TYPES.keys()].sort()).toEqual(implementers);
   });
 });
 

@@ -22,6 +22,7 @@ beforeAll(async () => {
 afterAll(() => env?.stop());
 
 type Status = BulkEmailStatusQuery['bulkEmailStatus'];
+const NODE = 'query($id: ID!) { node(id: $id) { __typename id ... on BulkSend { total } } }';
 
 async function waitForBulk(token: string, id: string, samples: Status[] = []): Promise<Status> {
   const started = Date.now();
@@ -88,7 +89,9 @@ describe('sendBulkEmail', () => {
       const res = await env.s.gql(BulkEmailStatusDocument, { id: bulk.id }, token);
       expect(res.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND' });
       expect(res.errors?.[0].message).toBe('BulkSend not found');
+      expect(await env.s.gql(NODE, { id: bulk.id }, token)).toMatchObject({ data: { node: null } });
     }
+    expect(await env.s.gql(NODE, { id: bulk.id }, t.adminToken)).toMatchObject({ data: { node: { __typename: 'BulkSend', id: bulk.id, total: 1 } } });
     expect(ok(await env.s.gql(BulkEmailStatusDocument, { id: bulk.id }, t.adminToken)).bulkEmailStatus.id).toBe(bulk.id);
     expect(errorCode(await env.s.gql(BulkEmailStatusDocument, { id: bulk.id }, null))).toBe('UNAUTHENTICATED');
   });

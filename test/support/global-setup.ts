@@ -8,7 +8,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embed
 import { initOrm } from '../../src/db/orm';
 import { migrateQueue } from '../../src/jobs/queue';
 import { createLogger } from '../../src/lib/logger';
-import { ENTITIES } from '../../src/modules/entities';
+import { ENTITIES } from '../../src/modules/modules';
 
 declare module 'vitest' {
   export interface ProvidedContext {

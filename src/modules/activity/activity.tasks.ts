@@ -1,6 +1,6 @@
 import type { TaskList } from 'graphile-worker';
 import { systemEm } from '../../context';
-import type { TaskDeps } from '../tasks';
+import type { TaskDeps } from '../module';
 import { ensureEventPartitions } from './events.queries';
 
 /** Job handlers of the activity module: the daily creation of event partitions ahead of time. */

@@ -3,7 +3,7 @@ import { Permission } from '../../auth/permissions';
 import type { Config } from '../../config';
 import { type Context, type Deps, requirePermission, systemEm } from '../../context';
 import { isUuid } from '../../lib/ids';
-import type { TaskDeps } from '../tasks';
+import type { TaskDeps } from '../module';
 import { checkDomainDns } from './dns/lookup';
 import { Domain } from './domain.entity';
 import { DomainStatus } from './domain.types';

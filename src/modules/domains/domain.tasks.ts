@@ -1,5 +1,5 @@
 import type { TaskList } from 'graphile-worker';
-import type { TaskDeps } from '../tasks';
+import type { TaskDeps } from '../module';
 import { runDomainRecheck } from './domain-check.service';
 import { DOMAIN_RECHECK_TASK } from './domain.service';
 

@@ -1,7 +1,7 @@
 import type { Principal } from '../../auth/principal';
 import { createContext, systemEm } from '../../context';
 import { AppError } from '../../graphql/errors';
-import type { TaskDeps } from '../tasks';
+import type { TaskDeps } from '../module';
 import { BulkSend, BulkSendStatus } from './bulk-send.entity';
 import type { BulkJobPayload } from './bulk.service';
 import { currentPrincipal } from './principal-refresh';

@@ -4,7 +4,7 @@ import { isUuid } from '../../lib/ids';
 import { ActivityEventType } from '../activity/activity-event.types';
 import { insertEvents } from '../activity/events.queries';
 import { Template } from '../templates/template.entity';
-import type { TaskDeps } from '../tasks';
+import type { TaskDeps } from '../module';
 import { type DeliveryRow, loadDeliverable, markAttempt, setOutcome } from './delivery.queries';
 import { MessageStatus } from './message.types';
 import { type BuiltMessage, buildMime, verpAddress } from './mime';

@@ -1,5 +1,5 @@
 import type { TaskList } from 'graphile-worker';
-import type { TaskDeps } from '../tasks';
+import type { TaskDeps } from '../module';
 import { BULK_TASK, type BulkJobPayload } from './bulk.service';
 import { processBulkSend } from './bulk.task';
 import { type DeliveryDeps, runDelivery } from './deliver.task';

@@ -1,0 +1,47 @@
+import type { EntityClass } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { TaskList } from 'graphile-worker';
+import type { Permission } from '../auth/permissions';
+import type { Config } from '../config';
+import type { Deps } from '../context';
+import type { Node } from '../graphql/node';
+import type { HttpRoute } from '../http/routes';
+
+/** What job handlers are built with. */
+export interface TaskDeps {
+  orm: MikroORM;
+  config: Config;
+  deps: Deps;
+}
+
+/** A type that implements `Node`: the entity `node(id)` loads (through the scoped entity manager) and the permission reading it needs (null: any authenticated principal). */
+export interface NodeType {
+  entity: EntityClass<Node & { id: string }>;
+  permission: Permission | null;
+}
+
+/**
+ * One feature's manifest: everything it adds to the process. A feature is one folder with one
+ * `<name>.module.ts`, listed once in `modules.ts`; nothing outside its folder names its parts.
+ * (Migrations stay one ordered history in `migrations/`: a schema change is not a feature's alone.)
+ */
+export interface FeatureModule {
+  readonly name: string;
+  /** Entities the ORM maps. */
+  readonly entities?: readonly EntityClass<object>[];
+  /** Resolver classes in the GraphQL schema (queries, mutations, subscriptions, field extensions). */
+  readonly resolvers?: readonly Function[];
+  /** Job handlers on the durable queue. */
+  readonly tasks?: (td: TaskDeps) => TaskList;
+  /** Recurring jobs, graphile-worker crontab lines. */
+  readonly crontab?: readonly string[];
+  /** Plain HTTP routes (public links and pages). */
+  readonly routes?: readonly HttpRoute[];
+  /** Types implementing `Node` that `node(id)` loads, by GraphQL type name. */
+  readonly nodeTypes?: Readonly<Record<string, NodeType>>;
+}
+
+/** Declares a feature manifest (typed identity). */
+export function defineModule(module: FeatureModule): FeatureModule {
+  return module;
+}

@@ -1,0 +1,71 @@
+import type { TaskList } from 'graphile-worker';
+import type { HttpRoute } from '../http/routes';
+import { accountsModule } from './accounts/accounts.module';
+import { activityModule } from './activity/activity.module';
+import { apiTokensModule } from './api-tokens/api-tokens.module';
+import { domainsModule } from './domains/domains.module';
+import { identitiesModule } from './identities/identities.module';
+import { ingestionModule } from './ingestion/ingestion.module';
+import { mailModule } from './mail/mail.module';
+import { membersModule } from './members/members.module';
+import type { FeatureModule, NodeType, TaskDeps } from './module';
+import { nodeModule } from './node/node.module';
+import { sendingModule } from './sending/sending.module';
+import { templatesModule } from './templates/templates.module';
+import { tenantsModule } from './tenants/tenants.module';
+import { trackingModule } from './tracking/tracking.module';
+import { viewerModule } from './viewer/viewer.module';
+
+/** Every feature, once. Adding a feature is one folder with a `<name>.module.ts` and one line here. */
+export const MODULES: readonly FeatureModule[] = [
+  accountsModule,
+  tenantsModule,
+  domainsModule,
+  identitiesModule,
+  templatesModule,
+  apiTokensModule,
+  membersModule,
+  mailModule,
+  sendingModule,
+  activityModule,
+  ingestionModule,
+  trackingModule,
+  nodeModule,
+  viewerModule,
+];
+
+/** Every entity the ORM maps. */
+export const ENTITIES = MODULES.flatMap((m) => m.entities ?? []);
+
+/** Every resolver class in the schema. */
+export const RESOLVERS = MODULES.flatMap((m) => m.resolvers ?? []);
+
+/** Plain HTTP routes modules add (public links). */
+export const HTTP_ROUTES: readonly HttpRoute[] = MODULES.flatMap((m) => m.routes ?? []);
+
+/** Recurring jobs (graphile-worker crontab). */
+export const CRONTAB = MODULES.flatMap((m) => m.crontab ?? []).join('\n');
+
+/** Types `node(id)` loads, by GraphQL type name; a name listed by two modules is a start-up error. */
+export const NODE_TYPES: ReadonlyMap<string, NodeType> = (() => {
+  const types = new Map<string, NodeType>();
+  for (const m of MODULES) {
+    for (const [name, type] of Object.entries(m.nodeTypes ?? {})) {
+      if (types.has(name)) throw new Error(`Node type ${name} is listed by two modules`);
+      types.set(name, type);
+    }
+  }
+  return types;
+})();
+
+/** The job handlers of every module; a task name registered twice is a start-up error. */
+export function createTaskList(td: TaskDeps): TaskList {
+  const list: TaskList = {};
+  for (const m of MODULES) {
+    for (const [name, task] of Object.entries(m.tasks?.(td) ?? {})) {
+      if (list[name]) throw new Error(`Task ${name} is registered by two modules`);
+      list[name] = task;
+    }
+  }
+  return list;
+}

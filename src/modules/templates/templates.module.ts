@@ -1,0 +1,13 @@
+import { Permission } from '../../auth/permissions';
+import { defineModule } from '../module';
+import { DomainTemplatesResolver } from './domain-templates.resolver';
+import { Template } from './template.entity';
+import { TemplateResolver } from './template.resolver';
+
+/** E-mail templates (Liquid). */
+export const templatesModule = defineModule({
+  name: 'templates',
+  entities: [Template],
+  resolvers: [TemplateResolver, DomainTemplatesResolver],
+  nodeTypes: { Template: { entity: Template, permission: Permission.TEMPLATES_READ } },
+});
