@@ -6,22 +6,26 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { authenticate } from './auth/authenticate';
 import type { Principal } from './auth/principal';
 import type { Config } from './config';
-import { createContext, type Deps } from './context';
+import { createContext, type Deps, systemEm } from './context';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { initOrm } from './db/orm';
 import { createDefaultDeps } from './deps';
 import { graphiqlHtml, serveGraphiqlAsset } from './http/graphiql';
 import { createApollo, handleGraphqlHttp } from './http/graphql-http';
+import { opsAllowed } from './http/ops';
 import { sendHtml, sendJson } from './http/routes';
 import { attachWebSocket } from './http/ws';
-import { migrateQueue, startWorker, type Worker } from './jobs/queue';
+import { type Background, startBackground } from './background';
+import { consumerLag } from './events/consumer-cursors.queries';
+import type { ConsumerRunner } from './events/consumers';
+import { migrateQueue } from './jobs/queue';
 import { createLogger } from './lib/logger';
 import { createPrincipalResolver } from './modules/access/principal-resolver';
 import { startEventFeed } from './modules/activity/event-feed';
 import { ensureEventPartitions } from './modules/activity/events.queries';
 import { ensureBootstrap } from './modules/accounts/bootstrap';
 import { type InboundSmtp, startInboundSmtp } from './modules/inbound/inbound-smtp';
-import { CRONTAB, createTaskList, ENTITIES, HTTP_ROUTES } from './modules/modules';
+import { ENTITIES, HTTP_ROUTES } from './modules/modules';
 import { buildAppSchema } from './schema';
 
 /** A running Mailroom server. */
@@ -37,6 +41,8 @@ export interface App {
   readonly bootstrapSecret: string | null;
   /** The port the inbound SMTP listener (bounces, complaints) is bound to; null when INBOUND_SMTP_PORT is unset. */
   readonly inboundSmtpPort: number | null;
+  /** This process's event consumers; null when it runs no worker (MAILROOM_WORKER=off). */
+  readonly consumers: ConsumerRunner | null;
   stop(): Promise<void>;
 }
 
@@ -70,8 +76,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const feed = await startEventFeed(databaseUrl, orm, logger);
   const deps: Deps = { ...baseDeps, feed: options.deps?.feed ?? feed, bus: options.deps?.bus ?? feed.bus };
   const bootstrapSecret = await ensureBootstrap(orm, config, logger);
-  let runner: Worker | null = null;
-  if (config.runWorker) runner = await startWorker(databaseUrl, createTaskList({ orm, config, deps }), logger, config.workerConcurrency, CRONTAB);
+  const background: Background | null = config.runWorker ? await startBackground({ orm, config, deps }, databaseUrl, logger) : null;
   const inbound: InboundSmtp | null = config.inboundSmtpPort === null ? null : await startInboundSmtp(orm, config, deps, config.inboundSmtpPort);
 
   const schema = await buildAppSchema();
@@ -87,6 +92,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (url.pathname === '/healthz') {
       await orm.em.getConnection().execute('select 1');
       return sendJson(res, 200, { status: 'ok' });
+    }
+    if (url.pathname === '/ops/consumers' && req.method === 'GET') {
+      if (opsAllowed(req, res, config.opsToken)) sendJson(res, 200, { consumers: await consumerLag(systemEm(orm)) });
+      return;
     }
     if (url.pathname === '/graphql') {
       if (wantsHtml(req, url)) return sendHtml(res, 200, graphiqlHtml());
@@ -137,6 +146,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     url,
     bootstrapSecret,
     inboundSmtpPort: inbound?.port ?? null,
+    consumers: background?.consumers ?? null,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -145,7 +155,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await new Promise<void>((r) => server.close(() => r()));
       for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       await apollo.stop();
-      if (runner) await runner.stop();
+      if (background) await background.stop();
       if (inbound) await inbound.stop();
       await feed.stop();
       await orm.close(true);

@@ -34,6 +34,8 @@ export interface Config {
   readonly smtpTimeoutSeconds: number;
   /** Browser origins allowed to open WebSockets besides the server's own host. */
   readonly allowedOrigins: readonly string[];
+  /** Bearer secret of the operators' endpoints (`/ops/…`: event consumer lag); null: they answer 404. */
+  readonly opsToken: string | null;
 }
 
 /** A configuration error: the message names the variable. */
@@ -58,6 +60,13 @@ function loadSecret(env: NodeJS.ProcessEnv, dataDir: string): Buffer {
   const file = join(dataDir, 'secret.key');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+}
+
+function opsToken(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.MAILROOM_OPS_TOKEN;
+  if (!raw) return null;
+  if (raw.length < 24) throw new ConfigError('MAILROOM_OPS_TOKEN must be at least 24 characters');
+  return raw;
 }
 
 /** Reads and validates the environment once; throws ConfigError naming the bad variable. */
@@ -93,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     deliveryRetryWindowHours: int(env, 'DELIVERY_RETRY_WINDOW_HOURS', 72, 1, 720),
     smtpTimeoutSeconds: int(env, 'SMTP_TIMEOUT_SECONDS', 60, 1, 600),
     allowedOrigins: (env.MAILROOM_ALLOWED_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
+    opsToken: opsToken(env),
     ...overrides,
   };
   return Object.freeze(config);

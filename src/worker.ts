@@ -3,10 +3,11 @@ import { ConfigError, type Config } from './config';
 import type { Deps } from './context';
 import { initOrm } from './db/orm';
 import { createDefaultDeps } from './deps';
-import { migrateQueue, startWorker } from './jobs/queue';
+import { startBackground } from './background';
+import { migrateQueue } from './jobs/queue';
 import { createLogger } from './lib/logger';
 import { startEventFeed } from './modules/activity/event-feed';
-import { CRONTAB, createTaskList, ENTITIES } from './modules/modules';
+import { ENTITIES } from './modules/modules';
 import { runProcess } from './run-process';
 
 
@@ -23,7 +24,7 @@ async function startJobWorker(config: Config): Promise<{ stop(): Promise<void> }
   // The feed carries the bus across processes: what jobs publish (domain status changes) reaches every server.
   const feed = await startEventFeed(config.databaseUrl, orm, logger);
   const deps: Deps = { ...createDefaultDeps(config, logger), feed, bus: feed.bus };
-  const worker = await startWorker(config.databaseUrl, createTaskList({ orm, config, deps }), logger, config.workerConcurrency, CRONTAB);
+  const worker = await startBackground({ orm, config, deps }, config.databaseUrl, logger);
   logger.info({ concurrency: config.workerConcurrency, deliveryMode: config.deliveryMode }, 'worker started');
   return {
     async stop() {

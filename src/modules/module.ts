@@ -5,6 +5,7 @@ import type { Permission } from '../auth/permissions';
 import type { Config } from '../config';
 import type { Deps } from '../context';
 import type { Node } from '../graphql/node';
+import type { EventConsumer } from '../events/consumers';
 import type { HttpRoute } from '../http/routes';
 
 /** What job handlers are built with. */
@@ -37,6 +38,8 @@ export interface FeatureModule {
   readonly crontab?: readonly string[];
   /** Plain HTTP routes (public links and pages). */
   readonly routes?: readonly HttpRoute[];
+  /** Durable event consumers (see src/events/consumers.ts): after-the-event work, each event once. */
+  readonly consumers?: readonly EventConsumer<TaskDeps>[];
   /** Types implementing `Node` that `node(id)` loads, by GraphQL type name. */
   readonly nodeTypes?: Readonly<Record<string, NodeType>>;
 }

@@ -1,4 +1,5 @@
 import type { TaskList } from 'graphile-worker';
+import type { EventConsumer } from '../events/consumers';
 import type { HttpRoute } from '../http/routes';
 import { accountsModule } from './accounts/accounts.module';
 import { activityModule } from './activity/activity.module';
@@ -45,6 +46,17 @@ export const HTTP_ROUTES: readonly HttpRoute[] = MODULES.flatMap((m) => m.routes
 
 /** Recurring jobs (graphile-worker crontab). */
 export const CRONTAB = MODULES.flatMap((m) => m.crontab ?? []).join('\n');
+
+/** Every event consumer; a name used twice is a start-up error (they would share one cursor). */
+export const CONSUMERS: readonly EventConsumer<TaskDeps>[] = (() => {
+  const all = MODULES.flatMap((m) => m.consumers ?? []);
+  const names = new Set<string>();
+  for (const c of all) {
+    if (names.has(c.name)) throw new Error(`Event consumer ${c.name} is registered twice`);
+    names.add(c.name);
+  }
+  return all;
+})();
 
 /** Types `node(id)` loads, by GraphQL type name; a name listed by two modules is a start-up error. */
 export const NODE_TYPES: ReadonlyMap<string, NodeType> = (() => {

@@ -1,0 +1,30 @@
+import type { ConsumerRunner } from './events/consumers';
+import { startConsumers } from './events/consumers';
+import { startWorker } from './jobs/queue';
+import type { Logger } from './lib/logger';
+import type { TaskDeps } from './modules/module';
+import { CONSUMERS, CRONTAB, createTaskList } from './modules/modules';
+
+/** The background half of a process: the job worker and the event consumers. */
+export interface Background {
+  readonly consumers: ConsumerRunner;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the job worker (every module's tasks and crontab) and every module's event consumers,
+ * woken by the live event feed. Side effects: polls and runs jobs and consumers against the database.
+ */
+export async function startBackground(td: TaskDeps, databaseUrl: string, logger: Logger): Promise<Background> {
+  const worker = await startWorker(databaseUrl, createTaskList(td), logger, td.config.workerConcurrency, CRONTAB);
+  const consumers = await startConsumers({ orm: td.orm, consumers: CONSUMERS, deps: td, logger });
+  const unsubscribe = td.deps.feed.subscribe(() => consumers.wake());
+  return {
+    consumers,
+    async stop() {
+      unsubscribe();
+      await consumers.stop();
+      await worker.stop();
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { systemEm } from '../context';
+import type { Logger } from '../lib/logger';
+import type { EventRow } from '../modules/activity/event-row';
+import { advanceCursor, ensureCursor, eventsAfter, lockCursor, recordFailure } from './consumer-cursors.queries';
+
+/**
+ * A durable event consumer: named code that sees every committed event exactly once, in id (= commit)
+ * order, across restarts and crashes.
+ *
+ * Invariants the runner keeps:
+ * - The batch's events, the handler's writes and the cursor's advance share one transaction: a crash
+ *   (even `kill -9`) before the commit leaves the cursor where it was and the batch runs again, so a
+ *   database effect happens exactly once. Outside effects (HTTP, mail) must be handed to the job queue
+ *   (`deps.queue.add(em, …)`) with that `em`, so they are queued exactly once too.
+ * - One runner per consumer at a time in the whole cluster: the batch holds a row lock on the cursor
+ *   (`for update skip locked`); another process skips it and tries later.
+ * - Ids are handed out in commit order (the event-order lock), so `id > cursor` never skips an event
+ *   that commits late.
+ * - A handler that throws rolls back its batch, which is retried with exponential backoff (1 s … 5 min,
+ *   kept on the cursor row, so every process waits the same);
+ *   other consumers go on. The cursor row keeps failures, the next try and the last error.
+ * - A new consumer starts after the newest committed event, unless `startAfter` names an id.
+ */
+export interface EventConsumer<D = unknown> {
+  /** Stable name: the key of the cursor row. Renaming a consumer starts it afresh. */
+  readonly name: string;
+  /** Where a consumer without a cursor starts: after this event id (default: after the newest event). */
+  readonly startAfter?: string;
+  /** Events per batch (default 500). */
+  readonly batchSize?: number;
+  /** Applies a batch, writing through `em` (the batch's transaction, sees every account: keep each event to its own account). */
+  handle(em: EntityManager, events: readonly EventRow[], deps: D): Promise<void>;
+}
+
+/** Running consumers of this process. */
+export interface ConsumerRunner {
+  /** Asks every consumer to look for new events now (the events NOTIFY calls it). */
+  wake(): void;
+  /** Resolves when every consumer has applied every event committed up to now (tests, benchmarks). */
+  drain(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Options of the runner. */
+export interface ConsumerRunnerOptions<D> {
+  orm: MikroORM;
+  consumers: readonly EventConsumer<D>[];
+  deps: D;
+  logger: Logger;
+  /** Fallback poll when no notification arrives (default 5 s). */
+  pollMs?: number;
+}
+
+type Outcome = { kind: 'more' } | { kind: 'idle' } | { kind: 'locked' } | { kind: 'wait'; until: Date };
+
+/** Runs one batch of one consumer in one transaction. */
+async function runBatch<D>(orm: MikroORM, c: EventConsumer<D>, deps: D): Promise<Outcome> {
+  const size = c.batchSize ?? 500;
+  return systemEm(orm).transactional(async (tx) => {
+    const cursor = await lockCursor(tx, c.name);
+    if (!cursor) return { kind: 'locked' };
+    if (cursor.retryAt && cursor.retryAt.getTime() > Date.now()) return { kind: 'wait', until: cursor.retryAt };
+    const events = await eventsAfter(tx, cursor.lastEventId, size);
+    if (events.length === 0) return { kind: 'idle' };
+    await c.handle(tx, events, deps);
+    await tx.flush();
+    await advanceCursor(tx, c.name, events);
+    return events.length === size ? { kind: 'more' } : { kind: 'idle' };
+  });
+}
+
+/**
+ * Starts every consumer's loop in this process: each one runs batches while there is work, then sleeps
+ * until `wake()` (the events NOTIFY), its poll, or its backoff ends. Side effects: database reads and
+ * the consumers' writes.
+ */
+export async function startConsumers<D>(opts: ConsumerRunnerOptions<D>): Promise<ConsumerRunner> {
+  const { orm, logger } = opts;
+  const pollMs = opts.pollMs ?? 5000;
+  for (const c of opts.consumers) await ensureCursor(systemEm(orm), c.name, c.startAfter ?? null);
+  let stopped = false;
+  const loops = opts.consumers.map((c) => {
+    let wakeUp: (() => void) | null = null;
+    let pending = true;
+    let idle = false;
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          wakeUp = null;
+          resolve();
+        }
+        wakeUp = done;
+      });
+    const log = logger.child({ consumer: c.name });
+    const run = async () => {
+      while (!stopped) {
+        pending = false;
+        let outcome: Outcome;
+        try {
+          outcome = await runBatch(orm, c, opts.deps);
+        } catch (err) {
+          outcome = { kind: 'wait', until: await recordFailureSafely(orm, c.name, err, log) };
+        }
+        if (outcome.kind === 'more' || stopped) continue;
+        if (pending) continue;
+        idle = outcome.kind === 'idle';
+        const ms = outcome.kind === 'wait' ? Math.max(10, outcome.until.getTime() - Date.now()) : outcome.kind === 'locked' ? Math.min(pollMs, 1000) : pollMs;
+        await sleep(ms);
+        idle = false;
+      }
+    };
+    const done = run();
+    return {
+      name: c.name,
+      done,
+      wake() {
+        pending = true;
+        wakeUp?.();
+      },
+      isIdle: () => idle && !pending,
+    };
+  });
+  return {
+    wake: () => loops.forEach((l) => l.wake()),
+    async drain(timeoutMs = 30_000) {
+      const started = Date.now();
+      loops.forEach((l) => l.wake());
+      await new Promise((r) => setTimeout(r, 20));
+      while (!loops.every((l) => l.isIdle())) {
+        if (Date.now() - started > timeoutMs) throw new Error(`consumers did not catch up in ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async stop() {
+      stopped = true;
+      loops.forEach((l) => l.wake());
+      await Promise.all(loops.map((l) => l.done));
+    },
+  };
+}
+
+async function recordFailureSafely(orm: MikroORM, name: string, err: unknown, log: Logger): Promise<Date> {
+  const message = err instanceof Error ? err.message : String(err);
+  try {
+    const { failures, retryAt } = await recordFailure(systemEm(orm), name, message);
+    log.error({ err, failures, retryAt }, 'event consumer failed; its batch will be retried');
+    return retryAt;
+  } catch (e) {
+    log.error({ err: e }, 'event consumer failed and its failure could not be recorded');
+    return new Date(Date.now() + 5000);
+  }
+}
