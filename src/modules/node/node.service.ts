@@ -4,7 +4,9 @@ import { type Context, requireScope } from '../../context';
 import { badInput } from '../../graphql/errors';
 import { parseGlobalId } from '../../graphql/global-id';
 import type { Node } from '../../graphql/node';
+import { isUuid } from '../../lib/ids';
 import { Account } from '../accounts/account.entity';
+import { getEventNode } from '../activity/activity.service';
 import { ApiToken } from '../api-tokens/api-token.entity';
 import { Domain } from '../domains/domain.entity';
 import { SenderIdentity } from '../identities/sender-identity.entity';
@@ -27,13 +29,17 @@ const NODE_TYPES: Record<string, { entity: EntityClass<Node & { id: string }>; p
   Message: { entity: Message, permission: Permission.ACTIVITY_READ },
 };
 
-/** Loads any node in scope; null when missing, outside the scope, or not permitted (indistinguishable). */
+/**
+ * Loads any node in scope; null when missing, outside the scope, or not permitted (indistinguishable).
+ * Events have sealed ids (see toSealedGlobalId), everything else uuid keys.
+ */
 export async function resolveNode(ctx: Context, gid: string): Promise<Node | null> {
   const scope = requireScope(ctx);
   const parsed = parseGlobalId(gid);
   if (!parsed) throw badInput('id', 'id is not a valid global id');
-  const type = NODE_TYPES[parsed.type];
-  if (!type) throw badInput('id', 'id is not a valid global id');
+  if (parsed.type === 'ActivityEvent') return scope.permissions.includes(Permission.ACTIVITY_READ) ? getEventNode(ctx, gid) : null;
+  const type = Object.hasOwn(NODE_TYPES, parsed.type) ? NODE_TYPES[parsed.type] : undefined;
+  if (!type || !isUuid(parsed.id)) throw badInput('id', 'id is not a valid global id');
   if (type.permission && !scope.permissions.includes(type.permission)) return null;
   return ctx.em.findOne(type.entity, { id: parsed.id } as never);
 }
