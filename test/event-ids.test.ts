@@ -168,3 +168,18 @@ describe('cursor decoding is strict', () => {
     }
   });
 });
+
+describe('node(id) decoding', () => {
+  it('answers BAD_USER_INPUT naming `id` for type names that exist only on Object.prototype, and for a uuid type with a sealed key', async () => {
+    const w = await twoTenants();
+    const uuid = w.mA.id;
+    for (const type of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const res = await s.gql<any, any>(NODE, { id: toGlobalId(type, uuid) }, w.adminToken);
+      expect(res.errors?.[0].extensions, type).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    }
+    const sealedMessage = toGlobalId('Message', 'A'.repeat(22));
+    expect((await s.gql<any, any>(NODE, { id: sealedMessage }, w.adminToken)).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    const q = `query($id: ID!) { message(id: $id) { id } }`;
+    expect((await s.gql<any, any>(q, { id: sealedMessage }, w.adminToken)).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+  });
+});
