@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Permission } from '../src/auth/permissions';
 import { systemEm } from '../src/context';
+import { toSealedGlobalId } from '../src/graphql/global-id';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
 import { ActivityEventType, insertMessage, recordEvents } from './support/activity-fixture';
 import { insertApiToken, insertDomain, unique } from './support/factories';
@@ -75,7 +76,7 @@ describe('fan-out across server processes', () => {
     await onChild.waitFor(written.length, 15_000);
     await onSelf.waitFor(written.length, 15_000);
     await new Promise((r) => setTimeout(r, 500));
-    const expected = written.map((id) => Buffer.from(`ActivityEvent:${id}`).toString('base64url'));
+    const expected = written.map((id) => toSealedGlobalId(s.app.config.secret, 'ActivityEvent', accountId, id));
     expect(onChild.items.map((e: any) => e.id)).toEqual(expected);
     expect(onSelf.items.map((e: any) => e.id)).toEqual(expected);
     await onChild.close();

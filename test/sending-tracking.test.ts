@@ -11,7 +11,8 @@ import { inbox, mail, type SendingEnv, startSendingEnv, tenantWithDomain, uuidOf
 
 let env: SendingEnv;
 beforeAll(async () => {
-  env = await startSendingEnv();
+  // Links are served on the platform's host (PUBLIC_URL's); the tests reach the server as 127.0.0.1.
+  env = await startSendingEnv({ publicUrl: 'http://127.0.0.1' });
 });
 afterAll(() => env?.stop());
 

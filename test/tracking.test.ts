@@ -13,7 +13,8 @@ import { startTestServer, type TestServer } from './support/harness';
 
 let s: TestServer;
 beforeAll(async () => {
-  s = await startTestServer();
+  // Links are served on the platform's host (PUBLIC_URL's); the tests reach the server as 127.0.0.1.
+  s = await startTestServer({ publicUrl: 'http://127.0.0.1' });
 });
 afterAll(() => s?.stop());
 

@@ -1,5 +1,6 @@
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { openInteger, sealInteger } from '../lib/crypto';
 import { isUuid } from '../lib/ids';
 import { badInput } from './errors';
 
@@ -69,12 +70,28 @@ export function encodeCursor(id: string): string {
   return Buffer.from(`c1:${id}`, 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor or throws BAD_USER_INPUT naming `after`. */
+/** Decodes a cursor (only the exact encoding `encodeCursor` makes) or throws BAD_USER_INPUT naming `after`. */
 export function decodeCursor(cursor: string): string {
-  const raw = /^[A-Za-z0-9_-]{1,80}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const raw = typeof cursor === 'string' && /^[A-Za-z0-9_-]{1,80}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   const id = raw.startsWith('c1:') ? raw.slice(3) : '';
-  if (!isUuid(id)) throw badInput('after', 'after is not a valid cursor');
+  if (!isUuid(id) || encodeCursor(id) !== cursor) throw badInput('after', 'after is not a valid cursor');
   return id;
+}
+
+/**
+ * Opaque cursor of a row ordered by a global sequence number (events): the number sealed under a
+ * key derived from the server secret for `purpose`, bound to the caller's account. Deterministic,
+ * so `after` resumes exactly; reveals nothing of the sequence or of rows outside the caller's scope.
+ */
+export function encodeSequenceCursor(secret: Buffer, purpose: string, accountId: string, seq: string): string {
+  return sealInteger(secret, `cursor:${purpose}`, accountId, BigInt(seq));
+}
+
+/** Decodes an `encodeSequenceCursor` cursor of the caller's account, or throws BAD_USER_INPUT naming `field`. */
+export function decodeSequenceCursor(secret: Buffer, purpose: string, accountId: string, cursor: string, field = 'after'): string {
+  const seq = openInteger(secret, `cursor:${purpose}`, accountId, cursor);
+  if (seq === null) throw badInput(field, `${field} is not a valid cursor`);
+  return seq.toString();
 }
 
 /** Validates `first` or throws BAD_USER_INPUT naming it. */

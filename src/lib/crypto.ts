@@ -36,6 +36,41 @@ export function decrypt(master: Buffer, sealed: string): string {
   return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
 }
 
+const MAX_SEALED = (1n << 63n) - 1n;
+const SEALED_RE = /^[A-Za-z0-9_-]{22}$/;
+
+function sealTag(master: Buffer, purpose: string, context: string, value: Buffer): Buffer {
+  return createHmac('sha256', deriveKey(master, `seal-mac:${purpose}`)).update(context).update('\0').update(value).digest().subarray(0, 8);
+}
+
+/**
+ * Seals a positive 63-bit integer (a bigint column's value) as an opaque 22-character base64url
+ * string: one AES-256 block holding the number and a 64-bit HMAC tag over (context, number), under
+ * keys derived for `purpose`. Deterministic (the same input always gives the same output), so
+ * it can serve as a stable public id or cursor; reveals nothing of the number or its order.
+ */
+export function sealInteger(master: Buffer, purpose: string, context: string, value: bigint): string {
+  if (value < 1n || value > MAX_SEALED) throw new RangeError('sealInteger: value out of range');
+  const n = Buffer.alloc(8);
+  n.writeBigUInt64BE(value);
+  const cipher = createCipheriv('aes-256-ecb', deriveKey(master, `seal-enc:${purpose}`), null).setAutoPadding(false);
+  return Buffer.concat([cipher.update(Buffer.concat([n, sealTag(master, purpose, context, n)])), cipher.final()]).toString('base64url');
+}
+
+/** Reverses `sealInteger` for the same purpose and context; null when malformed, tampered with, or sealed for another purpose or context. */
+export function openInteger(master: Buffer, purpose: string, context: string, sealed: string): bigint | null {
+  if (typeof sealed !== 'string' || !SEALED_RE.test(sealed)) return null;
+  const data = Buffer.from(sealed, 'base64url');
+  // Only the canonical encoding (22 characters carry 132 bits; the last 4 must be zero).
+  if (data.length !== 16 || data.toString('base64url') !== sealed) return null;
+  const decipher = createDecipheriv('aes-256-ecb', deriveKey(master, `seal-enc:${purpose}`), null).setAutoPadding(false);
+  const block = Buffer.concat([decipher.update(data), decipher.final()]);
+  const n = block.subarray(0, 8);
+  if (!timingSafeEqual(block.subarray(8), sealTag(master, purpose, context, n))) return null;
+  const value = n.readBigUInt64BE();
+  return value >= 1n && value <= MAX_SEALED ? value : null;
+}
+
 /** HMAC-SHA256 signature (base64url) of a string under a purpose-bound key derived from the master secret. */
 export function sign(master: Buffer, purpose: string, value: string): string {
   return createHmac('sha256', deriveKey(master, purpose)).update(value).digest('base64url');

@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TaskList } from 'graphile-worker';
 import type { Permission } from '../auth/permissions';
 import type { Config } from '../config';
-import type { Deps } from '../context';
+import type { Context, Deps } from '../context';
 import type { Node } from '../graphql/node';
 import type { EventConsumer } from '../events/consumers';
 import type { HttpRoute } from '../http/routes';
@@ -15,11 +15,14 @@ export interface TaskDeps {
   deps: Deps;
 }
 
-/** A type that implements `Node`: the entity `node(id)` loads (through the scoped entity manager) and the permission reading it needs (null: any authenticated principal). */
-export interface NodeType {
-  entity: EntityClass<Node & { id: string }>;
-  permission: Permission | null;
-}
+/**
+ * A type that implements `Node`, for `node(id)`: the permission reading one needs (null: any
+ * authenticated principal), and either the entity to load by uuid through the scoped entity manager,
+ * or a `load` of its own for keys that are not uuids (it gets the whole global id).
+ */
+export type NodeType =
+  | { permission: Permission | null; entity: EntityClass<Node & { id: string }>; load?: undefined }
+  | { permission: Permission | null; load(ctx: Context, gid: string): Promise<Node | null>; entity?: undefined };
 
 /**
  * One feature's manifest: everything it adds to the process. A feature is one folder with one

@@ -1,6 +1,8 @@
+import { Permission } from '../../auth/permissions';
 import { defineModule } from '../module';
 import { ActivityEvent } from './activity-event.entity';
 import { ActivityResolver } from './activity.resolver';
+import { getEventNode } from './activity.service';
 import { activityTasks } from './activity.tasks';
 import { MessageFieldsResolver } from './message-fields';
 
@@ -11,4 +13,5 @@ export const activityModule = defineModule({
   resolvers: [ActivityResolver, MessageFieldsResolver],
   tasks: activityTasks,
   crontab: ['0 3 * * * ensure-event-partitions'],
+  nodeTypes: { ActivityEvent: { permission: Permission.ACTIVITY_READ, load: getEventNode } },
 });

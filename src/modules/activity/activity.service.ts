@@ -1,29 +1,30 @@
 import { Permission } from '../../auth/permissions';
+import type { Scope } from '../../auth/scope';
 import { type Context, requirePermission } from '../../context';
 import { notFound } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
 import { pageSize, type PageArgs } from '../../graphql/pagination';
 import { Message } from '../sending/message.entity';
 import { ActivityEvent } from './activity-event.entity';
-import { type ActivityFilterInput, filterMatches, filterWhere, resolveFilter } from './activity-filter';
-import { ActivityEventConnection, ActivityEventNode, decodeEventCursor, eventNodeFromEntity } from './activity.types';
+import { type ActivityFilterInput, filterMatches, filterWhere, type ResolvedFilter, resolveFilter } from './activity-filter';
+import { ActivityEventConnection, ActivityEventNode, decodeEventCursor, eventNodeFromEntity, openEventGlobalId } from './activity.types';
 import type { EventRow } from './event-row';
 import { scopeAdmitsEvent } from './event-row';
 
 /** Lists events in the caller's scope, newest first, with cursor pagination. Needs ACTIVITY_READ. */
 export async function listActivity(ctx: Context, args: PageArgs, filterInput: ActivityFilterInput | null | undefined): Promise<ActivityEventConnection> {
-  requirePermission(ctx, Permission.ACTIVITY_READ);
+  const scope = requirePermission(ctx, Permission.ACTIVITY_READ);
   const first = pageSize(args.first);
   const filter = resolveFilter(filterInput);
   const where = filterWhere(filter);
-  const beforeId = args.after ? decodeEventCursor(args.after) : null;
+  const beforeId = args.after ? decodeEventCursor(ctx.config.secret, scope.accountId, args.after) : null;
   const pageWhere = beforeId ? { ...where, id: { $lt: beforeId } } : where;
   const [rows, totalCount] = await Promise.all([
     ctx.em.find(ActivityEvent, pageWhere, { orderBy: { id: 'desc' }, limit: first + 1 }),
     ctx.em.count(ActivityEvent, where),
   ]);
   const edges = rows.slice(0, first).map((e) => {
-    const node = eventNodeFromEntity(e);
+    const node = eventNodeFromEntity(e, ctx.config.secret);
     return { cursor: node.cursor, node };
   });
   return {
@@ -47,7 +48,7 @@ export function messageEvents(ctx: Context, messageId: string): Promise<Activity
     .loader<string, ActivityEventNode[]>('message-events', async (ids) => {
       const rows = await ctx.em.find(ActivityEvent, { message: { $in: [...ids] } }, { orderBy: { id: 'asc' } });
       const groups = new Map<string, ActivityEventNode[]>();
-      for (const r of rows) groups.set(r.message.id, [...(groups.get(r.message.id) ?? []), eventNodeFromEntity(r)]);
+      for (const r of rows) groups.set(r.message.id, [...(groups.get(r.message.id) ?? []), eventNodeFromEntity(r, ctx.config.secret)]);
       return ids.map((id) => groups.get(id) ?? []);
     })
     .load(messageId);
@@ -87,12 +88,19 @@ const REPLAY_PAGE = 500;
  * Streams events in the caller's scope that match the filter. With `after`, first replays every
  * stored event after that cursor (through the scoped entity manager), then continues live from the
  * feed with no gap and no duplicate: the feed is subscribed before the replay reads, and live events
- * at or below the last replayed id are skipped. Needs ACTIVITY_READ.
+ * at or below the last replayed id are skipped. Permission, filter and cursor are checked before the
+ * stream starts, so a bad `after` is a BAD_USER_INPUT of the subscribe call. Needs ACTIVITY_READ.
  */
-export async function* streamActivity(ctx: Context, filterInput: ActivityFilterInput | null | undefined, after: string | null | undefined): AsyncGenerator<ActivityEventNode> {
+export function streamActivity(ctx: Context, filterInput: ActivityFilterInput | null | undefined, after: string | null | undefined): AsyncGenerator<ActivityEventNode> {
   const scope = requirePermission(ctx, Permission.ACTIVITY_READ);
   const filter = resolveFilter(filterInput);
-  let lastId = after ? decodeEventCursor(after) : null;
+  const afterId = after ? decodeEventCursor(ctx.config.secret, scope.accountId, after) : null;
+  return replayThenLive(ctx, scope, filter, afterId);
+}
+
+async function* replayThenLive(ctx: Context, scope: Scope, filter: ResolvedFilter, afterId: string | null): AsyncGenerator<ActivityEventNode> {
+  const secret = ctx.config.secret;
+  let lastId = afterId;
   const queue = new EventQueue();
   const unsubscribe = ctx.deps.feed.subscribe((row) => {
     if (scopeAdmitsEvent(scope, row) && filterMatches(filter, row)) queue.push(row);
@@ -105,7 +113,7 @@ export async function* streamActivity(ctx: Context, filterInput: ActivityFilterI
         const rows: ActivityEvent[] = await em.find(ActivityEvent, { ...where, id: { $gt: lastId } }, { orderBy: { id: 'asc' }, limit: REPLAY_PAGE });
         for (const r of rows) {
           lastId = String(r.id);
-          yield eventNodeFromEntity(r);
+          yield eventNodeFromEntity(r, secret);
         }
         if (rows.length < REPLAY_PAGE) break;
       }
@@ -114,10 +122,18 @@ export async function* streamActivity(ctx: Context, filterInput: ActivityFilterI
       const row = await queue.next();
       if (lastId !== null && BigInt(row.id) <= BigInt(lastId)) continue;
       lastId = row.id;
-      yield new ActivityEventNode(row);
+      yield new ActivityEventNode(row, secret);
     }
   } finally {
     unsubscribe();
   }
 }
 
+/** Loads one event by its (sealed) global id in the caller's scope; null when missing, outside the scope, or not an event id of this account. Needs ACTIVITY_READ. */
+export async function getEventNode(ctx: Context, gid: string): Promise<ActivityEventNode | null> {
+  const scope = requirePermission(ctx, Permission.ACTIVITY_READ);
+  const id = openEventGlobalId(ctx.config.secret, scope.accountId, gid);
+  if (id === null) return null;
+  const row = await ctx.em.findOne(ActivityEvent, { account: scope.accountId, id });
+  return row ? eventNodeFromEntity(row, ctx.config.secret) : null;
+}

@@ -1,42 +1,54 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { badInput } from '../../graphql/errors';
-import { PageInfo } from '../../graphql/pagination';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { openSealedGlobalId, toSealedGlobalId } from '../../graphql/global-id';
+import { Node } from '../../graphql/node';
+import { decodeSequenceCursor, encodeSequenceCursor, PageInfo } from '../../graphql/pagination';
 import type { ActivityEvent } from './activity-event.entity';
 import { ActivityEventType } from './activity-event.types';
 import type { EventRow } from './event-row';
 
-/** Opaque cursor of an event (its commit-ordered id). */
-export function encodeEventCursor(id: string): string {
-  return Buffer.from(`e1:${id}`, 'utf8').toString('base64url');
+/** What event ids and cursors are sealed for (key derivation purpose and global id type). */
+const EVENT_TYPE_NAME = 'ActivityEvent';
+
+/** Opaque cursor of an event: its commit-ordered id sealed under the server secret, bound to its account. */
+export function encodeEventCursor(secret: Buffer, accountId: string, id: string): string {
+  return encodeSequenceCursor(secret, EVENT_TYPE_NAME, accountId, id);
 }
 
-/** Decodes an event cursor or throws BAD_USER_INPUT naming `field`. */
-export function decodeEventCursor(cursor: string, field = 'after'): string {
-  const raw = /^[A-Za-z0-9_-]{1,60}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const id = raw.startsWith('e1:') ? raw.slice(3) : '';
-  if (!/^[0-9]{1,19}$/.test(id)) throw badInput(field, `${field} is not a valid event cursor`);
-  return id;
+/** Decodes an event cursor of the caller's account to the event id, or throws BAD_USER_INPUT naming `field`. */
+export function decodeEventCursor(secret: Buffer, accountId: string, cursor: string, field = 'after'): string {
+  return decodeSequenceCursor(secret, EVENT_TYPE_NAME, accountId, cursor, field);
 }
 
-/** An event as the API shows it. */
-@ObjectType('ActivityEvent', { description: 'Something that happened to a message (queued, delivered, opened, bounced…).' })
-export class ActivityEventNode {
-  constructor(row: EventRow) {
+/** The event id in an event's global id for the caller's account; null when it is not one. */
+export function openEventGlobalId(secret: Buffer, accountId: string, gid: string): string | null {
+  return openSealedGlobalId(secret, gid, EVENT_TYPE_NAME, accountId);
+}
+
+/** An event as the API shows it; its id and cursor are sealed, so they say nothing about other clients' events. */
+@ObjectType(EVENT_TYPE_NAME, { implements: Node, description: 'Something that happened to a message (queued, delivered, opened, bounced…).' })
+export class ActivityEventNode implements Node {
+  constructor(row: EventRow, secret: Buffer) {
     this.row = row;
+    this.secret = secret;
   }
 
   /** The stored event. */
-  row: EventRow;
+  readonly row: EventRow;
 
-  @Field(() => ID, { description: 'Opaque id of the event.' })
-  get id(): string {
-    return Buffer.from(`ActivityEvent:${this.row.id}`, 'utf8').toString('base64url');
+  private readonly secret: Buffer;
+
+  get nodeType(): string {
+    return EVENT_TYPE_NAME;
+  }
+
+  get gid(): string {
+    return toSealedGlobalId(this.secret, EVENT_TYPE_NAME, this.row.accountId, this.row.id);
   }
 
   @Field(() => String, { description: 'Cursor of the event: pass it as `after` to the activity query (older events) or subscription (replay newer events, then live).' })
   get cursor(): string {
-    return encodeEventCursor(this.row.id);
+    return encodeEventCursor(this.secret, this.row.accountId, this.row.id);
   }
 
   @Field(() => ActivityEventType, { description: 'What happened.' })
@@ -65,9 +77,10 @@ export class ActivityEventNode {
   }
 }
 
-/** Maps an ORM event to the API shape. */
-export function eventNodeFromEntity(e: ActivityEvent): ActivityEventNode {
-  return new ActivityEventNode({
+/** Maps an ORM event to the API shape (ids sealed under `secret`). */
+export function eventNodeFromEntity(e: ActivityEvent, secret: Buffer): ActivityEventNode {
+  return new ActivityEventNode(
+    {
     id: String(e.id),
     occurredAt: e.occurredAt,
     type: e.type,
@@ -79,7 +92,9 @@ export function eventNodeFromEntity(e: ActivityEvent): ActivityEventNode {
     recipient: e.recipient,
     tags: e.tags,
     data: e.data,
-  });
+    },
+    secret,
+  );
 }
 
 /** An edge to an event. */

@@ -1,6 +1,7 @@
 import type { Config } from '../../config';
 import { escapeHtml } from '../../http/routes';
 import { DnsRecordKind, DnsRecordStatus, type DnsRecord } from '../domains/domain.types';
+import { domainTrackingHost } from './tracking-hosts';
 import { encodeTrackingToken, isHttpUrl } from './tracking-token';
 
 /** What applyTracking needs: the message, the tracking host's base URL and the config (for the secret). */
@@ -20,7 +21,8 @@ export const NO_TRACK_ATTRIBUTE = 'data-mr-notrack';
  */
 export function trackingBaseUrl(domain: { name: string; trackingSubdomain: string | null; dnsRecords: readonly Pick<DnsRecord, 'kind' | 'status'>[] }, config: Pick<Config, 'publicUrl'>): string {
   const verified = domain.dnsRecords.some((r) => r.kind === DnsRecordKind.TRACKING && r.status === DnsRecordStatus.VERIFIED);
-  return domain.trackingSubdomain && verified ? `https://${domain.trackingSubdomain}.${domain.name}` : config.publicUrl;
+  const host = domainTrackingHost(domain);
+  return host && verified ? `https://${host}` : config.publicUrl;
 }
 
 /** The URL of a tracking open pixel. Pure. */

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLarge, readBody } from '../../http/body';
 import type { HttpRoute, RouteContext } from '../../http/routes';
 import { clientInfo } from './client-info';
-import { type Engagement, findMessageForPage, recordEngagement } from './tracking.service';
+import { hostServesLinks } from './tracking-hosts';
+import { type Engagement, findTrackedMessage, recordEngagement, type TrackedMessage } from './tracking.service';
 import { verifyUnsubscribeToken } from '../sending/links';
 import { verifyTrackingToken } from './tracking-token';
 import { invalidLinkPage, respondPage, unsubscribedPage, unsubscribeFormPage } from './unsubscribe.page';
@@ -24,6 +25,16 @@ function notFound(res: ServerResponse): void {
   res.end('Not found');
 }
 
+/**
+ * The message of a verified token, if the request came to a host that may serve its links (see
+ * tracking-hosts.ts); `false` when it came to another host (the caller answers 404 and records
+ * nothing). A message that no longer exists (null) is served on the platform's hosts only.
+ */
+async function onItsHost(req: IncomingMessage, ctx: RouteContext, messageId: string): Promise<TrackedMessage | null | false> {
+  const message = await findTrackedMessage(ctx.orm, messageId);
+  return hostServesLinks(req.headers.host, ctx.config, message?.trackingHost ?? null) ? message : false;
+}
+
 /** Records an engagement without letting a failure break the pixel or the redirect (it is logged). */
 async function record(req: IncomingMessage, ctx: RouteContext, messageId: string, kind: Engagement, extra: Record<string, unknown> = {}): Promise<void> {
   try {
@@ -39,7 +50,7 @@ const openPixel: HttpRoute = {
   match: matcher(new RegExp(`^/t/o/(${TOKEN})\\.gif$`)),
   async handle(req, res, [token], ctx) {
     const claims = verifyTrackingToken(ctx.config.secret, token, 'open');
-    if (!claims) return notFound(res);
+    if (!claims || (await onItsHost(req, ctx, claims.messageId)) === false) return notFound(res);
     await record(req, ctx, claims.messageId, 'open');
     res.writeHead(200, { 'content-type': 'image/gif', 'content-length': PIXEL.length, 'cache-control': NO_STORE, pragma: 'no-cache', expires: '0' });
     res.end(PIXEL);
@@ -55,7 +66,7 @@ const clickRedirect: HttpRoute = {
   match: matcher(new RegExp(`^/t/c/(${TOKEN})$`)),
   async handle(req, res, [token], ctx) {
     const claims = verifyTrackingToken(ctx.config.secret, token, 'click');
-    if (!claims?.url) return notFound(res);
+    if (!claims?.url || (await onItsHost(req, ctx, claims.messageId)) === false) return notFound(res);
     await record(req, ctx, claims.messageId, 'click', { url: claims.url });
     res.writeHead(302, { location: claims.url, 'cache-control': NO_STORE, 'referrer-policy': 'no-referrer', 'content-length': 0 });
     res.end();
@@ -68,9 +79,9 @@ const UNSUBSCRIBE_PATH = new RegExp(`^/u/(${TOKEN})$`);
 const unsubscribeForm: HttpRoute = {
   method: 'GET',
   match: matcher(UNSUBSCRIBE_PATH),
-  async handle(_req, res, [token], ctx) {
+  async handle(req, res, [token], ctx) {
     const messageId = verifyUnsubscribeToken(ctx.config.secret, token);
-    const message = messageId ? await findMessageForPage(ctx.orm, messageId) : null;
+    const message = messageId ? await onItsHost(req, ctx, messageId) : null;
     if (!message) return invalidLinkPage(res);
     unsubscribeFormPage(res, token, message);
   },
@@ -97,7 +108,7 @@ const unsubscribeOneClick: HttpRoute = {
   match: matcher(UNSUBSCRIBE_PATH),
   async handle(req, res, [token], ctx) {
     const messageId = verifyUnsubscribeToken(ctx.config.secret, token);
-    if (!messageId) return invalidLinkPage(res);
+    if (!messageId || (await onItsHost(req, ctx, messageId)) === false) return invalidLinkPage(res);
     let form: { via: string } | null;
     try {
       form = await oneClickBody(req);

@@ -6,6 +6,7 @@ import { ActivityEventType } from '../activity/activity-event.types';
 import { insertEvents } from '../activity/events.queries';
 import { messageEvent } from '../activity/message-event';
 import { Message } from '../sending/message.entity';
+import { domainTrackingHost } from './tracking-hosts';
 
 /** An engagement a tracking URL records. */
 export type Engagement = 'open' | 'click' | 'unsubscribe';
@@ -43,7 +44,19 @@ export async function recordEngagement(orm: MikroORM, messageId: string, kind: E
   });
 }
 
-/** Loads a message for a public page (sender and recipient shown on the unsubscribe page), or null. Read-only. */
-export async function findMessageForPage(orm: MikroORM, messageId: string): Promise<Pick<Message, 'fromEmail' | 'fromName' | 'recipient'> | null> {
-  return systemEm(orm).findOne(Message, { id: messageId }, { fields: ['fromEmail', 'fromName', 'recipient'] });
+/** What a public tracking route needs of a message: sender and recipient (unsubscribe page) and its domain's tracking host. */
+export interface TrackedMessage {
+  fromEmail: string;
+  fromName: string | null;
+  recipient: string;
+  /** `<trackingSubdomain>.<domain>`, the one branded host its links may be served on; null when the domain has none. */
+  trackingHost: string | null;
+}
+
+/** Loads a message for a public tracking route (one query, with its domain's name), or null when it no longer exists. Read-only. */
+export async function findTrackedMessage(orm: MikroORM, messageId: string): Promise<TrackedMessage | null> {
+  const m = await systemEm(orm).findOne(Message, { id: messageId }, { fields: ['fromEmail', 'fromName', 'recipient', 'domain.name', 'domain.trackingSubdomain'] });
+  if (!m) return null;
+  const domain = m.domain.getEntity();
+  return { fromEmail: m.fromEmail, fromName: m.fromName, recipient: m.recipient, trackingHost: domainTrackingHost(domain) };
 }
