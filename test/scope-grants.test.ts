@@ -14,12 +14,12 @@ import {
   UpdateMemberDocument,
 } from './generated/graphql';
 import { buildTenant, insertApiToken, insertDomain, unique } from './support/factories';
-import { errorCode, ok, startTestServer, type TestServer } from './support/harness';
-import { insertTemplate, joinAccount, newEmail } from './support/members';
+import { errorCode, ok } from './support/harness';
+import { insertTemplate, joinAccount, newEmail, startMailTestServer, type MailTestServer } from './support/members';
 
-let s: TestServer;
+let s: MailTestServer;
 beforeAll(async () => {
-  s = await startTestServer();
+  s = await startMailTestServer();
 });
 afterAll(() => s?.stop());
 

@@ -126,7 +126,7 @@ export async function inviteMember(ctx: Context, input: InviteMemberInput): Prom
     const m = em.create(Membership, { account, user, ...accessFields(access), invitationTokenHash: sha256(token), invitationExpiresAt: expiresAt });
     await flushInvitation(em);
     const mail = invitationMail(account.name, invitationLink(ctx.config.publicUrl, token), expiresAt);
-    await sendSystemEmail(em, ctx.deps, ctx.config, { accountId: account.id, kind: SystemEmailKind.MEMBER_INVITATION, to: email, ...mail });
+    await sendSystemEmail(em, ctx.deps, ctx.config, { accountId: account.id, kind: SystemEmailKind.MEMBER_INVITATION, to: email, ...mail, secrets: [token] });
     return m;
   });
 }
