@@ -3,6 +3,7 @@ import { Migration20261126000000Initial } from './Migration20261126000000Initial
 import { Migration20261126010000IdentityEmailPerTenant } from './Migration20261126010000IdentityEmailPerTenant';
 import { Migration20261126020000Sending } from './Migration20261126020000Sending';
 import { Migration20261127000000WorkerPools } from './Migration20261127000000WorkerPools';
+import { Migration20261128000000DomainNameClaims } from './Migration20261128000000DomainNameClaims';
 import { Migration20261201000000EventConsumers } from './Migration20261201000000EventConsumers';
 
 /** Every migration, in order. A new migration must be added here. */
@@ -11,5 +12,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126010000IdentityEmailPerTenant', class: Migration20261126010000IdentityEmailPerTenant },
   { name: 'Migration20261126020000Sending', class: Migration20261126020000Sending },
   { name: 'Migration20261127000000WorkerPools', class: Migration20261127000000WorkerPools },
+  { name: 'Migration20261128000000DomainNameClaims', class: Migration20261128000000DomainNameClaims },
   { name: 'Migration20261201000000EventConsumers', class: Migration20261201000000EventConsumers },
 ];

@@ -24,12 +24,12 @@ import {
   UpdateMemberDocument,
 } from './generated/graphql';
 import { buildTenant, insertApiToken, insertDomain } from './support/factories';
-import { errorCode, ok, startTestServer, type TestServer } from './support/harness';
-import { PASSWORD, insertTemplate, invitationEmail, invitationToken, joinAccount, newEmail } from './support/members';
+import { errorCode, ok } from './support/harness';
+import { PASSWORD, insertTemplate, invitationEmail, invitationToken, joinAccount, newEmail, startMailTestServer, type MailTestServer } from './support/members';
 
-let s: TestServer;
+let s: MailTestServer;
 beforeAll(async () => {
-  s = await startTestServer();
+  s = await startMailTestServer();
 });
 afterAll(() => s?.stop());
 
@@ -45,10 +45,13 @@ describe('invitations', () => {
     expect(invited.permissions).not.toContain('MEMBERS_MANAGE');
 
     const mail = await invitationEmail(s, a.accountId, email);
-    expect(mail.text).toContain(`${s.app.config.publicUrl}/accept-invitation?token=mr_link_`);
     expect(mail.subject).toContain('Invite Agency');
     expect(mail.raw).toContain(`To: ${email}`);
-    const token = await invitationToken(s, a.accountId, email);
+    const token = await invitationToken(s, email);
+    // The outbox keeps the mail without its secret: only the address's mailbox has a working link.
+    expect(mail.text).toContain(`${s.app.config.publicUrl}/accept-invitation?token=[redacted]`);
+    expect(JSON.stringify(mail)).not.toContain(token);
+    expect(JSON.stringify(mail)).not.toContain(token.slice(8, 30));
     const row = await systemEm(s.app.orm).findOneOrFail(Membership, { account: a.accountId }, { populate: ['invitationTokenHash'] });
     expect(row.invitationTokenHash).toBe(sha256(token));
     expect(row.invitationExpiresAt!.getTime() - Date.now()).toBeGreaterThan(6.9 * 24 * 3600_000);
@@ -79,7 +82,7 @@ describe('invitations', () => {
     const a = await s.newAccount();
     const email = newEmail();
     ok(await s.gql(InviteMemberDocument, { input: { email, role: 'DESIGNER' } }, a.adminToken));
-    const token = await invitationToken(s, a.accountId, email);
+    const token = await invitationToken(s, email);
     await systemEm(s.app.orm).nativeUpdate(Membership, { account: a.accountId }, { invitationExpiresAt: new Date(Date.now() - 1000) });
     const answers = [];
     for (const t of ['nope', generateSecret('link'), generateSecret('session'), token]) {
@@ -145,6 +148,22 @@ describe('login, sessions and accounts', () => {
     }
   });
 
+  it('acceptInvitation answers a refused password the same whether the address has a password in another agency or none', async () => {
+    const elsewhere = await s.newAccount('Elsewhere Agency');
+    const b = await s.newAccount('Probing Agency');
+    const { email: used } = await joinAccount(s, elsewhere, { role: 'MANAGER' });
+    const unused = newEmail();
+    for (const email of [used, unused]) ok(await s.gql(InviteMemberDocument, { input: { email, role: 'DESIGNER' } }, b.adminToken));
+    const answers = [];
+    for (const email of [used, unused]) {
+      const res = await s.gql(AcceptInvitationDocument, { input: { token: await invitationToken(s, email), password: 'short' } }, null);
+      answers.push({ status: res.status, data: res.data, errors: res.errors?.map((e) => ({ message: e.message, code: e.extensions?.code, field: e.extensions?.field })) });
+    }
+    expect(answers[0].errors?.[0]).toMatchObject({ code: 'BAD_USER_INPUT', field: 'password' });
+    expect(answers[0]).toEqual(answers[1]);
+    expect(JSON.stringify(answers)).not.toMatch(/already has a password/);
+  });
+
   it('a user in two accounts logs in to each, switches, and sees only that account', async () => {
     const a = await s.newAccount('Alpha Agency');
     const b = await s.newAccount('Beta Agency');
@@ -153,7 +172,7 @@ describe('login, sessions and accounts', () => {
     ok(await s.gql(CreateTenantDocument, { input: { name: 'Beta client', tag: 'beta' } }, b.adminToken));
     const { email } = await joinAccount(s, a, { role: 'MANAGER' });
     ok(await s.gql(InviteMemberDocument, { input: { email, role: 'DESIGNER' } }, b.adminToken));
-    const token = await invitationToken(s, b.accountId, email);
+    const token = await invitationToken(s, email);
     const wrong = await s.gql(AcceptInvitationDocument, { input: { token, password: 'another password' } }, null);
     expect(wrong.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'password' });
     ok(await s.gql(AcceptInvitationDocument, { input: { token, password: PASSWORD } }, null));

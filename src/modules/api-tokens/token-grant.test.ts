@@ -28,6 +28,10 @@ describe('token scopes stay inside the creator’s scope', () => {
 
   it('a domain caller grants the domain and identities on it, not its tenant; an identity caller only the identity', () => {
     const d = { ...base, domainIds: ['D'], readableTenantIds: ['T'] };
+    // An agency domain (no tenant): an identity of client T on it would read tenant T's row.
+    const agency = { ...base, domainIds: ['D'], readableTenantIds: [] };
+    expect(targetWithinScope(agency, { kind: ApiTokenScopeKind.DOMAIN, domainId: 'D', tenantId: null })).toBe(true);
+    expect(targetWithinScope(agency, identityOnD)).toBe(false);
     expect(targetWithinScope(d, domainOfT)).toBe(true);
     expect(targetWithinScope(d, identityOnD)).toBe(true);
     expect(targetWithinScope(d, tenantT)).toBe(false);

@@ -10,21 +10,58 @@ export type TokenTarget =
   | { kind: ApiTokenScopeKind.DOMAIN; domainId: string; tenantId: string | null }
   | { kind: ApiTokenScopeKind.SENDER_IDENTITY; identityId: string; domainId: string; tenantId: string };
 
-/** True when a token with scope `target` would see nothing the caller cannot see. */
-export function targetWithinScope(caller: Scope, target: TokenTarget): boolean {
-  if (caller.templateIds) return false;
-  if (caller.allDomains) return true;
-  const inTenant = (t: string | null) => t !== null && caller.tenantIds.includes(t);
+/**
+ * Everything a token with a given target could read, in the terms the row filters use: whole
+ * tenants (their domains, identities, templates, messages, now and later), single domains (their
+ * identities, templates, messages), single identities (their messages), and the tenant rows it
+ * may read (a domain or identity token reads its owner's name and tag).
+ */
+export interface Reach {
+  allDomains: boolean;
+  tenantIds: string[];
+  domainIds: string[];
+  identities: { id: string; domainId: string; tenantId: string }[];
+  readableTenantIds: string[];
+}
+
+/** What a token with scope `target` could read (mirrors the scope the access layer builds for it). */
+export function reachOf(target: TokenTarget): Reach {
+  const none: Reach = { allDomains: false, tenantIds: [], domainIds: [], identities: [], readableTenantIds: [] };
   switch (target.kind) {
     case ApiTokenScopeKind.ACCOUNT:
-      return false;
+      return { ...none, allDomains: true };
     case ApiTokenScopeKind.TENANT:
-      return inTenant(target.tenantId);
+      return { ...none, tenantIds: [target.tenantId], readableTenantIds: [target.tenantId] };
     case ApiTokenScopeKind.DOMAIN:
-      return caller.domainIds.includes(target.domainId) || inTenant(target.tenantId);
+      return { ...none, domainIds: [target.domainId], readableTenantIds: target.tenantId ? [target.tenantId] : [] };
     case ApiTokenScopeKind.SENDER_IDENTITY:
-      return caller.identityIds.includes(target.identityId) || caller.domainIds.includes(target.domainId) || inTenant(target.tenantId);
+      return { ...none, identities: [{ id: target.identityId, domainId: target.domainId, tenantId: target.tenantId }], readableTenantIds: [target.tenantId] };
   }
+}
+
+/**
+ * True when `caller` can read every row that `reach` can: each kind of row is compared on its own
+ * (tenants wholly in scope, domains, identities, and tenant rows), so a child never reads a tenant,
+ * domain, identity, template or message its creator gets NOT_FOUND for. A template-limited caller
+ * covers nothing (it cannot see whole domains).
+ */
+export function scopeCovers(caller: Scope, reach: Reach): boolean {
+  if (caller.templateIds) return false;
+  if (caller.allDomains) return true;
+  if (reach.allDomains) return false;
+  const has = (list: readonly string[], id: string) => list.includes(id);
+  return (
+    reach.tenantIds.every((t) => has(caller.tenantIds, t)) &&
+    // A caller's domainIds include its tenants' domains at resolution time.
+    reach.domainIds.every((d) => has(caller.domainIds, d)) &&
+    reach.identities.every((i) => has(caller.identityIds, i.id) || has(caller.domainIds, i.domainId) || has(caller.tenantIds, i.tenantId)) &&
+    reach.readableTenantIds.every((t) => has(caller.readableTenantIds, t))
+  );
+}
+
+/** True when a token with scope `target` would see nothing the caller cannot see. */
+export function targetWithinScope(caller: Scope, target: TokenTarget): boolean {
+  return scopeCovers(caller, reachOf(target));
 }
 
 /** Throws FORBIDDEN unless a token with scope `target` stays inside the caller's scope (no escalation). */
@@ -36,10 +73,10 @@ export function assertTargetGrantable(caller: Scope, target: TokenTarget): void 
   }
 }
 
-/** Throws FORBIDDEN naming the permissions the caller lacks (a token cannot get more than its creator holds). */
-export function assertPermissionsGrantable(caller: Scope, requested: readonly Permission[]): void {
+/** Throws FORBIDDEN naming the permissions the caller lacks (nobody can grant more than it holds). */
+export function assertPermissionsGrantable(caller: Scope, requested: readonly Permission[], field = 'permissions'): void {
   const missing = requested.filter((p) => !caller.permissions.includes(p));
   if (missing.length) {
-    throw new AppError('FORBIDDEN', `You cannot grant a permission you do not hold: ${missing.join(', ')}`, { field: 'permissions', missingPermissions: missing });
+    throw new AppError('FORBIDDEN', `You cannot grant a permission you do not hold: ${missing.join(', ')}`, { field, missingPermissions: missing });
   }
 }

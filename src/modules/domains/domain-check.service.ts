@@ -2,6 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission } from '../../auth/permissions';
 import type { Config } from '../../config';
 import { type Context, type Deps, requirePermission, systemEm } from '../../context';
+import { isUniqueViolation } from '../../db/errors';
+import { SCOPE_FILTER } from '../../db/scope-filter';
+import { conflict } from '../../graphql/errors';
 import { isUuid } from '../../lib/ids';
 import type { TaskDeps } from '../module';
 import { checkDomainDns } from './dns/lookup';
@@ -11,20 +14,37 @@ import type { VerifyDomainInput } from './domain.inputs';
 import { publishDomainStatusChanged } from './domain-events';
 import { loadDomain, scheduleRecheck } from './domain.service';
 
+/** Account-wide reads for the name rule: the other domains of the name are not the caller's to see, but the rule depends on them. */
+const ALL_ROWS = { filters: { [SCOPE_FILTER]: { kind: 'system' } } } as const;
+
 /**
  * Checks a loaded domain's DNS, stores the per-record results and the derived status, schedules the
  * next re-check while the domain is still PENDING (same transaction), and publishes
- * domainStatusChanged after the commit when the status changed. Side effects: DNS lookups, writes.
+ * domainStatusChanged after the commit when the status changed. A domain whose name another domain
+ * of the account has already verified cannot become VERIFIED (the first proof wins); a domain that
+ * becomes VERIFIED releases the account's unverified claims on the same name (they are deleted,
+ * with what hangs off them, as by deleteDomain). Side effects: DNS lookups, writes.
  */
 async function checkAndStore(em: EntityManager, deps: Deps, config: Config, domain: Domain): Promise<Domain> {
   const records = await checkDomainDns(deps.dns, domain, config.mailDomain);
   const now = deps.clock.now();
-  const changed = domain.applyCheck(records, now);
-  await em.transactional(async (tx) => {
-    if (domain.status === DomainStatus.PENDING) {
-      await scheduleRecheck(deps.queue, tx, domain.id, new Date(now.getTime() + config.domainRecheckIntervalSeconds * 1000));
-    }
-  });
+  const sameName = { account: domain.account.id, name: domain.name, id: { $ne: domain.id } };
+  const claimable = (await em.count(Domain, { ...sameName, status: DomainStatus.VERIFIED }, ALL_ROWS)) === 0;
+  const changed = domain.applyCheck(records, now, claimable);
+  try {
+    await em.transactional(async (tx) => {
+      if (changed && domain.status === DomainStatus.VERIFIED) {
+        await tx.nativeDelete(Domain, { ...sameName, status: { $ne: DomainStatus.VERIFIED } }, ALL_ROWS);
+      }
+      if (domain.status === DomainStatus.PENDING) {
+        await scheduleRecheck(deps.queue, tx, domain.id, new Date(now.getTime() + config.domainRecheckIntervalSeconds * 1000));
+      }
+    });
+  } catch (e) {
+    // Two domains of one name proved ownership at the same instant: the other committed first.
+    if (isUniqueViolation(e)) throw conflict('domainId', 'The domain changed while it was checked; check it again');
+    throw e;
+  }
   if (changed) publishDomainStatusChanged(deps.bus, domain);
   return domain;
 }

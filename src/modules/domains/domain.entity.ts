@@ -11,7 +11,16 @@ import { DnsRecord, DnsRecordStatus, DomainStatus } from './domain.types';
 /** A sending domain: the client's own (tenant set) or one of the agency's (tenant null). */
 @Entity({ tableName: 'domains' })
 @Index({ properties: ['tenant'] })
-@Unique({ properties: ['account', 'name'] })
+// A name is unique among an account's VERIFIED domains (DNS proved who owns it) and within one
+// client (or the agency). Unverified claims elsewhere never block anyone: see addDomain.
+@Unique({
+  name: 'domains_account_id_name_verified_unique',
+  expression: `create unique index "domains_account_id_name_verified_unique" on "domains" ("account_id", "name") where "status" = 'VERIFIED'`,
+})
+@Unique({
+  name: 'domains_account_id_owner_name_unique',
+  expression: `create unique index "domains_account_id_owner_name_unique" on "domains" ("account_id", coalesce("tenant_id", '00000000-0000-0000-0000-000000000000'), "name")`,
+})
 @Filter(scopeFilter((s) => (s.allDomains ? null : { $or: [{ id: inIds(s.domainIds) }, { tenant: inIds(s.tenantIds) }] })))
 @ObjectType({ implements: Node, description: 'A sending domain and the DNS records that authenticate it.' })
 export class Domain extends BaseEntity implements Node {
@@ -76,13 +85,17 @@ export class Domain extends BaseEntity implements Node {
     return toGlobalId('Domain', this.id);
   }
 
-  /** Stores a check's per-record results and derives the domain status; returns true when the status changed. */
-  applyCheck(records: DnsRecord[], now: Date): boolean {
+  /**
+   * Stores a check's per-record results and derives the domain status; returns true when the status
+   * changed. `claimable` false (another domain of the account already verified this name) keeps it
+   * from becoming VERIFIED: the first proof of ownership wins.
+   */
+  applyCheck(records: DnsRecord[], now: Date, claimable = true): boolean {
     const before = this.status;
     this.dnsRecords = records;
     this.lastCheckedAt = now;
     const ok = records.filter((r) => r.required).every((r) => r.status === DnsRecordStatus.VERIFIED);
-    if (ok) {
+    if (ok && (claimable || this.status === DomainStatus.VERIFIED)) {
       this.status = DomainStatus.VERIFIED;
       this.verifiedAt ??= now;
     } else {

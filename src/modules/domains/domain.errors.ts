@@ -5,7 +5,7 @@ export function domainNotFound(field = 'id'): AppError {
   return notFound('Domain', field);
 }
 
-/** CONFLICT on `name`: the account already has this domain. */
+/** CONFLICT on `name`: the same client (or the agency) already has this name, or, for an account-wide caller, the account has it verified. */
 export function domainNameTaken(): AppError {
-  return conflict('name', 'This domain has already been added to the account');
+  return conflict('name', 'This domain has already been added');
 }

@@ -14,6 +14,7 @@ import { getTenant } from '../tenants/tenant.service';
 import { Tenant } from '../tenants/tenant.entity';
 import { expectedRecords } from './dns/expected-records';
 import { Domain } from './domain.entity';
+import { DomainStatus } from './domain.types';
 import { domainNameTaken, domainNotFound } from './domain.errors';
 import type { AddDomainInput, DeleteDomainInput, DomainsArgs } from './domain.inputs';
 import { normalizeDomainName, normalizeLabel } from './domain-name';
@@ -100,15 +101,31 @@ export async function generateDkimKeyPair(): Promise<{ publicKey: string; privat
 }
 
 /**
+ * Throws CONFLICT when the name is taken for this caller. The rule (see README, "Domain names"):
+ * a name is unique within one client (or the agency) and among the account's VERIFIED domains.
+ * A scoped caller is told only about its own client's domains, so it learns nothing of other
+ * clients; its new domain stays PENDING and cannot win the name from a verified one. An
+ * account-wide caller sees every domain anyway and is refused a name the account has verified.
+ */
+async function assertNameFree(ctx: Context, scope: Scope, tenantId: string | null, name: string): Promise<void> {
+  const sameOwner = await ctx.em.count(Domain, { name, tenant: tenantId });
+  const accountWide = scope.allDomains && !scope.templateIds;
+  const verified = accountWide ? await ctx.em.count(Domain, { name, status: DomainStatus.VERIFIED }) : 0;
+  if (sameOwner + verified > 0) throw domainNameTaken();
+}
+
+/**
  * Adds a domain (DOMAINS_MANAGE) with a new DKIM key (private key encrypted at rest) and its expected
  * records, and schedules its first automatic re-check in the same transaction. CONFLICT on `name`
- * when the account already has it.
+ * under the rule of `assertNameFree`; an unverified domain of the same name elsewhere in the
+ * account never blocks the add (it is released when this one is verified first).
  */
 export async function addDomain(ctx: Context, input: AddDomainInput): Promise<Domain> {
   const scope = requirePermission(ctx, Permission.DOMAINS_MANAGE);
   const tenantId = await tenantForNewDomain(ctx, scope, input.tenantId);
   const name = normalizeDomainName(input.name, 'name');
   const sub = subdomains(input);
+  await assertNameFree(ctx, scope, tenantId, name);
   const now = ctx.deps.clock.now();
   const key = await generateDkimKeyPair();
   try {
@@ -132,6 +149,7 @@ export async function addDomain(ctx: Context, input: AddDomainInput): Promise<Do
       return domain;
     });
   } catch (e) {
+    // Only the same-owner index can be hit here (a new domain is PENDING): the caller's own client.
     if (isUniqueViolation(e)) throw domainNameTaken();
     throw e;
   }

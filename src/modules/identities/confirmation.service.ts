@@ -36,6 +36,7 @@ export async function sendConfirmation(em: EntityManager, deps: Deps, config: Co
     ...mail,
     tenantId: identity.tenant.id,
     senderIdentityId: identity.id,
+    secrets: [token],
   });
 }
 

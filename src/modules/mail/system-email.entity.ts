@@ -13,10 +13,11 @@ export enum SystemEmailKind {
 }
 registerEnumType(SystemEmailKind, { name: 'SystemEmailKind', description: 'The purpose of a system e-mail.' });
 
-/** A system e-mail (confirmation, invitation) as handed to the mail transport, with its raw MIME. */
+/** A system e-mail (confirmation, invitation): its metadata and the body as sent, with the link's secret redacted. */
 @Entity({ tableName: 'system_emails' })
 @Index({ properties: ['account'] })
-// System e-mails carry confirmation and invitation links: only account-wide principals see them.
+// System e-mails name the account's clients' addresses: only account-wide principals see them. The
+// links' secrets are never stored (see sendSystemEmail), so not even they can follow one.
 @Filter(scopeFilter((s) => (s.allDomains ? null : { id: inIds([]) })))
 @ObjectType({ implements: Node, description: 'A system e-mail the platform sent (sender confirmations, member invitations).' })
 export class SystemEmail extends BaseEntity implements Node {
@@ -45,11 +46,11 @@ export class SystemEmail extends BaseEntity implements Node {
   @Property({ type: 'text' })
   subject!: string;
 
-  @Field(() => String, { description: 'Plain-text body.' })
+  @Field(() => String, { description: 'Plain-text body, with the secret of its link replaced by `[redacted]`: only the recipient receives a working link.' })
   @Property({ type: 'text' })
   text!: string;
 
-  @Field(() => String, { description: 'The full MIME message.' })
+  @Field(() => String, { description: 'The MIME message as sent, with the secret of its link replaced by `[redacted]`.' })
   @Property({ type: 'text' })
   raw!: string;
 

@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Permission, Role } from '../../auth/permissions';
+import { Permission, Role, rolePermissionsFor } from '../../auth/permissions';
+import type { Scope } from '../../auth/scope';
 import { generateSecret } from '../../auth/token-format';
 import { type Context, requireAccountWide, requirePermission } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
@@ -11,6 +12,7 @@ import { paginate, type Page, type PageArgs } from '../../graphql/pagination';
 import { sha256 } from '../../lib/crypto';
 import { Account } from '../accounts/account.entity';
 import { ApiToken } from '../api-tokens/api-token.entity';
+import { assertPermissionsGrantable } from '../api-tokens/token-grant';
 import { Domain } from '../domains/domain.entity';
 import { optionalDisplayName, requireEmail } from '../mail/address';
 import { SystemEmailKind } from '../mail/system-email.entity';
@@ -45,10 +47,22 @@ async function assertExist(em: EntityManager, entity: typeof Domain | typeof Tem
   if (found !== ids.length) throw notFound(type, field);
 }
 
-/** Checks that the domains and templates named in the input exist in the caller's scope. */
-async function assertTargets(em: EntityManager, domainIds: readonly string[], templateIds: readonly string[] | null): Promise<void> {
+/**
+ * Checks that the domains named exist in the caller's scope, and that every template of the
+ * allow-list exists in the caller's scope AND on one of the member's domains: an allow-list only
+ * narrows. A template outside either answers NOT_FOUND on `templateIds`, exactly as a missing id.
+ */
+async function assertTargets(em: EntityManager, access: MemberAccess, domainIds: readonly string[], templateIds: readonly string[] | null): Promise<void> {
   await assertExist(em, Domain, domainIds, 'Domain', 'domainIds');
-  await assertExist(em, Template, templateIds ?? [], 'Template', 'templateIds');
+  if (!templateIds || templateIds.length === 0) return;
+  const onDomains = access.allDomains ? {} : { domain: { $in: access.domainIds.length ? access.domainIds : ['00000000-0000-0000-0000-000000000000'] } };
+  const found = await em.count(Template, { id: { $in: [...templateIds] }, ...onDomains });
+  if (found !== templateIds.length) throw notFound('Template', 'templateIds');
+}
+
+/** Throws FORBIDDEN unless the member's role grants only permissions the caller holds (nobody grants more than it has). */
+function assertGrantable(scope: Scope, access: Pick<MemberAccess, 'role' | 'customPermissions'>, field: string): void {
+  assertPermissionsGrantable(scope, rolePermissionsFor(access.role, access.customPermissions), field);
 }
 
 /** Serialises member changes of one account (the last-admin rule reads, then writes). */
@@ -97,9 +111,10 @@ export async function inviteMember(ctx: Context, input: InviteMemberInput): Prom
   const email = requireEmail('email', input.email);
   const name = optionalDisplayName('name', input.name, 200);
   const access = resolveAccess(null, { role: input.role, allDomains: input.allDomains, domainIds: input.domainIds, permissions: input.permissions, templateIds: input.templateIds });
+  assertGrantable(scope, access, 'role');
   const now = ctx.deps.clock.now();
   return ctx.em.transactional(async (em) => {
-    await assertTargets(em, access.domainIds, access.templateIds);
+    await assertTargets(em, access, access.domainIds, access.templateIds);
     const account = await em.findOneOrFail(Account, { id: scope.accountId });
     let user = await em.findOne(User, { email });
     if (user && (await em.count(Membership, { account: account.id, user: user.id })) > 0) {
@@ -111,7 +126,7 @@ export async function inviteMember(ctx: Context, input: InviteMemberInput): Prom
     const m = em.create(Membership, { account, user, ...accessFields(access), invitationTokenHash: sha256(token), invitationExpiresAt: expiresAt });
     await flushInvitation(em);
     const mail = invitationMail(account.name, invitationLink(ctx.config.publicUrl, token), expiresAt);
-    await sendSystemEmail(em, ctx.deps, ctx.config, { accountId: account.id, kind: SystemEmailKind.MEMBER_INVITATION, to: email, ...mail });
+    await sendSystemEmail(em, ctx.deps, ctx.config, { accountId: account.id, kind: SystemEmailKind.MEMBER_INVITATION, to: email, ...mail, secrets: [token] });
     return m;
   });
 }
@@ -121,10 +136,12 @@ export async function inviteMember(ctx: Context, input: InviteMemberInput): Prom
  * account-wide token with MEMBERS_MANAGE remains. Needs MEMBERS_MANAGE, account-wide. Side effects: writes.
  */
 export async function updateMember(ctx: Context, input: UpdateMemberInput): Promise<Membership> {
-  return withLockedMember(ctx, input.id, async (em, m, demote) => {
+  return withLockedMember(ctx, input.id, async (em, m, demote, scope) => {
     const access = resolveAccess(m, { role: input.role, allDomains: input.allDomains, domainIds: input.domainIds, permissions: input.permissions, templateIds: input.templateIds });
-    // Only ids given now are checked: an access list may name a domain deleted since.
-    await assertTargets(em, input.domainIds ? access.domainIds : [], input.templateIds ? access.templateIds : null);
+    assertGrantable(scope, access, 'role');
+    // Only ids given now are checked: an access list may name a domain deleted since. The row
+    // filter intersects the domain limit with the allow-list, so a kept list never widens access.
+    await assertTargets(em, access, input.domainIds ? access.domainIds : [], input.templateIds ? access.templateIds : null);
     if (access.role !== Role.ADMIN) await demote('role');
     m.changeAccess(access);
     await em.flush();
@@ -153,18 +170,24 @@ export async function removeMember(ctx: Context, input: RemoveMemberInput): Prom
 /**
  * Runs a member change in one transaction with the account row locked (so two concurrent
  * demotions cannot both pass). `demote(field)` applies the last-admin rule when the member is an
- * active ADMIN. Needs MEMBERS_MANAGE and an account-wide principal.
+ * active ADMIN. Needs MEMBERS_MANAGE, an account-wide principal, and that the member holds no
+ * permission the caller lacks (FORBIDDEN on `id` otherwise: nobody changes a member above it).
  */
-async function withLockedMember<T>(ctx: Context, id: string, change: (em: EntityManager, m: Membership, demote: (field: string) => Promise<void>) => Promise<T>): Promise<T> {
+async function withLockedMember<T>(
+  ctx: Context,
+  id: string,
+  change: (em: EntityManager, m: Membership, demote: (field: string) => Promise<void>, scope: Scope) => Promise<T>,
+): Promise<T> {
   requirePermission(ctx, Permission.MEMBERS_MANAGE);
   const scope = requireAccountWide(ctx);
   const now = ctx.deps.clock.now();
   return ctx.em.transactional(async (em) => {
     await lockAccount(em, scope.accountId);
     const m = await getMember(em, id);
+    assertGrantable(scope, m, 'id');
     const demote = async (field: string) => {
       if (m.isActiveAdmin()) await assertStillManageable(em, scope.accountId, m.id, now, field);
     };
-    return change(em, m, demote);
+    return change(em, m, demote, scope);
   });
 }

@@ -80,13 +80,22 @@ export async function login(ctx: Context, input: LoginInput): Promise<IssuedSess
   return openSession(ctx, em, chosen);
 }
 
+/** The one answer to a password acceptInvitation cannot take, whether or not the address already has one elsewhere. */
+const PASSWORD_REFUSED = `Enter a new password of ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max} characters, or the password this address already uses on Mailroom`;
+
+/**
+ * Sets a new user's password, or checks an existing user's (a user row is shared between accounts).
+ * Both refusals are the same BAD_USER_INPUT and both cost one scrypt, so the answer does not tell
+ * whether the address uses the platform elsewhere.
+ */
 async function applyPassword(user: User, password: string): Promise<void> {
   if (user.passwordHash) {
-    if (!(await verifyPassword(password, user.passwordHash))) throw badInput('password', 'This address already has a password: enter it to accept');
+    if (!(await verifyPassword(password, user.passwordHash))) throw badInput('password', PASSWORD_REFUSED);
     return;
   }
   if (password.length < PASSWORD_LENGTH.min || password.length > PASSWORD_LENGTH.max) {
-    throw badInput('password', `password must be ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max} characters`);
+    await verifyPassword(password, await dummyHash());
+    throw badInput('password', PASSWORD_REFUSED);
   }
   user.setPasswordHash(await hashPassword(password));
 }

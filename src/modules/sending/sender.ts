@@ -30,7 +30,9 @@ export async function resolveSender(ctx: Context, from: Address): Promise<Sendin
     if (domain.status !== DomainStatus.VERIFIED) throw badInput('from.email', 'The domain this sender identity sends through is not verified at the moment');
     return { domain, identity, tenantId: identity.tenant.id };
   }
-  const domain = await ctx.em.findOne(Domain, { name: from.email.slice(from.email.lastIndexOf('@') + 1) });
+  // Several unverified claims may share a name (see addDomain); the verified one is the sender.
+  const named = await ctx.em.find(Domain, { name: from.email.slice(from.email.lastIndexOf('@') + 1) }, { orderBy: { createdAt: 'asc' } });
+  const domain = named.find((d) => d.status === DomainStatus.VERIFIED) ?? named[0] ?? null;
   if (domain?.status === DomainStatus.VERIFIED) return { domain, identity: null, tenantId: domain.tenant?.id ?? null };
   if (identities.length > 0) throw badInput('from.email', 'This sender identity is not confirmed yet: its owner must follow the confirmation link');
   if (domain) throw badInput('from.email', `The domain ${domain.name} is not verified yet`);

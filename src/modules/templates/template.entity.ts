@@ -14,9 +14,11 @@ import { Tenant } from '../tenants/tenant.entity';
 @Index({ properties: ['domain'] })
 @Index({ properties: ['tenant'] })
 @Filter(
+  // An allow-list only narrows: it is ANDed with the domain limit, never put in its place.
   scopeFilter((s) => {
-    if (s.templateIds) return { id: inIds(s.templateIds) };
-    return s.allDomains ? null : { $or: [{ domain: inIds(s.domainIds) }, { tenant: inIds(s.tenantIds) }] };
+    const domains = s.allDomains ? null : { $or: [{ domain: inIds(s.domainIds) }, { tenant: inIds(s.tenantIds) }] };
+    const allowed = s.templateIds ? { id: inIds(s.templateIds) } : null;
+    return domains && allowed ? { $and: [domains, allowed] } : (domains ?? allowed);
   }),
 )
 @ObjectType({ implements: Node, description: 'An e-mail template (Liquid syntax) scoped to one domain.' })
