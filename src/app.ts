@@ -150,6 +150,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (runner) await runner.stop();
       if (inbound) await inbound.stop();
       await feed.stop();
+      await deps.renderer.close();
       await orm.close(true);
       if (embedded) await embedded.stop();
       logger.info('stopped');

@@ -3,7 +3,9 @@ import nodemailer from 'nodemailer';
 import type { Config } from './config';
 import type { Deps, DnsLookup, Mailer } from './context';
 import { createJobQueue } from './jobs/queue';
+import { createRateLimits, rateRules } from './auth/rate-limit';
 import { createOutbound } from './modules/sending/outbound';
+import { createRenderPool } from './modules/templates/render-pool';
 import { systemClock } from './lib/clock';
 import type { Logger } from './lib/logger';
 
@@ -48,5 +50,7 @@ export function createDefaultDeps(config: Config, logger: Logger, overrides: Par
     mailer: createMailer(config, dns, logger),
     logger,
     queue: createJobQueue(),
+    renderer: overrides.renderer ?? createRenderPool(config.renderThreads),
+    rateLimits: overrides.rateLimits ?? createRateLimits(rateRules(config)),
   };
 }

@@ -1,5 +1,6 @@
 import { Liquid, LiquidError } from 'liquidjs';
 import { badInput } from '../../graphql/errors';
+import { LIQUID_LIMITS } from './render-pool';
 
 /** The template parts that hold Liquid, named as the input fields they come from. */
 export type LiquidField = 'subject' | 'html' | 'text';
@@ -13,7 +14,7 @@ export interface LiquidSyntaxError {
 }
 
 // strictFilters: an unknown filter is a parse error, not a silent no-op at send time.
-const liquid = new Liquid({ strictFilters: true });
+const liquid = new Liquid({ strictFilters: true, parseLimit: LIQUID_LIMITS.parseLimit });
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
