@@ -11,10 +11,15 @@ const HARD_STOP_GRACE_MS = 100;
 /** What one render gives back: the output, or why it failed (a Liquid error, the time budget, memory). */
 export type RenderOutcome = { output: string } | { error: string };
 
+/** What parsing a source gives back: the variable paths it reads (null: a dynamic segment), its syntax error, or why it could not finish. */
+export type AnalyzeOutcome = { segments: (string | number | null)[][] } | { syntaxError: { message: string; line: number; column: number } } | { error: string };
+
 /** Renders Liquid off the main thread, so a hostile template never stalls the API process. */
 export interface TemplateRenderer {
   /** Renders `source` with `variables` within `budgetMs` of wall-clock time (waiting for a free thread included). */
   render(source: string, variables: Record<string, unknown>, budgetMs: number): Promise<RenderOutcome>;
+  /** Parses `source` and lists the variables it reads, within `budgetMs` (large templates parse slowly). */
+  analyze(source: string, budgetMs: number): Promise<AnalyzeOutcome>;
   /** Stops the threads; renders still running are abandoned. */
   close(): Promise<void>;
 }
@@ -42,17 +47,24 @@ export function createRenderPool(threads: number): TemplateRenderer {
     idleTimeout: 60_000,
     resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 32 },
   });
+  async function run<T>(verb: string, task: object, budgetMs: number, hardStopMs: number): Promise<T | { error: string }> {
+    if (budgetMs <= 0) return { error: `the ${verb} budget is spent` };
+    try {
+      return (await pool.run(task, { signal: AbortSignal.timeout(hardStopMs) })) as T;
+    } catch (e) {
+      if (isAbort(e)) return { error: `${verb} took longer than ${budgetMs} ms` };
+      if (isOutOfMemory(e)) return { error: `${verb} needs too much memory` };
+      throw e;
+    }
+  }
   return {
-    async render(source, variables, budgetMs) {
-      if (budgetMs <= 0) return { error: 'the render budget is spent' };
-      const task = { source, variables, limits: { ...LIQUID_LIMITS, renderLimit: budgetMs } };
-      try {
-        return (await pool.run(task, { signal: AbortSignal.timeout(budgetMs + HARD_STOP_GRACE_MS) })) as RenderOutcome;
-      } catch (e) {
-        if (isAbort(e)) return { error: `rendering took longer than ${budgetMs} ms` };
-        if (isOutOfMemory(e)) return { error: 'rendering needs too much memory' };
-        throw e;
-      }
+    render(source, variables, budgetMs) {
+      const task = { kind: 'render', source, variables, limits: { ...LIQUID_LIMITS, renderLimit: budgetMs } };
+      return run<RenderOutcome>('render', task, budgetMs, budgetMs + HARD_STOP_GRACE_MS);
+    },
+    analyze(source, budgetMs) {
+      const task = { kind: 'analyze', source, limits: { ...LIQUID_LIMITS, renderLimit: budgetMs } };
+      return run<AnalyzeOutcome>('parsing', task, budgetMs, budgetMs);
     },
     async close() {
       await pool.destroy();
