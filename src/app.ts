@@ -14,11 +14,13 @@ import { graphiqlHtml, serveGraphiqlAsset } from './http/graphiql';
 import { createApollo, handleGraphqlHttp } from './http/graphql-http';
 import { opsAllowed } from './http/ops';
 import { sendHtml, sendJson } from './http/routes';
+import { clientIp } from './http/client-ip';
 import { attachWebSocket } from './http/ws';
 import { type Background, startBackground } from './background';
 import { consumerLag } from './events/consumer-cursors.queries';
 import type { ConsumerRunner } from './events/consumers';
 import { migrateQueue } from './jobs/queue';
+import { createWsLimits } from './http/ws-limits';
 import { createLogger } from './lib/logger';
 import { createPrincipalResolver } from './modules/access/principal-resolver';
 import { startEventFeed } from './modules/activity/event-feed';
@@ -83,7 +85,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const apollo = createApollo(schema);
   await apollo.start();
   const resolver = createPrincipalResolver(orm, deps.clock);
-  const makeContext = (principal: Principal, requestId: string) => createContext(orm, config, deps, principal, requestId);
+  const makeContext = (principal: Principal, requestId: string, ip: string | null) => createContext(orm, config, deps, principal, requestId, ip);
+  // Each request of an API token or member session counts against its limit (RATE_LIMITED, HTTP 429).
+  const requestContext = async (req: IncomingMessage, requestId: string) => {
+    const principal = await authenticate(req.headers.authorization, resolver);
+    await deps.rateLimits.request(principal);
+    return makeContext(principal, requestId, clientIp(req, config.trustProxy));
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = String(req.headers['x-request-id'] ?? '').slice(0, 64) || randomUUID();
@@ -99,7 +107,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     if (url.pathname === '/graphql') {
       if (wantsHtml(req, url)) return sendHtml(res, 200, graphiqlHtml());
-      return handleGraphqlHttp(req, res, apollo, async () => makeContext(await authenticate(req.headers.authorization, resolver), requestId), logger.child({ requestId }));
+      return handleGraphqlHttp(req, res, apollo, () => requestContext(req, requestId), logger.child({ requestId }));
     }
     if (url.pathname.startsWith('/graphiql/') && req.method === 'GET' && serveGraphiqlAsset(url.pathname.slice('/graphiql/'.length), res)) return;
     for (const route of HTTP_ROUTES) {
@@ -129,6 +137,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logger,
     authenticate: (auth) => authenticate(typeof auth === 'string' ? auth : null, resolver),
     makeContext,
+    limits: createWsLimits({ maxOperationsPerSocket: config.wsMaxOperationsPerSocket, maxSocketsPerCredential: config.wsMaxSocketsPerCredential, rateLimits: deps.rateLimits }),
+    trustProxy: config.trustProxy,
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const addr = server.address() as { port: number };
@@ -158,6 +168,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (background) await background.stop();
       if (inbound) await inbound.stop();
       await feed.stop();
+      await deps.renderer.close();
       await orm.close(true);
       if (embedded) await embedded.stop();
       logger.info('stopped');

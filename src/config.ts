@@ -36,6 +36,32 @@ export interface Config {
   readonly allowedOrigins: readonly string[];
   /** Bearer secret of the operators' endpoints (`/ops/…`: event consumer lag); null: they answer 404. */
   readonly opsToken: string | null;
+  /** Login attempts per client IP per attempt window (0: no limit). */
+  readonly rateLimitLoginPerIp: number;
+  /** Failed logins per e-mail address per attempt window (0: no limit). */
+  readonly rateLimitLoginFailuresPerAddress: number;
+  /** acceptInvitation attempts per client IP per attempt window (0: no limit). */
+  readonly rateLimitInvitationPerIp: number;
+  /** Failed acceptInvitation attempts per invitation token per attempt window (0: no limit). */
+  readonly rateLimitInvitationFailuresPerToken: number;
+  /** The window of the login and invitation limits. */
+  readonly rateLimitAttemptWindowSeconds: number;
+  /** GraphQL requests (HTTP or WebSocket operations) per API token or member session per API window (0: no limit). */
+  readonly rateLimitApiPerCredential: number;
+  /** The window of the per-credential API limit. */
+  readonly rateLimitApiWindowSeconds: number;
+  /** Most operations (subscriptions included) running at once on one WebSocket. */
+  readonly wsMaxOperationsPerSocket: number;
+  /** Most WebSockets open at once per API token or member session. */
+  readonly wsMaxSocketsPerCredential: number;
+  /** Take the client IP from the last X-Forwarded-For entry (set behind a reverse proxy you run). */
+  readonly trustProxy: boolean;
+  /** Threads rendering Liquid templates (off the main thread). */
+  readonly renderThreads: number;
+  /** Wall-clock budget of one template render (all its parts). */
+  readonly renderTimeoutMs: number;
+  /** Wall-clock budget of the template renders of one bulk-send chunk. */
+  readonly renderChunkBudgetMs: number;
 }
 
 /** A configuration error: the message names the variable. */
@@ -103,6 +129,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpTimeoutSeconds: int(env, 'SMTP_TIMEOUT_SECONDS', 60, 1, 600),
     allowedOrigins: (env.MAILROOM_ALLOWED_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
     opsToken: opsToken(env),
+    rateLimitLoginPerIp: int(env, 'RATE_LIMIT_LOGIN_PER_IP', 50, 0, 1_000_000),
+    rateLimitLoginFailuresPerAddress: int(env, 'RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS', 10, 0, 1_000_000),
+    rateLimitInvitationPerIp: int(env, 'RATE_LIMIT_INVITATION_PER_IP', 50, 0, 1_000_000),
+    rateLimitInvitationFailuresPerToken: int(env, 'RATE_LIMIT_INVITATION_FAILURES_PER_TOKEN', 10, 0, 1_000_000),
+    rateLimitAttemptWindowSeconds: int(env, 'RATE_LIMIT_ATTEMPT_WINDOW_SECONDS', 900, 1, 86400),
+    rateLimitApiPerCredential: int(env, 'RATE_LIMIT_API_PER_CREDENTIAL', 3000, 0, 100_000_000),
+    rateLimitApiWindowSeconds: int(env, 'RATE_LIMIT_API_WINDOW_SECONDS', 60, 1, 86400),
+    wsMaxOperationsPerSocket: int(env, 'WS_MAX_OPERATIONS_PER_SOCKET', 100, 1, 100_000),
+    wsMaxSocketsPerCredential: int(env, 'WS_MAX_SOCKETS_PER_CREDENTIAL', 20, 1, 100_000),
+    trustProxy: env.MAILROOM_TRUST_PROXY === 'true',
+    renderThreads: int(env, 'RENDER_THREADS', 2, 1, 64),
+    renderTimeoutMs: int(env, 'RENDER_TIMEOUT_MS', 1000, 10, 60_000),
+    renderChunkBudgetMs: int(env, 'RENDER_CHUNK_BUDGET_MS', 10_000, 10, 600_000),
     ...overrides,
   };
   return Object.freeze(config);

@@ -10,6 +10,8 @@ import type { Logger } from './lib/logger';
 import type { Permission } from './auth/permissions';
 import type { EventFeed } from './modules/activity/event-feed';
 import type { NodeType } from './modules/module';
+import type { TemplateRenderer } from './modules/templates/render-pool';
+import type { RateLimits } from './auth/rate-limit';
 
 /** DNS lookups used for verification; swapped in tests for a resolver pointed at a loopback server. */
 export interface DnsLookup {
@@ -55,6 +57,10 @@ export interface Deps {
   feed: EventFeed;
   /** The types `node(id)` loads, from the feature manifests. */
   nodeTypes: ReadonlyMap<string, NodeType>;
+  /** Liquid rendering off the main thread (a worker-thread pool, closed when the process stops). */
+  renderer: TemplateRenderer;
+  /** Per-process counters for login, invitation and per-credential API limits. */
+  rateLimits: RateLimits;
 }
 
 /** Per-request (or per-WebSocket-operation) context. */
@@ -67,6 +73,8 @@ export interface Context {
   config: Config;
   deps: Deps;
   logger: Logger;
+  /** The client's IP address (HTTP or WebSocket peer, or X-Forwarded-For with MAILROOM_TRUST_PROXY); null for jobs. */
+  clientIp: string | null;
   /** Facts about the request for the HTTP layer; an object because Apollo hands plugins a shallow clone of the context. */
   outcome: { documentError: boolean };
   /** A per-request DataLoader, created on first use under `key`. */
@@ -86,7 +94,7 @@ export function systemEm(orm: MikroORM): EntityManager {
 }
 
 /** Builds a context for a principal. */
-export function createContext(orm: MikroORM, config: Config, deps: Deps, principal: Principal, requestId: string): Context {
+export function createContext(orm: MikroORM, config: Config, deps: Deps, principal: Principal, requestId: string, clientIp: string | null = null): Context {
   const em = scopedEm(orm, principal.kind === 'PUBLIC' ? { kind: 'public' } : { kind: 'principal', scope: principal.scope });
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
   return {
@@ -97,6 +105,7 @@ export function createContext(orm: MikroORM, config: Config, deps: Deps, princip
     config,
     deps,
     logger: deps.logger.child({ requestId }),
+    clientIp,
     outcome: { documentError: false },
     loader<K, V>(key: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>) {
       let l = loaders.get(key);

@@ -4,7 +4,9 @@ import type { Config } from './config';
 import type { Deps, DnsLookup, Mailer } from './context';
 import { createJobQueue } from './jobs/queue';
 import { NODE_TYPES } from './modules/modules';
+import { createRateLimits, rateRules } from './auth/rate-limit';
 import { createOutbound } from './modules/sending/outbound';
+import { createRenderPool } from './modules/templates/render-pool';
 import { systemClock } from './lib/clock';
 import type { Logger } from './lib/logger';
 
@@ -50,5 +52,7 @@ export function createDefaultDeps(config: Config, logger: Logger, overrides: Par
     logger,
     queue: createJobQueue(),
     nodeTypes: NODE_TYPES,
+    renderer: overrides.renderer ?? createRenderPool(config.renderThreads),
+    rateLimits: overrides.rateLimits ?? createRateLimits(rateRules(config)),
   };
 }

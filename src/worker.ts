@@ -30,6 +30,7 @@ async function startJobWorker(config: Config): Promise<{ stop(): Promise<void> }
     async stop() {
       await worker.stop();
       await feed.stop();
+      await deps.renderer.close();
       await orm.close(true);
     },
   };

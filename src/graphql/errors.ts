@@ -44,3 +44,9 @@ export function unauthenticated(message = 'Authentication required'): AppError {
 export function conflict(field: string, message: string): AppError {
   return new AppError('CONFLICT', message, { field });
 }
+
+/** RATE_LIMITED: try again after `retryAfterSeconds` (also in `extensions.retryAfter`). */
+export function rateLimited(retryAfterSeconds: number, message = 'Too many requests: try again later', extra: Record<string, unknown> = {}): AppError {
+  const retryAfter = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new AppError('RATE_LIMITED', `${message} (retry after ${retryAfter} s)`, { retryAfter, ...extra });
+}

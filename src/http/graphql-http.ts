@@ -140,7 +140,9 @@ export async function handleGraphqlHttp(
   } catch (e) {
     if (e instanceof AppError) {
       const code = String(e.extensions.code);
-      return sendJson(res, code === 'UNAUTHENTICATED' ? 401 : 400, { errors: [{ message: e.message, extensions: e.extensions }] }, { 'content-type': type });
+      const status = code === 'UNAUTHENTICATED' ? 401 : code === 'RATE_LIMITED' ? 429 : 400;
+      const retry: Record<string, string> = code === 'RATE_LIMITED' ? { 'retry-after': String(e.extensions.retryAfter) } : {};
+      return sendJson(res, status, { errors: [{ message: e.message, extensions: e.extensions }] }, { 'content-type': type, ...retry });
     }
     throw e;
   }

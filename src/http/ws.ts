@@ -8,7 +8,9 @@ import type { Principal } from '../auth/principal';
 import { scopeFingerprint } from '../auth/scope';
 import type { Context } from '../context';
 import type { Logger } from '../lib/logger';
+import { clientIp } from './client-ip';
 import { createArmor, tokenLimitError } from './graphql-http';
+import { CLOSE_TOO_MANY_SOCKETS, type WsLimits } from './ws-limits';
 
 /** Options of the WebSocket endpoint. */
 export interface WsOptions {
@@ -18,7 +20,11 @@ export interface WsOptions {
   maxPayload: number;
   logger: Logger;
   authenticate(authorization: unknown): Promise<Principal>;
-  makeContext(principal: Principal, requestId: string): Context;
+  makeContext(principal: Principal, requestId: string, clientIp: string | null): Context;
+  /** Sockets per credential, operations per socket, requests per credential. */
+  limits: WsLimits;
+  /** Take the client IP from X-Forwarded-For (see MAILROOM_TRUST_PROXY). */
+  trustProxy: boolean;
   /** How often open sockets' credentials are checked again (a revoked, paused or expired token closes its sockets). */
   recheckMs?: number;
 }
@@ -82,15 +88,20 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
       schema: opts.schema,
       validate: (schema, document) => validate(schema, document, rules),
       // graphql-ws parses documents itself: refuse over-long ones before it does.
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         const tooLong = tokenLimitError(payload.query);
-        return tooLong ? [tooLong] : undefined;
+        if (tooLong) return [tooLong];
+        return (await opts.limits.admitOperation(ctx.extra.principal ?? { kind: 'PUBLIC' }, Object.keys(ctx.subscriptions).length)) ?? undefined;
       },
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         try {
           ctx.extra.principal = await opts.authenticate(authorization);
         } catch {
+          return false;
+        }
+        if (!opts.limits.admitSocket(ctx.extra.principal, ctx.extra.socket)) {
+          ctx.extra.socket.close(CLOSE_TOO_MANY_SOCKETS, 'Too many sockets for this credential');
           return false;
         }
         if (typeof authorization === 'string' && ctx.extra.principal.kind !== 'PUBLIC') {
@@ -111,7 +122,7 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
         }
         return true;
       },
-      context: (ctx) => opts.makeContext(ctx.extra.principal ?? { kind: 'PUBLIC' }, randomUUID()),
+      context: (ctx) => opts.makeContext(ctx.extra.principal ?? { kind: 'PUBLIC' }, randomUUID(), clientIp(ctx.extra.request, opts.trustProxy)),
     },
     wss,
   );

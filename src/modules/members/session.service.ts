@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../../auth/principal';
+import { limitedAttempt } from '../../auth/rate-limit';
 import { generateSecret, isWellFormedSecret } from '../../auth/token-format';
 import { type Context, scopedEm, systemEm } from '../../context';
 import { badInput, forbidden, notFound, unauthenticated } from '../../graphql/errors';
@@ -63,9 +64,15 @@ async function openSession(ctx: Context, em: EntityManager, m: Membership): Prom
 
 /**
  * Checks an e-mail address and password and opens a 30-day session in `accountId`, or in the
- * user's oldest active membership. Any failure is the same UNAUTHENTICATED. Side effects: writes a session.
+ * user's oldest active membership. Any failure is the same UNAUTHENTICATED; RATE_LIMITED once the
+ * client IP made too many attempts or the address failed too often. Side effects: writes a session.
  */
-export async function login(ctx: Context, input: LoginInput): Promise<IssuedSession> {
+export function login(ctx: Context, input: LoginInput): Promise<IssuedSession> {
+  const address = String(input.email).trim().toLowerCase().slice(0, 320);
+  return limitedAttempt(ctx.deps.rateLimits, { ip: 'loginIp', key: 'loginAddress' }, ctx.clientIp, address, () => checkLogin(ctx, input));
+}
+
+async function checkLogin(ctx: Context, input: LoginInput): Promise<IssuedSession> {
   const accountId = fromOptionalGlobalId(input.accountId, 'Account', 'accountId');
   const parsed = parseEmailAddress(input.email);
   const em = systemEm(ctx.orm);
@@ -102,9 +109,15 @@ async function applyPassword(user: User, password: string): Promise<void> {
 
 /**
  * Spends an invitation token: sets the user's password (or checks it, when the user already has one),
- * activates the membership and opens a session in its account. Public. Side effects: writes.
+ * activates the membership and opens a session in its account. Public. RATE_LIMITED once the client
+ * IP made too many attempts or the token failed too often. Side effects: writes.
  */
-export async function acceptInvitation(ctx: Context, input: AcceptInvitationInput): Promise<IssuedSession> {
+export function acceptInvitation(ctx: Context, input: AcceptInvitationInput): Promise<IssuedSession> {
+  const key = sha256(String(input.token));
+  return limitedAttempt(ctx.deps.rateLimits, { ip: 'invitationIp', key: 'invitationToken' }, ctx.clientIp, key, () => spendInvitation(ctx, input));
+}
+
+async function spendInvitation(ctx: Context, input: AcceptInvitationInput): Promise<IssuedSession> {
   if (!isWellFormedSecret(input.token, 'link')) throw invalidInvitation();
   const name = optionalDisplayName('name', input.name, 200);
   const hash = sha256(input.token);

@@ -31,7 +31,8 @@ function errorOf(index: number, e: AppError): BulkError {
 /** Checks each request of a chunk as the principal; requests with their own idempotency key are written at once, one by one (a re-run replays them). */
 async function checkChunk(td: TaskDeps, bulk: BulkSend, principal: Principal, indexes: number[], out: ChunkResult): Promise<PreparedSend[]> {
   const ctx = createContext(td.orm, td.config, td.deps, principal, `bulk:${bulk.id}`);
-  const memo = newSendMemo();
+  // One budget for the renders of the whole chunk: past it, the chunk's remaining template requests fail.
+  const memo = newSendMemo(Date.now() + td.config.renderChunkBudgetMs);
   const batch: PreparedSend[] = [];
   for (const index of indexes) {
     try {

@@ -31,12 +31,13 @@ function event(m: DeliveryRow, type: ActivityEventType, data: Record<string, unk
 }
 
 /** Renders a message whose template was kept for when it came due; returns the failure reason, or null. */
-async function renderDue(em: EntityManager, m: DeliveryRow): Promise<{ rendered: boolean; failure: string | null }> {
+async function renderDue(td: TaskDeps, em: EntityManager, m: DeliveryRow): Promise<{ rendered: boolean; failure: string | null }> {
   if (!m.templateId || m.html !== null || m.text !== null) return { rendered: false, failure: null };
   const template = await em.findOne(Template, { id: m.templateId });
   if (!template) return { rendered: false, failure: 'The template was deleted before the message was due' };
   try {
-    Object.assign(m, await renderContent({ subject: template.subject, html: template.html, text: template.text }, m.variables ?? {}));
+    const parts = { subject: template.subject, html: template.html, text: template.text };
+    Object.assign(m, await renderContent(td.deps.renderer, parts, m.variables ?? {}, { timeoutMs: td.config.renderTimeoutMs }));
     return { rendered: true, failure: null };
   } catch (e) {
     if (e instanceof RenderError) return { rendered: false, failure: e.message };
@@ -62,7 +63,7 @@ async function beginAttempt(d: DeliveryDeps, id: string): Promise<{ row: Deliver
   const em = systemEm(d.td.orm);
   const row = await loadDeliverable(em, id);
   if (!row) return null;
-  const { rendered, failure } = await renderDue(em, row);
+  const { rendered, failure } = await renderDue(d.td, em, row);
   if (failure) {
     await failRender(d, row, failure);
     return null;

@@ -1,4 +1,4 @@
-import { Liquid, LiquidError } from 'liquidjs';
+import type { TemplateRenderer } from '../templates/render-pool';
 
 /** The rendered parts of a message. */
 export interface RenderedContent {
@@ -18,27 +18,33 @@ export class RenderError extends Error {
   }
 }
 
-// Limits keep a hostile template from tying up the worker: parse size, render time (ms) and memory.
-// templates: {} — includes and layouts resolve in an empty in-memory map, never on the file system.
-const liquid = new Liquid({ templates: {}, strictFilters: true, ownPropertyOnly: true, parseLimit: 2_000_000, renderLimit: 2_000, memoryLimit: 20_000_000 });
+/** How long a render may take: `timeoutMs` from now, and not past `deadline` (epoch ms) when given (a bulk chunk's budget). */
+export interface RenderBudget {
+  timeoutMs: number;
+  deadline?: number;
+}
 
-async function renderPart(field: RenderError['field'], source: string, variables: Record<string, unknown>): Promise<string> {
-  try {
-    return await liquid.parseAndRender(source, variables);
-  } catch (e) {
-    if (!LiquidError.is(e)) throw e;
-    throw new RenderError(field, `${field}: ${e.message.replace(/, line:\d+, col:\d+$/, '')}`);
-  }
+async function renderPart(renderer: TemplateRenderer, field: RenderError['field'], source: string, variables: Record<string, unknown>, until: number): Promise<string> {
+  const result = await renderer.render(source, variables, until - Date.now());
+  if ('error' in result) throw new RenderError(field, `${field}: ${result.error}`);
+  return result.output;
 }
 
 /**
- * Renders a template's subject and bodies with Liquid and `variables` (pure; no file or network
- * access). The subject becomes one line. Throws RenderError naming the part that failed.
+ * Renders a template's subject and bodies with Liquid and `variables` in the render pool (no file or
+ * network access), all parts within one budget. The subject becomes one line. Throws RenderError
+ * naming the part that failed (a Liquid error, or the part running when the budget ran out).
  */
-export async function renderContent(parts: { subject: string; html: string | null; text: string | null }, variables: Record<string, unknown>): Promise<RenderedContent> {
-  const subject = (await renderPart('subject', parts.subject, variables)).replace(/\s*[\r\n]+\s*/g, ' ').trim();
+export async function renderContent(
+  renderer: TemplateRenderer,
+  parts: { subject: string; html: string | null; text: string | null },
+  variables: Record<string, unknown>,
+  budget: RenderBudget,
+): Promise<RenderedContent> {
+  const until = Math.min(Date.now() + budget.timeoutMs, budget.deadline ?? Infinity);
+  const subject = (await renderPart(renderer, 'subject', parts.subject, variables, until)).replace(/\s*[\r\n]+\s*/g, ' ').trim();
   if (subject === '') throw new RenderError('subject', 'subject: renders to an empty subject');
-  const html = parts.html === null ? null : await renderPart('html', parts.html, variables);
-  const text = parts.text === null ? null : await renderPart('text', parts.text, variables);
+  const html = parts.html === null ? null : await renderPart(renderer, 'html', parts.html, variables, until);
+  const text = parts.text === null ? null : await renderPart(renderer, 'text', parts.text, variables, until);
   return { subject: subject.slice(0, 998), html, text };
 }

@@ -31,14 +31,16 @@ export interface PreparedSend {
   content: Content;
 }
 
-/** Lookups shared by the requests of one principal in one batch (the same sender and template again and again). */
+/** Lookups shared by the requests of one principal in one batch (the same sender and template again and again), and the batch's render deadline. */
 export interface SendMemo {
   senders: Map<string, Promise<SendingSource>>;
   templates: Map<string, Promise<Template>>;
+  /** Epoch ms past which no render of the batch may run (a bulk chunk's budget); none for a single send. */
+  renderDeadline?: number;
 }
 
-/** An empty memo. */
-export const newSendMemo = (): SendMemo => ({ senders: new Map(), templates: new Map() });
+/** An empty memo, with the batch's render deadline when given. */
+export const newSendMemo = (renderDeadline?: number): SendMemo => ({ senders: new Map(), templates: new Map(), renderDeadline });
 
 function memoized<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
   let p = map.get(key);
@@ -57,10 +59,11 @@ async function loadTemplate(ctx: Context, id: string): Promise<Template> {
   return template;
 }
 
-async function contentFor(req: SendRequest, template: Template | null): Promise<Content> {
+async function contentFor(ctx: Context, req: SendRequest, template: Template | null, deadline: number | undefined): Promise<Content> {
   if (!template) return { subject: req.subject!, html: req.html, text: req.text, renderLater: false };
   try {
-    const rendered = await renderContent({ subject: template.subject, html: template.html, text: template.text }, req.variables ?? {});
+    const parts = { subject: template.subject, html: template.html, text: template.text };
+    const rendered = await renderContent(ctx.deps.renderer, parts, req.variables ?? {}, { timeoutMs: ctx.config.renderTimeoutMs, deadline });
     return { ...rendered, renderLater: req.sendAt !== null };
   } catch (e) {
     if (e instanceof RenderError) throw badInput('templateId', `The template does not render: ${e.message}`, { part: e.field });
@@ -99,6 +102,6 @@ export async function prepareSend(ctx: Context, input: SendEmailInput, memo: Sen
   const template = req.templateId ? await memoized(memo.templates, req.templateId, () => loadTemplate(ctx, req.templateId!)) : null;
   const from = senderAddress(req, template);
   const source = await memoized(memo.senders, from.email, () => resolveSender(ctx, from));
-  const content = await contentFor(req, template);
+  const content = await contentFor(ctx, req, template, memo.renderDeadline);
   return { prepared: { scope, req, key, hash, template, from, replyTo: replyToFor(req, template, source), source, content } };
 }

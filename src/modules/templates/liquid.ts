@@ -1,5 +1,5 @@
-import { Liquid, LiquidError } from 'liquidjs';
 import { badInput } from '../../graphql/errors';
+import type { TemplateRenderer } from './render-pool';
 
 /** The template parts that hold Liquid, named as the input fields they come from. */
 export type LiquidField = 'subject' | 'html' | 'text';
@@ -12,12 +12,9 @@ export interface LiquidSyntaxError {
   column: number;
 }
 
-// strictFilters: an unknown filter is a parse error, not a silent no-op at send time.
-const liquid = new Liquid({ strictFilters: true });
-
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-type Segment = string | number | unknown[];
+type Segment = string | number | unknown[] | null;
 
 /** Formats a variable path: `user.name`, `items[0].sku`, `user["first name"]`; stops at a dynamic segment like `x[y]`. */
 export function formatSegments(segments: readonly Segment[]): string {
@@ -31,41 +28,35 @@ export function formatSegments(segments: readonly Segment[]): string {
   return out;
 }
 
-function syntaxError(field: LiquidField, e: LiquidError): LiquidSyntaxError {
-  const [line, column] = e.token?.getPosition() ?? [1, 1];
-  // liquidjs appends ", line:L, col:C" to its messages; the position is reported separately.
-  const message = e.message.replace(/, line:\d+, col:\d+$/, '');
-  return { field, message, line, column };
+/**
+ * Parses one Liquid source in the render pool (within `budgetMs`) and lists the context variables it
+ * reads (dotted paths, loop and assigned locals excluded). Returns the syntax error instead when it
+ * does not parse, or `tooComplex` with the reason when the parse could not finish within its budget.
+ */
+export async function analyzeLiquid(
+  renderer: TemplateRenderer,
+  field: LiquidField,
+  source: string,
+  budgetMs: number,
+): Promise<{ variables: string[] } | { error: LiquidSyntaxError } | { tooComplex: string }> {
+  const result = await renderer.analyze(source, budgetMs);
+  if ('syntaxError' in result) return { error: { field, ...result.syntaxError } };
+  if ('error' in result) return { tooComplex: result.error };
+  return { variables: result.segments.map(formatSegments).filter((v) => v !== '') };
 }
 
 /**
- * Parses one Liquid source and lists the context variables it reads (dotted paths, loop and
- * assigned locals excluded). Returns the syntax error instead when it does not parse.
+ * Parses the subject and bodies of a template (off the main thread, each within `budgetMs`) and returns
+ * the variables they use, sorted and unique. Throws BAD_USER_INPUT naming the field, with `line` and
+ * `column` on a syntax error, or when a part is too complex to parse in time.
  */
-export function analyzeLiquid(field: LiquidField, source: string): { variables: string[] } | { error: LiquidSyntaxError } {
-  let segments: Segment[][];
-  try {
-    const parsed = liquid.parse(source);
-    // partials: false — never read files; included templates are not part of this one.
-    segments = liquid.globalVariableSegmentsSync(parsed, { partials: false }) as Segment[][];
-  } catch (e) {
-    if (!LiquidError.is(e)) throw e;
-    return { error: syntaxError(field, e) };
-  }
-  const variables = segments.map(formatSegments).filter((v) => v !== '');
-  return { variables };
-}
-
-/**
- * Parses the subject and bodies of a template and returns the variables they use, sorted and
- * unique. Throws BAD_USER_INPUT naming the field, with `line` and `column`, on a syntax error.
- */
-export function templateVariables(parts: Partial<Record<LiquidField, string | null>>): string[] {
+export async function templateVariables(renderer: TemplateRenderer, parts: Partial<Record<LiquidField, string | null>>, budgetMs: number): Promise<string[]> {
   const all = new Set<string>();
   for (const field of ['subject', 'html', 'text'] as const) {
     const source = parts[field];
     if (source === null || source === undefined) continue;
-    const result = analyzeLiquid(field, source);
+    const result = await analyzeLiquid(renderer, field, source, budgetMs);
+    if ('tooComplex' in result) throw badInput(field, `${field}: the template is too complex to check (${result.tooComplex})`);
     if ('error' in result) {
       const { message, line, column } = result.error;
       throw badInput(field, `${field}: Liquid syntax error at line ${line}, column ${column}: ${message}`, { line, column });

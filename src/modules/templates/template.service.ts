@@ -79,9 +79,10 @@ function validateContent(c: TemplateContent): TemplateContent {
   return content;
 }
 
-/** Writes validated content onto the template, with the variables its Liquid uses (throws on a syntax error first). */
-function applyContent(template: Template, content: TemplateContent): void {
-  const variables = templateVariables({ subject: content.subject, html: content.html, text: content.text });
+/** Writes validated content onto the template, with the variables its Liquid uses (parsed in the render pool; throws on a syntax error first). */
+async function applyContent(ctx: Context, template: Template, content: TemplateContent): Promise<void> {
+  const parts = { subject: content.subject, html: content.html, text: content.text };
+  const variables = await templateVariables(ctx.deps.renderer, parts, ctx.config.renderTimeoutMs);
   template.name = content.name;
   template.description = content.description;
   template.subject = content.subject;
@@ -129,7 +130,7 @@ export async function createTemplate(ctx: Context, input: CreateTemplateInput): 
     replyToName: input.replyToName ?? null,
   });
   const template = newTemplate(domain);
-  applyContent(template, content);
+  await applyContent(ctx, template, content);
   ctx.em.persist(template);
   await ctx.em.flush();
   return template;
@@ -142,7 +143,8 @@ export async function updateTemplate(ctx: Context, input: UpdateTemplateInput): 
   const c = contentOf(template);
   const keep = <T>(next: T | null | undefined, current: T): T => (next === undefined || next === null ? current : next);
   const clear = <T>(next: T | null | undefined, current: T | null): T | null => (next === undefined ? current : next);
-  applyContent(
+  await applyContent(
+    ctx,
     template,
     validateContent({
       name: keep(input.name, c.name),
@@ -170,7 +172,7 @@ export async function duplicateTemplate(ctx: Context, input: DuplicateTemplateIn
   const domain = await domainInScope(ctx, input.domainId ? fromGlobalId(input.domainId, 'Domain', 'domainId') : source.domain.id);
   const name = input.name ?? `${source.name} (copy)`.slice(0, NAME_MAX);
   const copy = newTemplate(domain);
-  applyContent(copy, validateContent({ ...contentOf(source), name }));
+  await applyContent(ctx, copy, validateContent({ ...contentOf(source), name }));
   ctx.em.persist(copy);
   await ctx.em.flush();
   return copy;
