@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { Bus } from '../context';
 
@@ -21,4 +22,13 @@ export function createBus(send: (message: string) => void): LocalBus {
     subscribe: (topic) => local.subscribe(topic)[Symbol.asyncIterator]() as AsyncIterableIterator<unknown>,
     deliver: (topic, payload) => local.publish(topic, payload),
   };
+}
+
+/**
+ * Publishes on the bus as part of `em`'s transaction: PostgreSQL delivers a NOTIFY only when its
+ * transaction commits (and drops it on rollback), so subscribers never hear of a write that did not
+ * commit. For writers that cannot publish after their commit themselves (event consumers). Payloads: ids only.
+ */
+export async function publishOnCommit(em: EntityManager, topic: string, payload: unknown): Promise<void> {
+  await em.execute('select pg_notify(?, ?)', [BUS_CHANNEL, JSON.stringify({ topic, payload })]);
 }
