@@ -8,7 +8,7 @@ import { forbidden, unauthenticated } from './graphql/errors';
 import type { Clock } from './lib/clock';
 import type { Logger } from './lib/logger';
 import type { Permission } from './auth/permissions';
-import type { EventFeed } from './modules/activity/event-feed';
+import type { EventFeed } from './pubsub/event-feed';
 import type { NodeType } from './modules/module';
 import type { TemplateRenderer } from './modules/templates/render-pool';
 import type { RateLimits } from './auth/rate-limit';

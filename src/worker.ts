@@ -6,7 +6,7 @@ import { createDefaultDeps } from './deps';
 import { startBackground } from './background';
 import { migrateQueue } from './jobs/queue';
 import { createLogger } from './lib/logger';
-import { startEventFeed } from './modules/activity/event-feed';
+import { startEventFeed } from './pubsub/event-feed';
 import { ENTITIES } from './modules/modules';
 import { runProcess } from './run-process';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemEm } from '../src/context';
 import { consumerLag } from '../src/events/consumer-cursors.queries';
 import { type ConsumerRunner, type EventConsumer, startConsumers } from '../src/events/consumers';
-import type { EventRow } from '../src/modules/activity/event-row';
+import type { EventRow } from '../src/events/event-row';
 import { ActivityEventType, insertMessage, recordEvents } from './support/activity-fixture';
 import { insertDomain } from './support/factories';
 import { startTestServer, type TestServer } from './support/harness';

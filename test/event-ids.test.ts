@@ -3,7 +3,7 @@ import { Permission } from '../src/auth/permissions';
 import { systemEm } from '../src/context';
 import { toGlobalId } from '../src/graphql/global-id';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
-import type { EventRow } from '../src/modules/activity/event-row';
+import type { EventRow } from '../src/events/event-row';
 import { ActivityEventType, insertMessage, recordEvents } from './support/activity-fixture';
 import { insertApiToken, insertDomain, unique } from './support/factories';
 import { startTestServer, type TestServer } from './support/harness';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemEm } from '../src/context';
 import { ActivityEvent } from '../src/modules/activity/activity-event.entity';
-import { ActivityEventType } from '../src/modules/activity/activity-event.types';
+import { ActivityEventType } from '../src/events/event-type';
 import { Message } from '../src/modules/sending/message.entity';
 import { MessageStatus } from '../src/modules/sending/message.types';
 import { BulkEmailStatusDocument, SendBulkEmailDocument } from './generated/graphql';

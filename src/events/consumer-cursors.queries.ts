@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type EventRow, toEventRow } from '../modules/activity/event-row';
+import { type EventRow, toEventRow } from './event-row';
 
 /** A consumer's cursor row, locked for the caller's transaction. */
 export interface LockedCursor {

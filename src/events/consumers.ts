@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { systemEm } from '../context';
 import type { Logger } from '../lib/logger';
-import type { EventRow } from '../modules/activity/event-row';
+import type { EventRow } from './event-row';
 import { advanceCursor, ensureCursor, eventsAfter, lockCursor, recordFailure } from './consumer-cursors.queries';
 
 /**

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { systemEm } from '../../src/context';
-import { ActivityEventType } from '../../src/modules/activity/activity-event.types';
-import type { EventRow } from '../../src/modules/activity/event-row';
-import { insertEvents } from '../../src/modules/activity/events.queries';
-import { messageEvent } from '../../src/modules/activity/message-event';
+import { ActivityEventType } from '../../src/events/event-type';
+import type { EventRow } from '../../src/events/event-row';
+import { insertEvents } from '../../src/events/events.queries';
+import { messageEvent } from '../../src/modules/sending/message-event';
 import { Message } from '../../src/modules/sending/message.entity';
 import type { TestServer } from './harness';
 

@@ -2,7 +2,7 @@ import { ArrayType, Entity, Enum, Filter, Index, ManyToOne, PrimaryKey, PrimaryK
 import { inIds, scopeFilter } from '../../db/scope-filter';
 import { Account } from '../accounts/account.entity';
 import { Message } from '../sending/message.entity';
-import { ActivityEventType } from './activity-event.types';
+import { ActivityEventType } from '../../events/event-type';
 
 /**
  * One event of one message: a row in `activity_events`, partitioned by month on `occurred_at`.

@@ -2,8 +2,8 @@ import { ArrayMaxSize, IsOptional, MaxLength } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { fromGlobalId } from '../../graphql/global-id';
 import { badInput } from '../../graphql/errors';
-import { ActivityEventType } from './activity-event.types';
-import type { EventRow } from './event-row';
+import { ActivityEventType } from '../../events/event-type';
+import type { EventRow } from '../../events/event-row';
 
 /** Which events to list or stream. Every condition narrows; the caller's scope always applies first. */
 @InputType({ description: 'Which events to list or stream; all conditions must hold. Your scope always applies first.' })

@@ -8,8 +8,8 @@ import { Message } from '../sending/message.entity';
 import { ActivityEvent } from './activity-event.entity';
 import { type ActivityFilterInput, filterMatches, filterWhere, type ResolvedFilter, resolveFilter } from './activity-filter';
 import { ActivityEventConnection, ActivityEventNode, decodeEventCursor, eventNodeFromEntity, openEventGlobalId } from './activity.types';
-import type { EventRow } from './event-row';
-import { scopeAdmitsEvent } from './event-row';
+import type { EventRow } from '../../events/event-row';
+import { scopeAdmitsEvent } from '../../events/event-row';
 
 /** Lists events in the caller's scope, newest first, with cursor pagination. Needs ACTIVITY_READ. */
 export async function listActivity(ctx: Context, args: PageArgs, filterInput: ActivityFilterInput | null | undefined): Promise<ActivityEventConnection> {

@@ -1,7 +1,7 @@
 import type { TaskList } from 'graphile-worker';
 import { systemEm } from '../../context';
 import type { TaskDeps } from '../module';
-import { ensureEventPartitions } from './events.queries';
+import { ensureEventPartitions } from '../../events/events.queries';
 
 /** Job handlers of the activity module: the daily creation of event partitions ahead of time. */
 export function activityTasks({ orm }: TaskDeps): TaskList {

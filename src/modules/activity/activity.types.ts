@@ -4,8 +4,8 @@ import { openSealedGlobalId, toSealedGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { decodeSequenceCursor, encodeSequenceCursor, PageInfo } from '../../graphql/pagination';
 import type { ActivityEvent } from './activity-event.entity';
-import { ActivityEventType } from './activity-event.types';
-import type { EventRow } from './event-row';
+import { ActivityEventType } from '../../events/event-type';
+import type { EventRow } from '../../events/event-row';
 
 /** What event ids and cursors are sealed for (key derivation purpose and global id type). */
 const EVENT_TYPE_NAME = 'ActivityEvent';

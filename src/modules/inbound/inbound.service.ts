@@ -1,13 +1,11 @@
 import { LockMode } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { systemEm } from '../../context';
-import type { ActivityEventType } from '../activity/activity-event.types';
-import { insertEvents } from '../activity/events.queries';
-import { messageEvent } from '../activity/message-event';
-import { applyDeliveryOutcome } from '../ingestion/message-events';
+import type { ActivityEventType } from '../../events/event-type';
 import { Message } from '../sending/message.entity';
 import { type InboundReport, reportEvent } from './parse-report';
 import { parseVerpAddress, returnPathHost } from './verp';
+import { recordMessageEvents } from '../sending/message-life';
 
 /**
  * The message a VERP address belongs to: its token must be a message's and its host that message's
@@ -34,9 +32,7 @@ export async function recordInboundReport(orm: MikroORM, messageId: string, repo
     if (!message) return null;
     const event = reportEvent(report, message.recipient);
     if (!event) return null;
-    applyDeliveryOutcome(message, event.type, at, event.response);
-    await em.flush();
-    await insertEvents(em, [messageEvent(message, event.type, event.data, at)]);
+    await recordMessageEvents(em, [{ message, type: event.type, occurredAt: at, data: event.data, response: event.response }]);
     return event.type;
   });
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ActivityEventType } from '../activity/activity-event.types';
+import { ActivityEventType } from '../../events/event-type';
 import { classifyDsnRecipient, parseFieldGroups, parseFeedbackReport, parseReport, reportEvent } from './parse-report';
 import { parseVerpAddress, returnPathHost } from './verp';
 

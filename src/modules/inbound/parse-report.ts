@@ -1,5 +1,5 @@
 import { simpleParser } from 'mailparser';
-import { ActivityEventType } from '../activity/activity-event.types';
+import { ActivityEventType } from '../../events/event-type';
 
 /** One per-recipient block of a delivery status notification (RFC 3464 §2.3). */
 export interface DsnRecipient {

@@ -4,14 +4,11 @@ import { Permission } from '../../auth/permissions';
 import { type Context, requirePermission } from '../../context';
 import { badInput, notFound } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
-import type { NewEvent } from '../activity/event-row';
-import { insertEvents } from '../activity/events.queries';
 import { Message } from '../sending/message.entity';
 import { claimEventIds } from './ingestion.queries';
 import type { DeliveryEventInput, RecordDeliveryEventsInput } from './ingestion.inputs';
 import { toActivityEventType } from './ingestion.types';
-import { messageEvent } from '../activity/message-event';
-import { applyDeliveryOutcome } from './message-events';
+import { type MessageEventInput, recordMessageEvents } from '../sending/message-life';
 
 const MAX_PAST_MS = 30 * 24 * 3600_000;
 const MAX_FUTURE_MS = 15 * 60_000;
@@ -69,15 +66,14 @@ export async function recordDeliveryEvents(ctx: Context, input: RecordDeliveryEv
     // The first occurrence of a new id is recorded; repeats within the call count as duplicates.
     const fresh = checked.filter((c) => claimed.delete(key(c)));
     fresh.sort((a, b) => a.input.occurredAt.getTime() - b.input.occurredAt.getTime() || a.index - b.index);
-    const events: NewEvent[] = fresh.map(({ input, messageUuid }) => {
-      const message = messages.get(messageUuid)!;
-      const type = toActivityEventType(input.type);
-      applyDeliveryOutcome(message, type, input.occurredAt, input.smtpResponse ?? null);
-      const data = { source: 'api', eventId: input.eventId, ...(input.smtpResponse ? { smtpResponse: input.smtpResponse } : {}), ...(input.data ? { details: input.data } : {}) };
-      return messageEvent(message, type, data, input.occurredAt);
-    });
-    await tx.flush();
-    await insertEvents(tx, events);
+    const events: MessageEventInput[] = fresh.map(({ input, messageUuid }) => ({
+      message: messages.get(messageUuid)!,
+      type: toActivityEventType(input.type),
+      occurredAt: input.occurredAt,
+      response: input.smtpResponse ?? null,
+      data: { source: 'api', eventId: input.eventId, ...(input.smtpResponse ? { smtpResponse: input.smtpResponse } : {}), ...(input.data ? { details: input.data } : {}) },
+    }));
+    await recordMessageEvents(tx, events);
     return { recorded: events.length, duplicates: checked.length - events.length };
   });
 }

@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ActivityEventType } from '../activity/activity-event.types';
+import { ActivityEventType } from '../../events/event-type';
 
 /** The events an outside MTA may report for a message it relayed. */
 export enum DeliveryEventType {

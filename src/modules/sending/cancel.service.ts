@@ -3,13 +3,12 @@ import { Permission } from '../../auth/permissions';
 import { type Context, requirePermission } from '../../context';
 import { badInput, notFound } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
-import { ActivityEventType } from '../activity/activity-event.types';
-import { messageEvent } from '../activity/message-event';
-import { insertEvents } from '../activity/events.queries';
+import { ActivityEventType } from '../../events/event-type';
 import { Message } from './message.entity';
 import { MessageStatus } from './message.types';
 import { deliverJobKey } from './send.service';
 import type { CancelScheduledMessageInput } from './sending.inputs';
+import { recordMessageEvents } from './message-life';
 
 /**
  * Cancels a SCHEDULED message in the caller's scope (EMAIL_SEND): in one transaction, with the
@@ -25,10 +24,8 @@ export async function cancelScheduledMessage(ctx: Context, input: CancelSchedule
     const message = await em.findOne(Message, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!message) throw notFound('Message');
     if (message.status !== MessageStatus.SCHEDULED) throw badInput('id', `Only a SCHEDULED message can be cancelled; this one is ${message.status}`);
-    message.finish(MessageStatus.CANCELLED, null, now);
-    await em.flush();
     await em.execute('select graphile_worker.remove_job(?)', [deliverJobKey(message.id)]);
-    await insertEvents(em, [messageEvent(message, ActivityEventType.CANCELLED, {}, now)]);
+    await recordMessageEvents(em, [{ message, type: ActivityEventType.CANCELLED, occurredAt: now }]);
     return message;
   });
 }

@@ -1,12 +1,14 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { systemEm } from '../../context';
 import { isUuid } from '../../lib/ids';
-import { ActivityEventType } from '../activity/activity-event.types';
-import { insertEvents } from '../activity/events.queries';
+import { ActivityEventType } from '../../events/event-type';
 import { Template } from '../templates/template.entity';
 import type { TaskDeps } from '../module';
-import { type DeliveryRow, loadDeliverable, markAttempt, setOutcome } from './delivery.queries';
-import { MessageStatus } from './message.types';
+import { type DeliveryRow, loadDeliverable, markAttempt } from './delivery.queries';
+import { Message } from './message.entity';
+import { recordMessageEvents } from './message-life';
+import { DELIVERABLE } from './message-status';
 import { type BuiltMessage, buildMime, verpAddress } from './mime';
 import type { Outbound, SmtpOutcome } from './outbound';
 import { RenderError, renderContent } from './render';
@@ -26,8 +28,13 @@ export interface DeliveryDeps {
   keys: SigningKeys;
 }
 
-function event(m: DeliveryRow, type: ActivityEventType, data: Record<string, unknown>, occurredAt: Date) {
-  return { type, accountId: m.accountId, messageId: m.id, tenantId: m.tenantId, domainId: m.domainId, senderIdentityId: m.senderIdentityId, recipient: m.recipient, tags: m.tags, data, occurredAt };
+/**
+ * The message, locked for this transaction, while it is still deliverable; null when another run of
+ * its job (a re-run after a crash) or a cancellation committed an outcome first — that one stands.
+ */
+async function lockDeliverable(em: EntityManager, id: string): Promise<Message | null> {
+  const message = await em.findOne(Message, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  return message && DELIVERABLE.includes(message.status) ? message : null;
 }
 
 /** Renders a message whose template was kept for when it came due; returns the failure reason, or null. */
@@ -49,7 +56,8 @@ async function renderDue(td: TaskDeps, em: EntityManager, m: DeliveryRow): Promi
 async function failRender(d: DeliveryDeps, row: DeliveryRow, reason: string): Promise<void> {
   await systemEm(d.td.orm).transactional(async (em) => {
     const now = d.td.deps.clock.now();
-    if (await setOutcome(em, row.id, MessageStatus.RENDER_FAILED, reason, now)) await insertEvents(em, [event(row, ActivityEventType.RENDER_FAILED, { reason }, now)]);
+    const message = await lockDeliverable(em, row.id);
+    if (message) await recordMessageEvents(em, [{ message, type: ActivityEventType.RENDER_FAILED, occurredAt: now, data: { reason }, response: reason }]);
   });
 }
 
@@ -89,23 +97,21 @@ async function recordOutcome(d: DeliveryDeps, row: DeliveryRow, outcome: SmtpOut
     const now = deps.clock.now();
     const data: Record<string, unknown> = { response: outcome.response, attempt: row.attempts, ...(outcome.host ? { host: outcome.host } : {}) };
     let type: ActivityEventType;
-    let status: MessageStatus;
     let retryAt: Date | null = null;
     if (outcome.kind === 'accepted') {
-      const direct = config.deliveryMode === 'direct';
-      [type, status] = direct ? [ActivityEventType.DELIVERED, MessageStatus.DELIVERED] : [ActivityEventType.SENT, MessageStatus.SENT];
+      type = config.deliveryMode === 'direct' ? ActivityEventType.DELIVERED : ActivityEventType.SENT;
       if (config.deliveryMode === 'sandbox') data.sandbox = true;
     } else if (outcome.kind === 'permanent') {
-      [type, status] = [ActivityEventType.HARD_BOUNCED, MessageStatus.HARD_BOUNCED];
+      type = ActivityEventType.HARD_BOUNCED;
     } else {
       retryAt = nextRetryAt(row.attempts, row.sendAt ?? row.createdAt, now, config.deliveryRetryBaseSeconds, config.deliveryRetryWindowHours);
-      [type, status] = retryAt ? [ActivityEventType.DEFERRED, MessageStatus.DEFERRED] : [ActivityEventType.SOFT_BOUNCED, MessageStatus.SOFT_BOUNCED];
+      type = retryAt ? ActivityEventType.DEFERRED : ActivityEventType.SOFT_BOUNCED;
       if (retryAt) data.retryAt = retryAt.toISOString();
     }
-    // Not applied: another run of this message's job (a re-run after a crash) recorded its outcome first; the first one stands.
-    if (!(await setOutcome(em, row.id, status, outcome.response, retryAt ? null : now))) return;
+    const message = await lockDeliverable(em, row.id);
+    if (!message) return;
     if (retryAt) await deps.queue.add(em, DELIVER_TASK, { messageId: row.id }, { runAt: retryAt, jobKey: deliverJobKey(row.id) });
-    await insertEvents(em, [event(row, type, data, now)]);
+    await recordMessageEvents(em, [{ message, type, occurredAt: now, data, response: outcome.response }]);
   });
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { MessageStatus } from './message.types';
+import { DELIVERABLE } from './message-status';
 
 /** What delivery reads of a message: a plain row, no entity tracking (the hot path of the worker). */
 export interface DeliveryRow {
@@ -29,8 +29,6 @@ export interface DeliveryRow {
   attempts: number;
 }
 
-/** Statuses in which a delivery attempt may still be made. */
-export const DELIVERABLE: readonly MessageStatus[] = [MessageStatus.SCHEDULED, MessageStatus.QUEUED, MessageStatus.DEFERRED];
 
 const COLUMNS = `id, account_id as "accountId", tenant_id as "tenantId", domain_id as "domainId", sender_identity_id as "senderIdentityId",
   template_id as "templateId", from_email as "fromEmail", from_name as "fromName", reply_to_email as "replyToEmail", reply_to_name as "replyToName",
@@ -74,16 +72,4 @@ export async function markAttempt(em: EntityManager, id: string, built: BuiltCon
     [...params, id],
   );
   return rows[0]?.attempts ?? null;
-}
-
-/**
- * Sets the outcome of an attempt — a final status with `completedAt`, or DEFERRED without — only
- * while the message is still deliverable. Returns whether it applied.
- */
-export async function setOutcome(em: EntityManager, id: string, status: MessageStatus, lastResponse: string | null, completedAt: Date | null): Promise<boolean> {
-  const res = await em.execute<{ id: string }[]>(
-    `update messages set status = ?, last_response = ?, completed_at = ?, updated_at = now() where id = ? and ${IN_DELIVERABLE} returning id`,
-    [status, lastResponse, completedAt, id],
-  );
-  return res.length > 0;
 }

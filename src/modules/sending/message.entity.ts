@@ -8,6 +8,8 @@ import { Account } from '../accounts/account.entity';
 import { Domain } from '../domains/domain.entity';
 import { SenderIdentity } from '../identities/sender-identity.entity';
 import { Tenant } from '../tenants/tenant.entity';
+import type { ActivityEventType } from '../../events/event-type';
+import { statusAfter } from './message-status';
 import { MessageStatus } from './message.types';
 
 /**
@@ -137,16 +139,18 @@ export class Message extends BaseEntity implements Node {
     return toGlobalId('Message', this.id);
   }
 
-  /** A temporary failure: DEFERRED until the next attempt. */
-  defer(response: string): void {
-    this.status = MessageStatus.DEFERRED;
-    this.lastResponse = response;
-  }
-
-  /** Ends delivery with a final status (SENT, DELIVERED, SOFT_BOUNCED, HARD_BOUNCED, RENDER_FAILED, CANCELLED). */
-  finish(status: MessageStatus, response: string | null, now: Date): void {
-    this.status = status;
-    this.lastResponse = response;
-    this.completedAt = now;
+  /**
+   * Applies an event to the status by the one table of a message's life (STATUS_TRANSITIONS): DEFERRED
+   * keeps the message open, every other move ends it (`completedAt`). A report without a reply keeps the
+   * last one. Returns whether the status moved. Mutates this entity only (the caller flushes).
+   */
+  applyEvent(type: ActivityEventType, at: Date, response: string | null): boolean {
+    const next = statusAfter(this.status, type);
+    if (!next) return false;
+    const reply = response ? response.slice(0, 2000) : this.lastResponse;
+    this.status = next;
+    this.lastResponse = next === MessageStatus.DEFERRED ? (reply ?? 'Deferred (no reply reported)') : reply;
+    if (next !== MessageStatus.DEFERRED) this.completedAt = at;
+    return true;
   }
 }

@@ -2,15 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
-import { ActivityEventType } from '../activity/activity-event.types';
-import { messageEvent } from '../activity/message-event';
-import { insertEvents } from '../activity/events.queries';
+import { ActivityEventType } from '../../events/event-type';
 import { claimIdempotencyKey, replayIdempotent } from './idempotency';
 import { Message } from './message.entity';
 import { MessageStatus } from './message.types';
 import { type PreparedSend, prepareSend } from './send-prepare';
 import { recipientsOf } from './send-request';
 import type { SendEmailInput } from './sending.inputs';
+import { recordMessageEvents } from './message-life';
 
 /** The graphile-worker task that delivers one message. */
 export const DELIVER_TASK = 'deliver-message';
@@ -56,7 +55,7 @@ function buildMessages(em: EntityManager, p: PreparedSend, bulkId: string | null
 /**
  * Writes prepared requests inside the caller's transaction `em`: one message per recipient, the
  * idempotency records, one delivery job per message (run at sendAt when scheduled) and — last, as
- * insertEvents asks — the QUEUED events. Returns the messages of each request, in order.
+ * recordMessageEvents asks — the QUEUED events. Returns the messages of each request, in order.
  */
 export async function commitSends(ctx: Context, em: EntityManager, items: readonly PreparedSend[], bulkId: string | null = null): Promise<Message[][]> {
   const now = ctx.deps.clock.now();
@@ -67,7 +66,7 @@ export async function commitSends(ctx: Context, em: EntityManager, items: readon
   await em.flush();
   const all = groups.flat();
   for (const m of all) await ctx.deps.queue.add(em, DELIVER_TASK, { messageId: m.id }, { runAt: m.sendAt ?? undefined, jobKey: deliverJobKey(m.id) });
-  await insertEvents(em, all.map((m) => messageEvent(m, ActivityEventType.QUEUED, m.sendAt ? { sendAt: m.sendAt.toISOString() } : {}, now)));
+  await recordMessageEvents(em, all.map((m) => ({ message: m, type: ActivityEventType.QUEUED, occurredAt: now, data: m.sendAt ? { sendAt: m.sendAt.toISOString() } : {} })));
   return groups;
 }
 

@@ -2,11 +2,10 @@ import { LockMode } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { systemEm } from '../../context';
 import { ActivityEvent } from '../activity/activity-event.entity';
-import { ActivityEventType } from '../activity/activity-event.types';
-import { insertEvents } from '../activity/events.queries';
-import { messageEvent } from '../activity/message-event';
+import { ActivityEventType } from '../../events/event-type';
 import { Message } from '../sending/message.entity';
 import { domainTrackingHost } from './tracking-hosts';
+import { recordMessageEvents } from '../sending/message-life';
 
 /** An engagement a tracking URL records. */
 export type Engagement = 'open' | 'click' | 'unsubscribe';
@@ -39,7 +38,7 @@ export async function recordEngagement(orm: MikroORM, messageId: string, kind: E
     if (!message) return { message: null, first: false };
     const earlier = await em.findOne(ActivityEvent, { message: messageId, type: first }, { fields: ['id'] });
     const types = [...(every ? [every] : []), ...(earlier ? [] : [first])];
-    if (types.length) await insertEvents(em, types.map((type) => messageEvent(message, type, data, at)));
+    if (types.length) await recordMessageEvents(em, types.map((type) => ({ message, type, occurredAt: at, data })));
     return { message, first: !earlier };
   });
 }

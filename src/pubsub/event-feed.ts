@@ -1,10 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { systemEm } from '../../context';
-import type { Logger } from '../../lib/logger';
-import { type EventRow, toEventRow } from './event-row';
-import { BUS_CHANNEL, createBus, type LocalBus } from '../../pubsub/bus';
-import { EVENTS_AFTER_SQL, EVENTS_CHANNEL, lastEventId } from './events.queries';
+import { systemEm } from '../context';
+import type { Logger } from '../lib/logger';
+import { type EventRow, toEventRow } from '../events/event-row';
+import { BUS_CHANNEL, createBus, type LocalBus } from './bus';
+import { EVENTS_AFTER_SQL, EVENTS_CHANNEL, lastEventId } from '../events/events.queries';
 
 /** Live events of this process: every committed event, in id (= commit) order, once. */
 export interface EventFeed {

@@ -1,6 +1,6 @@
-import type { Message } from '../sending/message.entity';
-import type { ActivityEventType } from './activity-event.types';
-import type { NewEvent } from './event-row';
+import type { Message } from './message.entity';
+import type { ActivityEventType } from '../../events/event-type';
+import type { NewEvent } from '../../events/event-row';
 
 /** A new event of `message`, with its account, tenant, domain, sender identity, recipient and tags copied from it. Pure. */
 export function messageEvent(message: Message, type: ActivityEventType, data: Record<string, unknown>, occurredAt?: Date): NewEvent {

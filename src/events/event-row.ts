@@ -1,5 +1,5 @@
-import type { Scope } from '../../auth/scope';
-import { ActivityEventType } from './activity-event.types';
+import type { Scope } from '../auth/scope';
+import { ActivityEventType } from './event-type';
 
 /** An event as stored, in plain form: what the feed hands to subscribers and the API renders. */
 export interface EventRow {
