@@ -32,7 +32,8 @@ export async function resolveNode(ctx: Context, gid: string): Promise<Node | nul
   const scope = requireScope(ctx);
   const parsed = parseGlobalId(gid);
   if (!parsed) throw badInput('id', 'id is not a valid global id');
-  const type = NODE_TYPES[parsed.type];
+  // Own properties only: a type named `constructor` or `toString` is no node type.
+  const type = Object.hasOwn(NODE_TYPES, parsed.type) ? NODE_TYPES[parsed.type] : undefined;
   if (!type) throw badInput('id', 'id is not a valid global id');
   if (type.permission && !scope.permissions.includes(type.permission)) return null;
   return ctx.em.findOne(type.entity, { id: parsed.id } as never);
