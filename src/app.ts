@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { authenticate } from './auth/authenticate';
+import { busWithCredentialCache, createCredentialCache } from './auth/credential-cache';
 import type { Principal } from './auth/principal';
 import type { Config } from './config';
 import { createContext, type Deps } from './context';
@@ -70,7 +71,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   await ensureEventPartitions(orm.em);
   await migrateQueue(databaseUrl, logger);
   const feed = await startEventFeed(databaseUrl, orm, logger);
-  const deps: Deps = { ...baseDeps, feed: options.deps?.feed ?? feed, bus: options.deps?.bus ?? feed.bus };
+  const resolver = createPrincipalResolver(orm, baseDeps.clock);
+  // Current access per credential for open sockets; credential changes published here invalidate it at once.
+  const rawBus = options.deps?.bus ?? feed.bus;
+  const credentials = createCredentialCache({ authenticate: (auth) => authenticate(auth, resolver), bus: rawBus, now: () => Date.now(), maxAgeMs: 2000 });
+  const deps: Deps = { ...baseDeps, feed: options.deps?.feed ?? feed, bus: busWithCredentialCache(rawBus, credentials) };
   const bootstrapSecret = await ensureBootstrap(orm, config, logger);
   let runner: Worker | null = null;
   if (config.runWorker) runner = await startWorker(databaseUrl, createTaskList({ orm, config, deps }), logger, config.workerConcurrency, CRONTAB);
@@ -79,7 +84,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const schema = await buildAppSchema();
   const apollo = createApollo(schema);
   await apollo.start();
-  const resolver = createPrincipalResolver(orm, deps.clock);
   const makeContext = (principal: Principal, requestId: string) => createContext(orm, config, deps, principal, requestId);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -120,7 +124,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     allowedOrigins: [new URL(config.publicUrl).origin, ...config.allowedOrigins],
     maxPayload: 256 * 1024,
     logger,
-    authenticate: (auth) => authenticate(typeof auth === 'string' ? auth : null, resolver),
+    credentials,
     makeContext,
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -144,6 +148,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       stopped = true;
       server.closeIdleConnections();
       await ws.dispose();
+      credentials.stop();
       await new Promise<void>((r) => server.close(() => r()));
       for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       await apollo.stop();
