@@ -88,10 +88,12 @@ describe('nesting depth is bounded before anything walks the input', () => {
     expectBadInput(await postRaw(`{"query":"{ __typename }","extensions":${deepJson(30_000)}}`));
   });
 
-  it('over GET too', async () => {
-    const url = `${s.url}/graphql?query=${encodeURIComponent('query($v: String) { __typename }')}&variables=${encodeURIComponent(`{"v":${deepJson(500)}}`)}`;
-    const res = await fetch(url, { headers: { accept: 'application/json' } });
-    expectBadInput((await res.json()) as never);
+  it('over GET too (NUL and depth in the variables parameter)', async () => {
+    const { adminToken } = await s.newAccount();
+    const get = async (query: string, variables: string) =>
+      (await fetch(`${s.url}/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(variables)}`, { headers: { accept: 'application/json', authorization: `Bearer ${adminToken}` } })).json() as never;
+    expectBadInput(await get('query($t: String) { templates(tag: $t) { totalCount } }', JSON.stringify({ t: `a${NUL}` })), 't');
+    expectBadInput(await get('query($t: String) { templates(tag: $t) { totalCount } }', `{"t":"x","junk":${deepJson(500)}}`));
   });
 });
 

@@ -45,7 +45,10 @@ export function subscribe<T>(baseUrl: string, token: string | null, query: strin
 
 /** One graphql-ws socket for several operations (queries, mutations, subscriptions) with one token. */
 export interface WsSession {
-  /** Runs one operation to its first result; resolves with the result, or with `{ errors }` for an error message. */
+  /**
+   * Runs one operation to its first result; resolves with the result, or with `{ errors }` for an error
+   * message. Meant for operations the server completes itself (queries, mutations, refused subscriptions).
+   */
   run(query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[] }>;
   /** Starts a subscription that collects what arrives. */
   subscribe(query: string, variables?: Record<string, unknown>): { items: any[]; errors: unknown[] };
@@ -77,14 +80,15 @@ export function wsSession(baseUrl: string, token: string | null): WsSession {
     run(query, variables = {}) {
       return new Promise((resolve) => {
         let done = false;
-        const dispose = client.subscribe(
+        // No unsubscribe after the first result: the server completes these itself, and graphql-ws's
+        // client double-releases when disposed before the server's complete arrives.
+        client.subscribe(
           { query, variables },
           {
             next: (r) => {
               if (done) return;
               done = true;
               resolve(r as { data?: any; errors?: any[] });
-              dispose();
             },
             error: (e) => {
               if (done) return;
@@ -101,7 +105,11 @@ export function wsSession(baseUrl: string, token: string | null): WsSession {
     subscribe(query, variables = {}) {
       const items: any[] = [];
       const errors: unknown[] = [];
-      client.subscribe({ query, variables }, { next: (r) => (r.data ? items.push(r.data) : errors.push(r.errors)), error: (e) => errors.push(e), complete: () => undefined });
+      const next = (r: { data?: unknown; errors?: unknown }) => {
+        if (r.data) items.push(r.data);
+        if (r.errors) errors.push(r.errors);
+      };
+      client.subscribe({ query, variables }, { next, error: (e) => errors.push(e), complete: () => undefined });
       return { items, errors };
     },
     async close() {
