@@ -21,7 +21,7 @@ export function createArmor(): { plugins: ApolloServerPlugin<Context>[]; validat
     maxDepth: { n: LIMITS.maxDepth },
     maxAliases: { n: LIMITS.maxAliases },
     // graphql-armor's Apollo token plugin turns every syntax error into a 500; graphql-js's own
-    // `maxTokens` parse option does the same job (see tokenLimitError).
+    // `maxTokens` parse option does the same job (see guardOperation).
     maxTokens: { enabled: false },
     maxDirectives: { n: LIMITS.maxDirectives },
     costLimit: { maxCost: LIMITS.maxCost },

@@ -16,12 +16,6 @@ export interface OperationRequest {
 /** The outcome of checking a request: a refusal, the parsed document, or nothing to say (let GraphQL report). */
 export type GuardResult = { error: GraphQLError } | { document: DocumentNode } | null;
 
-/** The token-limit error when `query` has more tokens than allowed; null otherwise (other syntax errors are GraphQL's to report). */
-export function tokenLimitError(query: unknown): GraphQLError | null {
-  const r = parseGuarded(query);
-  return r && 'error' in r ? r.error : null;
-}
-
 /** Scans the document's nesting flat, then parses it with the token limit. */
 function parseGuarded(query: unknown): GuardResult {
   if (typeof query !== 'string') return null;
