@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { authenticate } from './auth/authenticate';
+import { busWithCredentialCache, createCredentialCache } from './auth/credential-cache';
 import type { Principal } from './auth/principal';
 import type { Config } from './config';
 import { createContext, type Deps, systemEm } from './context';
@@ -76,7 +77,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   await ensureEventPartitions(orm.em);
   await migrateQueue(databaseUrl, logger);
   const feed = await startEventFeed(databaseUrl, orm, logger);
-  const deps: Deps = { ...baseDeps, feed: options.deps?.feed ?? feed, bus: options.deps?.bus ?? feed.bus };
+  const resolver = createPrincipalResolver(orm, baseDeps.clock);
+  // Current access per credential for open sockets; credential changes published here invalidate it at once.
+  const rawBus = options.deps?.bus ?? feed.bus;
+  const credentials = createCredentialCache({ authenticate: (auth) => authenticate(auth, resolver), bus: rawBus, now: () => Date.now(), maxAgeMs: 2000 });
+  const deps: Deps = { ...baseDeps, feed: options.deps?.feed ?? feed, bus: busWithCredentialCache(rawBus, credentials) };
   const bootstrapSecret = await ensureBootstrap(orm, config, logger);
   const background: Background | null = config.runWorker ? await startBackground({ orm, config, deps }, databaseUrl, logger) : null;
   const inbound: InboundSmtp | null = config.inboundSmtpPort === null ? null : await startInboundSmtp(orm, config, deps, config.inboundSmtpPort);
@@ -84,7 +89,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const schema = await buildAppSchema();
   const apollo = createApollo(schema);
   await apollo.start();
-  const resolver = createPrincipalResolver(orm, deps.clock);
   const makeContext = (principal: Principal, requestId: string, ip: string | null) => createContext(orm, config, deps, principal, requestId, ip);
   // Each request of an API token or member session counts against its limit (RATE_LIMITED, HTTP 429).
   const requestContext = async (req: IncomingMessage, requestId: string) => {
@@ -135,7 +139,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     allowedOrigins: [new URL(config.publicUrl).origin, ...config.allowedOrigins],
     maxPayload: 256 * 1024,
     logger,
-    authenticate: (auth) => authenticate(typeof auth === 'string' ? auth : null, resolver),
+    credentials,
     makeContext,
     limits: createWsLimits({ maxOperationsPerSocket: config.wsMaxOperationsPerSocket, maxSocketsPerCredential: config.wsMaxSocketsPerCredential, rateLimits: deps.rateLimits }),
     trustProxy: config.trustProxy,
@@ -162,6 +166,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       stopped = true;
       server.closeIdleConnections();
       await ws.dispose();
+      credentials.stop();
       await new Promise<void>((r) => server.close(() => r()));
       for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       await apollo.stop();

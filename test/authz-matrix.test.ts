@@ -6,8 +6,9 @@ import { Template } from '../src/modules/templates/template.entity';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
 import { Domain } from '../src/modules/domains/domain.entity';
 import { buildMatrixFixture, type MatrixFixture } from './support/matrix-fixture';
-import { operationsFor } from './support/schema-walker';
+import { operationsFor, type ScalarOverride } from './support/schema-walker';
 import { startTestServer, type TestServer } from './support/harness';
+import { wsSession } from './support/ws-client';
 
 let s: TestServer;
 let fx: MatrixFixture;
@@ -90,5 +91,62 @@ describe('authorization matrix: every query and mutation, as every principal kin
     expect(res.data.node).toEqual({ id: fx.ownIds.Tenant[0], __typename: 'Tenant' });
     const foreign = await s.gql<any, any>(`query($id: ID!) { node(id: $id) { id } }`, { id: fx.foreignIds.Tenant[0] }, tenantToken);
     expect(foreign.data.node).toBeNull();
+  });
+});
+
+/** A JSON object nested `n` deep (built without recursion). */
+function deepObject(n: number): Record<string, unknown> {
+  let v: Record<string, unknown> = { leaf: 'x' };
+  for (let i = 0; i < n; i++) v = { a: v };
+  return v;
+}
+
+/** Bad-input classes aimed at every string, JSON and cursor argument of every operation. */
+const BAD_INPUT: { name: string; override: ScalarOverride; applies: (op: string) => boolean }[] = [
+  { name: 'NUL', applies: (op) => /String|JSONObject/.test(op), override: (t, _f, v) => (t === 'String' ? `${String(v)}\u0000` : t === 'JSONObject' ? { note: 'a\u0000' } : undefined) },
+  { name: 'depth', applies: (op) => op.includes('JSONObject') || /Input/.test(op), override: (t) => (t === 'JSONObject' ? deepObject(200) : undefined) },
+  { name: 'cursor', applies: (op) => /\$after: String/.test(op), override: (t, f) => (t === 'String' && f === 'after' ? Buffer.from('e1:not-a-number').toString('base64url') : undefined) },
+];
+
+describe('bad input over HTTP and over the WebSocket, as several principals', () => {
+  it('NUL strings, deep JSON and bad cursors anywhere answer BAD_USER_INPUT, never internals', async () => {
+    const principals = fx.principals.filter((p) => ['admin token A', 'tenant token 1', 'anonymous'].includes(p.name));
+    const problems: string[] = [];
+    let checked = 0;
+    for (const p of principals) {
+      const ws = wsSession(s.url, p.token);
+      try {
+        for (const kind of ['query', 'mutation'] as const) {
+          for (const field of rootFields(kind)) {
+            for (const bad of BAD_INPUT) {
+              const ops = operationsFor(schema, kind, field, () => fx.ownIds.Tenant, 2, { override: bad.override, allArgs: true }).slice(0, 1);
+              for (const op of ops) {
+                if (!bad.applies(op.query)) continue;
+                const text = JSON.stringify(op.variables);
+                if (bad.name === 'NUL' && !text.includes('\\u0000')) continue;
+                if (bad.name === 'depth' && !text.includes('"a":{"a"')) continue;
+                for (const [transport, res] of [
+                  ['http', await s.gql<any, any>(op.query, op.variables, p.token)],
+                  ['ws', await ws.run(op.query, op.variables)],
+                ] as const) {
+                  checked++;
+                  const body = JSON.stringify(res);
+                  const code = res.errors?.[0]?.extensions?.code;
+                  // A cursor is decoded after the permission check; NUL and depth are refused before anything runs.
+                  const expected = bad.name === 'cursor' ? ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN'] : ['BAD_USER_INPUT'];
+                  if (!expected.includes(code) || /INTERNAL_SERVER_ERROR| at [\w.<>]+ \(|\/src\/|select .* from /i.test(body)) {
+                    problems.push(`${bad.name} ${transport} ${p.name} ${op.field}: ${body.slice(0, 200)}`);
+                  }
+                }
+              }
+            }
+          }
+        }
+      } finally {
+        await ws.close();
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+    expect(problems.slice(0, 10)).toEqual([]);
   });
 });

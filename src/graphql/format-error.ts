@@ -9,13 +9,21 @@ export const INTERNAL_MESSAGE = 'Internal server error';
 
 /** True when the error is not one we meant to show (it gets logged whole and hidden). */
 export function isUnexpected(error: unknown): boolean {
-  const original = unwrapResolverError(error);
+  const original = appErrorOf(error) ?? unwrapResolverError(error);
   if (original instanceof AppError || original instanceof ArgumentValidationError) return false;
   if (original instanceof GraphQLError) {
     // Errors graphql-js raises itself before execution (parse, validation, coercion) have no path.
     return original.path !== undefined && original.originalError !== undefined && !(original.originalError instanceof GraphQLError);
   }
   return true;
+}
+
+/** The AppError behind `error`, also when a wrapper (Apollo's validation or variable errors) carries it. */
+function appErrorOf(error: unknown): AppError | null {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError) return original;
+  if (original instanceof GraphQLError && original.originalError instanceof AppError) return original.originalError;
+  return null;
 }
 
 function validationField(err: ArgumentValidationError): { field: string; message: string } {
@@ -37,8 +45,9 @@ function validationField(err: ArgumentValidationError): { field: string; message
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
-  if (original instanceof AppError) {
-    return { ...base, extensions: { ...original.extensions } };
+  const app = appErrorOf(error);
+  if (app) {
+    return { ...base, message: app.message, extensions: { ...app.extensions } };
   }
   if (original instanceof ArgumentValidationError) {
     const { field, message } = validationField(original);

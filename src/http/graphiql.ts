@@ -2,14 +2,14 @@ import { createReadStream, existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 
-/** Files GraphiQL needs, served from node_modules (no CDN). */
-const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
-  'react.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },
-  'react-dom.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' },
-  'graphiql.js': { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' },
-  'graphiql.css': { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
-  'graphql-ws.js': { pkg: 'graphql-ws', file: 'umd/graphql-ws.min.js', type: 'text/javascript' },
-};
+/** Files GraphiQL needs, served from node_modules (no CDN). A Map: a name like `constructor` finds nothing. */
+const ASSETS = new Map<string, { pkg: string; file: string; type: string }>([
+  ['react.js', { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' }],
+  ['react-dom.js', { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' }],
+  ['graphiql.js', { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' }],
+  ['graphiql.css', { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' }],
+  ['graphql-ws.js', { pkg: 'graphql-ws', file: 'umd/graphql-ws.min.js', type: 'text/javascript' }],
+]);
 
 function pkgDir(pkg: string): string {
   return dirname(require.resolve(`${pkg}/package.json`));
@@ -17,7 +17,7 @@ function pkgDir(pkg: string): string {
 
 /** Serves one GraphiQL asset; returns false when the name is unknown. */
 export function serveGraphiqlAsset(name: string, res: ServerResponse): boolean {
-  const asset = ASSETS[name];
+  const asset = ASSETS.get(name);
   if (!asset) return false;
   const path = join(pkgDir(asset.pkg), asset.file);
   if (!existsSync(path)) return false;

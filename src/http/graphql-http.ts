@@ -2,16 +2,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, parse, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
 import type { Context } from '../context';
 import { AppError } from '../graphql/errors';
 import { formatError, isUnexpected } from '../graphql/format-error';
+import { NoNulInStringsRule } from '../graphql/input-guard';
 import type { Logger } from '../lib/logger';
 import { BodyTooLarge, readBody } from './body';
+import { guardOperation, MAX_TOKENS, type OperationRequest } from './operation-guard';
 import { sendJson } from './routes';
 
 /** Request size and query limits. */
-export const LIMITS = { bodyBytes: 1024 * 1024, maxDepth: 12, maxAliases: 15, maxTokens: 5000, maxCost: 20000, maxDirectives: 20 };
+export const LIMITS = { bodyBytes: 1024 * 1024, maxDepth: 12, maxAliases: 15, maxTokens: MAX_TOKENS, maxCost: 20000, maxDirectives: 20 };
 
 /** graphql-armor protection shared by HTTP and WebSocket. */
 export function createArmor(): { plugins: ApolloServerPlugin<Context>[]; validationRules: ValidationRule[]; maxTokens: number } {
@@ -19,28 +21,14 @@ export function createArmor(): { plugins: ApolloServerPlugin<Context>[]; validat
     maxDepth: { n: LIMITS.maxDepth },
     maxAliases: { n: LIMITS.maxAliases },
     // graphql-armor's Apollo token plugin turns every syntax error into a 500; graphql-js's own
-    // `maxTokens` parse option does the same job (see tokenLimitError).
+    // `maxTokens` parse option does the same job (see guardOperation).
     maxTokens: { enabled: false },
     maxDirectives: { n: LIMITS.maxDirectives },
     costLimit: { maxCost: LIMITS.maxCost },
     blockFieldSuggestion: { enabled: true },
   });
   const p = armor.protect();
-  return { plugins: p.plugins as ApolloServerPlugin<Context>[], validationRules: p.validationRules as ValidationRule[], maxTokens: LIMITS.maxTokens };
-}
-
-/** The token-limit error when `query` has more tokens than allowed; null otherwise (other syntax errors are GraphQL's to report). */
-export function tokenLimitError(query: unknown): GraphQLError | null {
-  if (typeof query !== 'string') return null;
-  try {
-    parse(query, { maxTokens: LIMITS.maxTokens });
-    return null;
-  } catch (e) {
-    if (e instanceof GraphQLError && /contains more that \d+ tokens/.test(e.message)) {
-      return new GraphQLError(`Syntax Error: the document has more than ${LIMITS.maxTokens} tokens`, { extensions: { code: 'BAD_USER_INPUT' } });
-    }
-    return null;
-  }
+  return { plugins: p.plugins as ApolloServerPlugin<Context>[], validationRules: [...(p.validationRules as ValidationRule[]), NoNulInStringsRule], maxTokens: LIMITS.maxTokens };
 }
 
 const errorLogging: ApolloServerPlugin<Context> = {
@@ -93,6 +81,26 @@ function mediaType(req: IncomingMessage): string {
   return accept.includes('application/graphql-response+json') && !accept.includes('application/json') ? 'application/graphql-response+json' : 'application/json';
 }
 
+function postedOperation(body: unknown): OperationRequest {
+  if (typeof body !== 'object' || body === null) return { query: undefined };
+  const b = body as Record<string, unknown>;
+  return { query: b.query, variables: b.variables, extensions: b.extensions, operationName: b.operationName };
+}
+
+function jsonParam(url: URL, name: string): unknown {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined; // Apollo reports malformed parameters itself.
+  }
+}
+
+function queryOperation(url: URL): OperationRequest {
+  return { query: url.searchParams.get('query'), variables: jsonParam(url, 'variables'), extensions: jsonParam(url, 'extensions'), operationName: url.searchParams.get('operationName') };
+}
+
 /**
  * Serves GraphQL over HTTP through Apollo. Parses the body itself so malformed JSON gets a coded
  * error and one log line; authentication happens before Apollo, so a bad token is a 401.
@@ -112,7 +120,9 @@ export async function handleGraphqlHttp(
     try {
       raw = await readBody(req, LIMITS.bodyBytes);
     } catch (e) {
-      if (e instanceof BodyTooLarge) return sendJson(res, 413, errorBody('Request body too large', 'BAD_USER_INPUT'), { 'content-type': type });
+      // The rest of the body is not read: close the connection after answering, so a keep-alive
+      // client does not send its next request down a socket about to be reset.
+      if (e instanceof BodyTooLarge) return sendJson(res, 413, errorBody('Request body too large', 'BAD_USER_INPUT'), { 'content-type': type, connection: 'close' });
       throw e;
     }
     const ct = String(req.headers['content-type'] ?? '');
@@ -128,11 +138,10 @@ export async function handleGraphqlHttp(
       body = raw;
     }
   }
-  const query = req.method === 'POST' ? (body as { query?: unknown } | undefined)?.query : url.searchParams.get('query');
-  const tooLong = tokenLimitError(query);
-  if (tooLong) {
-    logger.warn({ event: 'token-limit' }, 'refused a document over the token limit');
-    return sendJson(res, type === 'application/json' ? 200 : 400, { errors: [{ message: tooLong.message, extensions: tooLong.extensions }] }, { 'content-type': type });
+  const refused = guardOperation(req.method === 'POST' ? postedOperation(body) : queryOperation(url), 'http');
+  if (refused && 'error' in refused) {
+    logger.warn({ event: 'refused-operation', field: refused.error.extensions.field }, refused.error.message);
+    return sendJson(res, type === 'application/json' ? 200 : 400, { errors: [formatError(refused.error.toJSON(), refused.error)] }, { 'content-type': type });
   }
   let context: Context;
   try {

@@ -11,8 +11,14 @@ export const CLOSE_TOO_MANY_SOCKETS = 4429;
 export interface WsLimits {
   /** Counts an authenticated socket against its credential until it closes; false (nothing counted) when the credential is at its cap. */
   admitSocket(principal: Principal, socket: WebSocket): boolean;
-  /** The errors refusing an operation (`running` operations on the socket, this one included); null when it may start. */
-  admitOperation(principal: Principal, running: number): Promise<readonly GraphQLError[] | null>;
+  /**
+   * Takes a place for operation `id` among the socket's `taken` places, or the error refusing it. Call it
+   * synchronously when the subscribe message arrives: places of operations no longer in `live` (completed,
+   * refused, failed — graphql-ws's own list of the socket's operations) are freed first.
+   */
+  admitOperation(taken: Set<string>, live: Record<string, unknown>, id: string): readonly GraphQLError[] | null;
+  /** Counts an operation against the credential's request limit; the error refusing it, or null. */
+  countRequest(principal: Principal): Promise<readonly GraphQLError[] | null>;
 }
 
 /** The WebSocket caps for the configured numbers; `rateLimits` counts each operation as one API request. */
@@ -32,11 +38,16 @@ export function createWsLimits(opts: { maxOperationsPerSocket: number; maxSocket
       });
       return true;
     },
-    async admitOperation(principal, running) {
-      if (running > opts.maxOperationsPerSocket) {
+    admitOperation(taken, live, id) {
+      for (const t of taken) if (!Object.hasOwn(live, t)) taken.delete(t);
+      if (taken.size >= opts.maxOperationsPerSocket) {
         // Another operation ends when the client completes one; a second is as good a guess as any.
         return [rateLimited(1, `Too many operations on this socket: at most ${opts.maxOperationsPerSocket} at once`, { limit: opts.maxOperationsPerSocket })];
       }
+      taken.add(id);
+      return null;
+    },
+    async countRequest(principal) {
       try {
         await opts.rateLimits.request(principal);
         return null;

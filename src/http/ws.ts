@@ -1,16 +1,19 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { type GraphQLSchema, specifiedRules, validate } from 'graphql';
+import { type ExecutionResult, type GraphQLSchema, specifiedRules } from 'graphql';
+import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { accessFingerprint, type CredentialCache } from '../auth/credential-cache';
 import type { Principal } from '../auth/principal';
-import { scopeFingerprint } from '../auth/scope';
 import type { Context } from '../context';
+import { unauthenticated } from '../graphql/errors';
 import type { Logger } from '../lib/logger';
 import { clientIp } from './client-ip';
-import { createArmor, tokenLimitError } from './graphql-http';
+import { createArmor } from './graphql-http';
 import { CLOSE_TOO_MANY_SOCKETS, type WsLimits } from './ws-limits';
+import { formatWsError, formatWsResult, guardStream, prepareWsOperation, type WsPayload } from './ws-operations';
 
 /** Options of the WebSocket endpoint. */
 export interface WsOptions {
@@ -19,22 +22,32 @@ export interface WsOptions {
   allowedOrigins: readonly string[];
   maxPayload: number;
   logger: Logger;
-  authenticate(authorization: unknown): Promise<Principal>;
+  /** Current principal per credential (checked before each operation and each event). */
+  credentials: CredentialCache;
   makeContext(principal: Principal, requestId: string, clientIp: string | null): Context;
   /** Sockets per credential, operations per socket, requests per credential. */
   limits: WsLimits;
   /** Take the client IP from X-Forwarded-For (see MAILROOM_TRUST_PROXY). */
   trustProxy: boolean;
-  /** How often open sockets' credentials are checked again (a revoked, paused or expired token closes its sockets). */
+  /** How often open sockets' credentials are looked up again, as a backstop to the bus invalidations. */
   recheckMs?: number;
 }
 
 /** Close code for a connection whose credentials are invalid or no longer valid. */
 export const CLOSE_FORBIDDEN = 4403;
 
-function fingerprintOf(p: Principal): string {
-  return p.kind === 'PUBLIC' ? 'public' : `${p.kind}:${scopeFingerprint(p.scope)}`;
-}
+/** What each socket carries: its principal, and the credential and access it was opened with. */
+type SocketExtra = {
+  socket: WebSocket;
+  request: IncomingMessage;
+  /** Ids of the operations holding a place under the per-socket cap. */
+  operations?: Set<string>;
+  principal?: Principal;
+  authorization?: string;
+  fingerprint?: string;
+};
+
+type Ctx = WsContext<Record<string, unknown> | undefined, SocketExtra>;
 
 /** True when a browser Origin may open a socket: same host as the request, or on the allow-list. */
 export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
@@ -48,13 +61,21 @@ export function originAllowed(origin: string | undefined, host: string | undefin
   }
 }
 
+function isAsyncIterable(r: unknown): r is AsyncIterable<ExecutionResult> {
+  return typeof r === 'object' && r !== null && Symbol.asyncIterator in r;
+}
+
 /**
  * graphql-ws on the HTTP server's `path`: the token comes in `connection_init`, an invalid one closes
- * the socket with 4403; operations go through the same graphql-armor rules as HTTP.
+ * the socket with 4403. Each operation goes through the same guard, graphql-armor rules and
+ * formatError as HTTP; before each operation and each subscription event the credential's current
+ * access (from the per-process cache, invalidated by the bus) must still equal the socket's, or the
+ * socket closes with 4403 and nothing more is delivered.
  */
 export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocketServer; dispose(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload });
   const rules = [...specifiedRules, ...createArmor().validationRules];
+  const { credentials } = opts;
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== opts.path) {
@@ -68,35 +89,63 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
-  // Authenticated sockets by credential with the access they were opened with, checked again every
-  // recheckMs (one lookup per credential): a credential that stopped working, or whose access changed
-  // (permissions, domains, role…), closes its sockets; the client reconnects with its current access.
-  const live = new Map<string, { sockets: Set<WebSocket>; fingerprint: string }>();
-  const recheck = setInterval(() => void recheckAll(), opts.recheckMs ?? 2000);
-  recheck.unref();
-  async function recheckAll(): Promise<void> {
-    for (const [authorization, entry] of live) {
-      const now = await opts.authenticate(authorization).then(fingerprintOf, () => null);
-      if (now !== entry.fingerprint) {
-        live.delete(authorization);
-        for (const socket of entry.sockets) socket.close(CLOSE_FORBIDDEN, 'Forbidden');
-      }
+
+  // Authenticated sockets by credential key with the access they were opened with. A credential whose
+  // access changed or stopped closes its sockets; the client reconnects with its current access.
+  const live = new Map<string, { authorization: string; sockets: Set<WebSocket>; fingerprint: string }>();
+  async function recheck(key: string): Promise<void> {
+    const entry = live.get(key);
+    if (!entry) return;
+    const now = await credentials.refresh(entry.authorization).then(accessFingerprint, () => null);
+    if (now !== entry.fingerprint && live.get(key) === entry) {
+      live.delete(key);
+      for (const socket of entry.sockets) socket.close(CLOSE_FORBIDDEN, 'Forbidden');
     }
   }
-  const server = useServer<Record<string, unknown> | undefined, { principal?: Principal; socket: WebSocket }>(
+  const timer = setInterval(() => void Promise.all([...live.keys()].map(recheck)), opts.recheckMs ?? 2000);
+  timer.unref();
+  const stopListening = credentials.onInvalidate((keys) => void Promise.all(keys.map(recheck)));
+
+  /** True when the socket's credential still grants what it was opened with; otherwise closes the socket. */
+  async function stillCurrent(ctx: Ctx): Promise<boolean> {
+    const { authorization, fingerprint, socket } = ctx.extra;
+    if (authorization === undefined) return true;
+    const now = await credentials.current(authorization).then(accessFingerprint, () => null);
+    if (now === fingerprint) return true;
+    socket.close(CLOSE_FORBIDDEN, 'Forbidden');
+    return false;
+  }
+
+  function track(ctx: Ctx, authorization: string, fingerprint: string): void {
+    const key = credentials.keyOf(authorization);
+    let entry = live.get(key);
+    if (!entry || entry.fingerprint !== fingerprint) {
+      // Sockets opened with this credential's older access are stale: close them.
+      for (const socket of entry?.sockets ?? []) socket.close(CLOSE_FORBIDDEN, 'Forbidden');
+      entry = { authorization, sockets: new Set<WebSocket>(), fingerprint };
+      live.set(key, entry);
+    }
+    const mine = entry;
+    mine.sockets.add(ctx.extra.socket);
+    ctx.extra.socket.once('close', () => {
+      mine.sockets.delete(ctx.extra.socket);
+      if (mine.sockets.size === 0 && live.get(key) === mine) live.delete(key);
+    });
+  }
+
+  const server = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema: opts.schema,
-      validate: (schema, document) => validate(schema, document, rules),
-      // graphql-ws parses documents itself: refuse over-long ones before it does.
-      onSubscribe: async (ctx, _id, payload) => {
-        const tooLong = tokenLimitError(payload.query);
-        if (tooLong) return [tooLong];
-        return (await opts.limits.admitOperation(ctx.extra.principal ?? { kind: 'PUBLIC' }, Object.keys(ctx.subscriptions).length)) ?? undefined;
-      },
+      // Close reasons never carry an internal message.
+      isProd: true,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
+        if (typeof authorization !== 'string' || authorization === '') {
+          ctx.extra.principal = { kind: 'PUBLIC' };
+          return true;
+        }
         try {
-          ctx.extra.principal = await opts.authenticate(authorization);
+          ctx.extra.principal = await credentials.current(authorization);
         } catch {
           return false;
         }
@@ -104,32 +153,36 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
           ctx.extra.socket.close(CLOSE_TOO_MANY_SOCKETS, 'Too many sockets for this credential');
           return false;
         }
-        if (typeof authorization === 'string' && ctx.extra.principal.kind !== 'PUBLIC') {
-          const fingerprint = fingerprintOf(ctx.extra.principal);
-          let entry = live.get(authorization);
-          if (!entry || entry.fingerprint !== fingerprint) {
-            // Sockets opened with this credential's older access are stale: close them.
-            for (const socket of entry?.sockets ?? []) socket.close(CLOSE_FORBIDDEN, 'Forbidden');
-            entry = { sockets: new Set<WebSocket>(), fingerprint };
-            live.set(authorization, entry);
-          }
-          const mine = entry;
-          mine.sockets.add(ctx.extra.socket);
-          ctx.extra.socket.once('close', () => {
-            mine.sockets.delete(ctx.extra.socket);
-            if (mine.sockets.size === 0 && live.get(authorization) === mine) live.delete(authorization);
-          });
+        if (ctx.extra.principal.kind !== 'PUBLIC') {
+          ctx.extra.authorization = authorization;
+          ctx.extra.fingerprint = accessFingerprint(ctx.extra.principal);
+          track(ctx, authorization, ctx.extra.fingerprint);
         }
         return true;
       },
-      context: (ctx) => opts.makeContext(ctx.extra.principal ?? { kind: 'PUBLIC' }, randomUUID(), clientIp(ctx.extra.request, opts.trustProxy)),
+      onSubscribe: async (ctx, id, payload) => {
+        // The per-socket cap is taken before any await, so a burst of subscribe messages cannot overshoot it.
+        const full = opts.limits.admitOperation((ctx.extra.operations ??= new Set()), ctx.subscriptions, id);
+        if (full) return full;
+        if (!(await stillCurrent(ctx))) return [unauthenticated('The credential of this connection is no longer valid')];
+        const principal = ctx.extra.principal ?? { kind: 'PUBLIC' };
+        const refused = await opts.limits.countRequest(principal);
+        if (refused) return refused;
+        const ip = clientIp(ctx.extra.request, opts.trustProxy);
+        return prepareWsOperation(opts.schema, rules, payload as WsPayload, () => opts.makeContext(principal, randomUUID(), ip), opts.logger);
+      },
+      // Each subscription event is checked against the credential's current access before it goes out.
+      onOperation: (ctx, _id, _payload, args, result) => (isAsyncIterable(result) ? guardStream(result, args, () => stillCurrent(ctx)) : undefined),
+      onNext: (_ctx, _id, _payload, args, result) => formatWsResult(result as ExecutionResult, args.contextValue as Context),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatWsError(e, opts.logger, randomUUID())),
     },
     wss,
   );
   return {
     wss,
     async dispose() {
-      clearInterval(recheck);
+      clearInterval(timer);
+      stopListening();
       await server.dispose();
       await new Promise<void>((r) => wss.close(() => r()));
     },

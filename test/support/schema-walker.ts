@@ -62,18 +62,23 @@ function scalarValue(typeName: string, field: string): unknown {
   }
 }
 
+/** Replaces the value of a scalar (by type name and field); undefined keeps the ordinary one. Used to aim bad input at every field. */
+export type ScalarOverride = (typeName: string, field: string, ordinary: unknown) => unknown;
+
 /** Builds a value for an input type; ID fields get `pickId(targetType)`. */
-export function inputValue(type: GraphQLInputType, field: string, op: string, pickId: (t: string | null) => string): unknown {
-  if (isNonNullType(type)) return inputValue(type.ofType, field, op, pickId);
-  if (isListType(type)) return [inputValue(type.ofType, field, op, pickId)];
+export function inputValue(type: GraphQLInputType, field: string, op: string, pickId: (t: string | null) => string, override?: ScalarOverride): unknown {
+  if (isNonNullType(type)) return inputValue(type.ofType, field, op, pickId, override);
+  if (isListType(type)) return [inputValue(type.ofType, field, op, pickId, override)];
   if (isInputObjectType(type)) {
     const out: Record<string, unknown> = {};
-    for (const f of Object.values(type.getFields())) out[f.name] = inputValue(f.type, f.name, op, pickId);
+    for (const f of Object.values(type.getFields())) out[f.name] = inputValue(f.type, f.name, op, pickId, override);
     return out;
   }
   if (isEnumType(type)) return type.getValues()[0].value;
-  if (isScalarType(type) && type.name === 'ID') return pickId(targetType(field, op));
-  return scalarValue((type as GraphQLNamedType).name, field);
+  const name = (type as GraphQLNamedType).name;
+  const ordinary = isScalarType(type) && name === 'ID' ? pickId(targetType(field, op)) : scalarValue(name, field);
+  const replaced = override?.(name, field, ordinary);
+  return replaced === undefined ? ordinary : replaced;
 }
 
 function selection(type: GraphQLOutputType, schema: GraphQLSchema, depth: number): string {
@@ -96,7 +101,14 @@ function selection(type: GraphQLOutputType, schema: GraphQLSchema, depth: number
 }
 
 /** Builds operations for a root field: one per candidate id (or one when it takes no id). */
-export function operationsFor(schema: GraphQLSchema, kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>, ids: (t: string | null) => string[], depth = 3): GeneratedOperation[] {
+export function operationsFor(
+  schema: GraphQLSchema,
+  kind: 'query' | 'mutation',
+  field: GraphQLField<unknown, unknown>,
+  ids: (t: string | null) => string[],
+  depth = 3,
+  opts: { override?: ScalarOverride; allArgs?: boolean } = {},
+): GeneratedOperation[] {
   const sel = selection(field.type, schema, depth);
   const varDefs = field.args.map((a: GraphQLArgument) => `$${a.name}: ${a.type.toString()}`);
   const argList = field.args.map((a) => `${a.name}: $${a.name}`);
@@ -112,11 +124,17 @@ export function operationsFor(schema: GraphQLSchema, kind: 'query' | 'mutation',
     const variables: Record<string, unknown> = {};
     for (const a of field.args) {
       const optional = !isNonNullType(a.type);
-      if (optional && !/^(id|input|.*Id)$/.test(a.name)) continue;
-      variables[a.name] = inputValue(a.type, a.name, field.name, (t) => {
-        const list = ids(t);
-        return list.length ? list[i % list.length] : 'bm9uZQ';
-      });
+      if (optional && !opts.allArgs && !/^(id|input|.*Id)$/.test(a.name)) continue;
+      variables[a.name] = inputValue(
+        a.type,
+        a.name,
+        field.name,
+        (t) => {
+          const list = ids(t);
+          return list.length ? list[i % list.length] : 'bm9uZQ';
+        },
+        opts.override,
+      );
     }
     const key = JSON.stringify(variables);
     if (candidateLists.has(key)) continue;

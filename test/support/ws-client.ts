@@ -42,3 +42,78 @@ export function subscribe<T>(baseUrl: string, token: string | null, query: strin
     },
   };
 }
+
+/** One graphql-ws socket for several operations (queries, mutations, subscriptions) with one token. */
+export interface WsSession {
+  /**
+   * Runs one operation to its first result; resolves with the result, or with `{ errors }` for an error
+   * message. Meant for operations the server completes itself (queries, mutations, refused subscriptions).
+   */
+  run(query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[] }>;
+  /** Starts a subscription that collects what arrives. */
+  subscribe(query: string, variables?: Record<string, unknown>): { items: any[]; errors: unknown[] };
+  /** Close code of the socket once it closed. */
+  closedWith: Promise<number>;
+  /** Resolves once the server acknowledged the connection. */
+  connected: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens a socket to `baseUrl`/graphql with a bearer token (or none). */
+export function wsSession(baseUrl: string, token: string | null): WsSession {
+  let resolveClosed!: (code: number) => void;
+  let resolveConnected!: () => void;
+  const closedWith = new Promise<number>((r) => (resolveClosed = r));
+  const connected = new Promise<void>((r) => (resolveConnected = r));
+  const client = createClient({
+    url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+    lazy: false,
+    on: { closed: (e) => resolveClosed((e as { code: number }).code), connected: () => resolveConnected() },
+    onNonLazyError: () => undefined,
+  });
+  return {
+    closedWith,
+    connected,
+    run(query, variables = {}) {
+      return new Promise((resolve) => {
+        let done = false;
+        // No unsubscribe after the first result: the server completes these itself, and graphql-ws's
+        // client double-releases when disposed before the server's complete arrives.
+        client.subscribe(
+          { query, variables },
+          {
+            next: (r) => {
+              if (done) return;
+              done = true;
+              resolve(r as { data?: any; errors?: any[] });
+            },
+            error: (e) => {
+              if (done) return;
+              done = true;
+              resolve({ errors: Array.isArray(e) ? e : [{ message: String((e as { reason?: string })?.reason ?? e), closeCode: (e as { code?: number })?.code }] });
+            },
+            complete: () => {
+              if (!done) resolve({});
+            },
+          },
+        );
+      });
+    },
+    subscribe(query, variables = {}) {
+      const items: any[] = [];
+      const errors: unknown[] = [];
+      const next = (r: { data?: unknown; errors?: unknown }) => {
+        if (r.data) items.push(r.data);
+        if (r.errors) errors.push(r.errors);
+      };
+      client.subscribe({ query, variables }, { next, error: (e) => errors.push(e), complete: () => undefined });
+      return { items, errors };
+    },
+    async close() {
+      await client.dispose();
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
+import { publishCredentialsChanged } from '../../auth/credential-cache';
 import { Permission } from '../../auth/permissions';
 import type { Scope } from '../../auth/scope';
 import { generateSecret } from '../../auth/token-format';
@@ -152,6 +153,7 @@ export async function updateApiToken(ctx: Context, input: UpdateApiTokenInput): 
   token.expiresAt = expiresAt;
   if (input.paused !== undefined && input.paused !== null) token.setPaused(input.paused, ctx.deps.clock.now());
   await ctx.em.flush();
+  publishCredentialsChanged(ctx.deps.bus, [`token:${token.id}`]);
   return token;
 }
 
@@ -161,6 +163,7 @@ export async function revokeApiToken(ctx: Context, input: RevokeApiTokenInput): 
   const token = await tokenForChange(ctx, scope, input.id);
   token.revoke(ctx.deps.clock.now());
   await ctx.em.flush();
+  publishCredentialsChanged(ctx.deps.bus, [`token:${token.id}`]);
   return token;
 }
 

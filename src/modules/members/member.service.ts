@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { publishCredentialsChanged } from '../../auth/credential-cache';
 import { Permission, Role, rolePermissionsFor } from '../../auth/permissions';
 import type { Scope } from '../../auth/scope';
 import { generateSecret } from '../../auth/token-format';
@@ -136,7 +137,7 @@ export async function inviteMember(ctx: Context, input: InviteMemberInput): Prom
  * account-wide token with MEMBERS_MANAGE remains. Needs MEMBERS_MANAGE, account-wide. Side effects: writes.
  */
 export async function updateMember(ctx: Context, input: UpdateMemberInput): Promise<Membership> {
-  return withLockedMember(ctx, input.id, async (em, m, demote, scope) => {
+  const member = await withLockedMember(ctx, input.id, async (em, m, demote, scope) => {
     const access = resolveAccess(m, { role: input.role, allDomains: input.allDomains, domainIds: input.domainIds, permissions: input.permissions, templateIds: input.templateIds });
     assertGrantable(scope, access, 'role');
     // Only ids given now are checked: an access list may name a domain deleted since. The row
@@ -147,6 +148,8 @@ export async function updateMember(ctx: Context, input: UpdateMemberInput): Prom
     await em.flush();
     return m;
   });
+  publishCredentialsChanged(ctx.deps.bus, [`membership:${member.id}`]);
+  return member;
 }
 
 /**
@@ -155,8 +158,10 @@ export async function updateMember(ctx: Context, input: UpdateMemberInput): Prom
  * Needs MEMBERS_MANAGE, account-wide. Side effects: deletes.
  */
 export async function removeMember(ctx: Context, input: RemoveMemberInput): Promise<string> {
-  return withLockedMember(ctx, input.id, async (em, m, demote) => {
+  let membershipId = '';
+  const removed = await withLockedMember(ctx, input.id, async (em, m, demote) => {
     await demote('id');
+    membershipId = m.id;
     const gid = m.gid;
     const userId = m.user.id;
     await em.nativeDelete(Membership, { id: m.id });
@@ -165,6 +170,8 @@ export async function removeMember(ctx: Context, input: RemoveMemberInput): Prom
     if (remaining === 0) await em.nativeDelete(User, { id: userId });
     return gid;
   });
+  publishCredentialsChanged(ctx.deps.bus, [`membership:${membershipId}`]);
+  return removed;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { publishCredentialsChanged } from '../../auth/credential-cache';
 import type { Principal } from '../../auth/principal';
 import { limitedAttempt } from '../../auth/rate-limit';
 import { generateSecret, isWellFormedSecret } from '../../auth/token-format';
@@ -148,4 +149,5 @@ export async function switchAccount(ctx: Context, input: SwitchAccountInput): Pr
 export async function logout(ctx: Context): Promise<void> {
   const p = requireMember(ctx);
   await ctx.em.nativeUpdate(Session, { id: p.sessionId }, { revokedAt: ctx.deps.clock.now() });
+  publishCredentialsChanged(ctx.deps.bus, [`session:${p.sessionId}`]);
 }
