@@ -71,11 +71,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 }
 
 async function startApp(config: Config, options: AppOptions, started: Array<() => Promise<unknown>>): Promise<App> {
+  const logger = options.deps?.logger ?? createLogger(config.logLevel);
   // A data dir held by another server, or a taken port, fails here, before anything starts or is written.
-  if (!config.databaseUrl) assertClusterUnlocked(join(config.dataDir, 'pg', 'cluster'));
+  if (!config.databaseUrl) await assertClusterUnlocked(join(config.dataDir, 'pg', 'cluster'), logger);
   await assertBindable(config.port, config.host, 'PORT');
   if (config.inboundSmtpPort) await assertBindable(config.inboundSmtpPort, config.host, 'INBOUND_SMTP_PORT');
-  const logger = options.deps?.logger ?? createLogger(config.logLevel);
   const baseDeps = { ...createDefaultDeps(config, logger, options.deps), ...options.deps };
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.databaseUrl;

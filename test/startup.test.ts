@@ -78,6 +78,9 @@ beforeAll(() => {
 afterAll(async () => {
   for (const s of running) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGTERM');
   await Promise.all(running.map((s) => s.exited));
+  // A failed assertion may leave a cluster behind (the very bug under test): stop it before removing its folder.
+  for (const p of processesMatching(tmp)) process.kill(p.pid, 'SIGINT');
+  await waitGone(tmp, 10_000);
   rmSync(tmp, { recursive: true, force: true });
   rmSync(build, { recursive: true, force: true });
 });
@@ -136,6 +139,35 @@ describe('first start, restart and stop of the built server (embedded PostgreSQL
     expect(again.stdout()).not.toContain('Admin API token');
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
+    expect(await waitGone(cluster, 10_000)).toEqual([]);
+  });
+
+  it('SIGTERM while starting stops once started; a PostgreSQL orphaned by SIGKILL is shut down by the next start, which serves', { timeout: 120_000 }, async () => {
+    const dir = dataDir('orphan');
+    const cluster = join(dir, 'pg', 'cluster');
+    const early = startServer({ MAILROOM_DATA_DIR: dir, PORT: String(await freePort()), LOG_LEVEL: 'info' });
+    await early.waitForOutput(/embedded PostgreSQL started/);
+    early.child.kill('SIGTERM');
+    expect(await early.exited).toBe(0);
+    expect(await waitGone(cluster, 10_000)).toEqual([]);
+    // The start it interrupted still finished, so the first account's token was shown before it stopped.
+    const [, token] = early.stdout().match(/Admin API token \(shown once\):\s+(mr_live_\S+)/) ?? [];
+    expect(token).toBeDefined();
+
+    const port = await freePort();
+    const killed = startServer({ MAILROOM_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'info' });
+    await killed.waitForOutput(/Mailroom is listening/);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    const orphans = processesMatching(cluster);
+    expect(orphans.length).toBeGreaterThan(0);
+
+    const next = startServer({ MAILROOM_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'info' });
+    await next.waitForOutput(/Mailroom is listening/);
+    expect(await viewerKind(port, token)).toBe('API_TOKEN');
+    expect(await waitExited(orphans.map((p) => p.pid), 1_000)).toEqual([]);
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toBe(0);
     expect(await waitGone(cluster, 10_000)).toEqual([]);
   });
 });

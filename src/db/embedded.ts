@@ -44,7 +44,7 @@ export async function startEmbeddedPostgres(dir: string, database: string, logge
   // shutdown (connections die under running queries); the app stops the database last instead.
   for (const [sig, known] of before) for (const l of process.listeners(sig)) if (!known.has(l)) process.removeListener(sig, l);
   const clusterDir = join(dir, 'cluster');
-  assertClusterUnlocked(clusterDir);
+  await assertClusterUnlocked(clusterDir, logger);
   try {
     mkdirSync(dir, { recursive: true });
     // As root, PostgreSQL runs as the `postgres` user, which must be able to reach its data folder.
