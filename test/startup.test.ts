@@ -193,6 +193,26 @@ describe('a bad setting or an unusable database: one line naming the setting, no
     expect(existsSync(join(dir, 'pg'))).toBe(false);
   });
 
+  it('a taken INBOUND_SMTP_PORT fails before anything starts, naming it', async () => {
+    const taken = await freePort();
+    const blocker = await occupy(taken);
+    const dir = dataDir('inbound-taken');
+    try {
+      const result = await failedStart({ MAILROOM_DATA_DIR: dir, PORT: String(await freePort()), INBOUND_SMTP_PORT: String(taken) });
+      expect(result.code).toBe(1);
+      expect(result.line).toMatch(new RegExp(`INBOUND_SMTP_PORT: port ${taken} on 127\\.0\\.0\\.1 is already in use`));
+      expect(existsSync(join(dir, 'pg'))).toBe(false);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('a HOST that is not an address of this machine is named', async () => {
+    const result = await failedStart({ MAILROOM_DATA_DIR: dataDir('bad-host'), PORT: String(await freePort()), HOST: '192.0.2.1' });
+    expect(result.code).toBe(1);
+    expect(result.line).toMatch(/^Mailroom could not start: HOST: 192\.0\.2\.1 is not an address of this machine/);
+  });
+
   it('a DATABASE_URL naming a missing database is refused and the database is not created', async () => {
     const name = `mailroom_missing_${process.pid}`;
     const result = await failedStart({ MAILROOM_DATA_DIR: dataDir('missing-db'), PORT: String(await freePort()), DATABASE_URL: withDatabase(admin(), name) });
