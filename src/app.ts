@@ -8,6 +8,7 @@ import { busWithCredentialCache, createCredentialCache } from './auth/credential
 import type { Principal } from './auth/principal';
 import type { Config } from './config';
 import { createContext, type Deps, systemEm } from './context';
+import { assertClusterUnlocked } from './db/embedded-checks';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { initOrm } from './db/orm';
 import { createDefaultDeps } from './deps';
@@ -21,6 +22,7 @@ import { type Background, startBackground } from './background';
 import { consumerLag } from './events/consumer-cursors.queries';
 import type { ConsumerRunner } from './events/consumers';
 import { migrateQueue } from './jobs/queue';
+import { assertBindable, listen } from './lib/listen';
 import { createWsLimits } from './http/ws-limits';
 import { createLogger } from './lib/logger';
 import { createPrincipalResolver } from './modules/access/principal-resolver';
@@ -61,30 +63,52 @@ function wantsHtml(req: IncomingMessage, url: URL): boolean {
 
 /**
  * Builds and starts the whole server: database (embedded when DATABASE_URL is unset), migrations,
- * bootstrap, job worker, GraphQL over HTTP and WebSocket. Side effects: listens on config.port.
+ * job worker and event consumers, GraphQL over HTTP and WebSocket, and — last, once it listens — the
+ * bootstrap account, so that no failed start leaves a first account whose token nobody saw. What a
+ * failed start had started is stopped again. Side effects: listens on config.port.
  */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const started: Array<() => Promise<unknown>> = [];
+  try {
+    return await startApp(config, options, started);
+  } catch (e) {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+    throw e;
+  }
+}
+
+async function startApp(config: Config, options: AppOptions, started: Array<() => Promise<unknown>>): Promise<App> {
   const logger = options.deps?.logger ?? createLogger(config.logLevel);
+  // A data dir held by another server, or a taken port, fails here, before anything starts or is written.
+  if (!config.databaseUrl) await assertClusterUnlocked(join(config.dataDir, 'pg', 'cluster'), logger);
+  await assertBindable(config.port, config.host, 'PORT');
+  if (config.inboundSmtpPort) await assertBindable(config.inboundSmtpPort, config.host, 'INBOUND_SMTP_PORT');
   const baseDeps = { ...createDefaultDeps(config, logger, options.deps), ...options.deps };
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     embedded = await startEmbeddedPostgres(join(config.dataDir, 'pg'), 'mailroom', logger);
+    started.push(() => embedded!.stop());
     databaseUrl = embedded.url;
     logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
   }
-  const orm = await initOrm(databaseUrl, ENTITIES, logger, options.onQuery);
+  const orm = await initOrm(databaseUrl, ENTITIES, logger, options.onQuery, { createDatabase: config.createDatabase });
+  started.push(() => orm.close(true));
+  started.push(() => baseDeps.renderer.close());
   await ensureEventPartitions(orm.em);
   await migrateQueue(databaseUrl, logger);
   const feed = await startEventFeed(databaseUrl, orm, logger);
+  started.push(() => feed.stop());
   const resolver = createPrincipalResolver(orm, baseDeps.clock);
   // Current access per credential for open sockets; credential changes published here invalidate it at once.
   const rawBus = options.deps?.bus ?? feed.bus;
   const credentials = createCredentialCache({ authenticate: (auth) => authenticate(auth, resolver), bus: rawBus, now: () => Date.now(), maxAgeMs: 2000 });
   const deps: Deps = { ...baseDeps, feed: options.deps?.feed ?? feed, bus: busWithCredentialCache(rawBus, credentials) };
-  const bootstrapSecret = await ensureBootstrap(orm, config, logger);
+  started.push(async () => credentials.stop());
   const background: Background | null = config.runWorker ? await startBackground({ orm, config, deps }, databaseUrl, logger) : null;
+  if (background) started.push(() => background.stop());
   const inbound: InboundSmtp | null = config.inboundSmtpPort === null ? null : await startInboundSmtp(orm, config, deps, config.inboundSmtpPort);
+  if (inbound) started.push(() => inbound.stop());
 
   const schema = await buildAppSchema();
   const apollo = createApollo(schema);
@@ -144,7 +168,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     limits: createWsLimits({ maxOperationsPerSocket: config.wsMaxOperationsPerSocket, maxSocketsPerCredential: config.wsMaxSocketsPerCredential, rateLimits: deps.rateLimits }),
     trustProxy: config.trustProxy,
   });
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  started.push(() => ws.dispose(), () => new Promise((r) => server.close(r)));
+  await listen(server, config.port, config.host, 'PORT');
+  // Only now, with the server listening, may the first account be created: its token is shown next.
+  const bootstrapSecret = await ensureBootstrap(orm, config, logger);
   const addr = server.address() as { port: number };
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${addr.port}`;

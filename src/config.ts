@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { Resolver } from 'node:dns/promises';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { TOKEN_PREFIX, isWellFormedSecret } from './auth/token-format';
 
 /** Delivery modes for outgoing mail. */
 export type DeliveryMode = 'sandbox' | 'relay' | 'direct';
@@ -8,6 +10,8 @@ export type DeliveryMode = 'sandbox' | 'relay' | 'direct';
 /** Validated, frozen process configuration. The only reader of `process.env`. */
 export interface Config {
   readonly databaseUrl: string | null;
+  /** Whether a missing DATABASE_URL database may be created (MAILROOM_CREATE_DATABASE=true); never by default. */
+  readonly createDatabase: boolean;
   readonly dataDir: string;
   readonly port: number;
   readonly host: string;
@@ -67,12 +71,66 @@ export interface Config {
 /** A configuration error: the message names the variable. */
 export class ConfigError extends Error {}
 
+/** A start-up failure the operator must fix (port taken, database refused…): the message names the setting. */
+export class StartupError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return dflt;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}`);
   return n;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], dflt: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  if (!allowed.includes(raw as T)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got "${raw.slice(0, 40)}")`);
+  return raw as T;
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, protocols: readonly string[], example: string): URL | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a URL; expected something like ${example}`);
+  }
+  if (!protocols.includes(parsed.protocol)) throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, like ${example}`);
+  return parsed;
+}
+
+function databaseUrl(env: NodeJS.ProcessEnv): string | null {
+  const parsed = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user@127.0.0.1:5432/mailroom');
+  if (!parsed) return null;
+  if (parsed.pathname.length < 2) throw new ConfigError('DATABASE_URL must name a database, like postgres://user@127.0.0.1:5432/mailroom');
+  return env.DATABASE_URL!;
+}
+
+// The bearer parser takes 1–200 non-space characters, and an mr_live_ secret must carry its checksum:
+// a bootstrap token outside that could be created but never used — the admin would be locked out.
+function bootstrapToken(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.MAILROOM_BOOTSTRAP_TOKEN;
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < 24 || raw.length > 200) throw new ConfigError('MAILROOM_BOOTSTRAP_TOKEN must be 24 to 200 characters');
+  if (/\s/.test(raw)) throw new ConfigError('MAILROOM_BOOTSTRAP_TOKEN must not contain spaces');
+  if (raw.startsWith(TOKEN_PREFIX.session) || raw.startsWith(TOKEN_PREFIX.link)) throw new ConfigError(`MAILROOM_BOOTSTRAP_TOKEN must not start with ${TOKEN_PREFIX.session} or ${TOKEN_PREFIX.link}`);
+  if (raw.startsWith(TOKEN_PREFIX.api) && !isWellFormedSecret(raw, 'api')) throw new ConfigError(`MAILROOM_BOOTSTRAP_TOKEN starts with ${TOKEN_PREFIX.api} but has no valid checksum; use another prefix or a generated token`);
+  return raw;
+}
+
+function dnsServers(env: NodeJS.ProcessEnv): string[] {
+  const list = (env.DNS_SERVERS || '').split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    if (list.length) new Resolver().setServers(list);
+  } catch {
+    throw new ConfigError('DNS_SERVERS must be a comma list of IP addresses with an optional port (1.1.1.1, 127.0.0.1:5353, [::1]:53)');
+  }
+  return list;
 }
 
 function loadSecret(env: NodeJS.ProcessEnv, dataDir: string): Buffer {
@@ -82,10 +140,17 @@ function loadSecret(env: NodeJS.ProcessEnv, dataDir: string): Buffer {
     return Buffer.from(raw, 'utf8');
   }
   // No secret given: keep a generated one in the data dir so restarts can decrypt what was stored.
-  mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'secret.key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
-  return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+  let stored: string;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+    stored = readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    throw new ConfigError(`MAILROOM_DATA_DIR ${dataDir} is not writable for the generated secret (${(e as NodeJS.ErrnoException).code ?? 'error'}); fix its permissions or set MAILROOM_SECRET`);
+  }
+  if (stored.length < 16) throw new ConfigError(`MAILROOM_DATA_DIR holds an unusable ${file} (shorter than 16 characters); restore it or set MAILROOM_SECRET`);
+  return Buffer.from(stored, 'utf8');
 }
 
 function opsToken(env: NodeJS.ProcessEnv): string | null {
@@ -95,39 +160,44 @@ function opsToken(env: NodeJS.ProcessEnv): string | null {
   return raw;
 }
 
-/** Reads and validates the environment once; throws ConfigError naming the bad variable. */
+/**
+ * Reads and validates the environment once; throws ConfigError naming the bad variable. Everything is
+ * checked before anything is written: only then is the generated secret created in the data dir.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const dataDir = resolve(env.MAILROOM_DATA_DIR || '.data');
   const port = int(env, 'PORT', 4000, 0, 65535);
-  const deliveryMode = (env.DELIVERY_MODE || 'sandbox') as DeliveryMode;
-  if (!['sandbox', 'relay', 'direct'].includes(deliveryMode)) throw new ConfigError('DELIVERY_MODE must be sandbox, relay or direct');
-  const smtpUrl = env.SMTP_URL || null;
+  const deliveryMode = oneOf<DeliveryMode>(env, 'DELIVERY_MODE', ['sandbox', 'relay', 'direct'], 'sandbox');
+  const smtpUrl = url(env, 'SMTP_URL', ['smtp:', 'smtps:'], 'smtp://user:pass@smtp.example.com:587');
   if (deliveryMode === 'relay' && !smtpUrl) throw new ConfigError('SMTP_URL is required when DELIVERY_MODE=relay');
   const mailDomain = (env.MAILROOM_MAIL_DOMAIN || 'mailroom.localhost').toLowerCase();
-  const dnsServers = (env.DNS_SERVERS || '').split(',').map((s) => s.trim()).filter(Boolean);
-  const config: Config = {
-    databaseUrl: env.DATABASE_URL || null,
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/.test(mailDomain)) throw new ConfigError('MAILROOM_MAIL_DOMAIN must be a domain name like mail.example.com');
+  const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:'], 'https://mail.example.com');
+  const allowedOrigins = (env.MAILROOM_ALLOWED_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const origin of allowedOrigins) url({ MAILROOM_ALLOWED_ORIGINS: origin }, 'MAILROOM_ALLOWED_ORIGINS', ['http:', 'https:'], 'https://app.example.com');
+  const config: Omit<Config, 'secret'> = {
+    databaseUrl: databaseUrl(env),
+    createDatabase: oneOf(env, 'MAILROOM_CREATE_DATABASE', ['true', 'false'], 'false') === 'true',
     dataDir,
     port,
     host: env.HOST || '0.0.0.0',
-    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
-    secret: overrides.secret ?? loadSecret(env, dataDir),
-    bootstrapToken: env.MAILROOM_BOOTSTRAP_TOKEN || null,
-    dnsServers,
+    publicUrl: (publicUrl ? env.PUBLIC_URL! : `http://localhost:${port}`).replace(/\/$/, ''),
+    bootstrapToken: bootstrapToken(env),
+    dnsServers: dnsServers(env),
     mailDomain,
     deliveryMode,
-    smtpUrl,
+    smtpUrl: smtpUrl ? env.SMTP_URL! : null,
     mxPort: int(env, 'MX_PORT', 25, 1, 65535),
     inboundSmtpPort: env.INBOUND_SMTP_PORT ? int(env, 'INBOUND_SMTP_PORT', 2525, 0, 65535) : null,
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     domainRecheckIntervalSeconds: int(env, 'DOMAIN_RECHECK_INTERVAL_SECONDS', 900, 1, 86400),
     domainRecheckWindowHours: int(env, 'DOMAIN_RECHECK_WINDOW_HOURS', 72, 1, 720),
-    runWorker: env.MAILROOM_WORKER !== 'off',
+    runWorker: oneOf(env, 'MAILROOM_WORKER', ['on', 'off'], 'on') === 'on',
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 4, 1, 100),
     deliveryRetryBaseSeconds: int(env, 'DELIVERY_RETRY_BASE_SECONDS', 60, 1, 86400),
     deliveryRetryWindowHours: int(env, 'DELIVERY_RETRY_WINDOW_HOURS', 72, 1, 720),
     smtpTimeoutSeconds: int(env, 'SMTP_TIMEOUT_SECONDS', 60, 1, 600),
-    allowedOrigins: (env.MAILROOM_ALLOWED_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
+    allowedOrigins,
     opsToken: opsToken(env),
     rateLimitLoginPerIp: int(env, 'RATE_LIMIT_LOGIN_PER_IP', 50, 0, 1_000_000),
     rateLimitLoginFailuresPerAddress: int(env, 'RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS', 10, 0, 1_000_000),
@@ -142,7 +212,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     renderThreads: int(env, 'RENDER_THREADS', 2, 1, 64),
     renderTimeoutMs: int(env, 'RENDER_TIMEOUT_MS', 1000, 10, 60_000),
     renderChunkBudgetMs: int(env, 'RENDER_CHUNK_BUDGET_MS', 10_000, 10, 600_000),
-    ...overrides,
   };
-  return Object.freeze(config);
+  return Object.freeze({ ...config, secret: overrides.secret ?? loadSecret(env, dataDir), ...overrides });
 }

@@ -19,7 +19,7 @@ import { runProcess } from './run-process';
 async function startJobWorker(config: Config): Promise<{ stop(): Promise<void> }> {
   if (!config.databaseUrl) throw new ConfigError('The worker needs DATABASE_URL (the embedded database belongs to the server process)');
   const logger = createLogger(config.logLevel).child({ process: 'worker' });
-  const orm = await initOrm(config.databaseUrl, ENTITIES, logger);
+  const orm = await initOrm(config.databaseUrl, ENTITIES, logger, undefined, { createDatabase: config.createDatabase });
   await migrateQueue(config.databaseUrl, logger);
   // The feed carries the bus across processes: what jobs publish (domain status changes) reaches every server.
   const feed = await startEventFeed(config.databaseUrl, orm, logger);

@@ -25,14 +25,12 @@ export async function createAccountWithAdminToken(orm: MikroORM, name: string, s
 
 /**
  * On an empty database, creates the first account and its admin token (MAILROOM_BOOTSTRAP_TOKEN,
- * or a random secret). Returns the secret when it created one, else null.
+ * or a random secret; loadConfig validated it). Returns the secret when it created one, else null.
+ * Called last in start-up, once the server listens, so the caller can show the secret right away.
  */
 export async function ensureBootstrap(orm: MikroORM, config: Config, logger: Logger): Promise<string | null> {
   const em = systemEm(orm);
   if ((await em.count(Account, {})) > 0) return null;
-  if (config.bootstrapToken !== null && config.bootstrapToken.length < 24) {
-    throw new Error('MAILROOM_BOOTSTRAP_TOKEN must be at least 24 characters');
-  }
   const { account, secret } = await createAccountWithAdminToken(orm, 'My agency', config.bootstrapToken ?? undefined);
   logger.info({ accountId: account.id }, 'created the first account and its admin API token');
   return config.bootstrapToken ? null : secret;
