@@ -79,6 +79,12 @@ export interface Context {
   outcome: { documentError: boolean };
   /** A per-request DataLoader, created on first use under `key`. */
   loader<K, V>(key: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V>;
+  /**
+   * Forgets everything this context loaded (the entity manager's identity map, every DataLoader), so
+   * what runs next reads the database afresh. A subscription calls it before each event: each event is
+   * resolved as of its own moment, and nothing accumulates over the life of a socket.
+   */
+  renew(): void;
 }
 
 /** An entity manager with the scope filter bound to `args`. */
@@ -107,6 +113,10 @@ export function createContext(orm: MikroORM, config: Config, deps: Deps, princip
     logger: deps.logger.child({ requestId }),
     clientIp,
     outcome: { documentError: false },
+    renew() {
+      em.clear();
+      loaders.clear();
+    },
     loader<K, V>(key: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>) {
       let l = loaders.get(key);
       if (!l) {

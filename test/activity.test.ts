@@ -5,6 +5,8 @@ import { toGlobalId } from '../src/graphql/global-id';
 import { SenderIdentity, SenderIdentityStatus } from '../src/modules/identities/sender-identity.entity';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
 import { ApiToken } from '../src/modules/api-tokens/api-token.entity';
+import { recordMessageEvents } from '../src/modules/sending/message-life';
+import { Message } from '../src/modules/sending/message.entity';
 import { ActivityEventType, insertMessage, recordEvents } from './support/activity-fixture';
 import { insertApiToken, insertDomain, unique } from './support/factories';
 import { errorCode, startTestServer, type TestServer } from './support/harness';
@@ -139,6 +141,34 @@ describe('activity subscription', () => {
     expect(new Set(subD.items.map((e: any) => e.message.id))).toEqual(new Set([gid(mIA), gid(mIB)]));
     expect(subA.items.map((e: any) => e.type)).toEqual(['QUEUED', 'DELIVERED', 'QUEUED', 'DELIVERED']);
     for (const sub of [subA, subB, subI, subD]) await sub.close();
+  });
+
+  it('resolves each event as of its own moment: message { status } follows the message, event by event', async () => {
+    const w = await world();
+    const m = await insertMessage(s, { accountId: w.accountId, domainUuid: w.dA.id, tenantUuid: w.tA.id });
+    const sub = subscribe(s.url, w.tenantA, 'subscription { activity { type message { status lastResponse } } }', {}, (d: any) => d.activity);
+    await new Promise((r) => setTimeout(r, 300));
+    const steps: [ActivityEventType, string][] = [
+      [ActivityEventType.DEFERRED, '451 4.7.1 Try again later'],
+      [ActivityEventType.DELIVERED, '250 2.0.0 Ok'],
+      [ActivityEventType.OPENED, ''],
+      [ActivityEventType.HARD_BOUNCED, '550 5.1.1 No such user'],
+    ];
+    for (const [type, response] of steps) {
+      const em = systemEm(s.app.orm);
+      await em.transactional(async (tx) => {
+        const message = await tx.findOneOrFail(Message, { id: m.id });
+        await recordMessageEvents(tx, [{ message, type, occurredAt: new Date(), response: response || null }]);
+      });
+      await sub.waitFor(sub.items.length + 1);
+    }
+    expect(sub.items).toEqual([
+      { type: 'DEFERRED', message: { status: 'DEFERRED', lastResponse: '451 4.7.1 Try again later' } },
+      { type: 'DELIVERED', message: { status: 'DELIVERED', lastResponse: '250 2.0.0 Ok' } },
+      { type: 'OPENED', message: { status: 'DELIVERED', lastResponse: '250 2.0.0 Ok' } },
+      { type: 'HARD_BOUNCED', message: { status: 'HARD_BOUNCED', lastResponse: '550 5.1.1 No such user' } },
+    ]);
+    await sub.close();
   });
 
   it('replays from a cursor, then continues live with no gap and no duplicate', async () => {

@@ -89,7 +89,9 @@ const REPLAY_PAGE = 500;
  * stored event after that cursor (through the scoped entity manager), then continues live from the
  * feed with no gap and no duplicate: the feed is subscribed before the replay reads, and live events
  * at or below the last replayed id are skipped. Permission, filter and cursor are checked before the
- * stream starts, so a bad `after` is a BAD_USER_INPUT of the subscribe call. Needs ACTIVITY_READ.
+ * stream starts, so a bad `after` is a BAD_USER_INPUT of the subscribe call. Each event is resolved
+ * with a renewed context (`ctx.renew()`): `message { status }` is the status at that event, and the
+ * socket's memory does not grow with its life. Needs ACTIVITY_READ.
  */
 export function streamActivity(ctx: Context, filterInput: ActivityFilterInput | null | undefined, after: string | null | undefined): AsyncGenerator<ActivityEventNode> {
   const scope = requirePermission(ctx, Permission.ACTIVITY_READ);
@@ -113,6 +115,7 @@ async function* replayThenLive(ctx: Context, scope: Scope, filter: ResolvedFilte
         const rows: ActivityEvent[] = await em.find(ActivityEvent, { ...where, id: { $gt: lastId } }, { orderBy: { id: 'asc' }, limit: REPLAY_PAGE });
         for (const r of rows) {
           lastId = String(r.id);
+          ctx.renew();
           yield eventNodeFromEntity(r, secret);
         }
         if (rows.length < REPLAY_PAGE) break;
@@ -122,6 +125,7 @@ async function* replayThenLive(ctx: Context, scope: Scope, filter: ResolvedFilte
       const row = await queue.next();
       if (lastId !== null && BigInt(row.id) <= BigInt(lastId)) continue;
       lastId = row.id;
+      ctx.renew();
       yield new ActivityEventNode(row, secret);
     }
   } finally {
