@@ -9,7 +9,7 @@ import { ActivityEvent } from '../src/modules/activity/activity-event.entity';
 import type { Domain } from '../src/modules/domains/domain.entity';
 import { MAX_INBOUND_BYTES } from '../src/modules/inbound/inbound-smtp';
 import { Message } from '../src/modules/sending/message.entity';
-import { insertMessage } from './support/activity-fixture';
+import { ActivityEventType, insertMessage, recordEvents } from './support/activity-fixture';
 import { buildTenant, insertDomain } from './support/factories';
 import { startTestServer, type TestServer } from './support/harness';
 
@@ -97,6 +97,13 @@ describe('inbound SMTP: bounces and complaints', () => {
     const stored = await systemEm(s.app.orm).findOneOrFail(Message, { id: message.id });
     expect(stored).toMatchObject({ status: 'HARD_BOUNCED' });
     expect(stored.lastResponse).toContain('User unknown');
+  });
+
+  it('stores what outside parties report even with a NUL byte in it (replaced: PostgreSQL cannot store U+0000)', async () => {
+    const { message } = await newMessage();
+    await recordEvents(s, message, [ActivityEventType.HARD_BOUNCED], { diagnosticCode: 'smtp; 550 User\u0000unknown' });
+    const [event] = await events(message);
+    expect(event.data.diagnosticCode).toBe('smtp; 550 User\uFFFDunknown');
   });
 
   it('records a delay notice as a soft bounce', async () => {

@@ -7,6 +7,11 @@ export const EVENTS_CHANNEL = 'mailroom_events';
 /** Advisory lock key that orders event writers, so ids are handed out in commit order. */
 const EVENT_ORDER_LOCK = 4_242_001;
 
+/** PostgreSQL text and jsonb cannot hold U+0000: what outside parties report (DSN diagnostics, MTA data) has it replaced. */
+function withoutNul(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.includes('\0') ? value.replace(/\0/g, '\uFFFD') : value;
+}
+
 const COLUMNS = 'id, occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, tags, data';
 
 /**
@@ -32,6 +37,7 @@ export async function insertEvents(em: EntityManager, events: readonly NewEvent[
       tags: e.tags,
       data: e.data,
     })),
+    withoutNul,
   );
   await em.execute('select pg_advisory_xact_lock(?)', [EVENT_ORDER_LOCK]);
   const rows: Record<string, unknown>[] = await em.execute(

@@ -147,7 +147,7 @@ export class Message extends BaseEntity implements Node {
   applyEvent(type: ActivityEventType, at: Date, response: string | null): boolean {
     const next = statusAfter(this.status, type);
     if (!next) return false;
-    const reply = response ? response.slice(0, 2000) : this.lastResponse;
+    const reply = response ? response.slice(0, 2000).replace(/\0/g, '\uFFFD') : this.lastResponse;
     this.status = next;
     this.lastResponse = next === MessageStatus.DEFERRED ? (reply ?? 'Deferred (no reply reported)') : reply;
     if (next !== MessageStatus.DEFERRED) this.completedAt = at;
