@@ -106,6 +106,7 @@ const BAD_INPUT: { name: string; override: ScalarOverride; applies: (op: string)
   { name: 'NUL', applies: (op) => /String|JSONObject/.test(op), override: (t, _f, v) => (t === 'String' ? `${String(v)}\u0000` : t === 'JSONObject' ? { note: 'a\u0000' } : undefined) },
   { name: 'depth', applies: (op) => op.includes('JSONObject') || /Input/.test(op), override: (t) => (t === 'JSONObject' ? deepObject(200) : undefined) },
   { name: 'cursor', applies: (op) => /\$after: String/.test(op), override: (t, f) => (t === 'String' && f === 'after' ? Buffer.from('e1:not-a-number').toString('base64url') : undefined) },
+  { name: 'cursor', applies: (op) => /\$after: String/.test(op), override: (t, f) => (t === 'String' && f === 'after' ? Buffer.from('e1:9999999999999999999').toString('base64url') : undefined) },
 ];
 
 describe('bad input over HTTP and over the WebSocket, as several principals', () => {
