@@ -6,7 +6,7 @@ import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
 import { Domain } from '../domains/domain.entity';
-import { SuppressionImportStatus, SuppressionList } from './suppression.types';
+import { SuppressionImportStatus, SuppressionList } from './suppression.enums';
 
 /** A CSV of addresses added to one list in the background, with its progress. Visible to the principal that made it (or account-wide ones). */
 @Entity({ tableName: 'suppression_imports' })

@@ -8,7 +8,7 @@ import { Account } from '../accounts/account.entity';
 import { Domain } from '../domains/domain.entity';
 import { SenderIdentity } from '../identities/sender-identity.entity';
 import { Tenant } from '../tenants/tenant.entity';
-import { SuppressionList, SuppressionSource } from './suppression.types';
+import { SuppressionList, SuppressionSource } from './suppression.enums';
 
 /**
  * One suppressed recipient (or blocklist pattern) of one sending domain — or of the whole account
