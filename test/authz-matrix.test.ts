@@ -5,6 +5,7 @@ import { SenderIdentity } from '../src/modules/identities/sender-identity.entity
 import { Template } from '../src/modules/templates/template.entity';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
 import { Domain } from '../src/modules/domains/domain.entity';
+import { Suppression } from '../src/modules/suppressions/suppression.entity';
 import { buildMatrixFixture, type MatrixFixture } from './support/matrix-fixture';
 import { operationsFor, type ScalarOverride } from './support/schema-walker';
 import { startTestServer, type TestServer } from './support/harness';
@@ -44,6 +45,7 @@ async function snapshot(): Promise<string> {
     em.find(Domain, { id: { $in: ids('Domain') } }, { orderBy: { id: 'asc' } }),
     em.find(SenderIdentity, { id: { $in: ids('SenderIdentity') } }, { orderBy: { id: 'asc' } }),
     em.find(Template, { id: { $in: ids('Template') } }, { orderBy: { id: 'asc' } }),
+    em.find(Suppression, { $or: [{ id: { $in: ids('Suppression') } }, { domain: { $in: ids('Domain') } }] }, { orderBy: { id: 'asc' } }),
   ]);
   return JSON.stringify(rows.map((list) => list.map((r) => ({ ...r, updatedAt: undefined }))));
 }
@@ -91,6 +93,9 @@ describe('authorization matrix: every query and mutation, as every principal kin
     expect(res.data.node).toEqual({ id: fx.ownIds.Tenant[0], __typename: 'Tenant' });
     const foreign = await s.gql<any, any>(`query($id: ID!) { node(id: $id) { id } }`, { id: fx.foreignIds.Tenant[0] }, tenantToken);
     expect(foreign.data.node).toBeNull();
+    const own = await s.gql<any, any>('{ suppressions { totalCount edges { node { id } } } }', undefined, tenantToken);
+    expect(own.data.suppressions.totalCount).toBe(3);
+    expect(own.data.suppressions.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining(fx.ownIds.Suppression));
   });
 });
 

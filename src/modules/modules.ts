@@ -12,6 +12,7 @@ import { membersModule } from './members/members.module';
 import type { FeatureModule, NodeType, TaskDeps } from './module';
 import { nodeModule } from './node/node.module';
 import { sendingModule } from './sending/sending.module';
+import { suppressionsModule } from './suppressions/suppressions.module';
 import { templatesModule } from './templates/templates.module';
 import { tenantsModule } from './tenants/tenants.module';
 import { trackingModule } from './tracking/tracking.module';
@@ -31,6 +32,7 @@ export const MODULES: readonly FeatureModule[] = [
   activityModule,
   ingestionModule,
   trackingModule,
+  suppressionsModule,
   nodeModule,
   viewerModule,
 ];

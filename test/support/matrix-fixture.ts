@@ -10,6 +10,8 @@ import { Session } from '../../src/modules/members/session.entity';
 import { User } from '../../src/modules/members/user.entity';
 import { Template } from '../../src/modules/templates/template.entity';
 import { Tenant } from '../../src/modules/tenants/tenant.entity';
+import { SuppressionList, SuppressionSource } from '../../src/modules/suppressions/suppression.enums';
+import { insertEntries } from '../../src/modules/suppressions/suppressions.queries';
 import { insertApiToken, insertDomain, unique } from './factories';
 import type { TestServer } from './harness';
 
@@ -73,7 +75,15 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
   em.create(SystemEmail, { account: accountId, kind: SystemEmailKind.SENDER_CONFIRMATION, tenantId: tenant.id, senderIdentityId: identity.id, toEmail: identity.email, subject: `Confirm ${label}`, text: `link for ${label}`, raw: `raw ${label}`, messageId: `<${label}@test>` });
   await em.flush();
   const token = await insertApiToken(s, { accountId, permissions: [Permission.DOMAINS_READ], tenantUuid: tenant.id, name: `Token of ${label}` });
-  return { tenant, domain, identity, template, tokenUuid: token.tokenUuid };
+  // Suppressions on the tenant's domain and of its identity on the agency domain, so the new fields have something to find.
+  const lower = label.toLowerCase();
+  const entry = { accountId, tenantId: tenant.id, pattern: null, likePattern: null, reason: `Reason ${label}`, source: SuppressionSource.API };
+  const [suppression, identitySuppression] = await insertEntries(em, [
+    { ...entry, domainId: domain.id, senderIdentityId: null, list: SuppressionList.UNSUBSCRIBE, recipient: `unsub-${lower}@suppressed.example` },
+    { ...entry, domainId: agencyDomainId, senderIdentityId: identity.id, list: SuppressionList.HARD_BOUNCE, recipient: `bounce-${lower}@suppressed.example` },
+  ]);
+  await insertEntries(em, [{ ...entry, domainId: domain.id, senderIdentityId: null, list: SuppressionList.BLOCKLIST, recipient: null, pattern: `${lower}*@blocked.example`, likePattern: `${lower}%@blocked.example` }]);
+  return { tenant, domain, identity, template, tokenUuid: token.tokenUuid, suppressionIds: [suppression.id, identitySuppression.id] };
 }
 
 function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string[]> {
@@ -83,12 +93,14 @@ function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string
     SenderIdentity: [toGlobalId('SenderIdentity', x.identity.id)],
     Template: [toGlobalId('Template', x.template.id)],
     ApiToken: [toGlobalId('ApiToken', x.tokenUuid)],
+    Suppression: x.suppressionIds.map((id) => toGlobalId('Suppression', id)),
   };
 }
 
 function markersOf(x: Awaited<ReturnType<typeof seedTenant>>): string[] {
   const ids = idsOf(x);
-  return [x.tenant.name, x.tenant.tag, x.domain.name, x.identity.email, x.template.name, x.tenant.id, x.domain.id, x.identity.id, x.template.id, x.tokenUuid, ...Object.values(ids).flat()];
+  const lower = x.tenant.name.replace('Tenant ', '').toLowerCase();
+  return [`unsub-${lower}@`, `bounce-${lower}@`, `${lower}*@blocked`, x.tenant.name, x.tenant.tag, x.domain.name, x.identity.email, x.template.name, x.tenant.id, x.domain.id, x.identity.id, x.template.id, x.tokenUuid, ...Object.values(ids).flat()];
 }
 
 /**

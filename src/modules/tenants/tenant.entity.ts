@@ -5,6 +5,7 @@ import { inIds, scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
+import { ON_HOLD_LIMITS, OnHoldPolicy } from './on-hold-policy';
 
 /** A client of the agency. */
 @Entity({ tableName: 'tenants' })
@@ -27,8 +28,29 @@ export class Tenant extends BaseEntity implements Node {
   @Property({ type: 'text' })
   tag!: string;
 
+  @Property({ type: 'integer', default: ON_HOLD_LIMITS.softBounceThreshold.default })
+  onHoldSoftBounceThreshold: number = ON_HOLD_LIMITS.softBounceThreshold.default;
+
+  @Property({ type: 'integer', default: ON_HOLD_LIMITS.windowDays.default })
+  onHoldWindowDays: number = ON_HOLD_LIMITS.windowDays.default;
+
+  @Property({ type: 'integer', default: ON_HOLD_LIMITS.holdHours.default })
+  onHoldHours: number = ON_HOLD_LIMITS.holdHours.default;
+
   get gid(): string {
     return toGlobalId('Tenant', this.id);
+  }
+
+  @Field(() => OnHoldPolicy, { description: 'When this client’s recipients go ON_HOLD after soft bounces (set with updateTenant).' })
+  get onHoldPolicy(): OnHoldPolicy {
+    return { softBounceThreshold: this.onHoldSoftBounceThreshold, windowDays: this.onHoldWindowDays, holdHours: this.onHoldHours };
+  }
+
+  /** Sets the ON_HOLD rule (values already validated). */
+  setOnHoldPolicy(p: OnHoldPolicy): void {
+    this.onHoldSoftBounceThreshold = p.softBounceThreshold;
+    this.onHoldWindowDays = p.windowDays;
+    this.onHoldHours = p.holdHours;
   }
 
   /** Renames the tenant. */

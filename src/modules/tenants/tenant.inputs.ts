@@ -1,5 +1,6 @@
 import { IsOptional, Length, Matches } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
+import { OnHoldPolicyInput } from './on-hold-policy';
 
 const TAG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -30,6 +31,9 @@ export class UpdateTenantInput {
   @IsOptional()
   @Matches(TAG, { message: 'tag must be 1–63 lower-case letters, digits, "-" or "_", starting with a letter or digit' })
   tag?: string | null;
+
+  @Field(() => OnHoldPolicyInput, { nullable: true, description: 'New ON_HOLD rule (needs SUPPRESSIONS_MANAGE too).' })
+  onHoldPolicy?: OnHoldPolicyInput | null;
 }
 
 /** Input of deleteTenant. */

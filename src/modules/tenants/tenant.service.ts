@@ -6,6 +6,7 @@ import { fromGlobalId, toGlobalId } from '../../graphql/global-id';
 import { paginate, type PageArgs } from '../../graphql/pagination';
 import { Domain } from '../domains/domain.entity';
 import { SenderIdentity } from '../identities/sender-identity.entity';
+import { mergeOnHoldPolicy } from './on-hold-policy';
 import { Tenant } from './tenant.entity';
 import type { CreateTenantInput, DeleteTenantInput, UpdateTenantInput } from './tenant.inputs';
 
@@ -41,13 +42,16 @@ export async function createTenant(ctx: Context, input: CreateTenantInput): Prom
   return tenant;
 }
 
-/** Renames or re-tags a tenant. */
+/** Renames or re-tags a tenant, or sets its ON_HOLD rule (that needs SUPPRESSIONS_MANAGE too). */
 export async function updateTenant(ctx: Context, input: UpdateTenantInput): Promise<Tenant> {
   requirePermission(ctx, Permission.DOMAINS_MANAGE);
+  if (input.onHoldPolicy) requirePermission(ctx, Permission.SUPPRESSIONS_MANAGE);
   requireAccountWide(ctx);
   const tenant = await getTenant(ctx, input.id);
+  const policy = input.onHoldPolicy ? mergeOnHoldPolicy(tenant.onHoldPolicy, input.onHoldPolicy) : null;
   if (input.name !== undefined && input.name !== null) tenant.rename(input.name.trim());
   if (input.tag !== undefined && input.tag !== null) tenant.tag = input.tag;
+  if (policy) tenant.setOnHoldPolicy(policy);
   await flushUnique(ctx);
   return tenant;
 }

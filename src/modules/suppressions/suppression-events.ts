@@ -1,0 +1,101 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Permission } from '../../auth/permissions';
+import type { Scope } from '../../auth/scope';
+import { type Bus, type Context, requirePermission, scopedEm } from '../../context';
+import { publishOnCommit } from '../../pubsub/bus';
+import { Suppression } from './suppression.entity';
+import { SuppressionChangeKind, type SuppressionList } from './suppression.enums';
+import type { ChangedEntry } from './suppressions.queries';
+import type { ResolvedSuppressionFilter } from './sql';
+
+/** Bus topic of added and removed entries. */
+export const SUPPRESSION_CHANGED = 'suppressionChanged';
+
+/** What is published: the kind and the entries' ids (never an address). */
+export interface SuppressionChangedMessage {
+  kind: SuppressionChangeKind;
+  accountId: string;
+  entries: Omit<ChangedEntry, 'accountId'>[];
+}
+
+/** Entries per NOTIFY (its payload is limited to 8000 bytes). */
+const PER_MESSAGE = 25;
+
+function messages(kind: SuppressionChangeKind, entries: readonly ChangedEntry[]): SuppressionChangedMessage[] {
+  const byAccount = new Map<string, ChangedEntry[]>();
+  for (const e of entries) byAccount.set(e.accountId, [...(byAccount.get(e.accountId) ?? []), e]);
+  const out: SuppressionChangedMessage[] = [];
+  for (const [accountId, list] of byAccount) {
+    for (let i = 0; i < list.length; i += PER_MESSAGE) {
+      out.push({ kind, accountId, entries: list.slice(i, i + PER_MESSAGE).map(({ accountId: _a, ...rest }) => rest) });
+    }
+  }
+  return out;
+}
+
+/** Publishes changes as part of `em`'s transaction (delivered on commit). For consumers and jobs. */
+export async function publishChangesOnCommit(em: EntityManager, kind: SuppressionChangeKind, entries: readonly ChangedEntry[]): Promise<void> {
+  for (const m of messages(kind, entries)) await publishOnCommit(em, SUPPRESSION_CHANGED, m);
+}
+
+/** Publishes changes; call only after the transaction that made them committed. */
+export function publishChanges(bus: Bus, kind: SuppressionChangeKind, entries: readonly ChangedEntry[]): void {
+  for (const m of messages(kind, entries)) bus.publish(SUPPRESSION_CHANGED, m);
+}
+
+/** One change as a subscriber sees it: the entry when added (re-read in the subscriber's scope), its id and list when removed. */
+export interface SuppressionChangeItem {
+  kind: SuppressionChangeKind;
+  id: string;
+  list: SuppressionList;
+  domainId: string | null;
+  suppression: Suppression | null;
+}
+
+function isMessage(m: unknown): m is SuppressionChangedMessage {
+  const x = m as SuppressionChangedMessage | null;
+  return typeof x === 'object' && x !== null && typeof x.accountId === 'string' && Array.isArray(x.entries) && (x.kind === 'ADDED' || x.kind === 'REMOVED');
+}
+
+/** Whether a scope admits an entry (the in-memory twin of Suppression's row filter). Pure. */
+export function scopeAdmitsEntry(scope: Scope, e: Omit<ChangedEntry, 'accountId'>): boolean {
+  if (scope.allDomains && !scope.templateIds) return true;
+  return (
+    (e.domainId !== null && scope.domainIds.includes(e.domainId)) ||
+    (e.tenantId !== null && scope.tenantIds.includes(e.tenantId)) ||
+    (e.senderIdentityId !== null && scope.identityIds.includes(e.senderIdentityId))
+  );
+}
+
+function filterAdmits(f: ResolvedSuppressionFilter, e: Omit<ChangedEntry, 'accountId'>): boolean {
+  return (!f.lists || f.lists.includes(e.list)) && (!f.domainIds || (e.domainId !== null && f.domainIds.includes(e.domainId))) && (!f.tenantId || e.tenantId === f.tenantId);
+}
+
+/**
+ * The live stream of changes for a subscriber (SUPPRESSIONS_READ, checked before it starts): other
+ * accounts' messages are dropped first, then each entry outside the subscriber's scope or filter;
+ * added entries are re-read through a fresh entity manager bound to the scope (dropped when that finds nothing).
+ */
+export function suppressionChanges(ctx: Context, filter: ResolvedSuppressionFilter): AsyncGenerator<SuppressionChangeItem> {
+  const scope = requirePermission(ctx, Permission.SUPPRESSIONS_READ);
+  // Subscribed at once, so nothing published after the subscribe call is missed.
+  return changesFor(ctx, scope, filter, ctx.deps.bus.subscribe(SUPPRESSION_CHANGED));
+}
+
+async function* changesFor(ctx: Context, scope: Scope, filter: ResolvedSuppressionFilter, source: AsyncIterableIterator<unknown>): AsyncGenerator<SuppressionChangeItem> {
+  try {
+    for await (const m of { [Symbol.asyncIterator]: () => source }) {
+      if (!isMessage(m) || m.accountId !== scope.accountId) continue;
+      const entries = m.entries.filter((e) => scopeAdmitsEntry(scope, e) && filterAdmits(filter, e));
+      if (entries.length === 0) continue;
+      if (m.kind === SuppressionChangeKind.REMOVED) {
+        for (const e of entries) yield { kind: m.kind, id: e.id, list: e.list, domainId: e.domainId, suppression: null };
+        continue;
+      }
+      const rows = await scopedEm(ctx.orm, { kind: 'principal', scope }).find(Suppression, { id: { $in: entries.map((e) => e.id) } }, { orderBy: { id: 'asc' } });
+      for (const s of rows) yield { kind: m.kind, id: s.id, list: s.list, domainId: s.domain?.id ?? null, suppression: s };
+    }
+  } finally {
+    await source.return?.();
+  }
+}
