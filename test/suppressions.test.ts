@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemEm } from '../src/context';
-import { insertEvents } from '../src/modules/activity/events.queries';
-import { messageEvent } from '../src/modules/activity/message-event';
-import { ActivityEventType } from '../src/modules/activity/activity-event.types';
+import { insertEvents } from '../src/events/events.queries';
+import { messageEvent } from '../src/modules/sending/message-event';
+import { ActivityEventType } from '../src/events/event-type';
 import { findSuppressions } from '../src/modules/suppressions/suppressions.queries';
 import { ActivityEventType as E, recordEvents } from './support/activity-fixture';
 import { unique } from './support/factories';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventConsumer } from '../../events/consumers';
-import { ActivityEventType } from '../activity/activity-event.types';
-import type { EventRow } from '../activity/event-row';
+import { ActivityEventType } from '../../events/event-type';
+import type { EventRow } from '../../events/event-row';
 import type { TaskDeps } from '../module';
 import { countSoftBounces, insertSoftBounces, placeHold, policyOf, type SoftBounceRow } from './on-hold.queries';
 import { publishChangesOnCommit } from './suppression-events';
