@@ -22,8 +22,12 @@ afterAll(async () => {
 });
 
 /** Commits `n` events of one fresh account; returns their ids in order. */
+/** Accounts this file made: other test files commit events into the same database at the same time. */
+const mine = new Set<string>();
+
 async function commitEvents(n: number): Promise<string[]> {
   const { accountId } = await s.newAccount();
+  mine.add(accountId);
   const domain = await insertDomain(s, { accountId });
   const m = await insertMessage(s, { accountId, domainUuid: domain.id });
   const rows = await recordEvents(s, m, Array.from({ length: n }, () => ActivityEventType.SENT));
@@ -39,12 +43,13 @@ function recorder(name: string, opts: { failTimes?: number; batchSize?: number; 
     attempts: 0,
     async handle(em: EntityManager, events: readonly EventRow[]) {
       c.attempts++;
+      events = events.filter((e) => mine.has(e.accountId));
       for (const e of events) await em.execute('insert into test_consumer_effects (consumer, event_id) values (?, ?)', [name, e.id]);
-      opts.seen?.push(...events);
       if (failures > 0) {
         failures--;
         throw new Error('handler failed on purpose');
       }
+      opts.seen?.push(...events);
     },
   };
   return c;
@@ -82,7 +87,8 @@ describe('durable event consumers', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(2500); // 1 s then 2 s of backoff
     expect(await effects('flaky')).toEqual(ids);
     const lag = (await consumerLag(systemEm(s.app.orm))).find((l) => l.name === 'flaky')!;
-    expect(lag).toMatchObject({ failures: 0, lastError: null, eventsBehind: 0, lastEventId: ids.at(-1) });
+    expect(lag).toMatchObject({ failures: 0, lastError: null });
+    expect(BigInt(lag.lastEventId)).toBeGreaterThanOrEqual(BigInt(ids.at(-1)!));
   });
 
   it('a failing consumer does not hold up the others, and its failure and lag are visible', async () => {
@@ -103,8 +109,9 @@ describe('durable event consumers', () => {
     expect((await fetch(`${s.url}/ops/consumers`, { headers: { authorization: 'Bearer wrong-wrong-wrong-wrong-wrong' } })).status).toBe(401);
     const res = await fetch(`${s.url}/ops/consumers`, { headers: { authorization: `Bearer ${OPS_TOKEN}` } });
     const body = (await res.json()) as { consumers: { name: string; failures: number; eventsBehind: number; lastError: string }[] };
-    expect(body.consumers.find((c) => c.name === 'broken')).toMatchObject({ lastError: 'handler failed on purpose', eventsBehind: lag.eventsBehind });
-    expect(body.consumers.find((c) => c.name === 'healthy')).toMatchObject({ failures: 0, eventsBehind: 0 });
+    expect(body.consumers.find((c) => c.name === 'broken')).toMatchObject({ lastError: 'handler failed on purpose' });
+    expect(body.consumers.find((c) => c.name === 'broken')!.eventsBehind).toBeGreaterThanOrEqual(4);
+    expect(body.consumers.find((c) => c.name === 'healthy')).toMatchObject({ failures: 0, lastError: null });
     await r.stop();
   });
 
