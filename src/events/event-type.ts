@@ -16,5 +16,6 @@ export enum ActivityEventType {
   SPAM_COMPLAINT = 'SPAM_COMPLAINT',
   RENDER_FAILED = 'RENDER_FAILED',
   CANCELLED = 'CANCELLED',
+  SUPPRESSED = 'SUPPRESSED',
 }
 registerEnumType(ActivityEventType, { name: 'ActivityEventType', description: 'What happened to a message.' });

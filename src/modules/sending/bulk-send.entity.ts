@@ -62,6 +62,10 @@ export class BulkSend extends BaseEntity implements Node {
   @Property({ type: 'integer' })
   messagesQueued = 0;
 
+  @Field(() => Int, { description: 'How many messages were not sent because the recipient is suppressed on the sending domain (status SUPPRESSED; also counted in messagesQueued).' })
+  @Property({ type: 'integer', default: 0 })
+  messagesSuppressed = 0;
+
   @Field(() => Int, { description: 'How many requests were refused.' })
   @Property({ type: 'integer' })
   failed = 0;

@@ -3,6 +3,7 @@ import { createContext, systemEm } from '../../context';
 import { AppError } from '../../graphql/errors';
 import type { TaskDeps } from '../module';
 import { BulkSend, BulkSendStatus } from './bulk-send.entity';
+import { MessageStatus } from './message.types';
 import type { BulkJobPayload } from './bulk.service';
 import { currentPrincipal } from './principal-refresh';
 import { newSendMemo, type PreparedSend, prepareSend } from './send-prepare';
@@ -15,6 +16,7 @@ export const BULK_CHUNK = 50;
 type BulkError = BulkSend['errors'][number];
 interface ChunkResult {
   queued: number;
+  suppressed: number;
   errors: BulkError[];
 }
 
@@ -54,7 +56,7 @@ async function checkChunk(td: TaskDeps, bulk: BulkSend, principal: Principal, in
  * job re-run after a crash resumes after the last committed chunk and accepts nothing twice.
  */
 async function processChunk(td: TaskDeps, bulk: BulkSend, principal: Principal | null, indexes: number[]): Promise<void> {
-  const out: ChunkResult = { queued: 0, errors: [] };
+  const out: ChunkResult = { queued: 0, suppressed: 0, errors: [] };
   const batch = principal ? await checkChunk(td, bulk, principal, indexes, out) : [];
   if (!principal) {
     for (const index of indexes) out.errors.push({ index, code: 'UNAUTHENTICATED', field: null, message: 'The token or member that submitted this bulk send is no longer active' });
@@ -62,10 +64,18 @@ async function processChunk(td: TaskDeps, bulk: BulkSend, principal: Principal |
   await systemEm(td.orm).transactional(async (em) => {
     if (batch.length) {
       const ctx = createContext(td.orm, td.config, td.deps, principal!, `bulk:${bulk.id}`);
-      out.queued += (await commitSends(ctx, em, batch, bulk.id)).flat().length;
+      const messages = (await commitSends(ctx, em, batch, bulk.id)).flat();
+      out.queued += messages.length;
+      out.suppressed += messages.filter((m) => m.status === MessageStatus.SUPPRESSED).length;
     }
     const errors = [...bulk.errors, ...out.errors.sort((a, b) => a.index - b.index)];
-    const progress = { processed: bulk.processed + indexes.length, messagesQueued: bulk.messagesQueued + out.queued, failed: bulk.failed + out.errors.length, errors };
+    const progress = {
+      processed: bulk.processed + indexes.length,
+      messagesQueued: bulk.messagesQueued + out.queued,
+      messagesSuppressed: bulk.messagesSuppressed + out.suppressed,
+      failed: bulk.failed + out.errors.length,
+      errors,
+    };
     await em.nativeUpdate(BulkSend, { id: bulk.id }, progress);
     Object.assign(bulk, progress);
   });

@@ -9,6 +9,7 @@ import { type DeliveryRow, loadDeliverable, markAttempt } from './delivery.queri
 import { Message } from './message.entity';
 import { recordMessageEvents } from './message-life';
 import { DELIVERABLE } from './message-status';
+import { suppressedEventData, suppressionsFor } from './suppression-check';
 import { type BuiltMessage, buildMime, verpAddress } from './mime';
 import type { Outbound, SmtpOutcome } from './outbound';
 import { RenderError, renderContent } from './render';
@@ -35,6 +36,21 @@ export interface DeliveryDeps {
 async function lockDeliverable(em: EntityManager, id: string): Promise<Message | null> {
   const message = await em.findOne(Message, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   return message && DELIVERABLE.includes(message.status) ? message : null;
+}
+
+/**
+ * Checks the recipient against the sending domain's suppression lists once more right before the
+ * attempt (it may have been listed after the message was accepted): a listed recipient ends the
+ * message SUPPRESSED with its event, and nothing is sent. Returns whether it did.
+ */
+async function suppressIfListed(d: DeliveryDeps, row: DeliveryRow): Promise<boolean> {
+  const [entry] = [...(await suppressionsFor(systemEm(d.td.orm), [row])).values()];
+  if (!entry) return false;
+  await systemEm(d.td.orm).transactional(async (em) => {
+    const message = await lockDeliverable(em, row.id);
+    if (message) await recordMessageEvents(em, [{ message, type: ActivityEventType.SUPPRESSED, occurredAt: d.td.deps.clock.now(), data: suppressedEventData(entry) }]);
+  });
+  return true;
 }
 
 /** Renders a message whose template was kept for when it came due; returns the failure reason, or null. */
@@ -71,6 +87,7 @@ async function beginAttempt(d: DeliveryDeps, id: string): Promise<{ row: Deliver
   const em = systemEm(d.td.orm);
   const row = await loadDeliverable(em, id);
   if (!row) return null;
+  if (await suppressIfListed(d, row)) return null;
   const { rendered, failure } = await renderDue(d.td, em, row);
   if (failure) {
     await failRender(d, row, failure);

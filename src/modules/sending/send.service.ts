@@ -10,6 +10,7 @@ import { type PreparedSend, prepareSend } from './send-prepare';
 import { recipientsOf } from './send-request';
 import type { SendEmailInput } from './sending.inputs';
 import { recordMessageEvents } from './message-life';
+import { suppressedEventData, suppressionsFor } from './suppression-check';
 
 /** The graphile-worker task that delivers one message. */
 export const DELIVER_TASK = 'deliver-message';
@@ -55,7 +56,9 @@ function buildMessages(em: EntityManager, p: PreparedSend, bulkId: string | null
 /**
  * Writes prepared requests inside the caller's transaction `em`: one message per recipient, the
  * idempotency records, one delivery job per message (run at sendAt when scheduled) and — last, as
- * recordMessageEvents asks — the QUEUED events. Returns the messages of each request, in order.
+ * recordMessageEvents asks — the QUEUED events. A recipient suppressed on the sending domain (one query
+ * per sending origin for the whole batch) gets its message SUPPRESSED with a SUPPRESSED event instead,
+ * and no delivery job. Returns the messages of each request, in order.
  */
 export async function commitSends(ctx: Context, em: EntityManager, items: readonly PreparedSend[], bulkId: string | null = null): Promise<Message[][]> {
   const now = ctx.deps.clock.now();
@@ -65,8 +68,19 @@ export async function commitSends(ctx: Context, em: EntityManager, items: readon
   }
   await em.flush();
   const all = groups.flat();
-  for (const m of all) await ctx.deps.queue.add(em, DELIVER_TASK, { messageId: m.id }, { runAt: m.sendAt ?? undefined, jobKey: deliverJobKey(m.id) });
-  await recordMessageEvents(em, all.map((m) => ({ message: m, type: ActivityEventType.QUEUED, occurredAt: now, data: m.sendAt ? { sendAt: m.sendAt.toISOString() } : {} })));
+  const suppressed = await suppressionsFor(em, all.map((m) => ({ message: m, accountId: m.account.id, domainId: m.domain.id, senderIdentityId: m.senderIdentity?.id ?? null, recipient: m.recipient })));
+  const entryOf = new Map([...suppressed].map(([t, entry]) => [t.message, entry]));
+  for (const m of all) {
+    if (!entryOf.has(m)) await ctx.deps.queue.add(em, DELIVER_TASK, { messageId: m.id }, { runAt: m.sendAt ?? undefined, jobKey: deliverJobKey(m.id) });
+  }
+  await recordMessageEvents(
+    em,
+    all.map((m) => {
+      const entry = entryOf.get(m);
+      if (entry) return { message: m, type: ActivityEventType.SUPPRESSED, occurredAt: now, data: suppressedEventData(entry) };
+      return { message: m, type: ActivityEventType.QUEUED, occurredAt: now, data: m.sendAt ? { sendAt: m.sendAt.toISOString() } : {} };
+    }),
+  );
   return groups;
 }
 

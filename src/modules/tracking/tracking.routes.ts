@@ -3,10 +3,10 @@ import { BodyTooLarge, readBody } from '../../http/body';
 import type { HttpRoute, RouteContext } from '../../http/routes';
 import { clientInfo } from './client-info';
 import { hostServesLinks } from './tracking-hosts';
-import { type Engagement, findTrackedMessage, recordEngagement, type TrackedMessage } from './tracking.service';
+import { alreadyUnsubscribed, type Engagement, findTrackedMessage, recordEngagement, type TrackedMessage } from './tracking.service';
 import { verifyUnsubscribeToken } from '../sending/links';
 import { verifyTrackingToken } from './tracking-token';
-import { invalidLinkPage, respondPage, unsubscribedPage, unsubscribeFormPage } from './unsubscribe.page';
+import { alreadyUnsubscribedPage, invalidLinkPage, respondPage, unsubscribedPage, unsubscribeFormPage } from './unsubscribe.page';
 
 /** A transparent 1×1 GIF. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -83,6 +83,7 @@ const unsubscribeForm: HttpRoute = {
     const messageId = verifyUnsubscribeToken(ctx.config.secret, token);
     const message = messageId ? await onItsHost(req, ctx, messageId) : null;
     if (!message) return invalidLinkPage(res);
+    if (await alreadyUnsubscribed(ctx.orm, message)) return alreadyUnsubscribedPage(res, message);
     unsubscribeFormPage(res, token, message);
   },
 };

@@ -4,6 +4,8 @@ import { systemEm } from '../../context';
 import { ActivityEvent } from '../activity/activity-event.entity';
 import { ActivityEventType } from '../../events/event-type';
 import { Message } from '../sending/message.entity';
+import { Suppression } from '../suppressions/suppression.entity';
+import { SuppressionList } from '../suppressions/suppression.enums';
 import { domainTrackingHost } from './tracking-hosts';
 import { recordMessageEvents } from '../sending/message-life';
 
@@ -48,14 +50,35 @@ export interface TrackedMessage {
   fromEmail: string;
   fromName: string | null;
   recipient: string;
+  accountId: string;
+  domainId: string;
+  senderIdentityId: string | null;
   /** `<trackingSubdomain>.<domain>`, the one branded host its links may be served on; null when the domain has none. */
   trackingHost: string | null;
 }
 
 /** Loads a message for a public tracking route (one query, with its domain's name), or null when it no longer exists. Read-only. */
 export async function findTrackedMessage(orm: MikroORM, messageId: string): Promise<TrackedMessage | null> {
-  const m = await systemEm(orm).findOne(Message, { id: messageId }, { fields: ['fromEmail', 'fromName', 'recipient', 'domain.name', 'domain.trackingSubdomain'] });
+  const m = await systemEm(orm).findOne(Message, { id: messageId }, { fields: ['fromEmail', 'fromName', 'recipient', 'account', 'senderIdentity', 'domain.name', 'domain.trackingSubdomain'] });
   if (!m) return null;
   const domain = m.domain.getEntity();
-  return { fromEmail: m.fromEmail, fromName: m.fromName, recipient: m.recipient, trackingHost: domainTrackingHost(domain) };
+  return {
+    fromEmail: m.fromEmail,
+    fromName: m.fromName,
+    recipient: m.recipient,
+    accountId: m.account.id,
+    domainId: domain.id,
+    senderIdentityId: m.senderIdentity?.id ?? null,
+    trackingHost: domainTrackingHost(domain),
+  };
+}
+
+/** Whether the message's recipient is already on the UNSUBSCRIBE list of the message's sender (its domain, or its sender identity there). Read-only. */
+export async function alreadyUnsubscribed(orm: MikroORM, m: TrackedMessage): Promise<boolean> {
+  const entry = await systemEm(orm).findOne(
+    Suppression,
+    { account: m.accountId, domain: m.domainId, recipient: m.recipient.toLowerCase(), list: SuppressionList.UNSUBSCRIBE, senderIdentity: m.senderIdentityId },
+    { fields: ['id'] },
+  );
+  return entry !== null;
 }

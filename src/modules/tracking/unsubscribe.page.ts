@@ -38,6 +38,12 @@ export function unsubscribeFormPage(res: ServerResponse, token: string, m: { fro
   respondPage(res, 200, 'Unsubscribe', body);
 }
 
+/** The page behind an unsubscribe link when the address is already unsubscribed from this sender: says so, offers nothing to click. */
+export function alreadyUnsubscribedPage(res: ServerResponse, m: { fromEmail: string; fromName: string | null; recipient: string }): void {
+  const body = `<p><strong>${escapeHtml(m.recipient)}</strong> is already unsubscribed from e-mails of <strong>${sender(m)}</strong>: nothing more to do. You can close this page.</p>`;
+  respondPage(res, 200, 'Already unsubscribed', body);
+}
+
 /** The page after an unsubscribe (first or repeated). */
 export function unsubscribedPage(res: ServerResponse, m: { fromEmail: string; fromName: string | null; recipient: string } | null): void {
   const body = m
