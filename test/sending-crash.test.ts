@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemEm } from '../src/context';
@@ -9,60 +9,31 @@ import { Message } from '../src/modules/sending/message.entity';
 import { MessageStatus } from '../src/modules/sending/message.types';
 import { BulkEmailStatusDocument, SendBulkEmailDocument } from './generated/graphql';
 import { ok } from './support/harness';
+import { buildServer, startWorkerProcess } from './support/processes';
 import { header, inbox, mail, type SendingEnv, startSendingEnv, tenantWithDomain, uuidOf } from './support/sending-fixtures';
 
-const ROOT = join(__dirname, '..');
-// Compiled under node_modules/ so the output resolves packages from the project (and git ignores it).
-const BUILD = join(ROOT, 'node_modules', '.cache', `mailroom-worker-test-${process.pid}`);
 const CONCURRENCY = 4;
 const TOTAL = 200;
 
 let env: SendingEnv;
 const workers: ChildProcess[] = [];
+let build = '';
 
-/** Compiles src/worker.ts and what it imports with tsc (decorator metadata included, unlike esbuild/tsx). */
-function compileWorker(): string {
-  mkdirSync(BUILD, { recursive: true });
-  const tsconfig = { extends: join(ROOT, 'tsconfig.json'), compilerOptions: { outDir: join(BUILD, 'out'), rootDir: ROOT, sourceMap: false }, files: [join(ROOT, 'src', 'worker.ts')], include: [] };
-  writeFileSync(join(BUILD, 'tsconfig.json'), JSON.stringify(tsconfig));
-  const res = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(BUILD, 'tsconfig.json')], { encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`tsc failed: ${res.stdout}${res.stderr}`);
-  return join(BUILD, 'out', 'src', 'worker.js');
-}
-
-/** Starts the worker process; resolves once it says it is looking for jobs. */
+/** Starts the worker process (direct delivery to the sink); resolves once it runs. */
 async function startWorker(entry: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [entry], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: env.s.app.databaseUrl,
-      MAILROOM_SECRET: env.s.app.config.secret.toString('utf8'),
-      MAILROOM_MAIL_DOMAIN: env.s.app.config.mailDomain,
-      PUBLIC_URL: env.s.app.config.publicUrl,
-      DELIVERY_MODE: 'direct',
-      MX_PORT: String(env.sink.port),
-      DNS_SERVERS: env.dns.address,
-      WORKER_CONCURRENCY: String(CONCURRENCY),
-      DELIVERY_RETRY_BASE_SECONDS: '1',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = await startWorkerProcess(entry, {
+    DATABASE_URL: env.s.app.databaseUrl,
+    MAILROOM_SECRET: env.s.app.config.secret.toString('utf8'),
+    MAILROOM_MAIL_DOMAIN: env.s.app.config.mailDomain,
+    PUBLIC_URL: env.s.app.config.publicUrl,
+    DELIVERY_MODE: 'direct',
+    MX_PORT: String(env.sink.port),
+    DNS_SERVERS: env.dns.address,
+    WORKER_CONCURRENCY: String(CONCURRENCY),
+    DELIVERY_RETRY_BASE_SECONDS: '1',
+    LOG_LEVEL: 'info',
   });
   workers.push(child);
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start: ${log}`)), 30_000);
-    const onData = (b: Buffer) => {
-      log += b.toString();
-      if (log.includes('worker started')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${log}`)));
-  });
   return child;
 }
 
@@ -72,12 +43,13 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
   await env?.stop();
-  rmSync(BUILD, { recursive: true, force: true });
+  if (build) rmSync(build, { recursive: true, force: true });
 });
 
 describe('a worker killed in the middle of a bulk send', () => {
   it('loses nothing and re-sends at most the messages in flight (≤ concurrency) after SIGKILL and restart', { timeout: 180_000 }, async () => {
-    const entry = compileWorker();
+    build = buildServer('sending-crash', 'worker.ts');
+    const entry = join(build, 'dist', 'src', 'worker.js');
     const t = await tenantWithDomain(env);
     env.sink.setDelay(20);
     const recipients = Array.from({ length: TOTAL }, () => inbox('crash'));

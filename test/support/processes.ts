@@ -17,14 +17,14 @@ export interface Spawned {
 }
 
 /**
- * Compiles the server as `npm run build` does, into `dir` (under node_modules/, so packages resolve from
+ * Compiles the server (or another entry point of src/, e.g. `worker.ts`) as `npm run build` does, into `dir` (under node_modules/, so packages resolve from
  * the project and no other test's dist/ is touched), with a copy of package.json so `npm start` runs
  * there. Returns the folder. Side effects: writes under `dir`.
  */
-export function buildServer(name: string): string {
+export function buildServer(name: string, entry = 'main.ts'): string {
   const dir = join(ROOT, 'node_modules', '.cache', `${name}-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  const tsconfig = { extends: join(ROOT, 'tsconfig.json'), compilerOptions: { outDir: join(dir, 'dist'), rootDir: ROOT, sourceMap: false }, files: [join(ROOT, 'src', 'main.ts')], include: [] };
+  const tsconfig = { extends: join(ROOT, 'tsconfig.json'), compilerOptions: { outDir: join(dir, 'dist'), rootDir: ROOT, sourceMap: false }, files: [join(ROOT, 'src', entry)], include: [] };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
   const res = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`tsc failed: ${res.stdout}${res.stderr}`);
@@ -110,4 +110,24 @@ export async function waitExited(pids: number[], timeoutMs = 15_000): Promise<nu
     if (left.length === 0 || Date.now() - started > timeoutMs) return left;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Starts a compiled `worker.js` with exactly `env` (plus PATH); resolves once it says it runs. The caller kills it. */
+export async function startWorkerProcess(entry: string, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start: ${log}`)), 30_000);
+    const onData = (b: Buffer) => {
+      log += b.toString();
+      if (log.includes('worker started')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${log}`)));
+  });
+  return child;
 }
