@@ -30,5 +30,12 @@ export function createBus(send: (message: string) => void): LocalBus {
  * commit. For writers that cannot publish after their commit themselves (event consumers). Payloads: ids only.
  */
 export async function publishOnCommit(em: EntityManager, topic: string, payload: unknown): Promise<void> {
-  await em.execute('select pg_notify(?, ?)', [BUS_CHANNEL, JSON.stringify({ topic, payload })]);
+  await publishAllOnCommit(em, topic, [payload]);
+}
+
+/** Like publishOnCommit for several messages of one topic, in one statement (one round trip, however many). */
+export async function publishAllOnCommit(em: EntityManager, topic: string, payloads: readonly unknown[]): Promise<void> {
+  if (payloads.length === 0) return;
+  const messages = payloads.map((payload) => JSON.stringify({ topic, payload }));
+  await em.execute('select pg_notify(?, m) from jsonb_array_elements_text(?::jsonb) as m', [BUS_CHANNEL, JSON.stringify(messages)]);
 }

@@ -10,6 +10,7 @@ import { type ActivityFilterInput, filterMatches, filterWhere, type ResolvedFilt
 import { ActivityEventConnection, ActivityEventNode, decodeEventCursor, eventNodeFromEntity, openEventGlobalId } from './activity.types';
 import type { EventRow } from '../../events/event-row';
 import { scopeAdmitsEvent } from '../../events/event-row';
+import { pushTo } from '../../lib/collections';
 
 /** Lists events in the caller's scope, newest first, with cursor pagination. Needs ACTIVITY_READ. */
 export async function listActivity(ctx: Context, args: PageArgs, filterInput: ActivityFilterInput | null | undefined): Promise<ActivityEventConnection> {
@@ -48,7 +49,7 @@ export function messageEvents(ctx: Context, messageId: string): Promise<Activity
     .loader<string, ActivityEventNode[]>('message-events', async (ids) => {
       const rows = await ctx.em.find(ActivityEvent, { message: { $in: [...ids] } }, { orderBy: { id: 'asc' } });
       const groups = new Map<string, ActivityEventNode[]>();
-      for (const r of rows) groups.set(r.message.id, [...(groups.get(r.message.id) ?? []), eventNodeFromEntity(r, ctx.config.secret)]);
+      for (const r of rows) pushTo(groups, r.message.id, eventNodeFromEntity(r, ctx.config.secret));
       return ids.map((id) => groups.get(id) ?? []);
     })
     .load(messageId);

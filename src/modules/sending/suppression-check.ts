@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findSuppressions } from '../suppressions/suppressions.queries';
 import type { Suppression } from '../suppressions/suppression.entity';
+import { pushTo } from '../../lib/collections';
 
 /** What the sending path needs of a message to check its recipient. */
 export interface SuppressionTarget {
@@ -20,7 +21,7 @@ export async function suppressionsFor<T extends SuppressionTarget>(em: EntityMan
   const byOrigin = new Map<string, T[]>();
   for (const t of targets) {
     const key = `${t.accountId}|${t.domainId}|${t.senderIdentityId ?? ''}`;
-    byOrigin.set(key, [...(byOrigin.get(key) ?? []), t]);
+    pushTo(byOrigin, key, t);
   }
   const out = new Map<T, Suppression>();
   for (const group of byOrigin.values()) {

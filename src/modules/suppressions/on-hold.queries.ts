@@ -26,23 +26,36 @@ export async function insertSoftBounces(em: EntityManager, rows: readonly SoftBo
   );
 }
 
-/** A tenant's ON_HOLD rule, or the defaults for agency mail (no tenant). */
-export async function policyOf(em: EntityManager, tenantId: string | null): Promise<{ threshold: number; windowDays: number; holdHours: number }> {
-  const defaults = { threshold: ON_HOLD_LIMITS.softBounceThreshold.default, windowDays: ON_HOLD_LIMITS.windowDays.default, holdHours: ON_HOLD_LIMITS.holdHours.default };
-  if (!tenantId) return defaults;
-  const [row] = await em.execute<{ t: number; w: number; h: number }[]>('select on_hold_soft_bounce_threshold as t, on_hold_window_days as w, on_hold_hours as h from tenants where id = ?', [tenantId]);
-  return row ? { threshold: row.t, windowDays: row.w, holdHours: row.h } : defaults;
+/** A recipient's uncounted soft bounces within its tenant's window, with that tenant's rule. */
+export interface SoftBounceTally {
+  count: number;
+  threshold: number;
+  windowDays: number;
+  holdHours: number;
 }
 
-/** Soft bounces of a recipient on a domain (and identity) not yet counted toward a hold, within `windowDays` before `at`. */
-export async function countSoftBounces(em: EntityManager, r: SoftBounceRow, windowDays: number): Promise<number> {
-  const [row] = await em.execute<{ n: number }[]>(
-    `select count(*)::int as n from suppression_soft_bounces
-     where account_id = ? and domain_id = ? and recipient = ? and sender_identity_id is not distinct from ?::uuid and hold_id is null
-       and occurred_at > ?::timestamptz - (? * interval '1 day') and occurred_at <= ?::timestamptz`,
-    [r.accountId, r.domainId, r.recipient, r.senderIdentityId, r.occurredAt.toISOString(), windowDays, r.occurredAt.toISOString()],
+/**
+ * For each soft bounce in `rows` (one per recipient, the latest of a batch), the recipient's soft
+ * bounces not yet counted toward a hold within its tenant's window before it, and the tenant's ON_HOLD
+ * rule (the defaults for agency mail) — in ONE query for the whole batch. Results follow `rows`' order.
+ */
+export async function tallySoftBounces(em: EntityManager, rows: readonly SoftBounceRow[]): Promise<SoftBounceTally[]> {
+  if (rows.length === 0) return [];
+  const d = { t: ON_HOLD_LIMITS.softBounceThreshold.default, w: ON_HOLD_LIMITS.windowDays.default, h: ON_HOLD_LIMITS.holdHours.default };
+  const payload = rows.map((r, i) => ({ i, account_id: r.accountId, domain_id: r.domainId, tenant_id: r.tenantId, sender_identity_id: r.senderIdentityId, recipient: r.recipient, at: r.occurredAt.toISOString() }));
+  const result = await em.execute<{ i: number; n: number; t: number; w: number; h: number }[]>(
+    `with r as (select * from jsonb_to_recordset(?::jsonb) as x(i int, account_id uuid, domain_id uuid, tenant_id uuid, sender_identity_id uuid, recipient text, at timestamptz)),
+     p as (select r.*, coalesce(t.on_hold_soft_bounce_threshold, ?) as t, coalesce(t.on_hold_window_days, ?) as w, coalesce(t.on_hold_hours, ?) as h
+           from r left join tenants t on t.id = r.tenant_id)
+     select p.i, p.t, p.w, p.h,
+       (select count(*)::int from suppression_soft_bounces b
+        where b.account_id = p.account_id and b.domain_id = p.domain_id and b.recipient = p.recipient
+          and b.sender_identity_id is not distinct from p.sender_identity_id and b.hold_id is null
+          and b.occurred_at > p.at - (p.w * interval '1 day') and b.occurred_at <= p.at) as n
+     from p order by p.i`,
+    [JSON.stringify(payload), d.t, d.w, d.h],
   );
-  return row?.n ?? 0;
+  return result.map((x) => ({ count: x.n, threshold: x.t, windowDays: x.w, holdHours: x.h }));
 }
 
 /**

@@ -2,11 +2,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission } from '../../auth/permissions';
 import type { Scope } from '../../auth/scope';
 import { type Bus, type Context, requirePermission, scopedEm } from '../../context';
-import { publishOnCommit } from '../../pubsub/bus';
+import { publishAllOnCommit } from '../../pubsub/bus';
 import { Suppression } from './suppression.entity';
 import { SuppressionChangeKind, type SuppressionList } from './suppression.enums';
 import type { ChangedEntry } from './suppressions.queries';
 import type { ResolvedSuppressionFilter } from './sql';
+import { pushTo } from '../../lib/collections';
 
 /** Bus topic of added and removed entries. */
 export const SUPPRESSION_CHANGED = 'suppressionChanged';
@@ -23,7 +24,7 @@ const PER_MESSAGE = 25;
 
 function messages(kind: SuppressionChangeKind, entries: readonly ChangedEntry[]): SuppressionChangedMessage[] {
   const byAccount = new Map<string, ChangedEntry[]>();
-  for (const e of entries) byAccount.set(e.accountId, [...(byAccount.get(e.accountId) ?? []), e]);
+  for (const e of entries) pushTo(byAccount, e.accountId, e);
   const out: SuppressionChangedMessage[] = [];
   for (const [accountId, list] of byAccount) {
     for (let i = 0; i < list.length; i += PER_MESSAGE) {
@@ -35,7 +36,7 @@ function messages(kind: SuppressionChangeKind, entries: readonly ChangedEntry[])
 
 /** Publishes changes as part of `em`'s transaction (delivered on commit). For consumers and jobs. */
 export async function publishChangesOnCommit(em: EntityManager, kind: SuppressionChangeKind, entries: readonly ChangedEntry[]): Promise<void> {
-  for (const m of messages(kind, entries)) await publishOnCommit(em, SUPPRESSION_CHANGED, m);
+  await publishAllOnCommit(em, SUPPRESSION_CHANGED, [...messages(kind, entries)]);
 }
 
 /** Publishes changes; call only after the transaction that made them committed. */

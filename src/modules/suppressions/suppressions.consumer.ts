@@ -3,7 +3,7 @@ import type { EventConsumer } from '../../events/consumers';
 import { ActivityEventType } from '../../events/event-type';
 import type { EventRow } from '../../events/event-row';
 import type { TaskDeps } from '../module';
-import { countSoftBounces, insertSoftBounces, placeHold, policyOf, type SoftBounceRow } from './on-hold.queries';
+import { insertSoftBounces, placeHold, type SoftBounceRow, tallySoftBounces } from './on-hold.queries';
 import { publishChangesOnCommit } from './suppression-events';
 import { SuppressionChangeKind, SuppressionList, SuppressionSource } from './suppression.enums';
 import { type ChangedEntry, insertEntries, type NewEntry } from './suppressions.queries';
@@ -61,12 +61,13 @@ async function applySoftBounces(em: EntityManager, events: readonly EventRow[], 
   const last = new Map<string, { row: SoftBounceRow; event: EventRow }>();
   events.forEach((e, i) => last.set([e.accountId, e.domainId, e.senderIdentityId, rows[i].recipient].join('|'), { row: rows[i], event: e }));
   const added: ChangedEntry[] = [];
-  for (const { row, event } of last.values()) {
-    const policy = await policyOf(em, row.tenantId);
-    const count = await countSoftBounces(em, row, policy.windowDays);
-    if (count < policy.threshold) continue;
-    const until = new Date(row.occurredAt.getTime() + policy.holdHours * 3600_000);
-    const reason = `${count} soft bounces within ${policy.windowDays} days`;
+  const latest = [...last.values()];
+  const tallies = await tallySoftBounces(em, latest.map((l) => l.row));
+  for (const [i, { row, event }] of latest.entries()) {
+    const { count, threshold, windowDays, holdHours } = tallies[i];
+    if (count < threshold) continue;
+    const until = new Date(row.occurredAt.getTime() + holdHours * 3600_000);
+    const reason = `${count} soft bounces within ${windowDays} days`;
     const hold = await placeHold(em, row, until, reason, diagnosticOf(event), event.messageId);
     await td.deps.queue.add(em, RELEASE_HOLD_TASK, { suppressionId: hold.entry.id }, { runAt: hold.expiresAt, jobKey: `${RELEASE_HOLD_TASK}:${hold.entry.id}` });
     if (hold.added) added.push(hold.entry);
@@ -82,7 +83,7 @@ async function applySoftBounces(em: EntityManager, events: readonly EventRow[], 
  */
 export const suppressionsConsumer: EventConsumer<TaskDeps> = {
   name: 'suppressions',
-  batchSize: 500,
+  batchSize: 1000,
   async handle(em, events, td) {
     const entries: NewEntry[] = [];
     const soft: EventRow[] = [];

@@ -4,6 +4,7 @@ import { parseEmailAddress } from '../mail/address';
 import { filterCondition, type ResolvedSuppressionFilter, scopeCondition, SqlParams, type SuppressionScope } from './sql';
 import { Suppression } from './suppression.entity';
 import { SuppressionList, type SuppressionSource } from './suppression.enums';
+import { pushTo } from '../../lib/collections';
 
 const COLUMNS =
   's.id, s.created_at, s.updated_at, s.account_id, s.domain_id, s.tenant_id, s.sender_identity_id, s.list, s.recipient, s.pattern, s.like_pattern, s.reason, s.source, s.origin_event_id, s.origin_message_id, s.origin_diagnostic, s.expires_at';
@@ -35,7 +36,7 @@ export async function findSuppressions(em: EntityManager, origin: SendingOrigin,
   const out = new Map<string, Suppression>();
   if (recipients.length === 0) return out;
   const byNormal = new Map<string, string[]>();
-  for (const r of recipients) byNormal.set(normalised(r), [...(byNormal.get(normalised(r)) ?? []), r]);
+  for (const r of recipients) pushTo(byNormal, normalised(r), r);
   const q = new SqlParams();
   const list = q.p(JSON.stringify([...byNormal.keys()]));
   // Placeholders are positional: parameters are added in the order they appear in the text.
