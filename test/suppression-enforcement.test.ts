@@ -5,10 +5,10 @@ import { toGlobalId } from '../src/graphql/global-id';
 import { Message } from '../src/modules/sending/message.entity';
 import { unsubscribeToken } from '../src/modules/sending/links';
 import { ActivityEventType, recordEvents } from './support/activity-fixture';
-import { insertApiToken, insertDomain } from './support/factories';
+import { buildTenant, insertApiToken, insertDomain } from './support/factories';
 import { ok } from './support/harness';
 import { BulkEmailStatusDocument, RecordDeliveryEventsDocument, SendBulkEmailDocument, SendEmailDocument } from './generated/graphql';
-import { INBOX_DOMAIN, inbox, mail, publishDkim, type SendingEnv, startSendingEnv, tenantWithDomain, uuidOf, waitForStatus } from './support/sending-fixtures';
+import { INBOX_DOMAIN, inbox, insertIdentity, mail, publishDkim, type SendingEnv, startSendingEnv, tenantWithDomain, uuidOf, waitForStatus } from './support/sending-fixtures';
 
 let env: SendingEnv;
 beforeAll(async () => {
@@ -111,6 +111,30 @@ describe('suppressed recipients are never sent to', () => {
       status = ok(await env.s.gql(BulkEmailStatusDocument, { id: bulk.id }, c.token)).bulkEmailStatus;
     }
     expect(status).toMatchObject({ status: 'COMPLETED', processed: 3, messagesQueued: 3, messagesSuppressed: 2, failed: 0 });
+  });
+
+  it('on a shared agency domain, one identity client’s unsubscribe stops only that client’s mail to the address', async () => {
+    const { accountId, adminToken } = await env.s.newAccount();
+    const agency = await insertDomain(env.s, { accountId, tenantUuid: null });
+    publishDkim(env, agency);
+    const clients = await Promise.all(['X', 'Y'].map(async (name) => {
+      const tenantUuid = uuidOf(await buildTenant(env.s, adminToken, `Client ${name}`), 'Tenant');
+      const identity = await insertIdentity(env, { accountId, tenantUuid, domain: agency, email: `${name.toLowerCase()}-${tenantUuid.slice(0, 8)}@${agency.name}` });
+      const { secret } = await insertApiToken(env.s, { accountId, permissions: [Permission.EMAIL_SEND, Permission.ACTIVITY_READ], identityUuid: identity.id });
+      return { identity, token: secret };
+    }));
+    const [x, y] = clients;
+    const to = inbox('shared');
+    const send = async (c: (typeof clients)[number], recipient: string) => ok(await env.s.gql(SendEmailDocument, { input: mail(c.identity.email, recipient) }, c.token)).sendEmail.messages[0];
+    const first = await send(x, to);
+    const message = await systemEm(env.s.app.orm).findOneOrFail(Message, { id: uuidOf(first.id) });
+    await recordEvents(env.s, message, [ActivityEventType.UNSUBSCRIBED], { via: 'one-click' });
+    await drain();
+    expect((await send(x, to)).status).toBe('SUPPRESSED');
+    expect((await send(y, to)).status).toBe('QUEUED');
+    // The agency's own mail on that domain is not held back by a client's unsubscribe either.
+    const own = ok(await env.s.gql(SendEmailDocument, { input: mail(`news@${agency.name}`, to) }, adminToken)).sendEmail.messages[0];
+    expect(own.status).toBe('QUEUED');
   });
 
   it('an address suppressed after its message was accepted is checked again before delivery and not sent', async () => {
