@@ -51,7 +51,7 @@ export interface CredentialCacheOptions {
   authenticate(authorization: string): Promise<Principal>;
   bus: Bus;
   now(): number;
-  /** How long an entry is trusted without an invalidation (a backstop for expiry and scope changes). */
+  /** How long an entry is trusted without an invalidation (a backstop for scope changes); never past the credential's expiry. */
   maxAgeMs: number;
   /** Most entries kept (oldest dropped first). */
   maxEntries?: number;
@@ -60,7 +60,13 @@ export interface CredentialCacheOptions {
 interface Entry {
   principal: Principal;
   subjects: readonly string[];
-  at: number;
+  /** Trusted until this instant: the lookup time plus maxAgeMs, or the credential's own expiry if sooner. */
+  until: number;
+}
+
+function untilOf(principal: Principal, at: number, maxAgeMs: number): number {
+  const expires = principal.kind === 'PUBLIC' ? null : principal.expiresAt;
+  return expires ? Math.min(at + maxAgeMs, expires.getTime()) : at + maxAgeMs;
 }
 
 /**
@@ -84,7 +90,7 @@ export function createCredentialCache(opts: CredentialCacheOptions): CredentialC
     const principal = await opts.authenticate(authorization);
     if (epoch === started && principal.kind !== 'PUBLIC') {
       entries.delete(key);
-      entries.set(key, { principal, subjects: subjectsOf(principal), at: opts.now() });
+      entries.set(key, { principal, subjects: subjectsOf(principal), until: untilOf(principal, opts.now(), opts.maxAgeMs) });
       if (entries.size > max) entries.delete(entries.keys().next().value as string);
     }
     return principal;
@@ -129,7 +135,7 @@ export function createCredentialCache(opts: CredentialCacheOptions): CredentialC
     async current(authorization) {
       const key = keyOf(authorization);
       const hit = entries.get(key);
-      if (hit && opts.now() - hit.at < opts.maxAgeMs) return hit.principal;
+      if (hit && opts.now() < hit.until) return hit.principal;
       return inFlight.get(key) ?? refresh(authorization);
     },
     refresh,
