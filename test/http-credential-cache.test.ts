@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Permission } from '../src/auth/permissions';
 import { toGlobalId } from '../src/graphql/global-id';
-import { LogoutDocument, RevokeApiTokenDocument, UpdateApiTokenDocument } from './generated/graphql';
-import { insertApiToken } from './support/factories';
+import { systemEm } from '../src/context';
+import { SenderIdentity } from '../src/modules/identities/sender-identity.entity';
+import { DeleteSenderIdentityDocument, DeleteTenantDocument, LogoutDocument, RevokeApiTokenDocument, UpdateApiTokenDocument } from './generated/graphql';
+import { buildTenant, insertApiToken, insertDomain, unique } from './support/factories';
 import { ok, startTestServer, type TestServer } from './support/harness';
 import { joinAccount, type MailTestServer, startMailTestServer } from './support/members';
 
@@ -39,7 +41,8 @@ async function refusedWithin(s: TestServer, secret: string, limitMs: number): Pr
 describe('HTTP requests use the per-process credential cache; changes still refuse at once', () => {
   it('revoke, pause or re-permission on one server: refused at once there, within 2 s on the other', async () => {
     const { accountId, adminToken } = await a.newAccount();
-    for (const change of ['revoke', { paused: true }, { permissions: [Permission.ACTIVITY_READ] }] as const) {
+    const changes: Array<'revoke' | { paused?: boolean; permissions?: Permission[] }> = ['revoke', { paused: true }, { permissions: [Permission.ACTIVITY_READ] }];
+    for (const change of changes) {
       const { secret, tokenUuid } = await insertApiToken(a, { accountId, permissions: [Permission.TEMPLATES_READ] });
       // Both servers answer (and so cache) the credential first.
       expect(ok(await a.gql(QUERY, {}, secret))).toEqual({ templates: { totalCount: 0 } });
@@ -48,7 +51,7 @@ describe('HTTP requests use the per-process credential cache; changes still refu
       if (change === 'revoke') ok(await a.gql(RevokeApiTokenDocument, { input: { id } }, adminToken));
       else ok(await a.gql(UpdateApiTokenDocument, { input: { id, ...change } }, adminToken));
       const here = await a.gql(QUERY, {}, secret);
-      if (typeof change === 'object' && 'permissions' in change) {
+      if (change !== 'revoke' && change.permissions) {
         expect(here.errors?.[0].extensions?.code).toBe('FORBIDDEN');
         const there = Date.now();
         let code: unknown;
@@ -77,5 +80,29 @@ describe('HTTP requests use the per-process credential cache; changes still refu
     ok(await a.gql(LogoutDocument, {}, m.session));
     expect((await a.gql(QUERY, {}, m.session)).status).toBe(401);
     expect(await refusedWithin(b, m.session, 2000)).toBeLessThan(2000);
+  });
+
+  it('deleting a tenant or a sender identity refuses the tokens scoped within it at once (their rows went with it)', async () => {
+    const { accountId, adminToken } = await a.newAccount();
+    const tenantGid = await buildTenant(a, adminToken);
+    const tenantUuid = (await systemEm(a.app.orm).getConnection().execute<{ id: string }[]>('select id from tenants where account_id = ? ', [accountId]))[0].id;
+    const domain = await insertDomain(a, { accountId, tenantUuid });
+    const agency = await insertDomain(a, { accountId, tenantUuid: null });
+    const em = systemEm(a.app.orm);
+    const identity = em.create(SenderIdentity, { account: accountId, tenant: tenantUuid, domain: agency.id, email: `${unique('me')}@${agency.name}` });
+    await em.flush();
+    const perms = [Permission.TEMPLATES_READ];
+    const onIdentity = await insertApiToken(a, { accountId, permissions: perms, identityUuid: identity.id });
+    const onTenant = await insertApiToken(a, { accountId, permissions: perms, tenantUuid });
+    const onDomain = await insertApiToken(a, { accountId, permissions: perms, domainUuid: domain.id });
+    for (const t of [onIdentity, onTenant, onDomain]) expect(ok(await a.gql(QUERY, {}, t.secret))).toEqual({ templates: { totalCount: 0 } });
+
+    ok(await a.gql(DeleteSenderIdentityDocument, { input: { id: toGlobalId('SenderIdentity', identity.id) } }, adminToken));
+    expect((await a.gql(QUERY, {}, onIdentity.secret)).status).toBe(401);
+    expect(ok(await a.gql(QUERY, {}, onTenant.secret))).toEqual({ templates: { totalCount: 0 } });
+
+    ok(await a.gql(DeleteTenantDocument, { input: { id: tenantGid, force: true } }, adminToken));
+    expect((await a.gql(QUERY, {}, onTenant.secret)).status).toBe(401);
+    expect((await a.gql(QUERY, {}, onDomain.secret)).status).toBe(401);
   });
 });

@@ -7,10 +7,12 @@ import { scopeFingerprint } from './scope';
 export const CREDENTIALS_CHANGED = 'credentialsChanged';
 
 /**
- * What a cached principal depends on: `token:<id>`, `session:<id>`, `membership:<id>`. A change to
- * any of them (revoke, pause, update, logout, member change) invalidates every cached entry naming it.
+ * What a cached principal depends on: `token:<id>`, `session:<id>`, `membership:<id>`, and the
+ * tenants, domains and sender identities its scope names (`tenant:<id>`, `domain:<id>`,
+ * `identity:<id>`). A change to any of them (revoke, pause, update, logout, member change, a deleted
+ * tenant, domain or identity, whose scoped tokens go with it) invalidates every entry naming it.
  */
-export type CredentialSubject = `token:${string}` | `session:${string}` | `membership:${string}`;
+export type CredentialSubject = `token:${string}` | `session:${string}` | `membership:${string}` | `tenant:${string}` | `domain:${string}` | `identity:${string}`;
 
 /** Publishes that credentials changed. Call only after the transaction that changed them committed. */
 export function publishCredentialsChanged(bus: Bus, subjects: CredentialSubject[]): void {
@@ -19,9 +21,11 @@ export function publishCredentialsChanged(bus: Bus, subjects: CredentialSubject[
 
 /** The subjects a principal's access depends on. */
 export function subjectsOf(p: Principal): CredentialSubject[] {
-  if (p.kind === 'API_TOKEN') return [`token:${p.tokenId}`];
-  if (p.kind === 'MEMBER') return [`session:${p.sessionId}`, `membership:${p.membershipId}`];
-  return [];
+  if (p.kind === 'PUBLIC') return [];
+  const own: CredentialSubject[] = p.kind === 'API_TOKEN' ? [`token:${p.tokenId}`] : [`session:${p.sessionId}`, `membership:${p.membershipId}`];
+  const s = p.scope;
+  const tenants = new Set([...s.tenantIds, ...s.readableTenantIds]);
+  return [...own, ...[...tenants].map((id) => `tenant:${id}` as const), ...s.domainIds.map((id) => `domain:${id}` as const), ...s.identityIds.map((id) => `identity:${id}` as const)];
 }
 
 /** A canonical string of a principal's current access; equal strings mean equal access. */

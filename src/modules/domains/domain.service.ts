@@ -1,15 +1,18 @@
 import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type CredentialSubject, publishCredentialsChanged } from '../../auth/credential-cache';
 import { Permission } from '../../auth/permissions';
 import type { Scope } from '../../auth/scope';
 import { type Context, type JobQueue, requirePermission } from '../../context';
+import { SCOPE_FILTER } from '../../db/scope-filter';
 import { isUniqueViolation } from '../../db/errors';
 import { badInput, forbidden } from '../../graphql/errors';
 import { fromGlobalId, toGlobalId } from '../../graphql/global-id';
 import { byIdLoader, childrenLoader } from '../../graphql/loaders';
 import { paginate, type Page } from '../../graphql/pagination';
 import { encrypt } from '../../lib/crypto';
+import { SenderIdentity } from '../identities/sender-identity.entity';
 import { getTenant } from '../tenants/tenant.service';
 import { Tenant } from '../tenants/tenant.entity';
 import { expectedRecords } from './dns/expected-records';
@@ -27,6 +30,17 @@ export const DOMAIN_RECHECK_TASK = 'domain-recheck';
 /** Schedules (or moves) the domain's next automatic re-check, inside the caller's transaction `em`. */
 export async function scheduleRecheck(queue: JobQueue, em: EntityManager, domainId: string, runAt: Date): Promise<void> {
   await queue.add(em, DOMAIN_RECHECK_TASK, { domainId }, { runAt, jobKey: `${DOMAIN_RECHECK_TASK}:${domainId}` });
+}
+
+/**
+ * The credential subjects to publish once domains are deleted: the domains, and the sender
+ * identities sending through them (whichever tenant they belong to), which go with them and take
+ * their scoped tokens along. Read before the delete; publish after it commits.
+ */
+export async function deletedDomainSubjects(em: EntityManager, domainIds: readonly string[]): Promise<CredentialSubject[]> {
+  if (!domainIds.length) return [];
+  const identities = await em.find(SenderIdentity, { domain: { $in: [...domainIds] } }, { fields: ['id'], filters: { [SCOPE_FILTER]: { kind: 'system' } } });
+  return [...domainIds.map((id) => `domain:${id}` as const), ...identities.map((i) => `identity:${i.id}` as const)];
 }
 
 /** Loads a domain in the caller's scope by global id, or NOT_FOUND naming `field`. No permission check. */
@@ -162,6 +176,8 @@ export async function deleteDomain(ctx: Context, input: DeleteDomainInput): Prom
   const gid = toGlobalId('Domain', domain.id);
   // Sender identities, templates and tokens of the domain go with it (foreign keys cascade); a
   // pending re-check job finds no domain and ends.
+  const subjects = await deletedDomainSubjects(ctx.em, [domain.id]);
   await ctx.em.nativeDelete(Domain, { id: domain.id });
+  publishCredentialsChanged(ctx.deps.bus, subjects);
   return gid;
 }

@@ -1,4 +1,5 @@
 import { type Context, requireAccountWide, requirePermission, requireScope } from '../../context';
+import { publishCredentialsChanged } from '../../auth/credential-cache';
 import { Permission } from '../../auth/permissions';
 import { isUniqueViolation } from '../../db/errors';
 import { AppError, conflict, notFound } from '../../graphql/errors';
@@ -64,7 +65,9 @@ export async function deleteTenant(ctx: Context, input: DeleteTenantInput): Prom
     }
   }
   const gid = toGlobalId('Tenant', tenant.id);
-  // Domains, identities, templates and tokens of the tenant go with it (foreign keys cascade).
+  // Domains, identities, templates and tokens of the tenant go with it (foreign keys cascade); every
+  // token scoped within the tenant names it among its credential subjects.
   await ctx.em.nativeDelete(Tenant, { id: tenant.id });
+  publishCredentialsChanged(ctx.deps.bus, [`tenant:${tenant.id}`]);
   return gid;
 }
