@@ -10,6 +10,7 @@ import { isUniqueViolation } from '../../db/errors';
 import { badInput, forbidden } from '../../graphql/errors';
 import { fromGlobalId, toGlobalId } from '../../graphql/global-id';
 import { byIdLoader, childrenLoader } from '../../graphql/loaders';
+import type { Row } from '../../db/read-rows';
 import { paginate, type Page } from '../../graphql/pagination';
 import { encrypt } from '../../lib/crypto';
 import { SenderIdentity } from '../identities/sender-identity.entity';
@@ -64,14 +65,14 @@ export async function listDomains(ctx: Context, args: DomainsArgs): Promise<Page
 }
 
 /** The tenant of a domain, batched; null for an agency domain or a tenant outside the caller's scope. */
-export async function domainTenant(ctx: Context, domain: Domain): Promise<Tenant | null> {
+export async function domainTenant(ctx: Context, domain: Row<Domain>): Promise<Tenant | null> {
   return domain.tenant ? byIdLoader(ctx, Tenant).load(domain.tenant.id) : null;
 }
 
 /** The domains of a tenant in the caller's scope (DOMAINS_READ), batched per request. */
-export async function tenantDomains(ctx: Context, tenant: Tenant): Promise<Domain[]> {
+export async function tenantDomains(ctx: Context, tenant: Row<Tenant>, columns?: readonly string[]): Promise<Row<Domain>[]> {
   requirePermission(ctx, Permission.DOMAINS_READ);
-  return childrenLoader(ctx, Domain, 'tenant').load(tenant.id);
+  return childrenLoader(ctx, Domain, 'tenant', columns).load(tenant.id);
 }
 
 /**

@@ -4,7 +4,8 @@ import { Permission } from '../../auth/permissions';
 import { isUniqueViolation } from '../../db/errors';
 import { AppError, conflict, notFound } from '../../graphql/errors';
 import { fromGlobalId, toGlobalId } from '../../graphql/global-id';
-import { paginate, type PageArgs } from '../../graphql/pagination';
+import { type Page, paginateRows, type PageArgs } from '../../graphql/pagination';
+import type { Row } from '../../db/read-rows';
 import { Domain } from '../domains/domain.entity';
 import { SenderIdentity } from '../identities/sender-identity.entity';
 import { Tenant } from './tenant.entity';
@@ -18,10 +19,10 @@ export async function getTenant(ctx: Context, gid: string, field = 'id'): Promis
   return tenant;
 }
 
-/** Lists tenants in the caller's scope. */
-export async function listTenants(ctx: Context, args: PageArgs) {
+/** Lists tenants in the caller's scope, as plain rows. */
+export async function listTenants(ctx: Context, args: PageArgs): Promise<Page<Row<Tenant>>> {
   requireScope(ctx);
-  return paginate(ctx.em, Tenant, {}, args);
+  return paginateRows(ctx.em, Tenant, {}, args);
 }
 
 async function flushUnique(ctx: Context): Promise<void> {
