@@ -1,7 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import 'reflect-metadata';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { systemEm } from '../src/context';
-import { encrypt } from '../src/lib/crypto';
+import { ormOptions } from '../src/db/orm';
+import { encrypt, sha256 } from '../src/lib/crypto';
+import { ENTITIES } from '../src/modules/modules';
 import { Domain } from '../src/modules/domains/domain.entity';
 import { DomainStatus } from '../src/modules/domains/domain.types';
 import { SenderIdentity, SenderIdentityStatus } from '../src/modules/identities/sender-identity.entity';
@@ -41,4 +44,31 @@ export async function seedDashboard(orm: MikroORM, accountId: string, secret: Bu
     }
   }
   await em.flush();
+}
+
+/**
+ * `node dist/bench/seed.js`: seeds the dashboard shape into the account of MAILROOM_BOOTSTRAP_TOKEN on
+ * DATABASE_URL (the database a Mailroom start already migrated and bootstrapped), with MAILROOM_SECRET.
+ * Side effects: writes the rows.
+ */
+async function main(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  const token = process.env.MAILROOM_BOOTSTRAP_TOKEN;
+  const secret = process.env.MAILROOM_SECRET;
+  if (!url || !token || !secret) throw new Error('seed needs DATABASE_URL, MAILROOM_BOOTSTRAP_TOKEN and MAILROOM_SECRET');
+  const orm = await MikroORM.init(ormOptions(url, ENTITIES));
+  try {
+    const [row] = await orm.em.getConnection().execute<{ account_id: string }[]>('select account_id from api_tokens where secret_hash = ?', [sha256(token)]);
+    if (!row) throw new Error('no account holds MAILROOM_BOOTSTRAP_TOKEN');
+    await seedDashboard(orm, row.account_id, Buffer.from(secret, 'utf8'), { tenants: 25, domainsPerTenant: 4, templatesPerDomain: 5, identitiesPerTenant: 2 });
+  } finally {
+    await orm.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

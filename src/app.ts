@@ -102,7 +102,8 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
   const resolver = createPrincipalResolver(orm, baseDeps.clock);
   // Current access per credential for open sockets; credential changes published here invalidate it at once.
   const rawBus = options.deps?.bus ?? feed.bus;
-  const credentials = createCredentialCache({ authenticate: (auth) => authenticate(auth, resolver), bus: rawBus, now: () => Date.now(), maxAgeMs: 2000 });
+  const clock = baseDeps.clock;
+  const credentials = createCredentialCache({ authenticate: (auth) => authenticate(auth, resolver), bus: rawBus, now: () => clock.now().getTime(), maxAgeMs: 2000 });
   const deps: Deps = { ...baseDeps, feed: options.deps?.feed ?? feed, bus: busWithCredentialCache(rawBus, credentials) };
   started.push(async () => credentials.stop());
   const background: Background | null = config.runWorker ? await startBackground({ orm, config, deps }, databaseUrl, logger) : null;
@@ -114,9 +115,12 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
   const apollo = createApollo(schema);
   await apollo.start();
   const makeContext = (principal: Principal, requestId: string, ip: string | null) => createContext(orm, config, deps, principal, requestId, ip);
-  // Each request of an API token or member session counts against its limit (RATE_LIMITED, HTTP 429).
+  // The credential's current principal, from the per-process cache that revocations invalidate at once
+  // (here, and through the bus in every other process). Each request of an API token or member session
+  // counts against its limit (RATE_LIMITED, HTTP 429).
   const requestContext = async (req: IncomingMessage, requestId: string) => {
-    const principal = await authenticate(req.headers.authorization, resolver);
+    const authorization = req.headers.authorization;
+    const principal: Principal = authorization ? await credentials.current(authorization) : { kind: 'PUBLIC' };
     await deps.rateLimits.request(principal);
     return makeContext(principal, requestId, clientIp(req, config.trustProxy));
   };

@@ -2,6 +2,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphq
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { authChecker } from './auth/auth-checker';
+import { resolvePlainFieldsDirectly } from './graphql/plain-fields';
 import { ENTITIES, RESOLVERS } from './modules/modules';
 
 /**
@@ -22,7 +23,7 @@ const NO_TOPIC_PUBSUB: PubSub = {
 export async function buildAppSchema(): Promise<GraphQLSchema> {
   // Every entity's GraphQL type is registered, whoever imported what, so the schema is the same everywhere.
   void ENTITIES;
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: RESOLVERS as unknown as NonEmptyArray<Function>,
     authChecker,
     authMode: 'error',
@@ -33,6 +34,8 @@ export async function buildAppSchema(): Promise<GraphQLSchema> {
       { type: Object, scalar: GraphQLJSONObject },
     ],
   });
+  resolvePlainFieldsDirectly(schema);
+  return schema;
 }
 
 /** The schema as SDL, sorted so the committed file is stable. */

@@ -75,7 +75,17 @@ describe('API tokens', () => {
     expect(ok(await s.gql(UpdateApiTokenDocument, { input: { id: apiToken.id, paused: false } }, w.adminToken)).updateApiToken.apiToken.status).toBe('ACTIVE');
     expect(ok(await s.gql(ViewerDocument, {}, secret)).viewer.tokenName).toBe('Short-lived');
 
+    // A real expiry, with no change published: the per-process credential cache must not outlive it.
+    const soon = Date.now() + 1200;
+    ok(await s.gql(UpdateApiTokenDocument, { input: { id: apiToken.id, expiresAt: new Date(soon).toISOString() } }, w.adminToken));
+    expect(ok(await s.gql(ViewerDocument, {}, secret)).viewer.tokenName).toBe('Short-lived');
+    await new Promise((r) => setTimeout(r, soon - Date.now() + 20));
+    expect((await s.gql(ViewerDocument, {}, secret)).status).toBe(401);
+    // An expiry written straight to the database (no change published) is seen within the cache's 2 s.
+    ok(await s.gql(UpdateApiTokenDocument, { input: { id: apiToken.id, expiresAt: new Date(Date.now() + 3600_000).toISOString() } }, w.adminToken));
+    expect(ok(await s.gql(ViewerDocument, {}, secret)).viewer.tokenName).toBe('Short-lived');
     await systemEm(s.app.orm).nativeUpdate(ApiToken, { id: uuid(apiToken.id) }, { expiresAt: new Date(Date.now() - 1000) });
+    await new Promise((r) => setTimeout(r, 2100));
     expect((await s.gql(ViewerDocument, {}, secret)).status).toBe(401);
     const later = new Date(Date.now() + 7200_000).toISOString();
     expect(ok(await s.gql(UpdateApiTokenDocument, { input: { id: apiToken.id, expiresAt: later } }, w.adminToken)).updateApiToken.apiToken.status).toBe('ACTIVE');

@@ -7,10 +7,12 @@ import { scopeFingerprint } from './scope';
 export const CREDENTIALS_CHANGED = 'credentialsChanged';
 
 /**
- * What a cached principal depends on: `token:<id>`, `session:<id>`, `membership:<id>`. A change to
- * any of them (revoke, pause, update, logout, member change) invalidates every cached entry naming it.
+ * What a cached principal depends on: `token:<id>`, `session:<id>`, `membership:<id>`, and the
+ * tenants, domains and sender identities its scope names (`tenant:<id>`, `domain:<id>`,
+ * `identity:<id>`). A change to any of them (revoke, pause, update, logout, member change, a deleted
+ * tenant, domain or identity, whose scoped tokens go with it) invalidates every entry naming it.
  */
-export type CredentialSubject = `token:${string}` | `session:${string}` | `membership:${string}`;
+export type CredentialSubject = `token:${string}` | `session:${string}` | `membership:${string}` | `tenant:${string}` | `domain:${string}` | `identity:${string}`;
 
 /** Publishes that credentials changed. Call only after the transaction that changed them committed. */
 export function publishCredentialsChanged(bus: Bus, subjects: CredentialSubject[]): void {
@@ -19,9 +21,11 @@ export function publishCredentialsChanged(bus: Bus, subjects: CredentialSubject[
 
 /** The subjects a principal's access depends on. */
 export function subjectsOf(p: Principal): CredentialSubject[] {
-  if (p.kind === 'API_TOKEN') return [`token:${p.tokenId}`];
-  if (p.kind === 'MEMBER') return [`session:${p.sessionId}`, `membership:${p.membershipId}`];
-  return [];
+  if (p.kind === 'PUBLIC') return [];
+  const own: CredentialSubject[] = p.kind === 'API_TOKEN' ? [`token:${p.tokenId}`] : [`session:${p.sessionId}`, `membership:${p.membershipId}`];
+  const s = p.scope;
+  const tenants = new Set([...s.tenantIds, ...s.readableTenantIds]);
+  return [...own, ...[...tenants].map((id) => `tenant:${id}` as const), ...s.domainIds.map((id) => `domain:${id}` as const), ...s.identityIds.map((id) => `identity:${id}` as const)];
 }
 
 /** A canonical string of a principal's current access; equal strings mean equal access. */
@@ -51,7 +55,7 @@ export interface CredentialCacheOptions {
   authenticate(authorization: string): Promise<Principal>;
   bus: Bus;
   now(): number;
-  /** How long an entry is trusted without an invalidation (a backstop for expiry and scope changes). */
+  /** How long an entry is trusted without an invalidation (a backstop for scope changes); never past the credential's expiry. */
   maxAgeMs: number;
   /** Most entries kept (oldest dropped first). */
   maxEntries?: number;
@@ -60,7 +64,13 @@ export interface CredentialCacheOptions {
 interface Entry {
   principal: Principal;
   subjects: readonly string[];
-  at: number;
+  /** Trusted until this instant: the lookup time plus maxAgeMs, or the credential's own expiry if sooner. */
+  until: number;
+}
+
+function untilOf(principal: Principal, at: number, maxAgeMs: number): number {
+  const expires = principal.kind === 'PUBLIC' ? null : principal.expiresAt;
+  return expires ? Math.min(at + maxAgeMs, expires.getTime()) : at + maxAgeMs;
 }
 
 /**
@@ -84,7 +94,7 @@ export function createCredentialCache(opts: CredentialCacheOptions): CredentialC
     const principal = await opts.authenticate(authorization);
     if (epoch === started && principal.kind !== 'PUBLIC') {
       entries.delete(key);
-      entries.set(key, { principal, subjects: subjectsOf(principal), at: opts.now() });
+      entries.set(key, { principal, subjects: subjectsOf(principal), until: untilOf(principal, opts.now(), opts.maxAgeMs) });
       if (entries.size > max) entries.delete(entries.keys().next().value as string);
     }
     return principal;
@@ -129,7 +139,7 @@ export function createCredentialCache(opts: CredentialCacheOptions): CredentialC
     async current(authorization) {
       const key = keyOf(authorization);
       const hit = entries.get(key);
-      if (hit && opts.now() - hit.at < opts.maxAgeMs) return hit.principal;
+      if (hit && opts.now() < hit.until) return hit.principal;
       return inFlight.get(key) ?? refresh(authorization);
     },
     refresh,

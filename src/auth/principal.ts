@@ -1,9 +1,12 @@
 import type { Scope } from './scope';
 import type { Role } from './permissions';
 
-/** Who is calling: a logged-in member, an API token, or nobody. Resolved once per request or connection. */
+/**
+ * Who is calling: a logged-in member, an API token, or nobody. Resolved once per request or connection.
+ * `expiresAt` is when the credential (session or token) stops being valid by itself; caches honour it.
+ */
 export type Principal =
-  | { kind: 'MEMBER'; membershipId: string; userId: string; sessionId: string; role: Role; scope: Scope; label: string }
-  | { kind: 'API_TOKEN'; tokenId: string; scope: Scope; label: string }
+  | { kind: 'MEMBER'; membershipId: string; userId: string; sessionId: string; role: Role; scope: Scope; label: string; expiresAt?: Date | null }
+  | { kind: 'API_TOKEN'; tokenId: string; scope: Scope; label: string; expiresAt?: Date | null }
   | { kind: 'PUBLIC' };
 

@@ -1,6 +1,7 @@
 import type { EntityName } from '@mikro-orm/core';
 import type DataLoader from 'dataloader';
 import type { Context } from '../context';
+import { readRows, type Row } from '../db/read-rows';
 
 /** A per-request loader of rows by id, through the scoped entity manager (out-of-scope ids load as null). */
 export function byIdLoader<T extends { id: string }>(ctx: Context, entity: EntityName<T> & { name: string }): DataLoader<string, T | null> {
@@ -12,13 +13,15 @@ export function byIdLoader<T extends { id: string }>(ctx: Context, entity: Entit
 }
 
 /**
- * A per-request loader of child rows by parent id (`fk` is the relation property), one query per
- * batch, through the scoped entity manager; children are ordered by id.
+ * A per-request loader of child rows by parent id (`fk` is the relation property), one statement
+ * per batch, through the scoped entity manager (its scope filter applies); children are ordered by
+ * id and come as plain rows (see readRows), not entities. `columns` (see selectedColumns) limits
+ * what is read; each set of columns has its own loader, so no row is ever missing a wanted column.
  */
-export function childrenLoader<T extends { id: string }>(ctx: Context, entity: EntityName<T> & { name: string }, fk: string): DataLoader<string, T[]> {
-  return ctx.loader<string, T[]>(`children:${entity.name}:${fk}`, async (parentIds) => {
-    const rows = await ctx.em.find(entity, { [fk]: { $in: [...parentIds] } } as never, { orderBy: { id: 'asc' } as never });
-    const groups = new Map<string, T[]>();
+export function childrenLoader<T extends { id: string }>(ctx: Context, entity: EntityName<T> & { name: string }, fk: string, columns?: readonly string[]): DataLoader<string, Row<T>[]> {
+  return ctx.loader<string, Row<T>[]>(`children:${entity.name}:${fk}:${columns?.join(',') ?? '*'}`, async (parentIds) => {
+    const rows = await readRows(ctx.em, entity, { [fk]: { $in: [...parentIds] } } as never, { orderBy: { id: 'asc' } as never, fields: columns });
+    const groups = new Map<string, Row<T>[]>();
     for (const row of rows) {
       const ref = (row as Record<string, unknown>)[fk] as { id: string } | null;
       if (!ref) continue;

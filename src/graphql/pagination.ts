@@ -1,5 +1,6 @@
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { readRows, type Row } from '../db/read-rows';
 import { openInteger, sealInteger } from '../lib/crypto';
 import { isUuid } from '../lib/ids';
 import { badInput } from './errors';
@@ -108,11 +109,32 @@ export function pageSize(first: number | null | undefined): number {
 export async function paginate<T extends { id: string }>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, args: PageArgs): Promise<Page<T>> {
   const first = pageSize(args.first);
   const afterId = args.after ? decodeCursor(args.after) : null;
-  const pageWhere = (afterId ? { $and: [where, { id: { $gt: afterId } }] } : where) as FilterQuery<T>;
   const [rows, totalCount] = await Promise.all([
-    em.find(entity, pageWhere, { orderBy: { id: 'asc' } as never, limit: first + 1 }),
+    em.find(entity, pageWhere(where, afterId), { orderBy: { id: 'asc' } as never, limit: first + 1 }),
     em.count(entity, where),
   ]);
+  return page(rows, first, afterId, totalCount);
+}
+
+/**
+ * The same page as `paginate`, read as plain rows (see readRows: the scope filter applies, no
+ * entities are hydrated): for lists whose items are only read and shown.
+ */
+export async function paginateRows<T extends { id: string }>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, args: PageArgs): Promise<Page<Row<T>>> {
+  const first = pageSize(args.first);
+  const afterId = args.after ? decodeCursor(args.after) : null;
+  const [rows, totalCount] = await Promise.all([
+    readRows(em, entity, pageWhere(where, afterId), { orderBy: { id: 'asc' } as never, limit: first + 1 }),
+    em.count(entity, where),
+  ]);
+  return page(rows as (Row<T> & { id: string })[], first, afterId, totalCount);
+}
+
+function pageWhere<T>(where: FilterQuery<T>, afterId: string | null): FilterQuery<T> {
+  return (afterId ? { $and: [where, { id: { $gt: afterId } }] } : where) as FilterQuery<T>;
+}
+
+function page<N extends { id: string }>(rows: N[], first: number, afterId: string | null, totalCount: number): Page<N> {
   const items = rows.slice(0, first);
   const edges = items.map((node) => ({ cursor: encodeCursor(node.id), node }));
   return {

@@ -38,7 +38,7 @@ export function createPrincipalResolver(orm: MikroORM, clock: Clock): PrincipalR
       if (!session.lastUsedAt || now.getTime() - session.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
         await em.nativeUpdate(Session, { id: session.id }, { lastUsedAt: now });
       }
-      return memberPrincipal(em, m, m.user.id, session.id, m.user.getEntity().email);
+      return memberPrincipal(em, m, m.user.id, session.id, m.user.getEntity().email, session.expiresAt);
     },
   };
 }

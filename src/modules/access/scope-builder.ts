@@ -47,10 +47,10 @@ export async function scopeForMembership(em: EntityManager, m: Membership): Prom
 
 /** The principal of an (active) API token, with its scope resolved now. `em` must be a system entity manager. */
 export async function tokenPrincipal(em: EntityManager, token: ApiToken): Promise<Principal> {
-  return { kind: 'API_TOKEN', tokenId: token.id, label: token.name, scope: await scopeForToken(em, token) };
+  return { kind: 'API_TOKEN', tokenId: token.id, label: token.name, scope: await scopeForToken(em, token), expiresAt: token.expiresAt };
 }
 
 /** The principal of an (active) membership acting through a session, with its scope resolved now. */
-export async function memberPrincipal(em: EntityManager, m: Membership, userId: string, sessionId: string, label: string): Promise<Principal> {
-  return { kind: 'MEMBER', membershipId: m.id, userId, sessionId, role: m.role, label, scope: await scopeForMembership(em, m) };
+export async function memberPrincipal(em: EntityManager, m: Membership, userId: string, sessionId: string, label: string, expiresAt: Date | null = null): Promise<Principal> {
+  return { kind: 'MEMBER', membershipId: m.id, userId, sessionId, role: m.role, label, scope: await scopeForMembership(em, m), expiresAt };
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type CredentialSubject, publishCredentialsChanged } from '../../auth/credential-cache';
 import { Permission } from '../../auth/permissions';
 import type { Config } from '../../config';
 import { type Context, type Deps, requirePermission, systemEm } from '../../context';
@@ -12,7 +13,7 @@ import { Domain } from './domain.entity';
 import { DomainStatus } from './domain.types';
 import type { VerifyDomainInput } from './domain.inputs';
 import { publishDomainStatusChanged } from './domain-events';
-import { loadDomain, scheduleRecheck } from './domain.service';
+import { deletedDomainSubjects, loadDomain, scheduleRecheck } from './domain.service';
 
 /** Account-wide reads for the name rule: the other domains of the name are not the caller's to see, but the rule depends on them. */
 const ALL_ROWS = { filters: { [SCOPE_FILTER]: { kind: 'system' } } } as const;
@@ -31,9 +32,12 @@ async function checkAndStore(em: EntityManager, deps: Deps, config: Config, doma
   const sameName = { account: domain.account.id, name: domain.name, id: { $ne: domain.id } };
   const claimable = (await em.count(Domain, { ...sameName, status: DomainStatus.VERIFIED }, ALL_ROWS)) === 0;
   const changed = domain.applyCheck(records, now, claimable);
+  let released: CredentialSubject[] = [];
   try {
     await em.transactional(async (tx) => {
       if (changed && domain.status === DomainStatus.VERIFIED) {
+        const claims = await tx.find(Domain, { ...sameName, status: { $ne: DomainStatus.VERIFIED } }, { ...ALL_ROWS, fields: ['id'] });
+        released = await deletedDomainSubjects(tx, claims.map((c) => c.id));
         await tx.nativeDelete(Domain, { ...sameName, status: { $ne: DomainStatus.VERIFIED } }, ALL_ROWS);
       }
       if (domain.status === DomainStatus.PENDING) {
@@ -46,6 +50,8 @@ async function checkAndStore(em: EntityManager, deps: Deps, config: Config, doma
     throw e;
   }
   if (changed) publishDomainStatusChanged(deps.bus, domain);
+  // Tokens scoped to a released claim went with it.
+  if (released.length) publishCredentialsChanged(deps.bus, released);
   return domain;
 }
 

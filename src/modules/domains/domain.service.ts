@@ -1,15 +1,19 @@
 import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type CredentialSubject, publishCredentialsChanged } from '../../auth/credential-cache';
 import { Permission } from '../../auth/permissions';
 import type { Scope } from '../../auth/scope';
 import { type Context, type JobQueue, requirePermission } from '../../context';
+import { SCOPE_FILTER } from '../../db/scope-filter';
 import { isUniqueViolation } from '../../db/errors';
 import { badInput, forbidden } from '../../graphql/errors';
 import { fromGlobalId, toGlobalId } from '../../graphql/global-id';
 import { byIdLoader, childrenLoader } from '../../graphql/loaders';
+import type { Row } from '../../db/read-rows';
 import { paginate, type Page } from '../../graphql/pagination';
 import { encrypt } from '../../lib/crypto';
+import { SenderIdentity } from '../identities/sender-identity.entity';
 import { getTenant } from '../tenants/tenant.service';
 import { Tenant } from '../tenants/tenant.entity';
 import { expectedRecords } from './dns/expected-records';
@@ -27,6 +31,17 @@ export const DOMAIN_RECHECK_TASK = 'domain-recheck';
 /** Schedules (or moves) the domain's next automatic re-check, inside the caller's transaction `em`. */
 export async function scheduleRecheck(queue: JobQueue, em: EntityManager, domainId: string, runAt: Date): Promise<void> {
   await queue.add(em, DOMAIN_RECHECK_TASK, { domainId }, { runAt, jobKey: `${DOMAIN_RECHECK_TASK}:${domainId}` });
+}
+
+/**
+ * The credential subjects to publish once domains are deleted: the domains, and the sender
+ * identities sending through them (whichever tenant they belong to), which go with them and take
+ * their scoped tokens along. Read before the delete; publish after it commits.
+ */
+export async function deletedDomainSubjects(em: EntityManager, domainIds: readonly string[]): Promise<CredentialSubject[]> {
+  if (!domainIds.length) return [];
+  const identities = await em.find(SenderIdentity, { domain: { $in: [...domainIds] } }, { fields: ['id'], filters: { [SCOPE_FILTER]: { kind: 'system' } } });
+  return [...domainIds.map((id) => `domain:${id}` as const), ...identities.map((i) => `identity:${i.id}` as const)];
 }
 
 /** Loads a domain in the caller's scope by global id, or NOT_FOUND naming `field`. No permission check. */
@@ -50,14 +65,14 @@ export async function listDomains(ctx: Context, args: DomainsArgs): Promise<Page
 }
 
 /** The tenant of a domain, batched; null for an agency domain or a tenant outside the caller's scope. */
-export async function domainTenant(ctx: Context, domain: Domain): Promise<Tenant | null> {
+export async function domainTenant(ctx: Context, domain: Row<Domain>): Promise<Tenant | null> {
   return domain.tenant ? byIdLoader(ctx, Tenant).load(domain.tenant.id) : null;
 }
 
 /** The domains of a tenant in the caller's scope (DOMAINS_READ), batched per request. */
-export async function tenantDomains(ctx: Context, tenant: Tenant): Promise<Domain[]> {
+export async function tenantDomains(ctx: Context, tenant: Row<Tenant>, columns?: readonly string[]): Promise<Row<Domain>[]> {
   requirePermission(ctx, Permission.DOMAINS_READ);
-  return childrenLoader(ctx, Domain, 'tenant').load(tenant.id);
+  return childrenLoader(ctx, Domain, 'tenant', columns).load(tenant.id);
 }
 
 /**
@@ -162,6 +177,8 @@ export async function deleteDomain(ctx: Context, input: DeleteDomainInput): Prom
   const gid = toGlobalId('Domain', domain.id);
   // Sender identities, templates and tokens of the domain go with it (foreign keys cascade); a
   // pending re-check job finds no domain and ends.
+  const subjects = await deletedDomainSubjects(ctx.em, [domain.id]);
   await ctx.em.nativeDelete(Domain, { id: domain.id });
+  publishCredentialsChanged(ctx.deps.bus, subjects);
   return gid;
 }

@@ -1,6 +1,9 @@
-import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Authorized, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import { Permission } from '../../auth/permissions';
 import type { Context } from '../../context';
+import type { Row } from '../../db/read-rows';
+import { ReadsColumns, selectedColumns } from '../../graphql/row-columns';
 import { Tenant } from '../tenants/tenant.entity';
 import { Domain } from './domain.entity';
 import { tenantDomains } from './domain.service';
@@ -10,7 +13,8 @@ import { tenantDomains } from './domain.service';
 export class TenantDomainsResolver {
   @Authorized(Permission.DOMAINS_READ)
   @FieldResolver(() => [Domain], { description: 'The client’s sending domains in your scope. Needs DOMAINS_READ.' })
-  domains(@Root() tenant: Tenant, @Ctx() ctx: Context): Promise<Domain[]> {
-    return tenantDomains(ctx, tenant);
+  @ReadsColumns('id')
+  domains(@Root() tenant: Row<Tenant>, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Row<Domain>[]> {
+    return tenantDomains(ctx, tenant, selectedColumns(info));
   }
 }

@@ -3,6 +3,8 @@ import { Permission } from '../../auth/permissions';
 import { scopeAllows } from '../../auth/scope';
 import { type Context, requireScope } from '../../context';
 import { byIdLoader } from '../../graphql/loaders';
+import type { Row } from '../../db/read-rows';
+import { ReadsColumns } from '../../graphql/row-columns';
 import type { Page } from '../../graphql/pagination';
 import { Domain } from '../domains/domain.entity';
 import { Tenant } from '../tenants/tenant.entity';
@@ -63,7 +65,8 @@ export class SenderIdentityResolver {
   }
 
   @FieldResolver(() => [IdentityWarning], { description: 'Problems the client should fix, such as a DMARC p=reject policy on the address’s own domain.' })
-  warnings(@Root() identity: SenderIdentity): IdentityWarning[] {
+  @ReadsColumns('email', 'dmarcPolicy')
+  warnings(@Root() identity: Row<SenderIdentity>): IdentityWarning[] {
     return dmarcWarnings(identity.email, identity.dmarcPolicy);
   }
 }

@@ -1,3 +1,4 @@
+import { publishCredentialsChanged } from '../../auth/credential-cache';
 import { Permission } from '../../auth/permissions';
 import { type Context, requirePermission } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
@@ -87,5 +88,6 @@ export async function deleteSenderIdentity(ctx: Context, gid: string): Promise<s
   const deletedId = toGlobalId('SenderIdentity', identity.id);
   // API tokens scoped to the identity are deleted with it (foreign key cascade).
   await ctx.em.nativeDelete(SenderIdentity, { id: identity.id });
+  publishCredentialsChanged(ctx.deps.bus, [`identity:${identity.id}`]);
   return deletedId;
 }

@@ -4,6 +4,8 @@ import { scopeAllows } from '../../auth/scope';
 import { type Context, requireScope } from '../../context';
 import { toGlobalId } from '../../graphql/global-id';
 import { byIdLoader } from '../../graphql/loaders';
+import type { Row } from '../../db/read-rows';
+import { ReadsColumns } from '../../graphql/row-columns';
 import type { Page } from '../../graphql/pagination';
 import { Domain } from '../domains/domain.entity';
 import { Template } from './template.entity';
@@ -45,7 +47,8 @@ export class TemplateResolver {
   }
 
   @FieldResolver(() => ID, { description: 'Global id of the domain the template belongs to.' })
-  domainId(@Root() template: Template): string {
+  @ReadsColumns('domain')
+  domainId(@Root() template: Row<Template>): string {
     return toGlobalId('Domain', template.domain.id);
   }
 

@@ -1,5 +1,6 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
+import type { Row } from '../../db/read-rows';
 import { PageArgs, type Page } from '../../graphql/pagination';
 import { Tenant } from './tenant.entity';
 import { CreateTenantInput, DeleteTenantInput, UpdateTenantInput } from './tenant.inputs';
@@ -10,7 +11,7 @@ import { DeleteTenantPayload, TenantConnection, TenantPayload } from './tenant.t
 export class TenantResolver {
   @Authorized()
   @Query(() => TenantConnection, { description: 'Clients in your scope.' })
-  tenants(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<Page<Tenant>> {
+  tenants(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<Page<Row<Tenant>>> {
     return listTenants(ctx, args);
   }
 

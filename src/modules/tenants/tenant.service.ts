@@ -1,9 +1,11 @@
 import { type Context, requireAccountWide, requirePermission, requireScope } from '../../context';
+import { publishCredentialsChanged } from '../../auth/credential-cache';
 import { Permission } from '../../auth/permissions';
 import { isUniqueViolation } from '../../db/errors';
 import { AppError, conflict, notFound } from '../../graphql/errors';
 import { fromGlobalId, toGlobalId } from '../../graphql/global-id';
-import { paginate, type PageArgs } from '../../graphql/pagination';
+import { type Page, paginateRows, type PageArgs } from '../../graphql/pagination';
+import type { Row } from '../../db/read-rows';
 import { Domain } from '../domains/domain.entity';
 import { SenderIdentity } from '../identities/sender-identity.entity';
 import { mergeOnHoldPolicy } from './on-hold-policy';
@@ -18,10 +20,10 @@ export async function getTenant(ctx: Context, gid: string, field = 'id'): Promis
   return tenant;
 }
 
-/** Lists tenants in the caller's scope. */
-export async function listTenants(ctx: Context, args: PageArgs) {
+/** Lists tenants in the caller's scope, as plain rows. */
+export async function listTenants(ctx: Context, args: PageArgs): Promise<Page<Row<Tenant>>> {
   requireScope(ctx);
-  return paginate(ctx.em, Tenant, {}, args);
+  return paginateRows(ctx.em, Tenant, {}, args);
 }
 
 async function flushUnique(ctx: Context): Promise<void> {
@@ -68,7 +70,9 @@ export async function deleteTenant(ctx: Context, input: DeleteTenantInput): Prom
     }
   }
   const gid = toGlobalId('Tenant', tenant.id);
-  // Domains, identities, templates and tokens of the tenant go with it (foreign keys cascade).
+  // Domains, identities, templates and tokens of the tenant go with it (foreign keys cascade); every
+  // token scoped within the tenant names it among its credential subjects.
   await ctx.em.nativeDelete(Tenant, { id: tenant.id });
+  publishCredentialsChanged(ctx.deps.bus, [`tenant:${tenant.id}`]);
   return gid;
 }
