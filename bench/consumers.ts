@@ -16,6 +16,7 @@ import { suppressionsConsumer } from '../src/modules/suppressions/suppressions.c
 import { SuppressionList, SuppressionSource } from '../src/modules/suppressions/suppression.enums';
 import { insertEntries } from '../src/modules/suppressions/suppressions.queries';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
+import { timed } from './support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const SENDS = Number(process.env.BENCH_SENDS ?? 600);
@@ -31,16 +32,6 @@ const MIX = [
 ].map((t, i) => ({ t, k: (i * 7919) % 200 })).sort((a, b) => a.k - b.k).map((x) => x.t);
 
 const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : 0);
-
-/** Runs `jobs` with at most `n` at a time; returns the elapsed seconds. */
-async function timed(jobs: (() => Promise<void>)[], n: number): Promise<number> {
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < jobs.length) await jobs[next++]();
-  }));
-  return (performance.now() - started) / 1000;
-}
 
 async function seed(app: App) {
   const { account, secret } = await createAccountWithAdminToken(app.orm, 'Consumer bench agency');

@@ -9,22 +9,13 @@ import { Domain } from '../src/modules/domains/domain.entity';
 import { DomainStatus } from '../src/modules/domains/domain.types';
 import { Message } from '../src/modules/sending/message.entity';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
+import { timed } from './support';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 40);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const MESSAGES = 1000;
 const TYPES = ['SENT', 'DELIVERED', 'DEFERRED', 'SOFT_BOUNCED', 'HARD_BOUNCED', 'SPAM_COMPLAINT', 'UNSUBSCRIBED'];
-
-/** Runs `jobs` with at most `n` at a time; returns the elapsed seconds. */
-async function timed(jobs: (() => Promise<void>)[], n: number): Promise<number> {
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < jobs.length) await jobs[next++]();
-  }));
-  return (performance.now() - started) / 1000;
-}
 
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', MAILROOM_DATA_DIR: process.env.MAILROOM_DATA_DIR ?? '.data/bench' }, { port: 0, host: '127.0.0.1', runWorker: false, bootstrapToken: null });

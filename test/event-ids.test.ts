@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Permission } from '../src/auth/permissions';
-import { systemEm } from '../src/context';
 import { toGlobalId } from '../src/graphql/global-id';
-import { Tenant } from '../src/modules/tenants/tenant.entity';
 import type { EventRow } from '../src/events/event-row';
 import { ActivityEventType, insertMessage, recordEvents } from './support/activity-fixture';
-import { insertApiToken, insertDomain, unique } from './support/factories';
+import { insertApiToken, insertTwoTenants } from './support/factories';
 import { startTestServer, type TestServer } from './support/harness';
 import { subscribe } from './support/ws-client';
 
@@ -22,12 +20,7 @@ const NODE = `query($id: ID!) { node(id: $id) { id ... on ActivityEvent { cursor
 /** One account with tenants A and B (own domains, one message each) and a tenant token for each. */
 async function twoTenants() {
   const { accountId, adminToken } = await s.newAccount();
-  const em = systemEm(s.app.orm);
-  const tA = em.create(Tenant, { account: accountId, name: 'A', tag: unique('a') });
-  const tB = em.create(Tenant, { account: accountId, name: 'B', tag: unique('b') });
-  await em.flush();
-  const dA = await insertDomain(s, { accountId, tenantUuid: tA.id });
-  const dB = await insertDomain(s, { accountId, tenantUuid: tB.id });
+  const { tA, tB, dA, dB } = await insertTwoTenants(s, accountId);
   const mA = await insertMessage(s, { accountId, domainUuid: dA.id, tenantUuid: tA.id });
   const mB = await insertMessage(s, { accountId, domainUuid: dB.id, tenantUuid: tB.id });
   const token = async (tenantUuid: string) => (await insertApiToken(s, { accountId, permissions: [Permission.ACTIVITY_READ], tenantUuid })).secret;

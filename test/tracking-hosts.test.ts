@@ -3,12 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemEm } from '../src/context';
 import { ActivityEvent } from '../src/modules/activity/activity-event.entity';
 import { Domain } from '../src/modules/domains/domain.entity';
-import { Tenant } from '../src/modules/tenants/tenant.entity';
 import type { Message } from '../src/modules/sending/message.entity';
 import { unsubscribeToken } from '../src/modules/sending/links';
 import { clickUrl, openPixelUrl } from '../src/modules/tracking/apply-tracking';
 import { insertMessage } from './support/activity-fixture';
-import { insertDomain, unique } from './support/factories';
+import { insertTwoTenants } from './support/factories';
 import { startTestServer, type TestServer } from './support/harness';
 
 let s: TestServer;
@@ -37,12 +36,8 @@ function hit(path: string, host: string, method: 'GET' | 'POST' = 'GET', body?: 
 /** Tenants A and B of one account, each with a branded tracking host, and a message of B. */
 async function world() {
   const { accountId } = await s.newAccount();
+  const { tB, dA, dB } = await insertTwoTenants(s, accountId);
   const em = systemEm(s.app.orm);
-  const tA = em.create(Tenant, { account: accountId, name: 'A', tag: unique('a') });
-  const tB = em.create(Tenant, { account: accountId, name: 'B', tag: unique('b') });
-  await em.flush();
-  const dA = await insertDomain(s, { accountId, tenantUuid: tA.id });
-  const dB = await insertDomain(s, { accountId, tenantUuid: tB.id });
   await em.nativeUpdate(Domain, { id: dA.id }, { trackingSubdomain: 'track' });
   await em.nativeUpdate(Domain, { id: dB.id }, { trackingSubdomain: 'links' });
   const mB = await insertMessage(s, { accountId, domainUuid: dB.id, tenantUuid: tB.id });

@@ -6,6 +6,7 @@ import { encrypt, sha256 } from '../../src/lib/crypto';
 import { ApiToken } from '../../src/modules/api-tokens/api-token.entity';
 import { Domain } from '../../src/modules/domains/domain.entity';
 import { DomainStatus } from '../../src/modules/domains/domain.types';
+import { Tenant } from '../../src/modules/tenants/tenant.entity';
 import { CreateTenantDocument } from '../generated/graphql';
 import { ok, type TestServer } from './harness';
 
@@ -73,4 +74,15 @@ export async function insertApiToken(
   });
   await em.flush();
   return { secret, tokenUuid: token.id };
+}
+
+/** Inserts tenants A and B in an account, each with a domain of its own; returns the four rows. */
+export async function insertTwoTenants(s: TestServer, accountId: string) {
+  const em = systemEm(s.app.orm);
+  const tA = em.create(Tenant, { account: accountId, name: 'A', tag: unique('a') });
+  const tB = em.create(Tenant, { account: accountId, name: 'B', tag: unique('b') });
+  await em.flush();
+  const dA = await insertDomain(s, { accountId, tenantUuid: tA.id });
+  const dB = await insertDomain(s, { accountId, tenantUuid: tB.id });
+  return { tA, tB, dA, dB };
 }
