@@ -136,6 +136,23 @@ describe('durable event consumers', () => {
     }
   });
 
+  it('a consumer of some event types gets exactly those, in order, and its cursor moves past the others', async () => {
+    const seen: EventRow[] = [];
+    const c = { ...recorder('typed', { seen, batchSize: 3 }), types: [ActivityEventType.HARD_BOUNCED] };
+    const r = await start([c]);
+    const { accountId } = await s.newAccount();
+    mine.add(accountId);
+    const domain = await insertDomain(s, { accountId });
+    const m = await insertMessage(s, { accountId, domainUuid: domain.id });
+    const written = await recordEvents(s, m, [ActivityEventType.SENT, ActivityEventType.HARD_BOUNCED, ActivityEventType.DELIVERED, ActivityEventType.HARD_BOUNCED, ActivityEventType.OPENED, ActivityEventType.HARD_BOUNCED, ActivityEventType.HARD_BOUNCED, ActivityEventType.CLICKED]);
+    await r.drain();
+    const wanted = written.filter((e) => e.type === ActivityEventType.HARD_BOUNCED).map((e) => e.id);
+    expect(seen.map((e) => e.id)).toEqual(wanted);
+    expect(await effects('typed')).toEqual(wanted);
+    const lag = (await consumerLag(systemEm(s.app.orm))).find((l) => l.name === 'typed')!;
+    expect(BigInt(lag.lastEventId)).toBeGreaterThanOrEqual(BigInt(written.at(-1)!.id));
+  });
+
   it('a consumer may start after a given event id', async () => {
     const ids = await commitEvents(6);
     const r = await start([{ ...recorder('from-id'), startAfter: ids[2] }]);

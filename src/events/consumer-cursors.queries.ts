@@ -45,18 +45,40 @@ export async function lockCursor(em: EntityManager, name: string): Promise<Locke
   return row ? { lastEventId: row.last_event_id, retryAt: row.retry_at ? new Date(row.retry_at) : null } : null;
 }
 
-/** The next committed events after `afterId`, oldest first. No scope: consumers see every account's events and keep each to its own. */
-export async function eventsAfter(em: EntityManager, afterId: string, limit: number): Promise<EventRow[]> {
-  const rows = await em.execute<Record<string, unknown>[]>(`select ${EVENT_COLUMNS} from activity_events where id > ? order by id limit ?`, [afterId, limit]);
-  return rows.map(toEventRow);
+/** A batch for a consumer: its events, and how far the cursor may move (past events of other types too). */
+export interface EventBatch {
+  events: EventRow[];
+  /** The id the cursor moves to: the last event returned when the batch is full, else the newest committed event. */
+  scannedTo: string;
 }
 
-/** Moves the cursor past `events` and clears any failure state (in the batch's transaction). */
-export async function advanceCursor(em: EntityManager, name: string, events: readonly EventRow[]): Promise<void> {
-  const last = events.at(-1)!;
+/**
+ * The next committed events after `afterId`, oldest first — only those of `types` when given. One
+ * statement, so one snapshot: since ids are handed out in commit order, every event at or below the
+ * newest committed id is visible in it, and a batch that is not full lets the cursor skip to that id
+ * without missing an event of the wanted types. No scope: consumers see every account's events and keep
+ * each to its own.
+ */
+export async function eventsAfter(em: EntityManager, afterId: string, limit: number, types: readonly string[] | null = null): Promise<EventBatch> {
+  const typed = types ? 'and type in (select jsonb_array_elements_text(?::jsonb))' : '';
+  const params = types ? [afterId, JSON.stringify(types), limit, afterId] : [afterId, limit, afterId];
+  const rows = await em.execute<Record<string, unknown>[]>(
+    `with b as (select ${EVENT_COLUMNS} from activity_events where id > ? ${typed} order by id limit ?),
+          t as (select max(id)::text as top from activity_events where id > ?)
+     select b.*, t.top from t left join b on true order by b.id`,
+    params,
+  );
+  const events = rows.filter((r) => r.id !== null).map(toEventRow);
+  const top = (rows[0]?.top as string | null) ?? null;
+  const scannedTo = events.length === limit ? events.at(-1)!.id : (top ?? afterId);
+  return { events, scannedTo };
+}
+
+/** Moves the cursor to `scannedTo` after `events` were applied, and clears any failure state (in the batch's transaction). */
+export async function advanceCursor(em: EntityManager, name: string, batch: EventBatch): Promise<void> {
   await em.execute(
-    `update event_consumers set last_event_id = ?, last_event_at = ?, processed = processed + ?, failures = 0, retry_at = null, last_error = null, updated_at = now() where name = ?`,
-    [last.id, last.occurredAt, events.length, name],
+    `update event_consumers set last_event_id = ?, last_event_at = coalesce(?, last_event_at), processed = processed + ?, failures = 0, retry_at = null, last_error = null, updated_at = now() where name = ?`,
+    [batch.scannedTo, batch.events.at(-1)?.occurredAt ?? null, batch.events.length, name],
   );
 }
 

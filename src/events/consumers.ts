@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { systemEm } from '../context';
 import type { Logger } from '../lib/logger';
 import type { EventRow } from './event-row';
+import type { ActivityEventType } from './event-type';
 import { advanceCursor, ensureCursor, eventsAfter, lockCursor, recordFailure } from './consumer-cursors.queries';
 
 /**
@@ -29,6 +30,11 @@ export interface EventConsumer<D = unknown> {
   readonly startAfter?: string;
   /** Events per batch (default 500). */
   readonly batchSize?: number;
+  /**
+   * The event types it handles; the others are skipped in SQL (the cursor still moves past them). Unset: every event.
+   * Skipping is exact: ids follow commit order, so what the batch's snapshot has not seen gets a higher id.
+   */
+  readonly types?: readonly ActivityEventType[];
   /** Applies a batch, writing through `em` (the batch's transaction, sees every account: keep each event to its own account). */
   handle(em: EntityManager, events: readonly EventRow[], deps: D): Promise<void>;
 }
@@ -61,12 +67,12 @@ async function runBatch<D>(orm: MikroORM, c: EventConsumer<D>, deps: D): Promise
     const cursor = await lockCursor(tx, c.name);
     if (!cursor) return { kind: 'locked' };
     if (cursor.retryAt && cursor.retryAt.getTime() > Date.now()) return { kind: 'wait', until: cursor.retryAt };
-    const events = await eventsAfter(tx, cursor.lastEventId, size);
-    if (events.length === 0) return { kind: 'idle' };
-    await c.handle(tx, events, deps);
+    const batch = await eventsAfter(tx, cursor.lastEventId, size, c.types ?? null);
+    if (batch.scannedTo === cursor.lastEventId) return { kind: 'idle' };
+    if (batch.events.length) await c.handle(tx, batch.events, deps);
     await tx.flush();
-    await advanceCursor(tx, c.name, events);
-    return events.length === size ? { kind: 'more' } : { kind: 'idle' };
+    await advanceCursor(tx, c.name, batch);
+    return batch.events.length === size ? { kind: 'more' } : { kind: 'idle' };
   });
 }
 

@@ -84,6 +84,7 @@ async function applySoftBounces(em: EntityManager, events: readonly EventRow[], 
 export const suppressionsConsumer: EventConsumer<TaskDeps> = {
   name: 'suppressions',
   batchSize: 1000,
+  types: [ActivityEventType.HARD_BOUNCED, ActivityEventType.SPAM_COMPLAINT, ActivityEventType.UNSUBSCRIBED, ActivityEventType.SOFT_BOUNCED],
   async handle(em, events, td) {
     const entries: NewEntry[] = [];
     const soft: EventRow[] = [];
