@@ -51,7 +51,7 @@ async function snapshot(): Promise<string> {
 }
 
 describe('authorization matrix: every query and mutation, as every principal kind', () => {
-  it('never returns a value of another client, and never changes another client’s data', async () => {
+  it('never returns a value of another client, and never changes another client’s data', { timeout: 600_000 }, async () => {
     const before = await snapshot();
     const leaks: Leak[] = [];
     const countMismatches: string[] = [];
