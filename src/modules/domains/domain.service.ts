@@ -19,9 +19,10 @@ import { Tenant } from '../tenants/tenant.entity';
 import { expectedRecords } from './dns/expected-records';
 import { Domain } from './domain.entity';
 import { DomainStatus } from './domain.types';
-import { domainNameTaken, domainNotFound } from './domain.errors';
+import { domainNameTaken } from './domain.errors';
 import type { AddDomainInput, DeleteDomainInput, DomainsArgs } from './domain.inputs';
 import { normalizeDomainName, normalizeLabel } from './domain-name';
+import { findInScope } from '../../db/find-in-scope';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -46,9 +47,7 @@ export async function deletedDomainSubjects(em: EntityManager, domainIds: readon
 
 /** Loads a domain in the caller's scope by global id, or NOT_FOUND naming `field`. No permission check. */
 export async function loadDomain(ctx: Context, gid: string, field = 'id'): Promise<Domain> {
-  const domain = await ctx.em.findOne(Domain, { id: fromGlobalId(gid, 'Domain', field) });
-  if (!domain) throw domainNotFound(field);
-  return domain;
+  return findInScope(ctx, Domain, 'Domain', gid, field);
 }
 
 /** One domain in the caller's scope (DOMAINS_READ), or NOT_FOUND. */
