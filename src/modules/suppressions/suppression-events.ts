@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission } from '../../auth/permissions';
 import type { Scope } from '../../auth/scope';
-import { type Bus, type Context, requirePermission, scopedEm } from '../../context';
+import { type Bus, type Context, requirePermission } from '../../context';
 import { publishAllOnCommit } from '../../pubsub/bus';
 import { Suppression } from './suppression.entity';
 import { SuppressionChangeKind, type SuppressionList } from './suppression.enums';
@@ -93,7 +93,7 @@ async function* changesFor(ctx: Context, scope: Scope, filter: ResolvedSuppressi
         for (const e of entries) yield { kind: m.kind, id: e.id, list: e.list, domainId: e.domainId, suppression: null };
         continue;
       }
-      const rows = await scopedEm(ctx.orm, { kind: 'principal', scope }).find(Suppression, { id: { $in: entries.map((e) => e.id) } }, { orderBy: { id: 'asc' } });
+      const rows = await ctx.em.fork({ clear: true }).find(Suppression, { id: { $in: entries.map((e) => e.id) } }, { orderBy: { id: 'asc' } });
       for (const s of rows) yield { kind: m.kind, id: s.id, list: s.list, domainId: s.domain?.id ?? null, suppression: s };
     }
   } finally {
