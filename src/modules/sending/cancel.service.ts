@@ -10,6 +10,7 @@ import { deliverJobKey } from './send.service';
 import type { CancelScheduledMessageInput } from './sending.inputs';
 import { recordMessageEvents } from './message-life';
 import { loadInScope } from '../../db/find-in-scope';
+import { removeJob } from '../../jobs/queue';
 
 /**
  * Cancels a SCHEDULED message in the caller's scope (EMAIL_SEND): in one transaction, with the
@@ -24,7 +25,7 @@ export async function cancelScheduledMessage(ctx: Context, input: CancelSchedule
   return ctx.em.transactional(async (em) => {
     const message = await loadInScope(ctx, Message, 'Message', id, 'id', { em, lockMode: LockMode.PESSIMISTIC_WRITE });
     if (message.status !== MessageStatus.SCHEDULED) throw badInput('id', `Only a SCHEDULED message can be cancelled; this one is ${message.status}`);
-    await em.execute('select graphile_worker.remove_job(?)', [deliverJobKey(message.id)]);
+    await removeJob(em, deliverJobKey(message.id));
     await recordMessageEvents(em, [{ message, type: ActivityEventType.CANCELLED, occurredAt: now }]);
     return message;
   });

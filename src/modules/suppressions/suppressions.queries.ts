@@ -1,4 +1,7 @@
+import type { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PoolClient } from 'pg';
+import QueryStream from 'pg-query-stream';
 import { uuidv7 } from '../../lib/ids';
 import { parseEmailAddress } from '../mail/address';
 import { filterCondition, type ResolvedSuppressionFilter, scopeCondition, SqlParams, type SuppressionScope } from './sql';
@@ -181,4 +184,19 @@ export function exportQuery(scope: SuppressionScope, filter: ResolvedSuppression
     from suppressions s left join domains d on d.id = s.domain_id and d.account_id = s.account_id
     where ${where} order by s.id`;
   return { sql, params: q.params };
+}
+
+/**
+ * Streams the export rows (see exportQuery) from a server-side cursor, 500 rows at a time with
+ * backpressure, to `consume`; the pool connection is held until it returns. Read-only.
+ */
+export async function streamExport(em: EntityManager, scope: SuppressionScope, filter: ResolvedSuppressionFilter, consume: (rows: Readable) => Promise<void>): Promise<void> {
+  const { sql, params } = exportQuery(scope, filter);
+  const knex = em.getConnection().getKnex();
+  const client = (await knex.client.acquireConnection()) as PoolClient;
+  try {
+    await consume(client.query(new QueryStream(sql, params, { batchSize: 500 })));
+  } finally {
+    await knex.client.releaseConnection(client);
+  }
 }
