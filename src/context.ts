@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Principal } from './auth/principal';
-import type { Scope, ScopeFilterArgs } from './auth/scope';
+import { isAccountWide, type Scope, type ScopeFilterArgs } from './auth/scope';
 import type { Config } from './config';
 import { SCOPE_FILTER } from './db/scope-filter';
 import { forbidden, unauthenticated } from './graphql/errors';
@@ -157,6 +157,6 @@ export function requirePermission(ctx: Context, ...perms: Permission[]): Scope {
 /** Throws FORBIDDEN unless the caller is account-wide (not limited to tenants, domains or identities). */
 export function requireAccountWide(ctx: Context): Scope {
   const scope = requireScope(ctx);
-  if (!scope.allDomains || scope.templateIds) throw forbidden('This needs an account-wide principal');
+  if (!isAccountWide(scope)) throw forbidden('This needs an account-wide principal');
   return scope;
 }

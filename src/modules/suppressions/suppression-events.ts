@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission } from '../../auth/permissions';
-import type { Scope } from '../../auth/scope';
+import { type Scope, scopeAdmitsRow } from '../../auth/scope';
 import { type Bus, type Context, requirePermission } from '../../context';
 import { publishAllOnCommit } from '../../pubsub/bus';
 import { Suppression } from './suppression.entity';
@@ -60,12 +60,7 @@ function isMessage(m: unknown): m is SuppressionChangedMessage {
 
 /** Whether a scope admits an entry (the in-memory twin of Suppression's row filter). Pure. */
 export function scopeAdmitsEntry(scope: Scope, e: Omit<ChangedEntry, 'accountId'>): boolean {
-  if (scope.allDomains && !scope.templateIds) return true;
-  return (
-    (e.domainId !== null && scope.domainIds.includes(e.domainId)) ||
-    (e.tenantId !== null && scope.tenantIds.includes(e.tenantId)) ||
-    (e.senderIdentityId !== null && scope.identityIds.includes(e.senderIdentityId))
-  );
+  return scopeAdmitsRow(scope, { ...e, accountId: scope.accountId });
 }
 
 function filterAdmits(f: ResolvedSuppressionFilter, e: Omit<ChangedEntry, 'accountId'>): boolean {
