@@ -57,6 +57,11 @@ const RAW_SQL = [
   { selector: "CallExpression[callee.property.name='execute'][callee.object.type='CallExpression'][callee.object.callee.name=/^(systemEm|scopedEm)$/]", message: 'Raw SQL lives in *.queries.ts.' },
   { selector: "CallExpression[callee.property.name='getKnex']", message: 'Raw SQL (knex) lives in *.queries.ts.' },
 ];
+const IN_RESOLVER = "ClassDeclaration:has(Decorator[expression.callee.name='Resolver'])";
+const RESOLVER_ORM = [
+  { selector: `${IN_RESOLVER} MemberExpression[property.name=/^(em|orm)$/]`, message: 'No ORM calls in resolver classes: one service call (or a loader from src/graphql/loaders.ts) per field.' },
+  { selector: `${IN_RESOLVER} CallExpression[callee.name=/^(systemEm|scopedEm|wrap)$/]`, message: 'No ORM calls in resolver classes: one service call (or a loader from src/graphql/loaders.ts) per field.' },
+];
 const VALUE_REEXPORT = [
   { selector: "ExportAllDeclaration[exportKind!='type']", message: 'No value re-exports from index.ts: import from the file that defines the thing.' },
   { selector: "ExportNamedDeclaration[source][exportKind!='type']", message: 'No value re-exports from index.ts: import from the file that defines the thing.' },
@@ -68,6 +73,7 @@ const layers = [
   { name: 'raw-sql', files: ['src/**/*.ts'], ignores: RAW_SQL_ALLOWED, patterns: [], syntax: RAW_SQL },
   { name: 'lower-layers', files: ['src/graphql/**/*.ts', 'src/auth/**/*.ts', 'src/db/**/*.ts', 'src/lib/**/*.ts'], ignores: [], patterns: [MODULES], syntax: [] },
   { name: 'module-resolvers', files: ['src/modules/**/*.ts'], ignores: [], patterns: [OTHER_RESOLVER], syntax: [] },
+  { name: 'resolvers', files: ['src/**/*.ts'], ignores: [], patterns: [], syntax: RESOLVER_ORM },
   { name: 'index-reexports', files: ['**/index.ts'], ignores: [], patterns: [], syntax: VALUE_REEXPORT },
 ];
 
