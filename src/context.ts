@@ -154,7 +154,7 @@ export function requirePermission(ctx: Context, ...perms: Permission[]): Scope {
   return scope;
 }
 
-/** Throws FORBIDDEN unless the caller is account-wide (not limited to tenants, domains or identities). */
+/** Throws FORBIDDEN unless the caller is account-wide (isAccountWide: not limited to tenants, domains, identities or a template allow-list). */
 export function requireAccountWide(ctx: Context): Scope {
   const scope = requireScope(ctx);
   if (!isAccountWide(scope)) throw forbidden('This needs an account-wide principal');
