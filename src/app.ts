@@ -32,6 +32,7 @@ import { ensureBootstrap } from './modules/accounts/bootstrap';
 import { type InboundSmtp, startInboundSmtp } from './modules/inbound/inbound-smtp';
 import { ENTITIES, HTTP_ROUTES } from './modules/modules';
 import { buildAppSchema } from './schema';
+import { pingDatabase } from './db/health.queries';
 
 /** A running Mailroom server. */
 export interface App {
@@ -130,7 +131,7 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
     res.setHeader('x-request-id', requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') {
-      await orm.em.getConnection().execute('select 1');
+      await pingDatabase(orm);
       return sendJson(res, 200, { status: 'ok' });
     }
     if (url.pathname === '/ops/consumers' && req.method === 'GET') {

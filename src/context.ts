@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Principal } from './auth/principal';
-import type { Scope, ScopeFilterArgs } from './auth/scope';
+import { isAccountWide, type Scope, type ScopeFilterArgs } from './auth/scope';
 import type { Config } from './config';
 import { SCOPE_FILTER } from './db/scope-filter';
 import { forbidden, unauthenticated } from './graphql/errors';
@@ -63,13 +63,25 @@ export interface Deps {
   rateLimits: RateLimits;
 }
 
+/** Entity managers past the principal's scope (see `Context.systemAccess`). */
+export interface SystemAccess {
+  /** An entity manager that sees every account. */
+  em(): EntityManager;
+  /** An entity manager bound to another principal's scope (a session just opened). */
+  scopedTo(scope: Scope): EntityManager;
+}
+
 /** Per-request (or per-WebSocket-operation) context. */
 export interface Context {
   requestId: string;
   principal: Principal;
   /** Entity manager whose `scope` filter is bound to the principal: every query is scoped. */
   em: EntityManager;
-  orm: MikroORM;
+  /**
+   * The one way out of the principal's scope, for the access layer and the public/system services
+   * that need it (login and sessions, confirmSenderIdentity, acceptInvitation): lint forbids it anywhere else.
+   */
+  systemAccess: SystemAccess;
   config: Config;
   deps: Deps;
   logger: Logger;
@@ -107,7 +119,7 @@ export function createContext(orm: MikroORM, config: Config, deps: Deps, princip
     requestId,
     principal,
     em,
-    orm,
+    systemAccess: { em: () => systemEm(orm), scopedTo: (scope) => scopedEm(orm, { kind: 'principal', scope }) },
     config,
     deps,
     logger: deps.logger.child({ requestId }),
@@ -142,9 +154,9 @@ export function requirePermission(ctx: Context, ...perms: Permission[]): Scope {
   return scope;
 }
 
-/** Throws FORBIDDEN unless the caller is account-wide (not limited to tenants, domains or identities). */
+/** Throws FORBIDDEN unless the caller is account-wide (isAccountWide: not limited to tenants, domains, identities or a template allow-list). */
 export function requireAccountWide(ctx: Context): Scope {
   const scope = requireScope(ctx);
-  if (!scope.allDomains || scope.templateIds) throw forbidden('This needs an account-wide principal');
+  if (!isAccountWide(scope)) throw forbidden('This needs an account-wide principal');
   return scope;
 }

@@ -61,9 +61,10 @@ describe('authorization matrix: every query and mutation, as every principal kin
       for (const field of rootFields(kind)) {
         for (const p of fx.principals) {
           // Aim every id argument at what the principal must not reach, and look for those strings in the answer.
-          const pool = p.reach === 'tenant1' ? fx.foreignIds : p.reach === 'accountA' ? fx.otherAccountIds : fx.accountAIds;
+          const pools = { tenant1: fx.foreignIds, accountA: fx.otherAccountIds, accountB: fx.accountAIds, allDomainsTemplate1: fx.templateLimitedForeignIds };
+          const pool = pools[p.reach];
           const ids = (t: string | null) => (t ? (pool[t] ?? []) : Object.values(pool).flat());
-          const markers = p.reach === 'tenant1' ? [...fx.tenant2Markers, ...fx.accountBMarkers] : p.reach === 'accountA' ? fx.accountBMarkers : fx.accountAMarkers;
+          const markers = { tenant1: [...fx.tenant2Markers, ...fx.accountBMarkers], accountA: fx.accountBMarkers, accountB: fx.accountAMarkers, allDomainsTemplate1: fx.templateLimitedMarkers }[p.reach];
           for (const op of operationsFor(schema, kind, field, ids)) {
             const res = await s.gql<Record<string, any>, any>(op.query, op.variables, p.token);
             requests++;

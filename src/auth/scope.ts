@@ -2,8 +2,12 @@ import type { Permission } from './permissions';
 
 /**
  * What a principal may see, resolved to plain ids before any resolver runs.
- * `allDomains` means the whole account; otherwise the union of the listed tenants
- * (all their domains and identities), domains and sender identities.
+ * `allDomains` means every domain, tenant and sender identity of the account (and what they own);
+ * otherwise the union of the listed tenants (all their domains and identities), domains and sender
+ * identities. Account-wide (isAccountWide: all domains and no template allow-list) is more: the
+ * account's own rows too (account-level suppressions and tokens, members, system e-mails, other
+ * principals' bulk sends and imports) and the account-level actions. Row filters, raw SQL
+ * (scopeCondition), live feeds (scopeAdmitsRow) and services all use these same two predicates.
  */
 export interface Scope {
   readonly accountId: string;
@@ -46,4 +50,49 @@ export function scopeFingerprint(scope: Scope): string {
     sorted(scope.readableTenantIds),
     sorted(scope.templateIds),
   ]);
+}
+
+/** Whether the scope is the whole account: all domains and no template allow-list. The one meaning of account-wide. */
+export function isAccountWide(scope: Pick<Scope, 'allDomains' | 'templateIds'>): boolean {
+  return scope.allDomains && scope.templateIds === null;
+}
+
+/** The part of a scope that decides which owned rows it reaches, as plain data: what raw SQL read models take and an export link carries. */
+export interface RowScope {
+  readonly accountId: string;
+  /** isAccountWide: every row of the account, account-level rows included. */
+  readonly accountWide: boolean;
+  /** Every row owned by a domain, tenant or sender identity of the account. */
+  readonly allDomains: boolean;
+  readonly tenantIds: readonly string[];
+  readonly domainIds: readonly string[];
+  readonly identityIds: readonly string[];
+}
+
+/** The row part of a scope. Pure. */
+export function rowScope(s: Scope): RowScope {
+  return { accountId: s.accountId, accountWide: isAccountWide(s), allDomains: s.allDomains, tenantIds: s.tenantIds, domainIds: s.domainIds, identityIds: s.identityIds };
+}
+
+/** Who owns a row: its account and its domain, tenant and sender identity (all null: the account's own row). */
+export interface RowOwners {
+  accountId: string;
+  domainId: string | null;
+  tenantId: string | null;
+  senderIdentityId: string | null;
+}
+
+/**
+ * Whether a scope reaches a row: the in-memory twin of the row filters (src/db/scope-filter.ts ownedRows)
+ * and of the SQL fragment (src/db/scope-sql.ts scopeCondition), for live events and change feeds. Pure.
+ */
+export function scopeAdmitsRow(s: RowScope | Scope, row: RowOwners): boolean {
+  if (row.accountId !== s.accountId) return false;
+  if ('accountWide' in s ? s.accountWide : isAccountWide(s)) return true;
+  if (s.allDomains) return row.domainId !== null || row.tenantId !== null || row.senderIdentityId !== null;
+  return (
+    (row.domainId !== null && s.domainIds.includes(row.domainId)) ||
+    (row.tenantId !== null && s.tenantIds.includes(row.tenantId)) ||
+    (row.senderIdentityId !== null && s.identityIds.includes(row.senderIdentityId))
+  );
 }

@@ -1,4 +1,4 @@
-import type { Scope } from '../auth/scope';
+import { type Scope, scopeAdmitsRow } from '../auth/scope';
 import { ActivityEventType } from './event-type';
 
 /** An event as stored, in plain form: what the feed hands to subscribers and the API renders. */
@@ -24,13 +24,7 @@ export type NewEvent = Omit<EventRow, 'id' | 'occurredAt'> & { occurredAt?: Date
  * events (same rule: the account, then domain, tenant or sender identity). Used for live events.
  */
 export function scopeAdmitsEvent(scope: Scope, row: Pick<EventRow, 'accountId' | 'domainId' | 'tenantId' | 'senderIdentityId'>): boolean {
-  if (row.accountId !== scope.accountId) return false;
-  if (scope.allDomains) return true;
-  return (
-    scope.domainIds.includes(row.domainId) ||
-    (row.tenantId !== null && scope.tenantIds.includes(row.tenantId)) ||
-    (row.senderIdentityId !== null && scope.identityIds.includes(row.senderIdentityId))
-  );
+  return scopeAdmitsRow(scope, row);
 }
 
 /** Maps a database row (snake_case) to an EventRow. */

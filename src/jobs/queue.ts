@@ -18,6 +18,11 @@ export function createJobQueue(): JobQueue {
   };
 }
 
+/** Removes a queued job by its key (a no-op when it is gone or running), inside the caller's transaction. Side effect: write. */
+export async function removeJob(em: EntityManager, jobKey: string): Promise<void> {
+  await em.execute('select graphile_worker.remove_job(?)', [jobKey]);
+}
+
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
     const l = logger.child({ component: 'worker', ...scope });

@@ -21,9 +21,11 @@ export interface MatrixPrincipal {
   token: string | null;
   /**
    * Who it is: a principal limited to tenant 1 (must see nothing of tenant 2 or account B), account-wide
-   * in account A (must see nothing of account B), or account B's admin (must see nothing of account A).
+   * in account A (must see nothing of account B), or account B's admin (must see nothing of account A);
+   * `allDomainsTemplate1`: every domain of account A but only tenant 1's template (a CUSTOM allow-list), so
+   * not account-wide: nothing of account B, no other template, none of the account's own rows (system e-mails).
    */
-  reach: 'tenant1' | 'accountA' | 'accountB';
+  reach: 'tenant1' | 'accountA' | 'accountB' | 'allDomainsTemplate1';
 }
 
 /** What the matrix needs: principals, the ids to aim at, and the strings that must never appear. */
@@ -43,6 +45,10 @@ export interface MatrixFixture {
   tenant2Markers: string[];
   /** Strings of account B. */
   accountBMarkers: string[];
+  /** Global ids of objects an all-domains principal limited to tenant 1's template must not reach (account B's, tenant 2's template). */
+  templateLimitedForeignIds: Record<string, string[]>;
+  /** Strings such a principal must never see: account B's, tenant 2's template, and account A's system e-mails (account-level rows). */
+  templateLimitedMarkers: string[];
 }
 
 const SECRET = 'zzleak';
@@ -126,6 +132,11 @@ export async function buildMatrixFixture(s: TestServer): Promise<MatrixFixture> 
     { name: 'manager limited to domain 1', token: await session(s, A, `${unique('mgr')}@a.example`, Role.MANAGER, { allDomains: false, domainIds: [t1.domain.id] }), reach: 'tenant1' },
     { name: 'designer limited to domain 1', token: await session(s, A, `${unique('des')}@a.example`, Role.DESIGNER, { allDomains: false, domainIds: [t1.domain.id] }), reach: 'tenant1' },
     { name: 'custom with template allow-list', token: await session(s, A, `${unique('cus')}@a.example`, Role.CUSTOM, { allDomains: false, domainIds: [], customPermissions: all, templateIds: [t1.template.id] }), reach: 'tenant1' },
+    {
+      name: 'custom with all domains and a template allow-list',
+      token: await session(s, A, `${unique('cat')}@a.example`, Role.CUSTOM, { allDomains: true, domainIds: [], customPermissions: all, templateIds: [t1.template.id] }),
+      reach: 'allDomainsTemplate1',
+    },
     { name: 'tenant token 1', token: await tok({ accountId: A, permissions: all, tenantUuid: t1.tenant.id }), reach: 'tenant1' },
     { name: 'domain token 1', token: await tok({ accountId: A, permissions: all, domainUuid: t1.domain.id }), reach: 'tenant1' },
     { name: 'identity token 1', token: await tok({ accountId: A, permissions: all, identityUuid: t1.identity.id }), reach: 'tenant1' },
@@ -141,14 +152,18 @@ export async function buildMatrixFixture(s: TestServer): Promise<MatrixFixture> 
   const foreignIds: Record<string, string[]> = {};
   for (const k of Object.keys(foreign)) foreignIds[k] = [...foreign[k], ...bIds[k]];
   foreignIds.Domain.push(toGlobalId('Domain', agencyB.id));
+  const otherAccountIds: Record<string, string[]> = { ...bIds, Domain: [...bIds.Domain, toGlobalId('Domain', agencyB.id)] };
+  const accountBMarkers = [...markersOf(tb), `Agency B ${SECRET}`, agencyB.name, agencyB.id, b.accountId, toGlobalId('Account', b.accountId)];
   return {
     principals,
     foreignIds,
-    otherAccountIds: { ...bIds, Domain: [...bIds.Domain, toGlobalId('Domain', agencyB.id)] },
+    otherAccountIds,
     ownIds: idsOf(t1),
     accountAIds: Object.fromEntries(Object.entries(idsOf(t1)).map(([k, v]) => [k, [...v, ...foreign[k]]])),
     accountAMarkers: [...markersOf(t1), ...markersOf(t2), agencyA.name, agencyA.id],
     tenant2Markers: markersOf(t2),
-    accountBMarkers: [...markersOf(tb), `Agency B ${SECRET}`, agencyB.name, agencyB.id, b.accountId, toGlobalId('Account', b.accountId)],
+    accountBMarkers,
+    templateLimitedForeignIds: { ...otherAccountIds, Template: [...otherAccountIds.Template, ...foreign.Template] },
+    templateLimitedMarkers: [...accountBMarkers, t2.template.name, t2.template.id, ...foreign.Template, 'Confirm One', 'link for One', `Confirm ${t2.tenant.name.replace('Tenant ', '')}`],
   };
 }

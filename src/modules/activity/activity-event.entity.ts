@@ -1,5 +1,5 @@
 import { ArrayType, Entity, Enum, Filter, Index, ManyToOne, PrimaryKey, PrimaryKeyProp, Property, type Ref } from '@mikro-orm/core';
-import { inIds, scopeFilter } from '../../db/scope-filter';
+import { ownedRows, scopeFilter } from '../../db/scope-filter';
 import { Account } from '../accounts/account.entity';
 import { Message } from '../sending/message.entity';
 import { ActivityEventType } from '../../events/event-type';
@@ -14,9 +14,7 @@ import { ActivityEventType } from '../../events/event-type';
 @Index({ properties: ['account', 'id'] })
 @Index({ properties: ['message', 'id'] })
 @Filter(
-  scopeFilter((s) =>
-    s.allDomains ? null : { $or: [{ domainId: inIds(s.domainIds) }, { tenantId: inIds(s.tenantIds) }, { senderIdentityId: inIds(s.identityIds) }] },
-  ),
+  scopeFilter((s) => ownedRows(s, { domainId: 'domain', tenantId: 'tenant', senderIdentityId: 'identity' }, false)),
 )
 export class ActivityEvent {
   [PrimaryKeyProp]?: ['id', 'occurredAt'];

@@ -1,8 +1,6 @@
 import { Permission } from '../../auth/permissions';
 import type { Scope } from '../../auth/scope';
 import { type Context, requirePermission } from '../../context';
-import { notFound } from '../../graphql/errors';
-import { fromGlobalId } from '../../graphql/global-id';
 import { pageSize, type PageArgs } from '../../graphql/pagination';
 import { Message } from '../sending/message.entity';
 import { ActivityEvent } from './activity-event.entity';
@@ -11,6 +9,7 @@ import { ActivityEventConnection, ActivityEventNode, decodeEventCursor, eventNod
 import type { EventRow } from '../../events/event-row';
 import { scopeAdmitsEvent } from '../../events/event-row';
 import { pushTo } from '../../lib/collections';
+import { findInScope } from '../../db/find-in-scope';
 
 /** Lists events in the caller's scope, newest first, with cursor pagination. Needs ACTIVITY_READ. */
 export async function listActivity(ctx: Context, args: PageArgs, filterInput: ActivityFilterInput | null | undefined): Promise<ActivityEventConnection> {
@@ -38,9 +37,7 @@ export async function listActivity(ctx: Context, args: PageArgs, filterInput: Ac
 /** Loads one message in the caller's scope, or NOT_FOUND. Needs ACTIVITY_READ. */
 export async function getMessage(ctx: Context, gid: string): Promise<Message> {
   requirePermission(ctx, Permission.ACTIVITY_READ);
-  const message = await ctx.em.findOne(Message, { id: fromGlobalId(gid, 'Message', 'id') });
-  if (!message) throw notFound('Message');
-  return message;
+  return findInScope(ctx, Message, 'Message', gid);
 }
 
 /** Events of messages, batched per request, through the scoped entity manager. */

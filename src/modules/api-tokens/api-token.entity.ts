@@ -2,7 +2,7 @@ import { Index, ArrayType, Entity, Filter, ManyToOne, Property, type Ref } from 
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Permission } from '../../auth/permissions';
 import { BaseEntity } from '../../db/base.entity';
-import { inIds, scopeFilter } from '../../db/scope-filter';
+import { inIds, ownedRows, scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
@@ -27,11 +27,8 @@ registerEnumType(ApiTokenStatus, { name: 'ApiTokenStatus', description: 'ACTIVE 
 @Index({ properties: ['senderIdentity'] })
 // A domain-scoped principal also sees the tokens of the sender identities on its domains (it may create them).
 @Filter(
-  scopeFilter((s) =>
-    s.allDomains
-      ? null
-      : { $or: [{ tenant: inIds(s.tenantIds) }, { domain: inIds(s.domainIds) }, { senderIdentity: inIds(s.identityIds) }, { senderIdentity: { domain: inIds(s.domainIds) } }] },
-  ),
+  // Account-wide tokens are the account's own: account-wide principals only.
+  scopeFilter((s) => ownedRows(s, { tenant: 'tenant', domain: 'domain', senderIdentity: 'identity' }, true, [{ senderIdentity: { domain: inIds(s.domainIds) } }])),
 )
 @ObjectType({ implements: Node, description: 'An API token: a permission list and a scope (account, tenant, domain or sender identity).' })
 export class ApiToken extends BaseEntity implements Node {

@@ -4,7 +4,7 @@ import { Permission } from '../../auth/permissions';
 import type { Scope } from '../../auth/scope';
 import { generateSecret } from '../../auth/token-format';
 import { type Context, requirePermission } from '../../context';
-import { badInput, notFound } from '../../graphql/errors';
+import { badInput } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
 import { paginate, type Page } from '../../graphql/pagination';
 import { sha256 } from '../../lib/crypto';
@@ -15,13 +15,12 @@ import { ApiToken, ApiTokenStatus } from './api-token.entity';
 import type { ApiTokensArgs, CreateApiTokenInput, RevokeApiTokenInput, UpdateApiTokenInput } from './api-token.inputs';
 import { ApiTokenScopeKind } from './api-token.types';
 import { assertPermissionsGrantable, assertTargetGrantable, type TokenTarget } from './token-grant';
+import { findInScope, loadInScope } from '../../db/find-in-scope';
 
 /** Loads a token in the caller's scope by global id, or NOT_FOUND. Needs TOKENS_MANAGE. */
 export async function getApiToken(ctx: Context, gid: string, field = 'id'): Promise<ApiToken> {
   requirePermission(ctx, Permission.TOKENS_MANAGE);
-  const token = await ctx.em.findOne(ApiToken, { id: fromGlobalId(gid, 'ApiToken', field) });
-  if (!token) throw notFound('ApiToken', field);
-  return token;
+  return findInScope(ctx, ApiToken, 'ApiToken', gid, field);
 }
 
 async function ids(ctx: Context, entity: typeof Domain | typeof SenderIdentity, where: object): Promise<string[]> {
@@ -68,18 +67,15 @@ async function resolveTarget(ctx: Context, input: CreateApiTokenInput): Promise<
   const given = [input.tenantId, input.domainId, input.senderIdentityId].filter((v) => v !== null && v !== undefined);
   if (given.length > 1) throw badInput('tenantId', 'Give at most one of tenantId, domainId and senderIdentityId');
   if (input.tenantId) {
-    const tenant = await ctx.em.findOne(Tenant, { id: fromGlobalId(input.tenantId, 'Tenant', 'tenantId') });
-    if (!tenant) throw notFound('Tenant', 'tenantId');
+    const tenant = await findInScope(ctx, Tenant, 'Tenant', input.tenantId, 'tenantId');
     return { kind: ApiTokenScopeKind.TENANT, tenantId: tenant.id };
   }
   if (input.domainId) {
-    const domain = await ctx.em.findOne(Domain, { id: fromGlobalId(input.domainId, 'Domain', 'domainId') });
-    if (!domain) throw notFound('Domain', 'domainId');
+    const domain = await findInScope(ctx, Domain, 'Domain', input.domainId, 'domainId');
     return { kind: ApiTokenScopeKind.DOMAIN, domainId: domain.id, tenantId: domain.tenant?.id ?? null };
   }
   if (input.senderIdentityId) {
-    const identity = await ctx.em.findOne(SenderIdentity, { id: fromGlobalId(input.senderIdentityId, 'SenderIdentity', 'senderIdentityId') });
-    if (!identity) throw notFound('SenderIdentity', 'senderIdentityId');
+    const identity = await findInScope(ctx, SenderIdentity, 'SenderIdentity', input.senderIdentityId, 'senderIdentityId');
     return { kind: ApiTokenScopeKind.SENDER_IDENTITY, identityId: identity.id, domainId: identity.domain.id, tenantId: identity.tenant.id };
   }
   return { kind: ApiTokenScopeKind.ACCOUNT };
@@ -117,13 +113,11 @@ export async function createApiToken(ctx: Context, input: CreateApiTokenInput): 
 async function targetOf(ctx: Context, token: ApiToken): Promise<TokenTarget> {
   if (token.tenant) return { kind: ApiTokenScopeKind.TENANT, tenantId: token.tenant.id };
   if (token.domain) {
-    const domain = await ctx.em.findOne(Domain, { id: token.domain.id });
-    if (!domain) throw notFound('ApiToken', 'id');
+    const domain = await loadInScope(ctx, Domain, 'Domain', token.domain.id, 'id', { notFoundAs: 'ApiToken' });
     return { kind: ApiTokenScopeKind.DOMAIN, domainId: domain.id, tenantId: domain.tenant?.id ?? null };
   }
   if (token.senderIdentity) {
-    const identity = await ctx.em.findOne(SenderIdentity, { id: token.senderIdentity.id });
-    if (!identity) throw notFound('ApiToken', 'id');
+    const identity = await loadInScope(ctx, SenderIdentity, 'SenderIdentity', token.senderIdentity.id, 'id', { notFoundAs: 'ApiToken' });
     return { kind: ApiTokenScopeKind.SENDER_IDENTITY, identityId: identity.id, domainId: identity.domain.id, tenantId: identity.tenant.id };
   }
   return { kind: ApiTokenScopeKind.ACCOUNT };

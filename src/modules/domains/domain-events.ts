@@ -1,7 +1,7 @@
 import { filter, map, pipe } from '@graphql-yoga/subscription';
 import { Permission } from '../../auth/permissions';
 import type { Scope } from '../../auth/scope';
-import { type Bus, type Context, requirePermission, scopedEm } from '../../context';
+import { type Bus, type Context, requirePermission } from '../../context';
 import { fromOptionalGlobalId } from '../../graphql/global-id';
 import { Domain } from './domain.entity';
 import { domainNotFound } from './domain.errors';
@@ -38,7 +38,7 @@ export async function domainStatusChanges(ctx: Context, domainGid: string | null
   return pipe(
     ctx.deps.bus.subscribe(DOMAIN_STATUS_CHANGED),
     filter((e: unknown): e is DomainStatusChangedEvent => isEvent(e) && e.accountId === scope.accountId && (!only || e.domainId === only)),
-    map((e: DomainStatusChangedEvent) => scopedEm(ctx.orm, { kind: 'principal', scope }).findOne(Domain, { id: e.domainId })),
+    map((e: DomainStatusChangedEvent) => ctx.em.fork({ clear: true }).findOne(Domain, { id: e.domainId })),
     filter((d: Domain | null): d is Domain => d !== null),
   );
 }

@@ -1,7 +1,7 @@
 import { Index, Entity, Enum, Filter, ManyToOne, Property, type Ref, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../db/base.entity';
-import { inIds, scopeFilter } from '../../db/scope-filter';
+import { ownedRows, scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
@@ -21,7 +21,7 @@ import { DnsRecord, DnsRecordStatus, DomainStatus } from './domain.types';
   name: 'domains_account_id_owner_name_unique',
   expression: `create unique index "domains_account_id_owner_name_unique" on "domains" ("account_id", coalesce("tenant_id", '00000000-0000-0000-0000-000000000000'), "name")`,
 })
-@Filter(scopeFilter((s) => (s.allDomains ? null : { $or: [{ id: inIds(s.domainIds) }, { tenant: inIds(s.tenantIds) }] })))
+@Filter(scopeFilter((s) => ownedRows(s, { id: 'domain', tenant: 'tenant' }, false)))
 @ObjectType({ implements: Node, description: 'A sending domain and the DNS records that authenticate it.' })
 export class Domain extends BaseEntity implements Node {
   get nodeType(): string {

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type CredentialSubject, publishCredentialsChanged } from '../../auth/credential-cache';
 import { Permission } from '../../auth/permissions';
-import type { Scope } from '../../auth/scope';
+import { isAccountWide, type Scope } from '../../auth/scope';
 import { type Context, type JobQueue, requirePermission } from '../../context';
 import { SCOPE_FILTER } from '../../db/scope-filter';
 import { isUniqueViolation } from '../../db/errors';
@@ -19,9 +19,10 @@ import { Tenant } from '../tenants/tenant.entity';
 import { expectedRecords } from './dns/expected-records';
 import { Domain } from './domain.entity';
 import { DomainStatus } from './domain.types';
-import { domainNameTaken, domainNotFound } from './domain.errors';
+import { domainNameTaken } from './domain.errors';
 import type { AddDomainInput, DeleteDomainInput, DomainsArgs } from './domain.inputs';
 import { normalizeDomainName, normalizeLabel } from './domain-name';
+import { findInScope } from '../../db/find-in-scope';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -46,9 +47,7 @@ export async function deletedDomainSubjects(em: EntityManager, domainIds: readon
 
 /** Loads a domain in the caller's scope by global id, or NOT_FOUND naming `field`. No permission check. */
 export async function loadDomain(ctx: Context, gid: string, field = 'id'): Promise<Domain> {
-  const domain = await ctx.em.findOne(Domain, { id: fromGlobalId(gid, 'Domain', field) });
-  if (!domain) throw domainNotFound(field);
-  return domain;
+  return findInScope(ctx, Domain, 'Domain', gid, field);
 }
 
 /** One domain in the caller's scope (DOMAINS_READ), or NOT_FOUND. */
@@ -80,7 +79,7 @@ export async function tenantDomains(ctx: Context, tenant: Row<Tenant>, columns?:
  * domain); a tenant-scoped one only its own tenant; others may not add domains (FORBIDDEN).
  */
 async function tenantForNewDomain(ctx: Context, scope: Scope, tenantGid: string | null | undefined): Promise<string | null> {
-  const accountWide = scope.allDomains && !scope.templateIds;
+  const accountWide = isAccountWide(scope);
   if (!accountWide && scope.tenantIds.length === 0) throw forbidden('Only an account-wide or tenant-scoped principal can add domains');
   if (tenantGid === null || tenantGid === undefined) {
     if (!accountWide) throw forbidden('A tenant-scoped principal can only add domains to its own tenant; give tenantId');
@@ -124,7 +123,7 @@ export async function generateDkimKeyPair(): Promise<{ publicKey: string; privat
  */
 async function assertNameFree(ctx: Context, scope: Scope, tenantId: string | null, name: string): Promise<void> {
   const sameOwner = await ctx.em.count(Domain, { name, tenant: tenantId });
-  const accountWide = scope.allDomains && !scope.templateIds;
+  const accountWide = isAccountWide(scope);
   const verified = accountWide ? await ctx.em.count(Domain, { name, status: DomainStatus.VERIFIED }) : 0;
   if (sameOwner + verified > 0) throw domainNameTaken();
 }

@@ -3,6 +3,7 @@ import { BodyTooLarge, readBody } from '../../http/body';
 import { escapeHtml, type HttpRoute, sendHtml } from '../../http/routes';
 import { AppError } from '../../graphql/errors';
 import { confirmByToken, findByConfirmationToken } from './confirmation.service';
+import { systemEm } from '../../context';
 
 const PATH = '/confirm-sender';
 
@@ -67,7 +68,7 @@ const confirmPage: HttpRoute = {
   match: (path) => (path === PATH ? [] : null),
   async handle(req, res, _params, ctx) {
     try {
-      const identity = await confirmByToken(ctx.orm, ctx.deps, await formToken(req));
+      const identity = await confirmByToken(systemEm(ctx.orm), ctx.deps, await formToken(req));
       respond(res, 200, page('Address confirmed', `<p><strong>${escapeHtml(identity.email)}</strong> is confirmed as a sender address. You can close this page.</p>`));
     } catch (e) {
       if (e instanceof BodyTooLarge) return respond(res, 413, page('Request too large', '<p>The request was too large.</p>'));

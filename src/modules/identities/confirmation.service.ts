@@ -90,9 +90,9 @@ export async function findByConfirmationToken(orm: MikroORM, deps: Deps, token: 
  * credential, looked up by its SHA-256 across accounts. Unknown, expired and used tokens all give
  * the same BAD_USER_INPUT. Side effect: write.
  */
-export async function confirmByToken(orm: MikroORM, deps: Deps, token: unknown): Promise<SenderIdentity> {
+export async function confirmByToken(system: EntityManager, deps: Deps, token: unknown): Promise<SenderIdentity> {
   const hash = tokenHash(token);
-  return systemEm(orm).transactional(async (em) => {
+  return system.transactional(async (em) => {
     const now = deps.clock.now();
     const identity = await em.findOne(SenderIdentity, { confirmationTokenHash: hash }, {
       lockMode: LockMode.PESSIMISTIC_WRITE,
@@ -104,4 +104,9 @@ export async function confirmByToken(orm: MikroORM, deps: Deps, token: unknown):
     identity.confirm(now);
     return identity;
   });
+}
+
+/** The confirmSenderIdentity mutation: confirmByToken across accounts (the token is the credential). Public. Side effect: write. */
+export function confirmSenderIdentity(ctx: Context, token: unknown): Promise<SenderIdentity> {
+  return confirmByToken(ctx.systemAccess.em(), ctx.deps, token);
 }

@@ -1,7 +1,7 @@
 import { Index, Entity, Enum, Filter, ManyToOne, Property, type Ref, Unique } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../db/base.entity';
-import { inIds, scopeFilter } from '../../db/scope-filter';
+import { ownedRows, scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
@@ -22,9 +22,7 @@ registerEnumType(SenderIdentityStatus, { name: 'SenderIdentityStatus', descripti
 // Unique per client, not per account: a conflict must not tell one client that another uses an address.
 @Unique({ properties: ['tenant', 'email'] })
 @Filter(
-  scopeFilter((s) =>
-    s.allDomains ? null : { $or: [{ id: inIds(s.identityIds) }, { tenant: inIds(s.tenantIds) }, { domain: inIds(s.domainIds) }] },
-  ),
+  scopeFilter((s) => ownedRows(s, { id: 'identity', tenant: 'tenant', domain: 'domain' }, false)),
 )
 @ObjectType({ implements: Node, description: "A client's e-mail address that sends through one of the agency's domains." })
 export class SenderIdentity extends BaseEntity implements Node {

@@ -8,7 +8,7 @@ import { ReadsColumns } from '../../graphql/row-columns';
 import type { Page } from '../../graphql/pagination';
 import { Domain } from '../domains/domain.entity';
 import { Tenant } from '../tenants/tenant.entity';
-import { confirmByToken, resendConfirmation } from './confirmation.service';
+import { confirmSenderIdentity, resendConfirmation } from './confirmation.service';
 import { dmarcWarnings } from './dmarc';
 import { SenderIdentity } from './sender-identity.entity';
 import { ConfirmSenderIdentityInput, CreateSenderIdentityInput, DeleteSenderIdentityInput, ResendSenderIdentityConfirmationInput, SenderIdentitiesArgs } from './sender-identity.inputs';
@@ -37,7 +37,7 @@ export class SenderIdentityResolver {
 
   @Mutation(() => SenderIdentityPayload, { description: 'Confirms a sender identity with the token from its confirmation link. Public: needs no authentication.' })
   async confirmSenderIdentity(@Arg('input', () => ConfirmSenderIdentityInput, { description: 'The token.' }) input: ConfirmSenderIdentityInput, @Ctx() ctx: Context): Promise<SenderIdentityPayload> {
-    return { senderIdentity: await confirmByToken(ctx.orm, ctx.deps, input.token) };
+    return { senderIdentity: await confirmSenderIdentity(ctx, input.token) };
   }
 
   @Authorized(Permission.IDENTITIES_MANAGE)

@@ -2,8 +2,8 @@ import { publishCredentialsChanged } from '../../auth/credential-cache';
 import { Permission } from '../../auth/permissions';
 import { type Context, requirePermission } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
-import { badInput, notFound } from '../../graphql/errors';
-import { fromGlobalId, fromOptionalGlobalId, toGlobalId } from '../../graphql/global-id';
+import { badInput } from '../../graphql/errors';
+import { fromOptionalGlobalId, toGlobalId } from '../../graphql/global-id';
 import { paginate, type Page } from '../../graphql/pagination';
 import { Domain } from '../domains/domain.entity';
 import { DomainStatus } from '../domains/domain.types';
@@ -12,8 +12,9 @@ import { getTenant } from '../tenants/tenant.service';
 import { sendConfirmation } from './confirmation.service';
 import { lookupDmarcPolicy } from './dmarc';
 import { SenderIdentity } from './sender-identity.entity';
-import { duplicateIdentity, identityNotFound } from './sender-identity.errors';
+import { duplicateIdentity } from './sender-identity.errors';
 import { type CreateSenderIdentityInput, LIMITS, type SenderIdentitiesArgs } from './sender-identity.inputs';
+import { findInScope } from '../../db/find-in-scope';
 
 /** Loads a sender identity in the caller's scope by global id, or NOT_FOUND (also for ids outside the scope). */
 export async function getSenderIdentity(ctx: Context, gid: string, field = 'id'): Promise<SenderIdentity> {
@@ -22,9 +23,7 @@ export async function getSenderIdentity(ctx: Context, gid: string, field = 'id')
 }
 
 async function loadInScope(ctx: Context, gid: string, field: string): Promise<SenderIdentity> {
-  const identity = await ctx.em.findOne(SenderIdentity, { id: fromGlobalId(gid, 'SenderIdentity', field) });
-  if (!identity) throw identityNotFound(field);
-  return identity;
+  return findInScope(ctx, SenderIdentity, 'SenderIdentity', gid, field);
 }
 
 /** Lists sender identities in the caller's scope, optionally of one tenant and/or domain. Needs IDENTITIES_READ. */
@@ -48,8 +47,7 @@ function normaliseInput(input: CreateSenderIdentityInput) {
 
 /** A VERIFIED domain in the caller's scope; NOT_FOUND or BAD_USER_INPUT naming domainId otherwise. */
 async function sendingDomain(ctx: Context, gid: string): Promise<Domain> {
-  const domain = await ctx.em.findOne(Domain, { id: fromGlobalId(gid, 'Domain', 'domainId') });
-  if (!domain) throw notFound('Domain', 'domainId');
+  const domain = await findInScope(ctx, Domain, 'Domain', gid, 'domainId');
   if (domain.status !== DomainStatus.VERIFIED) throw badInput('domainId', 'The domain must be VERIFIED before identities can send through it');
   return domain;
 }

@@ -1,7 +1,7 @@
 import { Index, Entity, Enum, Filter, ManyToOne, Property, type Ref } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../db/base.entity';
-import { inIds, scopeFilter } from '../../db/scope-filter';
+import { accountRows, scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
@@ -18,7 +18,7 @@ registerEnumType(SystemEmailKind, { name: 'SystemEmailKind', description: 'The p
 @Index({ properties: ['account'] })
 // System e-mails name the account's clients' addresses: only account-wide principals see them. The
 // links' secrets are never stored (see sendSystemEmail), so not even they can follow one.
-@Filter(scopeFilter((s) => (s.allDomains ? null : { id: inIds([]) })))
+@Filter(scopeFilter((s) => accountRows(s)))
 @ObjectType({ implements: Node, description: 'A system e-mail the platform sent (sender confirmations, member invitations).' })
 export class SystemEmail extends BaseEntity implements Node {
   get nodeType(): string {

@@ -8,7 +8,6 @@ import { type Context, requireAccountWide, requirePermission } from '../../conte
 import { isUniqueViolation } from '../../db/errors';
 import { SCOPE_FILTER } from '../../db/scope-filter';
 import { conflict, notFound } from '../../graphql/errors';
-import { fromGlobalId } from '../../graphql/global-id';
 import { paginate, type Page, type PageArgs } from '../../graphql/pagination';
 import { sha256 } from '../../lib/crypto';
 import { Account } from '../accounts/account.entity';
@@ -21,20 +20,14 @@ import { sendSystemEmail } from '../mail/system-mail.service';
 import { Template } from '../templates/template.entity';
 import { invitationLink, invitationMail } from './invitation-mail';
 import { type MemberAccess, resolveAccess } from './member-access';
-import { lastManager, memberNotFound } from './member.errors';
+import { lastManager } from './member.errors';
 import type { InviteMemberInput, RemoveMemberInput, UpdateMemberInput } from './member.inputs';
 import { MemberStatus, Membership } from './membership.entity';
 import { User } from './user.entity';
+import { findInScope } from '../../db/find-in-scope';
 
 /** How long an invitation link works. */
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
-
-/** Loads a member of the caller's account by global id through `em`, or NOT_FOUND. */
-export async function getMember(em: EntityManager, gid: string, field = 'id'): Promise<Membership> {
-  const m = await em.findOne(Membership, { id: fromGlobalId(gid, 'Member', field) });
-  if (!m) throw memberNotFound(field);
-  return m;
-}
 
 /** Lists the account's members (a scoped member sees only itself). Needs MEMBERS_MANAGE. */
 export async function listMembers(ctx: Context, args: PageArgs): Promise<Page<Membership>> {
@@ -190,7 +183,7 @@ async function withLockedMember<T>(
   const now = ctx.deps.clock.now();
   return ctx.em.transactional(async (em) => {
     await lockAccount(em, scope.accountId);
-    const m = await getMember(em, id);
+    const m = await findInScope(ctx, Membership, 'Member', id, 'id', { em });
     assertGrantable(scope, m, 'id');
     const demote = async (field: string) => {
       if (m.isActiveAdmin()) await assertStillManageable(em, scope.accountId, m.id, now, field);

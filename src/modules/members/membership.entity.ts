@@ -2,7 +2,7 @@ import { Index, ArrayType, Entity, Enum, Filter, ManyToOne, Property, type Ref, 
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Permission, Role } from '../../auth/permissions';
 import { BaseEntity } from '../../db/base.entity';
-import { scopeFilter } from '../../db/scope-filter';
+import { accountRows, scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
@@ -21,7 +21,7 @@ registerEnumType(MemberStatus, { name: 'MemberStatus', description: 'INVITED unt
 @Index({ properties: ['user'] })
 @Unique({ properties: ['account', 'user'] })
 // Only account-wide principals list members; a scoped member sees its own membership.
-@Filter(scopeFilter((s) => (s.allDomains ? null : { id: s.membershipId ?? '00000000-0000-0000-0000-000000000000' })))
+@Filter(scopeFilter((s) => accountRows(s, { id: s.membershipId ?? '00000000-0000-0000-0000-000000000000' })))
 @ObjectType('Member', { implements: Node, description: 'A user’s membership in the account.' })
 export class Membership extends BaseEntity implements Node {
   get nodeType(): string {

@@ -5,7 +5,7 @@ import { publishCredentialsChanged } from '../../auth/credential-cache';
 import type { Principal } from '../../auth/principal';
 import { limitedAttempt } from '../../auth/rate-limit';
 import { generateSecret, isWellFormedSecret } from '../../auth/token-format';
-import { type Context, scopedEm, systemEm } from '../../context';
+import type { Context } from '../../context';
 import { badInput, forbidden, notFound, unauthenticated } from '../../graphql/errors';
 import { fromGlobalId, fromOptionalGlobalId } from '../../graphql/global-id';
 import { hashPassword, sha256, verifyPassword } from '../../lib/crypto';
@@ -59,7 +59,7 @@ async function openSession(ctx: Context, em: EntityManager, m: Membership): Prom
   em.create(Session, { account: m.account, membership: m, tokenHash: sha256(token), expiresAt });
   await em.flush();
   const accounts = (await activeMemberships(em, m.user.id)).map((x) => x.account.getEntity());
-  bindSessionView(m, scopedEm(ctx.orm, { kind: 'principal', scope: await scopeForMembership(em, m) }));
+  bindSessionView(m, ctx.systemAccess.scopedTo(await scopeForMembership(em, m)));
   return { token, expiresAt, member: m, accounts };
 }
 
@@ -76,7 +76,7 @@ export function login(ctx: Context, input: LoginInput): Promise<IssuedSession> {
 async function checkLogin(ctx: Context, input: LoginInput): Promise<IssuedSession> {
   const accountId = fromOptionalGlobalId(input.accountId, 'Account', 'accountId');
   const parsed = parseEmailAddress(input.email);
-  const em = systemEm(ctx.orm);
+  const em = ctx.systemAccess.em();
   const user = parsed.ok ? await em.findOne(User, { email: parsed.email }, { populate: ['passwordHash'] }) : null;
   const stored = user?.passwordHash ?? null;
   // scrypt runs whether or not the address is known, so the time taken does not tell.
@@ -123,7 +123,7 @@ async function spendInvitation(ctx: Context, input: AcceptInvitationInput): Prom
   const name = optionalDisplayName('name', input.name, 200);
   const hash = sha256(input.token);
   const now = ctx.deps.clock.now();
-  return systemEm(ctx.orm).transactional(async (em) => {
+  return ctx.systemAccess.em().transactional(async (em) => {
     // Locked, so one token opens one membership even when accepted twice at once.
     const m = await em.findOne(Membership, { invitationTokenHash: hash, status: MemberStatus.INVITED }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!m || !m.invitationExpiresAt || m.invitationExpiresAt <= now) throw invalidInvitation();
@@ -139,7 +139,7 @@ async function spendInvitation(ctx: Context, input: AcceptInvitationInput): Prom
 export async function switchAccount(ctx: Context, input: SwitchAccountInput): Promise<IssuedSession> {
   const p = requireMember(ctx);
   const accountId = fromGlobalId(input.accountId, 'Account', 'accountId');
-  const em = systemEm(ctx.orm);
+  const em = ctx.systemAccess.em();
   const target = (await activeMemberships(em, p.userId)).find((m) => m.account.id === accountId);
   if (!target) throw notFound('Account', 'accountId');
   return openSession(ctx, em, target);

@@ -1,7 +1,7 @@
 import { Entity, Enum, Filter, ManyToOne, Property, type Ref } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../db/base.entity';
-import { scopeFilter } from '../../db/scope-filter';
+import { accountRows, scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
@@ -32,7 +32,7 @@ export class BulkSendError {
 
 /** A batch of up to 500 send requests processed in the background. Visible to the principal that made it (its key). */
 @Entity({ tableName: 'bulk_sends' })
-@Filter(scopeFilter((s) => (s.allDomains ? null : { principalKey: s.principalKey })))
+@Filter(scopeFilter((s) => accountRows(s, { principalKey: s.principalKey })))
 @ObjectType({ implements: Node, description: 'A bulk send and its progress.' })
 export class BulkSend extends BaseEntity implements Node {
   get nodeType(): string {

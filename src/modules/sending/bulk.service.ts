@@ -1,10 +1,10 @@
 import { Permission } from '../../auth/permissions';
 import { type Context, requirePermission } from '../../context';
-import { badInput, notFound } from '../../graphql/errors';
-import { fromGlobalId } from '../../graphql/global-id';
+import { badInput } from '../../graphql/errors';
 import { BulkSend } from './bulk-send.entity';
 import { storePrincipal, type StoredPrincipal } from './principal-refresh';
 import { SEND_LIMITS, type SendBulkEmailInput } from './sending.inputs';
+import { findInScope } from '../../db/find-in-scope';
 
 /** The graphile-worker task that works through a bulk send. */
 export const BULK_TASK = 'process-bulk-send';
@@ -38,7 +38,5 @@ export async function sendBulkEmail(ctx: Context, input: SendBulkEmailInput): Pr
 /** A bulk send of the caller (or, for an account-wide principal, of the account) by global id; NOT_FOUND otherwise. */
 export async function bulkEmailStatus(ctx: Context, gid: string): Promise<BulkSend> {
   requirePermission(ctx, Permission.EMAIL_SEND);
-  const bulk = await ctx.em.findOne(BulkSend, { id: fromGlobalId(gid, 'BulkSend', 'id') });
-  if (!bulk) throw notFound('BulkSend');
-  return bulk;
+  return findInScope(ctx, BulkSend, 'BulkSend', gid);
 }

@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import { Permission } from '../../auth/permissions';
 import { type Context, requirePermission } from '../../context';
-import { badInput, notFound } from '../../graphql/errors';
+import { badInput } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
 import { ActivityEventType } from '../../events/event-type';
 import { Message } from './message.entity';
@@ -9,6 +9,8 @@ import { MessageStatus } from './message.types';
 import { deliverJobKey } from './send.service';
 import type { CancelScheduledMessageInput } from './sending.inputs';
 import { recordMessageEvents } from './message-life';
+import { loadInScope } from '../../db/find-in-scope';
+import { removeJob } from '../../jobs/queue';
 
 /**
  * Cancels a SCHEDULED message in the caller's scope (EMAIL_SEND): in one transaction, with the
@@ -21,10 +23,9 @@ export async function cancelScheduledMessage(ctx: Context, input: CancelSchedule
   const id = fromGlobalId(input.id, 'Message', 'id');
   const now = ctx.deps.clock.now();
   return ctx.em.transactional(async (em) => {
-    const message = await em.findOne(Message, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!message) throw notFound('Message');
+    const message = await loadInScope(ctx, Message, 'Message', id, 'id', { em, lockMode: LockMode.PESSIMISTIC_WRITE });
     if (message.status !== MessageStatus.SCHEDULED) throw badInput('id', `Only a SCHEDULED message can be cancelled; this one is ${message.status}`);
-    await em.execute('select graphile_worker.remove_job(?)', [deliverJobKey(message.id)]);
+    await removeJob(em, deliverJobKey(message.id));
     await recordMessageEvents(em, [{ message, type: ActivityEventType.CANCELLED, occurredAt: now }]);
     return message;
   });

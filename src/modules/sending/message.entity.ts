@@ -1,7 +1,7 @@
 import { ArrayType, Entity, Enum, Filter, Index, ManyToOne, Property, type Ref, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../db/base.entity';
-import { inIds, scopeFilter } from '../../db/scope-filter';
+import { ownedRows, scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
@@ -24,9 +24,7 @@ import { MessageStatus } from './message.types';
 @Index({ properties: ['bulkId'] })
 @Unique({ properties: ['verpToken'] })
 @Filter(
-  scopeFilter((s) =>
-    s.allDomains ? null : { $or: [{ domain: inIds(s.domainIds) }, { tenant: inIds(s.tenantIds) }, { senderIdentity: inIds(s.identityIds) }] },
-  ),
+  scopeFilter((s) => ownedRows(s, { domain: 'domain', tenant: 'tenant', senderIdentity: 'identity' }, false)),
 )
 @ObjectType({ implements: Node, description: 'One e-mail to one recipient, with its events.' })
 export class Message extends BaseEntity implements Node {

@@ -1,7 +1,7 @@
 import { Permission } from '../../auth/permissions';
 import type { Scope } from '../../auth/scope';
 import { type Context, requirePermission } from '../../context';
-import { badInput, notFound } from '../../graphql/errors';
+import { badInput } from '../../graphql/errors';
 import { Template } from '../templates/template.entity';
 import { replayIdempotent } from './idempotency';
 import type { Message } from './message.entity';
@@ -9,6 +9,7 @@ import { RenderError, renderContent } from './render';
 import { type Address, parseSendRequest, requestHash, type SendRequest } from './send-request';
 import { resolveSender, type SendingSource } from './sender';
 import type { SendEmailInput } from './sending.inputs';
+import { loadInScope } from '../../db/find-in-scope';
 
 /** The rendered content of a request. A scheduled template message renders again when due (the template may change until then). */
 export interface Content {
@@ -54,9 +55,7 @@ function memoized<T>(map: Map<string, Promise<T>>, key: string, load: () => Prom
 }
 
 async function loadTemplate(ctx: Context, id: string): Promise<Template> {
-  const template = await ctx.em.findOne(Template, { id });
-  if (!template) throw notFound('Template', 'templateId');
-  return template;
+  return loadInScope(ctx, Template, 'Template', id, 'templateId');
 }
 
 async function contentFor(ctx: Context, req: SendRequest, template: Template | null, deadline: number | undefined): Promise<Content> {

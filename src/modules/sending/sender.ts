@@ -1,6 +1,6 @@
 import type { Context } from '../../context';
-import { systemEm } from '../../context';
 import { badInput } from '../../graphql/errors';
+import { signingDomainOf } from '../access/signing-domain';
 import { Domain } from '../domains/domain.entity';
 import { DomainStatus } from '../domains/domain.types';
 import { SenderIdentity, SenderIdentityStatus } from '../identities/sender-identity.entity';
@@ -25,7 +25,7 @@ export async function resolveSender(ctx: Context, from: Address): Promise<Sendin
   const identities = await ctx.em.find(SenderIdentity, { email: from.email }, { orderBy: { createdAt: 'asc' } });
   const identity = identities.find((i) => i.status === SenderIdentityStatus.CONFIRMED);
   if (identity) {
-    const domain = await systemEm(ctx.orm).findOne(Domain, { id: identity.domain.id, account: identity.account.id });
+    const domain = await signingDomainOf(ctx, identity);
     if (!domain) throw badInput('from.email', NOT_ALLOWED);
     if (domain.status !== DomainStatus.VERIFIED) throw badInput('from.email', 'The domain this sender identity sends through is not verified at the moment');
     return { domain, identity, tenantId: identity.tenant.id };

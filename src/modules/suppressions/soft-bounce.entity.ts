@@ -1,6 +1,6 @@
 import { Entity, Filter, Index, ManyToOne, Property, type Ref } from '@mikro-orm/core';
 import { BaseEntity } from '../../db/base.entity';
-import { inIds, scopeFilter } from '../../db/scope-filter';
+import { ownedRows, scopeFilter } from '../../db/scope-filter';
 import { Account } from '../accounts/account.entity';
 import { Domain } from '../domains/domain.entity';
 
@@ -11,7 +11,7 @@ import { Domain } from '../domains/domain.entity';
  */
 @Entity({ tableName: 'suppression_soft_bounces' })
 @Index({ name: 'suppression_soft_bounces_tally_index', properties: ['account', 'domain', 'recipient', 'occurredAt'] })
-@Filter(scopeFilter((s) => (s.allDomains ? null : { domain: inIds(s.domainIds) })))
+@Filter(scopeFilter((s) => ownedRows(s, { domain: 'domain' }, false)))
 export class SoftBounce extends BaseEntity {
   @ManyToOne(() => Account, { ref: true, deleteRule: 'cascade' })
   account!: Ref<Account>;

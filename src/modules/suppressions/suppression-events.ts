@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission } from '../../auth/permissions';
-import type { Scope } from '../../auth/scope';
-import { type Bus, type Context, requirePermission, scopedEm } from '../../context';
+import { type Scope, scopeAdmitsRow } from '../../auth/scope';
+import { type Bus, type Context, requirePermission } from '../../context';
 import { publishAllOnCommit } from '../../pubsub/bus';
 import { Suppression } from './suppression.entity';
 import { SuppressionChangeKind, type SuppressionList } from './suppression.enums';
@@ -60,12 +60,7 @@ function isMessage(m: unknown): m is SuppressionChangedMessage {
 
 /** Whether a scope admits an entry (the in-memory twin of Suppression's row filter). Pure. */
 export function scopeAdmitsEntry(scope: Scope, e: Omit<ChangedEntry, 'accountId'>): boolean {
-  if (scope.allDomains && !scope.templateIds) return true;
-  return (
-    (e.domainId !== null && scope.domainIds.includes(e.domainId)) ||
-    (e.tenantId !== null && scope.tenantIds.includes(e.tenantId)) ||
-    (e.senderIdentityId !== null && scope.identityIds.includes(e.senderIdentityId))
-  );
+  return scopeAdmitsRow(scope, { ...e, accountId: scope.accountId });
 }
 
 function filterAdmits(f: ResolvedSuppressionFilter, e: Omit<ChangedEntry, 'accountId'>): boolean {
@@ -93,7 +88,7 @@ async function* changesFor(ctx: Context, scope: Scope, filter: ResolvedSuppressi
         for (const e of entries) yield { kind: m.kind, id: e.id, list: e.list, domainId: e.domainId, suppression: null };
         continue;
       }
-      const rows = await scopedEm(ctx.orm, { kind: 'principal', scope }).find(Suppression, { id: { $in: entries.map((e) => e.id) } }, { orderBy: { id: 'asc' } });
+      const rows = await ctx.em.fork({ clear: true }).find(Suppression, { id: { $in: entries.map((e) => e.id) } }, { orderBy: { id: 'asc' } });
       for (const s of rows) yield { kind: m.kind, id: s.id, list: s.list, domainId: s.domain?.id ?? null, suppression: s };
     }
   } finally {

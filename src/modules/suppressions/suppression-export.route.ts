@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { PoolClient } from 'pg';
-import QueryStream from 'pg-query-stream';
+import { systemEm } from '../../context';
 import { type HttpRoute, type RouteContext, sendJson } from '../../http/routes';
 import { readExportToken } from './suppression-export';
-import { exportQuery } from './suppressions.queries';
+import { streamExport } from './suppressions.queries';
 
 const PRIVATE_HEADERS = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' };
 const HEADER = 'list,recipient,pattern,domain,reason,source,created_at,expires_at\r\n';
@@ -41,20 +40,16 @@ export const suppressionExportRoute: HttpRoute = {
   async handle(_req: IncomingMessage, res: ServerResponse, [token]: string[], ctx: RouteContext) {
     const claims = readExportToken(ctx.config.secret, token, ctx.deps.clock.now());
     if (!claims) return sendJson(res, 404, { error: 'This link is not valid or has expired' }, PRIVATE_HEADERS);
-    const { sql, params } = exportQuery(claims.scope, claims.filter);
-    const knex = ctx.orm.em.getConnection().getKnex();
-    const client = (await knex.client.acquireConnection()) as PoolClient;
     try {
-      const rows = client.query(new QueryStream(sql, params, { batchSize: 500 }));
-      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="suppressions.csv"', 'x-content-type-options': 'nosniff', ...PRIVATE_HEADERS });
-      res.write(HEADER);
-      await pipeline(rows, toCsv(), res);
+      await streamExport(systemEm(ctx.orm), claims.scope, claims.filter, async (rows) => {
+        res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="suppressions.csv"', 'x-content-type-options': 'nosniff', ...PRIVATE_HEADERS });
+        res.write(HEADER);
+        await pipeline(rows, toCsv(), res);
+      });
     } catch (err) {
       // The client went away or the query failed mid-stream: the response ends short, never with an error text.
       ctx.deps.logger.warn({ err: (err as Error).message, requestId: ctx.requestId }, 'suppression export ended early');
       res.destroy();
-    } finally {
-      await knex.client.releaseConnection(client);
     }
   },
 };

@@ -2,7 +2,8 @@ import { Permission } from '../../auth/permissions';
 import { type Context, requirePermission } from '../../context';
 import { sign, verifySignature } from '../../lib/crypto';
 import { isUuid } from '../../lib/ids';
-import { type ResolvedSuppressionFilter, suppressionScope, type SuppressionScope } from './sql';
+import { type RowScope, rowScope } from '../../auth/scope';
+import type { ResolvedSuppressionFilter } from './sql';
 import { SuppressionList } from './suppression.enums';
 import { type ExportSuppressionsInput, resolveSuppressionFilter, SUPPRESSION_LIMITS } from './suppressions.inputs';
 
@@ -10,7 +11,7 @@ const PURPOSE = 'suppression-export';
 
 /** What an export link grants: reading, until `expiresAt`, the entries a principal's scope admits that match a filter. */
 export interface ExportClaims {
-  scope: SuppressionScope;
+  scope: RowScope;
   filter: ResolvedSuppressionFilter;
   expiresAt: Date;
 }
@@ -18,7 +19,7 @@ export interface ExportClaims {
 /** Signs claims into a URL-safe token: base64url(JSON) + '.' + HMAC signature (purpose-bound key). */
 export function createExportToken(secret: Buffer, c: ExportClaims): string {
   const s = c.scope;
-  const body = { a: s.accountId, all: s.allDomains, t: s.tenantIds, d: s.domainIds, i: s.identityIds, f: c.filter, e: Math.floor(c.expiresAt.getTime() / 1000) };
+  const body = { a: s.accountId, all: s.accountWide, r: s.allDomains, t: s.tenantIds, d: s.domainIds, i: s.identityIds, f: c.filter, e: Math.floor(c.expiresAt.getTime() / 1000) };
   const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
   return `${payload}.${sign(secret, PURPOSE, payload)}`;
 }
@@ -47,12 +48,12 @@ export function readExportToken(secret: Buffer, token: string, now: Date): Expor
   } catch {
     return null;
   }
-  const { a, all, t, d, i, f, e } = raw ?? {};
-  if (typeof a !== 'string' || !isUuid(a) || typeof all !== 'boolean' || !uuids(t) || !uuids(d) || !uuids(i) || typeof e !== 'number') return null;
+  const { a, all, r = all, t, d, i, f, e } = raw ?? {};
+  if (typeof a !== 'string' || !isUuid(a) || typeof all !== 'boolean' || typeof r !== 'boolean' || !uuids(t) || !uuids(d) || !uuids(i) || typeof e !== 'number') return null;
   if (e * 1000 <= now.getTime()) return null;
   const filter = readFilter(f);
   if (!filter) return null;
-  return { scope: { accountId: a, allDomains: all, tenantIds: t, domainIds: d, identityIds: i }, filter, expiresAt: new Date(e * 1000) };
+  return { scope: { accountId: a, accountWide: all, allDomains: r, tenantIds: t, domainIds: d, identityIds: i }, filter, expiresAt: new Date(e * 1000) };
 }
 
 /**
@@ -64,6 +65,6 @@ export function createExport(ctx: Context, input: ExportSuppressionsInput): { ur
   const scope = requirePermission(ctx, Permission.SUPPRESSIONS_READ);
   const filter = resolveSuppressionFilter(input.filter);
   const expiresAt = new Date(Math.floor((ctx.deps.clock.now().getTime() + SUPPRESSION_LIMITS.exportMinutes * 60_000) / 1000) * 1000);
-  const token = createExportToken(ctx.config.secret, { scope: suppressionScope(scope), filter, expiresAt });
+  const token = createExportToken(ctx.config.secret, { scope: rowScope(scope), filter, expiresAt });
   return { url: `${ctx.config.publicUrl}/suppressions/export/${token}`, expiresAt };
 }

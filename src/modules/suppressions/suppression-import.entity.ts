@@ -1,7 +1,7 @@
 import { Entity, Enum, Filter, ManyToOne, Property, type Ref } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../db/base.entity';
-import { scopeFilter } from '../../db/scope-filter';
+import { accountRows, scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
@@ -10,7 +10,7 @@ import { SuppressionImportStatus, SuppressionList } from './suppression.enums';
 
 /** A CSV of addresses added to one list in the background, with its progress. Visible to the principal that made it (or account-wide ones). */
 @Entity({ tableName: 'suppression_imports' })
-@Filter(scopeFilter((s) => (s.allDomains ? null : { principalKey: s.principalKey })))
+@Filter(scopeFilter((s) => accountRows(s, { principalKey: s.principalKey })))
 @ObjectType({ implements: Node, description: 'A CSV import into a suppression list and its progress.' })
 export class SuppressionImport extends BaseEntity implements Node {
   get nodeType(): string {

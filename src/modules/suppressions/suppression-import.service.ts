@@ -1,11 +1,11 @@
 import { parse } from 'csv-parse/sync';
 import { Permission } from '../../auth/permissions';
 import { type Context, requirePermission } from '../../context';
-import { badInput, notFound } from '../../graphql/errors';
-import { fromGlobalId } from '../../graphql/global-id';
+import { badInput } from '../../graphql/errors';
 import { entryTarget, reasonOf } from './suppression-input';
 import { SuppressionImport } from './suppression-import.entity';
 import { type ImportSuppressionsInput, SUPPRESSION_LIMITS } from './suppressions.inputs';
+import { findInScope } from '../../db/find-in-scope';
 
 /** The graphile-worker task that works through an import. */
 export const IMPORT_TASK = 'process-suppression-import';
@@ -53,7 +53,5 @@ export async function importSuppressions(ctx: Context, input: ImportSuppressions
 /** An import of the caller (or, account-wide, of the account) by global id; NOT_FOUND otherwise (SUPPRESSIONS_MANAGE). */
 export async function getSuppressionImport(ctx: Context, gid: string): Promise<SuppressionImport> {
   requirePermission(ctx, Permission.SUPPRESSIONS_MANAGE);
-  const imp = await ctx.em.findOne(SuppressionImport, { id: fromGlobalId(gid, 'SuppressionImport', 'id') });
-  if (!imp) throw notFound('SuppressionImport');
-  return imp;
+  return findInScope(ctx, SuppressionImport, 'SuppressionImport', gid);
 }

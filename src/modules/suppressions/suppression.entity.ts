@@ -1,7 +1,7 @@
 import { Entity, Enum, Filter, Index, ManyToOne, Property, type Ref, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../db/base.entity';
-import { inIds, scopeFilter } from '../../db/scope-filter';
+import { ownedRows, scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
@@ -28,9 +28,8 @@ import { SuppressionList, SuppressionSource } from './suppression.enums';
   expression: `create index "suppressions_patterns_index" on "suppressions" ("account_id", "domain_id") where "like_pattern" is not null`,
 })
 @Filter(
-  scopeFilter((s) =>
-    s.allDomains ? null : { $or: [{ domain: inIds(s.domainIds) }, { tenant: inIds(s.tenantIds) }, { senderIdentity: inIds(s.identityIds) }] },
-  ),
+  // Account-level entries (no domain, tenant or identity) are the account's own: account-wide principals only.
+  scopeFilter((s) => ownedRows(s, { domain: 'domain', tenant: 'tenant', senderIdentity: 'identity' }, true)),
 )
 @ObjectType({ implements: Node, description: 'A recipient (or blocklist pattern) that is never sent to from its domain, or from the whole account.' })
 export class Suppression extends BaseEntity implements Node {

@@ -1,7 +1,12 @@
+import type { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PoolClient } from 'pg';
+import QueryStream from 'pg-query-stream';
 import { uuidv7 } from '../../lib/ids';
 import { parseEmailAddress } from '../mail/address';
-import { filterCondition, type ResolvedSuppressionFilter, scopeCondition, SqlParams, type SuppressionScope } from './sql';
+import type { RowScope } from '../../auth/scope';
+import { scopeCondition, SqlParams } from '../../db/scope-sql';
+import { filterCondition, type ResolvedSuppressionFilter } from './sql';
 import { Suppression } from './suppression.entity';
 import { SuppressionList, type SuppressionSource } from './suppression.enums';
 import { pushTo } from '../../lib/collections';
@@ -146,9 +151,9 @@ export interface DeleteWhere {
 }
 
 /** Deletes the entries in `scope` that match `where`; returns them. Side effect: deletes in `em`'s transaction. */
-export async function deleteEntries(em: EntityManager, scope: SuppressionScope, where: DeleteWhere): Promise<ChangedEntry[]> {
+export async function deleteEntries(em: EntityManager, scope: RowScope, where: DeleteWhere): Promise<ChangedEntry[]> {
   const q = new SqlParams();
-  const parts = [scopeCondition(q, scope)];
+  const parts = [scopeCondition(q, scope, 's')];
   if (where.ids) parts.push(`s.id = any(${q.uuids(where.ids)})`);
   if (where.list) parts.push(`s.list = ${q.p(where.list)}`);
   if (where.domainId === null) parts.push('s.domain_id is null');
@@ -158,9 +163,9 @@ export async function deleteEntries(em: EntityManager, scope: SuppressionScope, 
 }
 
 /** The entries in `scope` that concern one address: its own entries and the patterns that match it, optionally of one domain. */
-export async function recipientEntries(em: EntityManager, scope: SuppressionScope, email: string, domainId: string | null): Promise<Suppression[]> {
+export async function recipientEntries(em: EntityManager, scope: RowScope, email: string, domainId: string | null): Promise<Suppression[]> {
   const q = new SqlParams();
-  const inScope = scopeCondition(q, scope);
+  const inScope = scopeCondition(q, scope, 's');
   const domain = domainId ? ` and (s.domain_id = ${q.p(domainId)} or s.domain_id is null)` : '';
   const address = q.p(email);
   const again = q.p(email);
@@ -174,11 +179,26 @@ export async function recipientEntries(em: EntityManager, scope: SuppressionScop
 }
 
 /** The export query (node-postgres placeholders): every entry in `scope` matching `filter`, in id order, with its domain's name. */
-export function exportQuery(scope: SuppressionScope, filter: ResolvedSuppressionFilter): { sql: string; params: unknown[] } {
+export function exportQuery(scope: RowScope, filter: ResolvedSuppressionFilter): { sql: string; params: unknown[] } {
   const q = new SqlParams('pg');
-  const where = `${scopeCondition(q, scope)} and ${filterCondition(q, filter)}`;
+  const where = `${scopeCondition(q, scope, 's')} and ${filterCondition(q, filter)}`;
   const sql = `select s.list, s.recipient, s.pattern, d.name as domain, s.reason, s.source, s.created_at, s.expires_at
     from suppressions s left join domains d on d.id = s.domain_id and d.account_id = s.account_id
     where ${where} order by s.id`;
   return { sql, params: q.params };
+}
+
+/**
+ * Streams the export rows (see exportQuery) from a server-side cursor, 500 rows at a time with
+ * backpressure, to `consume`; the pool connection is held until it returns. Read-only.
+ */
+export async function streamExport(em: EntityManager, scope: RowScope, filter: ResolvedSuppressionFilter, consume: (rows: Readable) => Promise<void>): Promise<void> {
+  const { sql, params } = exportQuery(scope, filter);
+  const knex = em.getConnection().getKnex();
+  const client = (await knex.client.acquireConnection()) as PoolClient;
+  try {
+    await consume(client.query(new QueryStream(sql, params, { batchSize: 500 })));
+  } finally {
+    await knex.client.releaseConnection(client);
+  }
 }

@@ -5,13 +5,14 @@ import { badInput } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
 import { type Page, type PageArgs, paginate } from '../../graphql/pagination';
 import { loadDomain } from '../domains/domain.service';
-import { escapeLike, suppressionScope } from './sql';
+import { escapeLike } from './sql';
 import { publishChanges } from './suppression-events';
 import { entryTarget, parseEntries, reasonOf } from './suppression-input';
 import { Suppression } from './suppression.entity';
 import { SuppressionChangeKind, SuppressionSource } from './suppression.enums';
 import { type AddSuppressionsInput, type RemoveSuppressionsInput, resolveSuppressionFilter, SUPPRESSION_LIMITS, type SuppressionFilterInput } from './suppressions.inputs';
 import { type DeleteWhere, deleteEntries, insertEntries } from './suppressions.queries';
+import { rowScope } from '../../auth/scope';
 
 /** A page of the entries in the caller's scope matching the filter, oldest first (SUPPRESSIONS_READ). */
 export async function listSuppressions(ctx: Context, args: PageArgs, filterInput: SuppressionFilterInput | null | undefined): Promise<Page<Suppression>> {
@@ -58,7 +59,7 @@ export async function removeSuppressions(ctx: Context, input: RemoveSuppressions
   if (!ids && !input.list && !input.domainId) throw badInput('all', 'all: true needs a list and/or a domainId');
   const where: DeleteWhere = { ids, list: input.list ?? null };
   if (input.domainId) where.domainId = (await loadDomain(ctx, input.domainId, 'domainId')).id;
-  const removed = await ctx.em.transactional((em) => deleteEntries(em, suppressionScope(scope), where));
+  const removed = await ctx.em.transactional((em) => deleteEntries(em, rowScope(scope), where));
   publishChanges(ctx.deps.bus, SuppressionChangeKind.REMOVED, removed);
   return removed.length;
 }

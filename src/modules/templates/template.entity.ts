@@ -1,7 +1,7 @@
 import { Index, ArrayType, Entity, Filter, ManyToOne, Property, type Ref } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../db/base.entity';
-import { inIds, scopeFilter } from '../../db/scope-filter';
+import { inIds, ownedRows, scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
@@ -16,7 +16,7 @@ import { Tenant } from '../tenants/tenant.entity';
 @Filter(
   // An allow-list only narrows: it is ANDed with the domain limit, never put in its place.
   scopeFilter((s) => {
-    const domains = s.allDomains ? null : { $or: [{ domain: inIds(s.domainIds) }, { tenant: inIds(s.tenantIds) }] };
+    const domains = ownedRows(s, { domain: 'domain', tenant: 'tenant' }, false);
     const allowed = s.templateIds ? { id: inIds(s.templateIds) } : null;
     return domains && allowed ? { $and: [domains, allowed] } : (domains ?? allowed);
   }),

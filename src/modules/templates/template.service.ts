@@ -2,7 +2,7 @@ import { ref, type FilterQuery } from '@mikro-orm/postgresql';
 import { Permission } from '../../auth/permissions';
 import type { Scope } from '../../auth/scope';
 import { type Context, requirePermission } from '../../context';
-import { badInput, forbidden, notFound } from '../../graphql/errors';
+import { badInput, forbidden } from '../../graphql/errors';
 import { fromGlobalId, toGlobalId } from '../../graphql/global-id';
 import { paginate, type Page } from '../../graphql/pagination';
 import { Domain } from '../domains/domain.entity';
@@ -11,6 +11,7 @@ import { optionalDisplayName, optionalEmail, optionalText } from '../mail/addres
 import { body, categoryList, requiredLine, subjectLine, tagList } from './template-fields';
 import { Template } from './template.entity';
 import type { CreateTemplateInput, DeleteTemplateInput, DuplicateTemplateInput, TemplatesArgs, UpdateTemplateInput } from './template.inputs';
+import { findInScope, loadInScope } from '../../db/find-in-scope';
 
 /** The editable content of a template, validated and normalised. */
 interface TemplateContent {
@@ -30,9 +31,7 @@ interface TemplateContent {
 const NAME_MAX = 200;
 
 async function templateInScope(ctx: Context, gid: string, field = 'id'): Promise<Template> {
-  const template = await ctx.em.findOne(Template, { id: fromGlobalId(gid, 'Template', field) });
-  if (!template) throw notFound('Template', field);
-  return template;
+  return findInScope(ctx, Template, 'Template', gid, field);
 }
 
 /** Loads a template in the caller's scope by global id, or NOT_FOUND. Needs TEMPLATES_READ. */
@@ -52,9 +51,7 @@ export async function listTemplates(ctx: Context, args: TemplatesArgs): Promise<
 }
 
 async function domainInScope(ctx: Context, id: string): Promise<Domain> {
-  const domain = await ctx.em.findOne(Domain, { id });
-  if (!domain) throw notFound('Domain', 'domainId');
-  return domain;
+  return loadInScope(ctx, Domain, 'Domain', id, 'domainId');
 }
 
 function requireNoAllowList(scope: Scope, action: string): void {

@@ -2,8 +2,8 @@ import { type Context, requireAccountWide, requirePermission, requireScope } fro
 import { publishCredentialsChanged } from '../../auth/credential-cache';
 import { Permission } from '../../auth/permissions';
 import { isUniqueViolation } from '../../db/errors';
-import { AppError, conflict, notFound } from '../../graphql/errors';
-import { fromGlobalId, toGlobalId } from '../../graphql/global-id';
+import { AppError, conflict } from '../../graphql/errors';
+import { toGlobalId } from '../../graphql/global-id';
 import { type Page, paginateRows, type PageArgs } from '../../graphql/pagination';
 import type { Row } from '../../db/read-rows';
 import { Domain } from '../domains/domain.entity';
@@ -11,13 +11,12 @@ import { SenderIdentity } from '../identities/sender-identity.entity';
 import { mergeOnHoldPolicy } from './on-hold-policy';
 import { Tenant } from './tenant.entity';
 import type { CreateTenantInput, DeleteTenantInput, UpdateTenantInput } from './tenant.inputs';
+import { findInScope } from '../../db/find-in-scope';
 
 /** Loads a tenant in the caller's scope by global id, or NOT_FOUND. */
 export async function getTenant(ctx: Context, gid: string, field = 'id'): Promise<Tenant> {
   requireScope(ctx);
-  const tenant = await ctx.em.findOne(Tenant, { id: fromGlobalId(gid, 'Tenant', field) });
-  if (!tenant) throw notFound('Tenant', field);
-  return tenant;
+  return findInScope(ctx, Tenant, 'Tenant', gid, field);
 }
 
 /** Lists tenants in the caller's scope, as plain rows. */

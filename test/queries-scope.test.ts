@@ -1,0 +1,185 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Permission, Role } from '../src/auth/permissions';
+import { generateSecret } from '../src/auth/token-format';
+import { sha256 } from '../src/lib/crypto';
+import { Session } from '../src/modules/members/session.entity';
+import { type RowScope, rowScope, type Scope } from '../src/auth/scope';
+import { systemEm } from '../src/context';
+import { scopeForMembership, scopeForToken } from '../src/modules/access/scope-builder';
+import { ApiToken } from '../src/modules/api-tokens/api-token.entity';
+import { SenderIdentity, SenderIdentityStatus } from '../src/modules/identities/sender-identity.entity';
+import { MemberStatus, Membership } from '../src/modules/members/membership.entity';
+import { User } from '../src/modules/members/user.entity';
+import { SuppressionList, SuppressionSource } from '../src/modules/suppressions/suppression.enums';
+import { deleteEntries, insertEntries, type NewEntry, recipientEntries, streamExport } from '../src/modules/suppressions/suppressions.queries';
+import { Tenant } from '../src/modules/tenants/tenant.entity';
+import { insertApiToken, insertDomain, unique } from './support/factories';
+import { startTestServer, type TestServer } from './support/harness';
+
+/**
+ * Every raw-SQL read model (a `*.queries.ts` function that takes a scope) run as principals of other
+ * clients: each must return only rows its scope reaches. The owners of every row are labelled; a
+ * principal of tenant 1 must get nothing of tenant 2, of the account itself (account-level rows) or of
+ * account B, and account B nothing of account A.
+ */
+let s: TestServer;
+/** Labels of the rows each principal may get, by principal. */
+const reaches: Record<string, string[]> = {
+  'tenant token 1': ['t1-domain', 't1-tenant', 't1-identity'],
+  'domain token 1': ['t1-domain'],
+  'identity token 1': ['t1-identity'],
+  'custom member: all domains, template allow-list': ['t1-domain', 't1-tenant', 't1-identity', 't2-domain', 't2-tenant', 't2-identity'],
+  'admin token B': ['b-domain', 'b-account'],
+};
+const scopes: Record<string, RowScope> = {};
+/** Session secret of the CUSTOM member (all domains, an empty template allow-list). */
+let customSession = '';
+const labelOfId = new Map<string, string>();
+const EMAIL = 'someone@suppressed.example';
+
+async function seed(): Promise<void> {
+  const em = systemEm(s.app.orm);
+  const a = await s.newAccount('Agency A');
+  const b = await s.newAccount('Agency B');
+  const agency = await insertDomain(s, { accountId: a.accountId, tenantUuid: null });
+  const tenantOf = async (accountId: string, label: string) => {
+    const tenant = em.create(Tenant, { account: accountId, name: `Tenant ${label}`, tag: unique(label) });
+    await em.flush();
+    const domain = await insertDomain(s, { accountId, tenantUuid: tenant.id });
+    const identity = em.create(SenderIdentity, { account: accountId, tenant: tenant.id, domain: agency.id, email: `${unique(label)}@agency.example`, name: label, status: SenderIdentityStatus.CONFIRMED, confirmedAt: new Date() });
+    await em.flush();
+    return { tenant, domain, identity };
+  };
+  const t1 = await tenantOf(a.accountId, 't1');
+  const t2 = await tenantOf(a.accountId, 't2');
+  const bDomain = await insertDomain(s, { accountId: b.accountId, tenantUuid: null });
+  const entry = (accountId: string, domainId: string | null, tenantId: string | null, senderIdentityId: string | null, list: SuppressionList): Omit<NewEntry, 'recipient'> => ({
+    accountId,
+    domainId,
+    tenantId,
+    senderIdentityId,
+    list,
+    pattern: null,
+    likePattern: null,
+    reason: null,
+    source: SuppressionSource.API,
+  });
+  // Tenant-level and account-level rows differ in list: the unique key treats their null owners as equal.
+  const owners: [string, Omit<NewEntry, 'recipient'>][] = [
+    ['t1-domain', entry(a.accountId, t1.domain.id, t1.tenant.id, null, SuppressionList.UNSUBSCRIBE)],
+    ['t1-tenant', entry(a.accountId, null, t1.tenant.id, null, SuppressionList.HARD_BOUNCE)],
+    ['t1-identity', entry(a.accountId, agency.id, t1.tenant.id, t1.identity.id, SuppressionList.UNSUBSCRIBE)],
+    ['t2-domain', entry(a.accountId, t2.domain.id, t2.tenant.id, null, SuppressionList.UNSUBSCRIBE)],
+    ['t2-tenant', entry(a.accountId, null, t2.tenant.id, null, SuppressionList.SPAM_COMPLAINT)],
+    ['t2-identity', entry(a.accountId, agency.id, t2.tenant.id, t2.identity.id, SuppressionList.UNSUBSCRIBE)],
+    ['a-account', entry(a.accountId, null, null, null, SuppressionList.BLOCKLIST)],
+    ['b-domain', entry(b.accountId, bDomain.id, null, null, SuppressionList.UNSUBSCRIBE)],
+    ['b-account', entry(b.accountId, null, null, null, SuppressionList.BLOCKLIST)],
+  ];
+  // Each owner: the shared address (what recipientEntries looks up) and an address naming the owner (what the export shows).
+  const rows = await insertEntries(
+    em,
+    owners.flatMap(([label, e]) => [
+      { ...e, recipient: EMAIL },
+      { ...e, recipient: `only-${label}@suppressed.example` },
+    ]),
+  );
+  rows.forEach((r, i) => labelOfId.set(r.id, owners[Math.floor(i / 2)][0]));
+
+  const token = async (opts: Parameters<typeof insertApiToken>[1]): Promise<Scope> => {
+    const { tokenUuid } = await insertApiToken(s, opts);
+    return scopeForToken(em, await em.findOneOrFail(ApiToken, { id: tokenUuid }));
+  };
+  const all = [Permission.SUPPRESSIONS_READ, Permission.SUPPRESSIONS_MANAGE];
+  const user = em.create(User, { email: `${unique('cus')}@a.example`, name: 'Custom' });
+  const custom = em.create(Membership, { account: a.accountId, user, role: Role.CUSTOM, status: MemberStatus.ACTIVE, acceptedAt: new Date(), allDomains: true, customPermissions: all, templateIds: [] });
+  const secret = generateSecret('session');
+  em.create(Session, { account: a.accountId, membership: custom, tokenHash: sha256(secret), expiresAt: new Date(Date.now() + 86400_000) });
+  await em.flush();
+  customSession = secret;
+  const byName: Record<string, Scope> = {
+    'tenant token 1': await token({ accountId: a.accountId, permissions: all, tenantUuid: t1.tenant.id }),
+    'domain token 1': await token({ accountId: a.accountId, permissions: all, domainUuid: t1.domain.id }),
+    'identity token 1': await token({ accountId: a.accountId, permissions: all, identityUuid: t1.identity.id }),
+    'custom member: all domains, template allow-list': await scopeForMembership(em, custom),
+    'admin token B': await token({ accountId: b.accountId, permissions: all }),
+  };
+  for (const [name, scope] of Object.entries(byName)) scopes[name] = rowScope(scope);
+}
+
+beforeAll(async () => {
+  s = await startTestServer();
+  await seed();
+});
+afterAll(() => s?.stop());
+
+async function readAll(rows: Readable): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for await (const r of rows) out.push(r as Record<string, unknown>);
+  return out;
+}
+
+const onlyLabel = (recipient: unknown) => /^only-(.+)@suppressed\.example$/.exec(String(recipient))?.[1] ?? null;
+
+/** Each scope-taking read model, run as one scope: the labels of the rows it returned. */
+const READS: Record<string, (scope: RowScope) => Promise<string[]>> = {
+  'suppressions.queries.ts#recipientEntries': async (scope) => (await recipientEntries(systemEm(s.app.orm), scope, EMAIL, null)).map((r) => labelOfId.get(r.id) ?? `unknown ${r.id}`),
+  'suppressions.queries.ts#streamExport': async (scope) => {
+    let labels: string[] = [];
+    await streamExport(systemEm(s.app.orm), scope, { lists: null, domainIds: null, tenantId: null, query: null }, async (rows) => {
+      labels = (await readAll(rows)).map((r) => onlyLabel(r.recipient)).filter((l): l is string => l !== null);
+    });
+    return labels;
+  },
+  // A write, checked the same way: inside a transaction that is rolled back.
+  'suppressions.queries.ts#deleteEntries': async (scope) => {
+    const labels: string[] = [];
+    await systemEm(s.app.orm)
+      .transactional(async (em) => {
+        for (const r of await deleteEntries(em, scope, { ids: [...labelOfId.keys()], list: null })) labels.push(labelOfId.get(r.id) ?? `unknown ${r.id}`);
+        throw new Error('rollback');
+      })
+      .catch((e: Error) => {
+        if (e.message !== 'rollback') throw e;
+      });
+    return labels;
+  },
+};
+/** Functions that take a scope but build SQL only (run through the entries above). */
+const BUILDERS = new Set(['suppressions.queries.ts#exportQuery']);
+
+describe('raw-SQL read models apply the scope in their SQL', () => {
+  it('every exported *.queries.ts function that takes a scope is run below', () => {
+    const root = path.resolve(__dirname, '../src');
+    const files = readdirSync(root, { recursive: true }).map(String).filter((f) => f.endsWith('.queries.ts'));
+    expect(files.length).toBeGreaterThan(3);
+    const found = files.flatMap((f) =>
+      [...readFileSync(path.join(root, f), 'utf8').matchAll(/export (?:async )?function (\w+)\(([^)]*)\)/g)].filter((m) => /\bscope\s*:|: (Row)?Scope\b/.test(m[2])).map((m) => `${path.basename(f)}#${m[1]}`),
+    );
+    expect(found.sort()).toEqual([...Object.keys(READS), ...BUILDERS].sort());
+  });
+
+  for (const [fn, read] of Object.entries(READS)) {
+    it(`${fn}: each principal gets exactly the rows its scope reaches, nothing of another client or account`, async () => {
+      for (const [name, expected] of Object.entries(reaches)) {
+        const labels = [...new Set(await read(scopes[name]))].sort();
+        expect(labels, `${fn} as ${name}`).toEqual([...expected].sort());
+      }
+    });
+  }
+});
+
+describe('one meaning of account-wide, over GraphQL', () => {
+  it('a member with all domains and a template allow-list lists and looks up the same suppressions: every domain’s, not the account’s own', async () => {
+    const list = await s.gql<any, any>('{ suppressions(first: 100) { totalCount edges { node { id recipient } } } }', undefined, customSession);
+    const listed = list.data.suppressions.edges.map((e: any) => e.node);
+    const lookup = await s.gql<any, any>('query($email: String!) { recipient(email: $email) { suppressions { id } } }', { email: EMAIL }, customSession);
+    const shared = listed.filter((n: any) => n.recipient === EMAIL).map((n: any) => n.id);
+    expect(lookup.data.recipient.suppressions.map((n: any) => n.id).sort()).toEqual(shared.sort());
+    expect(listed.map((n: any) => onlyLabel(n.recipient)).filter(Boolean).sort()).toEqual([...reaches['custom member: all domains, template allow-list']].sort());
+    expect(list.data.suppressions.totalCount).toBe(12);
+  });
+});
