@@ -5,6 +5,7 @@ import { Migration20261126020000Sending } from './Migration20261126020000Sending
 import { Migration20261127000000WorkerPools } from './Migration20261127000000WorkerPools';
 import { Migration20261128000000DomainNameClaims } from './Migration20261128000000DomainNameClaims';
 import { Migration20261201000000EventConsumers } from './Migration20261201000000EventConsumers';
+import { Migration20261201100000PlatformEvents } from './Migration20261201100000PlatformEvents';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127000000WorkerPools', class: Migration20261127000000WorkerPools },
   { name: 'Migration20261128000000DomainNameClaims', class: Migration20261128000000DomainNameClaims },
   { name: 'Migration20261201000000EventConsumers', class: Migration20261201000000EventConsumers },
+  { name: 'Migration20261201100000PlatformEvents', class: Migration20261201100000PlatformEvents },
 ];

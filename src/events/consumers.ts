@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { systemEm } from '../context';
 import type { Logger } from '../lib/logger';
 import type { EventRow } from './event-row';
+import { isPlatformEvent, type StreamEvent } from './platform-events.queries';
 import { advanceCursor, ensureCursor, eventsAfter, lockCursor, recordFailure } from './consumer-cursors.queries';
 
 /**
@@ -21,16 +22,41 @@ import { advanceCursor, ensureCursor, eventsAfter, lockCursor, recordFailure } f
  *   kept on the cursor row, so every process waits the same);
  *   other consumers go on. The cursor row keeps failures, the next try and the last error.
  * - A new consumer starts after the newest committed event, unless `startAfter` names an id.
+ * - The stream is activity_events and platform_events together (one id sequence, one event-order
+ *   lock): a consumer with `platformEvents: true` gets both kinds merged in id order; any other gets
+ *   the activity events only (its cursor still moves past the platform events).
  */
-export interface EventConsumer<D = unknown> {
+export type EventConsumer<D = unknown> = ActivityConsumer<D> | StreamConsumer<D>;
+
+/** What every consumer declares. */
+interface ConsumerBase {
   /** Stable name: the key of the cursor row. Renaming a consumer starts it afresh. */
   readonly name: string;
   /** Where a consumer without a cursor starts: after this event id (default: after the newest event). */
   readonly startAfter?: string;
   /** Events per batch (default 500). */
   readonly batchSize?: number;
+}
+
+/** A consumer of message events only. */
+export interface ActivityConsumer<D = unknown> extends ConsumerBase {
+  readonly platformEvents?: false;
   /** Applies a batch, writing through `em` (the batch's transaction, sees every account: keep each event to its own account). */
   handle(em: EntityManager, events: readonly EventRow[], deps: D): Promise<void>;
+}
+
+/** A consumer of the whole stream: message events and platform events, in id order. */
+export interface StreamConsumer<D = unknown> extends ConsumerBase {
+  readonly platformEvents: true;
+  /** Applies a batch, writing through `em` (the batch's transaction, sees every account: keep each event to its own account). */
+  handle(em: EntityManager, events: readonly StreamEvent[], deps: D): Promise<void>;
+}
+
+/** Hands a batch to the consumer: the whole stream, or only its activity events (none: nothing to call). */
+async function handleBatch<D>(c: EventConsumer<D>, tx: EntityManager, events: StreamEvent[], deps: D): Promise<void> {
+  if (c.platformEvents) return c.handle(tx, events, deps);
+  const activity = events.filter((e): e is EventRow => !isPlatformEvent(e));
+  if (activity.length) await c.handle(tx, activity, deps);
 }
 
 /** Running consumers of this process. */
@@ -63,7 +89,7 @@ async function runBatch<D>(orm: MikroORM, c: EventConsumer<D>, deps: D): Promise
     if (cursor.retryAt && cursor.retryAt.getTime() > Date.now()) return { kind: 'wait', until: cursor.retryAt };
     const events = await eventsAfter(tx, cursor.lastEventId, size);
     if (events.length === 0) return { kind: 'idle' };
-    await c.handle(tx, events, deps);
+    await handleBatch(c, tx, events, deps);
     await tx.flush();
     await advanceCursor(tx, c.name, events);
     return events.length === size ? { kind: 'more' } : { kind: 'idle' };
