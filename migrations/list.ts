@@ -6,6 +6,7 @@ import { Migration20261127000000WorkerPools } from './Migration20261127000000Wor
 import { Migration20261128000000DomainNameClaims } from './Migration20261128000000DomainNameClaims';
 import { Migration20261201000000EventConsumers } from './Migration20261201000000EventConsumers';
 import { Migration20261201100000PlatformEvents } from './Migration20261201100000PlatformEvents';
+import { Migration20261201100100Webhooks } from './Migration20261201100100Webhooks';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128000000DomainNameClaims', class: Migration20261128000000DomainNameClaims },
   { name: 'Migration20261201000000EventConsumers', class: Migration20261201000000EventConsumers },
   { name: 'Migration20261201100000PlatformEvents', class: Migration20261201100000PlatformEvents },
+  { name: 'Migration20261201100100Webhooks', class: Migration20261201100100Webhooks },
 ];
