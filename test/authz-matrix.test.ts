@@ -5,6 +5,8 @@ import { SenderIdentity } from '../src/modules/identities/sender-identity.entity
 import { Template } from '../src/modules/templates/template.entity';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
 import { Domain } from '../src/modules/domains/domain.entity';
+import { WebhookDelivery } from '../src/modules/webhooks/webhook-delivery.entity';
+import { Webhook } from '../src/modules/webhooks/webhook.entity';
 import { buildMatrixFixture, type MatrixFixture } from './support/matrix-fixture';
 import { operationsFor, type ScalarOverride } from './support/schema-walker';
 import { startTestServer, type TestServer } from './support/harness';
@@ -44,6 +46,8 @@ async function snapshot(): Promise<string> {
     em.find(Domain, { id: { $in: ids('Domain') } }, { orderBy: { id: 'asc' } }),
     em.find(SenderIdentity, { id: { $in: ids('SenderIdentity') } }, { orderBy: { id: 'asc' } }),
     em.find(Template, { id: { $in: ids('Template') } }, { orderBy: { id: 'asc' } }),
+    em.find(Webhook, { id: { $in: ids('Webhook') } }, { orderBy: { id: 'asc' } }),
+    em.find(WebhookDelivery, { id: { $in: ids('WebhookDelivery') } }, { orderBy: { id: 'asc' } }),
   ]);
   return JSON.stringify(rows.map((list) => list.map((r) => ({ ...r, updatedAt: undefined }))));
 }
@@ -91,6 +95,10 @@ describe('authorization matrix: every query and mutation, as every principal kin
     expect(res.data.node).toEqual({ id: fx.ownIds.Tenant[0], __typename: 'Tenant' });
     const foreign = await s.gql<any, any>(`query($id: ID!) { node(id: $id) { id } }`, { id: fx.foreignIds.Tenant[0] }, tenantToken);
     expect(foreign.data.node).toBeNull();
+    const hooks = await s.gql<any, any>(`{ webhooks { totalCount edges { node { id deliveries { totalCount edges { node { id } } } } } } }`, {}, tenantToken);
+    expect(hooks.data.webhooks.edges).toEqual([{ node: { id: fx.ownIds.Webhook[0], deliveries: { totalCount: 1, edges: [{ node: { id: fx.ownIds.WebhookDelivery[0] } }] } } }]);
+    const replay = await s.gql<any, any>(`query($id: ID!) { node(id: $id) { id __typename } }`, { id: fx.ownIds.WebhookReplay[0] }, tenantToken);
+    expect(replay.data.node).toEqual({ id: fx.ownIds.WebhookReplay[0], __typename: 'WebhookReplay' });
   });
 });
 
