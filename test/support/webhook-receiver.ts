@@ -17,6 +17,8 @@ export interface WebhookReceiver {
   on(path: string): ReceivedWebhook[];
   /** Sets the answer of a path: a status, or a function of how many requests the path got before. */
   respond(path: string, status: number | ((n: number) => number)): void;
+  /** Delays every answer by `ms` (requests in flight for longer). */
+  setDelay(ms: number): void;
   /** Resolves when `path` has received `n` requests (or throws after `timeoutMs`). */
   waitFor(path: string, n: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
   close(): Promise<void>;
@@ -26,6 +28,7 @@ export interface WebhookReceiver {
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const answers = new Map<string, number | ((n: number) => number)>();
+  let delayMs = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -34,8 +37,12 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const before = received.filter((r) => r.path === path).length;
       received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
       const a = answers.get(path) ?? 200;
-      res.writeHead(typeof a === 'function' ? a(before) : a, { 'content-type': 'text/plain' });
-      res.end(`answer to ${path}`);
+      const answer = () => {
+        res.writeHead(typeof a === 'function' ? a(before) : a, { 'content-type': 'text/plain' });
+        res.end(`answer to ${path}`);
+      };
+      if (delayMs) setTimeout(answer, delayMs);
+      else answer();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -46,6 +53,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     received,
     on,
     respond: (path, status) => void answers.set(path, status),
+    setDelay: (ms) => void (delayMs = ms),
     async waitFor(path, n, timeoutMs = 15_000) {
       const started = Date.now();
       while (on(path).length < n) {
