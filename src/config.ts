@@ -72,6 +72,8 @@ export interface Config {
   readonly webhookAllowPrivate: boolean;
   /** Delay before each webhook delivery attempt, in seconds (the first is the first attempt's); default the Standard Webhooks schedule. */
   readonly webhookRetryScheduleSeconds: readonly number[];
+  /** Most requests in flight per webhook in one worker process (1: strictly in event order). */
+  readonly webhookEndpointConcurrency: number;
   /** Timeout of one webhook request (connect to last byte). */
   readonly webhookTimeoutSeconds: number;
   /** How long webhook delivery records are kept. */
@@ -242,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webhookAllowHttp: oneOf(env, 'MAILROOM_WEBHOOK_ALLOW_HTTP', ['true', 'false'], 'false') === 'true',
     webhookAllowPrivate: oneOf(env, 'MAILROOM_WEBHOOK_ALLOW_PRIVATE', ['true', 'false'], 'false') === 'true',
     webhookRetryScheduleSeconds: retrySchedule(env),
+    webhookEndpointConcurrency: int(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 4, 1, 64),
     webhookTimeoutSeconds: int(env, 'WEBHOOK_TIMEOUT_SECONDS', 15, 1, 120),
     webhookRetentionDays: int(env, 'WEBHOOK_RETENTION_DAYS', 30, 1, 3650),
     webhookDisableAfterHours: int(env, 'WEBHOOK_DISABLE_AFTER_HOURS', 24, 0, 720),

@@ -35,18 +35,17 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<{ raw: string; messageId: string }>;
 }
 
-/** Options of a queued job; jobs of one `queueName` run one at a time, in order (graphile-worker named queues). */
+/** Options of a queued job. */
 export interface JobOptions {
   runAt?: Date;
   jobKey?: string;
   maxAttempts?: number;
-  queueName?: string;
 }
 
 /** Adds jobs to the durable queue inside the caller's transaction. */
 export interface JobQueue {
   add(em: EntityManager, task: string, payload: object, opts?: JobOptions): Promise<void>;
-  /** Adds many jobs in one statement (graphile-worker's add_jobs), in list order: jobs of one queue due at the same time run in that order. */
+  /** Adds many jobs in one statement (graphile-worker's add_jobs), in list order: jobs due at the same time are picked in that order. */
   addMany(em: EntityManager, jobs: readonly { task: string; payload: object; opts?: JobOptions }[]): Promise<void>;
 }
 

@@ -11,8 +11,8 @@ export function createJobQueue(): JobQueue {
   return {
     async add(em: EntityManager, task, payload, opts = {}) {
       await em.execute(
-        'select graphile_worker.add_job(?, ?::json, queue_name => ?, run_at => ?::timestamptz, job_key => ?, max_attempts => ?, job_key_mode => ?)',
-        [task, JSON.stringify(payload), opts.queueName ?? null, (opts.runAt ?? new Date()).toISOString(), opts.jobKey ?? null, opts.maxAttempts ?? 25, opts.jobKey ? 'replace' : null],
+        'select graphile_worker.add_job(?, ?::json, run_at => ?::timestamptz, job_key => ?, max_attempts => ?, job_key_mode => ?)',
+        [task, JSON.stringify(payload), (opts.runAt ?? new Date()).toISOString(), opts.jobKey ?? null, opts.maxAttempts ?? 25, opts.jobKey ? 'replace' : null],
       );
     },
     async addMany(em: EntityManager, jobs) {
@@ -20,15 +20,14 @@ export function createJobQueue(): JobQueue {
       const specs = jobs.map((j) => ({
         identifier: j.task,
         payload: j.payload,
-        queue_name: j.opts?.queueName ?? null,
         run_at: (j.opts?.runAt ?? new Date()).toISOString(),
         max_attempts: j.opts?.maxAttempts ?? 25,
         job_key: j.opts?.jobKey ?? null,
       }));
-      // graphile-worker orders a queue by run_at alone: 1 µs steps keep the list's order within a named queue.
+      // graphile-worker picks jobs by run_at alone: 1 µs steps keep the list's order among jobs due at the same time.
       await em.execute(
         `select count(*) from graphile_worker.add_jobs(array(
-           select row(x->>'identifier', x->'payload', x->>'queue_name', (x->>'run_at')::timestamptz + (n - 1) * interval '1 microsecond',
+           select row(x->>'identifier', x->'payload', null, (x->>'run_at')::timestamptz + (n - 1) * interval '1 microsecond',
                       (x->>'max_attempts')::int, x->>'job_key', null, null)::graphile_worker.job_spec
            from json_array_elements(?::json) with ordinality as t(x, n) order by n))`,
         [JSON.stringify(specs)],

@@ -15,11 +15,11 @@ export interface WebhookEnv {
   stop(): Promise<void>;
 }
 
-/** Starts the env (MAILROOM_WEBHOOK_ALLOW_PRIVATE and _HTTP on: the receiver is on 127.0.0.1). */
+/** Starts the env (MAILROOM_WEBHOOK_ALLOW_PRIVATE and _HTTP on: the receiver is on 127.0.0.1; one job at a time, so arrival order is event order). */
 export async function startWebhookEnv(overrides: Partial<Config> = {}): Promise<WebhookEnv> {
   const db = await freshDatabase();
   const rx = await startWebhookReceiver();
-  const s = await startTestServer({ databaseUrl: db.url, runWorker: true, webhookAllowPrivate: true, webhookAllowHttp: true, webhookRetryScheduleSeconds: [0, 1, 1], ...overrides });
+  const s = await startTestServer({ databaseUrl: db.url, runWorker: true, webhookAllowPrivate: true, webhookAllowHttp: true, webhookRetryScheduleSeconds: [0, 1, 1], webhookEndpointConcurrency: 1, workerConcurrency: 1, ...overrides });
   return {
     s,
     rx,

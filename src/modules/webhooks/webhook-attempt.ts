@@ -1,12 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config';
 import type { Deps } from '../../context';
 import { decrypt } from '../../lib/crypto';
-import { publishOnCommit } from '../../pubsub/bus';
 import { signedHeaders } from './signing';
 import type { AttemptResult } from './webhook-http';
 import type { WebhookDelivery } from './webhook-delivery.entity';
-import type { Webhook } from './webhook.entity';
 
 /** Bus topic of delivery changes (payload: ids only). */
 export const WEBHOOK_DELIVERY_TOPIC = 'webhookDeliveryUpdated';
@@ -18,38 +15,49 @@ export interface DeliveryUpdatedEvent {
   accountId: string;
 }
 
+/** What signing and sending need of a webhook. */
+export interface SigningTarget {
+  url: string;
+  secretEncrypted: string;
+  previousSecretEncrypted: string | null;
+  previousSecretExpiresAt: Date | null;
+}
+
+/** One attempt as made: when, the signed headers, the URL and the outcome. */
+export interface Attempt {
+  at: Date;
+  url: string;
+  headers: Record<string, string>;
+  result: AttemptResult;
+}
+
 /** The secrets that sign now: the current one, and the one before the last rotation while its overlap lasts. */
-export function signingSecrets(config: Config, webhook: Webhook, now: Date): string[] {
-  const secrets = [decrypt(config.secret, webhook.secretEncrypted)];
-  if (webhook.previousSecretEncrypted && webhook.previousSecretExpiresAt && webhook.previousSecretExpiresAt.getTime() > now.getTime()) {
-    secrets.push(decrypt(config.secret, webhook.previousSecretEncrypted));
+export function signingSecrets(config: Config, target: SigningTarget, now: Date): string[] {
+  const secrets = [decrypt(config.secret, target.secretEncrypted)];
+  if (target.previousSecretEncrypted && target.previousSecretExpiresAt && target.previousSecretExpiresAt.getTime() > now.getTime()) {
+    secrets.push(decrypt(config.secret, target.previousSecretEncrypted));
   }
   return secrets;
 }
 
-/**
- * Makes one request of a delivery to its webhook's current URL, signed with the current secrets and
- * timestamp, and writes the attempt onto the delivery entity (not flushed). Side effects: network.
- */
-export async function attemptDelivery(config: Config, deps: Deps, webhook: Webhook, delivery: WebhookDelivery): Promise<AttemptResult> {
-  const now = deps.clock.now();
-  const headers = signedHeaders(signingSecrets(config, webhook, now), delivery.messageId, Math.floor(now.getTime() / 1000), delivery.body);
-  const result = await deps.webhookSender.post(webhook.url, headers, delivery.body);
-  delivery.attempts += 1;
-  delivery.lastAttemptAt = now;
-  delivery.url = webhook.url;
-  delivery.requestHeaders = headers;
-  delivery.responseStatus = result.status;
-  delivery.responseBody = result.body;
-  delivery.durationMs = result.durationMs;
-  delivery.error = result.error;
-  return result;
+/** Makes one request of a delivery (`messageId`, `body`) to the webhook's current URL, signed with its current secrets and timestamp. Side effects: network. */
+export async function sendAttempt(config: Config, deps: Deps, target: SigningTarget, messageId: string, body: string): Promise<Attempt> {
+  const at = deps.clock.now();
+  const headers = signedHeaders(signingSecrets(config, target, at), messageId, Math.floor(at.getTime() / 1000), body);
+  const result = await deps.webhookSender.post(target.url, headers, body);
+  return { at, url: target.url, headers, result };
 }
 
-/** Announces a delivery change to webhookDeliveryUpdated subscribers when `em`'s transaction commits. */
-export async function publishDeliveryUpdated(em: EntityManager, delivery: WebhookDelivery): Promise<void> {
-  const event: DeliveryUpdatedEvent = { deliveryId: delivery.id, webhookId: delivery.webhook.id, accountId: delivery.account.id };
-  await publishOnCommit(em, WEBHOOK_DELIVERY_TOPIC, event);
+/** Writes an attempt onto a delivery entity (not flushed). */
+export function applyAttempt(delivery: WebhookDelivery, a: Attempt): void {
+  delivery.attempts += 1;
+  delivery.lastAttemptAt = a.at;
+  delivery.url = a.url;
+  delivery.requestHeaders = a.headers;
+  delivery.responseStatus = a.result.status;
+  delivery.responseBody = a.result.body;
+  delivery.durationMs = a.result.durationMs;
+  delivery.error = a.result.error;
 }
 
 /** Whether an answer is a success (2xx). Pure. */

@@ -6,7 +6,7 @@ import { fromGlobalId } from '../../graphql/global-id';
 import { paginate, type Page } from '../../graphql/pagination';
 import { type DeliveryUpdatedEvent, WEBHOOK_DELIVERY_TOPIC } from './webhook-attempt';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity';
-import { DELIVER_TASK, type DeliverJobPayload, webhookQueueName } from './webhook-fanout';
+import { DELIVER_TASK, type DeliverJobPayload } from './webhook-fanout';
 import { REPLAY_TASK } from './webhook-jobs.task';
 import { WebhookReplay } from './webhook-replay.entity';
 import type { Webhook } from './webhook.entity';
@@ -47,7 +47,7 @@ export async function redeliver(ctx: Context, input: RedeliverWebhookDeliveryInp
     delivery.scheduleStep = 0;
     delivery.nextAttemptAt = now;
     await tx.flush();
-    await ctx.deps.queue.add(tx, DELIVER_TASK, { deliveryId: delivery.id, attempt: delivery.attempts + 1 } satisfies DeliverJobPayload, { runAt: now, queueName: webhookQueueName(delivery.webhook.id), maxAttempts: 3 });
+    await ctx.deps.queue.add(tx, DELIVER_TASK, { deliveryId: delivery.id, attempt: delivery.attempts + 1 } satisfies DeliverJobPayload, { runAt: now, maxAttempts: 3 });
   });
   return delivery;
 }

@@ -8,6 +8,7 @@ import { Message } from '../sending/message.entity';
 import { webhookEventTypeOf, type WebhookEventType } from './webhook-event-type';
 import { eventBody } from './webhook-payload';
 import { Webhook } from './webhook.entity';
+import { insertDeliveries } from './webhooks.queries';
 
 /** The job that makes one delivery attempt. */
 export const DELIVER_TASK = 'webhook-deliver';
@@ -16,11 +17,6 @@ export const DELIVER_TASK = 'webhook-deliver';
 export interface DeliverJobPayload {
   deliveryId: string;
   attempt: number;
-}
-
-/** The queue of a webhook's jobs: one at a time per endpoint, in event order. */
-export function webhookQueueName(webhookId: string): string {
-  return `webhook:${webhookId}`;
 }
 
 /** What matching needs of a webhook. */
@@ -64,7 +60,7 @@ export async function enabledWebhooks(em: EntityManager, accountIds: readonly st
 
 /**
  * Writes one PENDING delivery per (event, webhook) that matches, with its fat body, and queues its
- * first attempt in the same transaction (`em`): one job per delivery, on the webhook's own queue.
+ * first attempt in the same transaction (`em`): one job per delivery, due in event order.
  * Returns how many deliveries were queued. Side effects: writes deliveries and jobs.
  */
 export async function fanOut(em: EntityManager, config: Config, queue: JobQueue, events: readonly StreamEvent[], webhooks: readonly WebhookTarget[], now: Date): Promise<number> {
@@ -93,15 +89,10 @@ export async function fanOut(em: EntityManager, config: Config, queue: JobQueue,
       body,
     };
   });
-  await em.execute(
-    `insert into webhook_deliveries (id, created_at, updated_at, account_id, webhook_id, tenant_id, domain_id, event_id, event_type, status, attempts, schedule_step, next_attempt_at, message_id, url, body)
-     select id, ?, ?, account_id, webhook_id, tenant_id, domain_id, event_id, event_type, 'PENDING', 0, 0, ?, message_id, url, body
-     from jsonb_to_recordset(?::jsonb) as x(id uuid, account_id uuid, webhook_id uuid, tenant_id uuid, domain_id uuid, event_id bigint, event_type text, message_id text, url text, body text)`,
-    [now, now, now, JSON.stringify(rows)],
-  );
+  await insertDeliveries(em, rows, now);
   await queue.addMany(
     em,
-    rows.map((r) => ({ task: DELIVER_TASK, payload: { deliveryId: r.id, attempt: 1 } satisfies DeliverJobPayload, opts: { runAt: now, queueName: webhookQueueName(r.webhook_id), maxAttempts: 3 } })),
+    rows.map((r) => ({ task: DELIVER_TASK, payload: { deliveryId: r.id, attempt: 1 } satisfies DeliverJobPayload, opts: { runAt: now, maxAttempts: 3 } })),
   );
   return rows.length;
 }

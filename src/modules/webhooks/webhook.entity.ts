@@ -74,7 +74,7 @@ export class Webhook extends BaseEntity implements Node {
   @Property({ type: 'timestamptz', nullable: true })
   previousSecretExpiresAt: Date | null = null;
 
-  @Field(() => Int, { description: 'Attempts that failed in a row; 0 after a success.' })
+  @Field(() => Int, { description: 'Attempts that failed in a row (counted up to WEBHOOK_DISABLE_AFTER_FAILURES); 0 after a success.' })
   @Property({ type: 'integer' })
   consecutiveFailures: number = 0;
 

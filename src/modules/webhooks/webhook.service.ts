@@ -9,7 +9,7 @@ import { Domain } from '../domains/domain.entity';
 import { Tenant } from '../tenants/tenant.entity';
 import { generateWebhookSecret } from './signing';
 import { isForbiddenLiteral } from './ssrf';
-import { attemptDelivery } from './webhook-attempt';
+import { applyAttempt, isSuccess, sendAttempt } from './webhook-attempt';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity';
 import type { WebhookEventType } from './webhook-event-type';
 import { testBody } from './webhook-payload';
@@ -107,9 +107,10 @@ async function ping(ctx: Context, webhook: Webhook): Promise<WebhookDelivery> {
     createdAt: now,
     updatedAt: now,
   });
-  const result = await attemptDelivery(ctx.config, ctx.deps, webhook, delivery);
-  if (result.refused) throw refusedUrl(result.error ?? 'url points at an address webhooks may not reach');
-  delivery.status = result.status !== null && result.status >= 200 && result.status < 300 ? WebhookDeliveryStatus.SUCCEEDED : WebhookDeliveryStatus.FAILED;
+  const attempt = await sendAttempt(ctx.config, ctx.deps, webhook, delivery.messageId, delivery.body);
+  if (attempt.result.refused) throw refusedUrl(attempt.result.error ?? 'url points at an address webhooks may not reach');
+  applyAttempt(delivery, attempt);
+  delivery.status = isSuccess(attempt.result) ? WebhookDeliveryStatus.SUCCEEDED : WebhookDeliveryStatus.FAILED;
   return delivery;
 }
 

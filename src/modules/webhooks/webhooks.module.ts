@@ -1,5 +1,6 @@
 import { Permission } from '../../auth/permissions';
 import { defineModule } from '../module';
+import { createEndpointLimiter } from './endpoint-limiter';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { runDeliverJob } from './webhook-deliver.task';
 import { DELIVER_TASK } from './webhook-fanout';
@@ -15,11 +16,14 @@ export const webhooksModule = defineModule({
   entities: [Webhook, WebhookDelivery, WebhookReplay],
   resolvers: [WebhookResolver, WebhookDeliveryResolver, WebhookReplayResolver],
   consumers: [webhookConsumer],
-  tasks: (td) => ({
-    [DELIVER_TASK]: (payload) => runDeliverJob(td, payload),
-    [REPLAY_TASK]: (payload) => runReplayJob(td, payload),
-    [RETENTION_TASK]: async () => void (await runRetentionJob(td)),
-  }),
+  tasks: (td) => {
+    const limiter = createEndpointLimiter(td.config.webhookEndpointConcurrency);
+    return {
+      [DELIVER_TASK]: (payload) => runDeliverJob(td, limiter, payload),
+      [REPLAY_TASK]: (payload) => runReplayJob(td, payload),
+      [RETENTION_TASK]: async () => void (await runRetentionJob(td)),
+    };
+  },
   crontab: [`30 3 * * * ${RETENTION_TASK}`],
   nodeTypes: {
     Webhook: { entity: Webhook, permission: Permission.WEBHOOKS_READ },

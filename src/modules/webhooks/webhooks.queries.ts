@@ -30,3 +30,27 @@ export async function deleteDeliveriesBefore(em: EntityManager, before: Date, li
   );
   return rows[0]?.n ?? 0;
 }
+
+/** A new delivery row, as the fan-out builds it. */
+export interface NewDeliveryRow {
+  id: string;
+  account_id: string;
+  webhook_id: string;
+  tenant_id: string | null;
+  domain_id: string | null;
+  event_id: string;
+  event_type: string;
+  message_id: string;
+  url: string;
+  body: string;
+}
+
+/** Inserts PENDING deliveries due `now` in one statement (in `em`'s transaction). Side effect: write. */
+export async function insertDeliveries(em: EntityManager, rows: readonly NewDeliveryRow[], now: Date): Promise<void> {
+  await em.execute(
+    `insert into webhook_deliveries (id, created_at, updated_at, account_id, webhook_id, tenant_id, domain_id, event_id, event_type, status, attempts, schedule_step, next_attempt_at, message_id, url, body)
+     select id, ?, ?, account_id, webhook_id, tenant_id, domain_id, event_id, event_type, 'PENDING', 0, 0, ?, message_id, url, body
+     from jsonb_to_recordset(?::jsonb) as x(id uuid, account_id uuid, webhook_id uuid, tenant_id uuid, domain_id uuid, event_id bigint, event_type text, message_id text, url text, body text)`,
+    [now, now, now, JSON.stringify(rows)],
+  );
+}
