@@ -44,12 +44,29 @@ export class UpdateWebhookInput {
   enabled?: boolean | null;
 }
 
-/** Input naming one webhook (deleteWebhook, rotateWebhookSecret, testWebhook). */
-@InputType({ description: 'Which webhook.' })
-export class WebhookIdInput {
+/** Input of deleteWebhook. */
+@InputType({ description: 'Which webhook to delete (with its delivery log).' })
+export class DeleteWebhookInput {
   @Field(() => ID, { description: 'The webhook.' })
   id!: string;
 }
+
+/** Input of rotateWebhookSecret. */
+@InputType({ description: 'Which webhook gets a new signing secret.' })
+export class RotateWebhookSecretInput {
+  @Field(() => ID, { description: 'The webhook.' })
+  id!: string;
+}
+
+/** Input of testWebhook. */
+@InputType({ description: 'Which webhook to send a test ping to.' })
+export class TestWebhookInput {
+  @Field(() => ID, { description: 'The webhook.' })
+  id!: string;
+}
+
+/** What names one webhook. */
+export type WebhookIdInput = DeleteWebhookInput | RotateWebhookSecretInput | TestWebhookInput;
 
 /** Input of redeliverWebhookDelivery. */
 @InputType({ description: 'Which delivery to send again (a new series of attempts, same webhook-id).' })

@@ -7,17 +7,29 @@ import { WebhookDelivery } from './webhook-delivery.entity';
 import { deliveryUpdates, listDeliveries, redeliver, replayEvents } from './webhook-delivery.service';
 import { WebhookReplay } from './webhook-replay.entity';
 import { Webhook } from './webhook.entity';
-import { CreateWebhookInput, RedeliverWebhookDeliveryInput, ReplayWebhookEventsInput, UpdateWebhookInput, WebhookDeliveriesArgs, WebhookIdInput, WebhooksArgs } from './webhook.inputs';
+import {
+  CreateWebhookInput,
+  DeleteWebhookInput,
+  RedeliverWebhookDeliveryInput,
+  ReplayWebhookEventsInput,
+  RotateWebhookSecretInput,
+  TestWebhookInput,
+  UpdateWebhookInput,
+  WebhookDeliveriesArgs,
+  WebhooksArgs,
+} from './webhook.inputs';
 import { createWebhook, deleteWebhook, getWebhook, listWebhooks, rotateWebhookSecret, testWebhook, updateWebhook } from './webhook.service';
 import {
+  CreateWebhookPayload,
   DeleteWebhookPayload,
+  RedeliverWebhookDeliveryPayload,
   ReplayWebhookEventsPayload,
+  RotateWebhookSecretPayload,
+  TestWebhookPayload,
   UpdateWebhookPayload,
   WebhookConnection,
   WebhookDeliveryConnection,
-  WebhookDeliveryPayload,
   WebhookDeliveryRequest,
-  WebhookSecretPayload,
 } from './webhook.types';
 
 /** Queries, mutations, subscription and fields of webhooks. */
@@ -33,8 +45,8 @@ export class WebhookResolver {
     return getWebhook(ctx, id);
   }
 
-  @Mutation(() => WebhookSecretPayload, { description: 'Creates a webhook (domain, tenant or account scope) and checks its URL with a signed test ping; the signing secret is in the payload only. Needs WEBHOOKS_MANAGE.' })
-  createWebhook(@Arg('input', () => CreateWebhookInput, { description: 'The webhook.' }) input: CreateWebhookInput, @Ctx() ctx: Context): Promise<WebhookSecretPayload> {
+  @Mutation(() => CreateWebhookPayload, { description: 'Creates a webhook (domain, tenant or account scope) and checks its URL with a signed test ping; the signing secret is in the payload only. Needs WEBHOOKS_MANAGE.' })
+  createWebhook(@Arg('input', () => CreateWebhookInput, { description: 'The webhook.' }) input: CreateWebhookInput, @Ctx() ctx: Context): Promise<CreateWebhookPayload> {
     return createWebhook(ctx, input);
   }
 
@@ -44,22 +56,22 @@ export class WebhookResolver {
   }
 
   @Mutation(() => DeleteWebhookPayload, { description: 'Deletes a webhook and its delivery log. Needs WEBHOOKS_MANAGE.' })
-  async deleteWebhook(@Arg('input', () => WebhookIdInput, { description: 'Which webhook.' }) input: WebhookIdInput, @Ctx() ctx: Context): Promise<DeleteWebhookPayload> {
+  async deleteWebhook(@Arg('input', () => DeleteWebhookInput, { description: 'Which webhook.' }) input: DeleteWebhookInput, @Ctx() ctx: Context): Promise<DeleteWebhookPayload> {
     return { deletedWebhookId: await deleteWebhook(ctx, input) };
   }
 
-  @Mutation(() => WebhookSecretPayload, { description: 'Replaces the signing secret; the old one keeps signing beside it for 24 hours. Needs WEBHOOKS_MANAGE.' })
-  rotateWebhookSecret(@Arg('input', () => WebhookIdInput, { description: 'Which webhook.' }) input: WebhookIdInput, @Ctx() ctx: Context): Promise<WebhookSecretPayload> {
+  @Mutation(() => RotateWebhookSecretPayload, { description: 'Replaces the signing secret; the old one keeps signing beside it for 24 hours. Needs WEBHOOKS_MANAGE.' })
+  rotateWebhookSecret(@Arg('input', () => RotateWebhookSecretInput, { description: 'Which webhook.' }) input: RotateWebhookSecretInput, @Ctx() ctx: Context): Promise<RotateWebhookSecretPayload> {
     return rotateWebhookSecret(ctx, input);
   }
 
-  @Mutation(() => WebhookDeliveryPayload, { description: 'Sends a signed test ping now and returns its delivery. Needs WEBHOOKS_MANAGE.' })
-  async testWebhook(@Arg('input', () => WebhookIdInput, { description: 'Which webhook.' }) input: WebhookIdInput, @Ctx() ctx: Context): Promise<WebhookDeliveryPayload> {
+  @Mutation(() => TestWebhookPayload, { description: 'Sends a signed test ping now and returns its delivery. Needs WEBHOOKS_MANAGE.' })
+  async testWebhook(@Arg('input', () => TestWebhookInput, { description: 'Which webhook.' }) input: TestWebhookInput, @Ctx() ctx: Context): Promise<TestWebhookPayload> {
     return { delivery: await testWebhook(ctx, input) };
   }
 
-  @Mutation(() => WebhookDeliveryPayload, { description: 'Sends a delivery again (same body and webhook-id). Needs WEBHOOKS_MANAGE.' })
-  async redeliverWebhookDelivery(@Arg('input', () => RedeliverWebhookDeliveryInput, { description: 'Which delivery.' }) input: RedeliverWebhookDeliveryInput, @Ctx() ctx: Context): Promise<WebhookDeliveryPayload> {
+  @Mutation(() => RedeliverWebhookDeliveryPayload, { description: 'Sends a delivery again (same body and webhook-id). Needs WEBHOOKS_MANAGE.' })
+  async redeliverWebhookDelivery(@Arg('input', () => RedeliverWebhookDeliveryInput, { description: 'Which delivery.' }) input: RedeliverWebhookDeliveryInput, @Ctx() ctx: Context): Promise<RedeliverWebhookDeliveryPayload> {
     return { delivery: await redeliver(ctx, input) };
   }
 

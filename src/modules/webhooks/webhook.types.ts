@@ -24,13 +24,23 @@ export class WebhookDeliveryRequest {
   body!: string;
 }
 
-/** Payload of createWebhook and rotateWebhookSecret. */
-@ObjectType({ description: 'A webhook and its signing secret, shown only this once.' })
-export class WebhookSecretPayload {
-  @Field(() => Webhook, { description: 'The webhook.' })
+/** Payload of createWebhook. */
+@ObjectType({ description: 'Result of createWebhook: the webhook and its signing secret, shown only this once.' })
+export class CreateWebhookPayload {
+  @Field(() => Webhook, { description: 'The new webhook (disabled, with the reason, when the test ping failed).' })
   webhook!: Webhook;
 
   @Field(() => String, { description: 'The Standard Webhooks signing secret (`whsec_…`). Shown only here; stored encrypted.' })
+  signingSecret!: string;
+}
+
+/** Payload of rotateWebhookSecret. */
+@ObjectType({ description: 'Result of rotateWebhookSecret: the new signing secret, shown only this once.' })
+export class RotateWebhookSecretPayload {
+  @Field(() => Webhook, { description: 'The webhook (previousSecretExpiresAt says until when the old secret still signs).' })
+  webhook!: Webhook;
+
+  @Field(() => String, { description: 'The new signing secret (`whsec_…`). Shown only here; stored encrypted.' })
   signingSecret!: string;
 }
 
@@ -48,10 +58,17 @@ export class DeleteWebhookPayload {
   deletedWebhookId!: string;
 }
 
-/** Payload of testWebhook and redeliverWebhookDelivery. */
-@ObjectType({ description: 'A delivery.' })
-export class WebhookDeliveryPayload {
-  @Field(() => WebhookDelivery, { description: 'The delivery.' })
+/** Payload of testWebhook. */
+@ObjectType({ description: 'Result of testWebhook: the test ping as sent and answered.' })
+export class TestWebhookPayload {
+  @Field(() => WebhookDelivery, { description: 'The ping’s delivery record.' })
+  delivery!: WebhookDelivery;
+}
+
+/** Payload of redeliverWebhookDelivery. */
+@ObjectType({ description: 'Result of redeliverWebhookDelivery.' })
+export class RedeliverWebhookDeliveryPayload {
+  @Field(() => WebhookDelivery, { description: 'The delivery, queued again.' })
   delivery!: WebhookDelivery;
 }
 
