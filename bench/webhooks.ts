@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { createApp, type App } from '../src/app';
-import { loadConfig } from '../src/config';
+import { type Config, loadConfig } from '../src/config';
 import { systemEm } from '../src/context';
 import { ActivityEventType } from '../src/events/event-type';
 import { insertEvents } from '../src/events/events.queries';
@@ -23,11 +23,14 @@ const BATCH = 500;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_SECONDS ?? 900) * 1000;
 
-/** A loopback receiver: answers 200 (or 500 on paths in `failing`), notes when each delivery arrived. */
-async function startReceiver(): Promise<{ url: string; failing: Set<string>; arrivals: Map<string, { at: number; batch: number }[]>; close(): Promise<void> }> {
+/**
+ * A loopback receiver on `ports` ports of 127.0.0.1 (one origin per webhook, as real endpoints are):
+ * answers 200 (or 500 on paths in `failing`), notes when each delivery arrived.
+ */
+async function startReceiver(ports: number): Promise<{ urls: string[]; failing: Set<string>; arrivals: Map<string, { at: number; batch: number }[]>; close(): Promise<void> }> {
   const arrivals = new Map<string, { at: number; batch: number }[]>();
   const failing = new Set<string>();
-  const server: Server = createServer((req, res) => {
+  const handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -45,10 +48,21 @@ async function startReceiver(): Promise<{ url: string; failing: Set<string>; arr
       }
       res.writeHead(fail ? 500 : 200).end('ok');
     });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, failing, arrivals, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) };
+  };
+  const servers: Server[] = [];
+  for (let i = 0; i < ports; i++) {
+    const server = createServer(handler);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    servers.push(server);
+  }
+  return {
+    urls: servers.map((s) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`),
+    failing,
+    arrivals,
+    close: async () => {
+      for (const s of servers) await new Promise<void>((r) => (s.closeAllConnections(), s.close(() => r())));
+    },
+  };
 }
 
 const percentile = (xs: number[], p: number) => {
@@ -75,7 +89,7 @@ async function seed(app: App): Promise<World> {
 }
 
 /** Ten webhooks of mixed scopes: 2 account, 3 tenant, 5 domain (some only for DELIVERED). Returns their targets (for counting) by path. */
-async function createWebhooks(app: App, w: World, base: string, run: string): Promise<Map<string, WebhookTarget>> {
+async function createWebhooks(app: App, w: World, bases: string[], run: string): Promise<Map<string, WebhookTarget>> {
   const d = (i: number) => toGlobalId('Domain', w.messages[i].domain.id);
   const t = (i: number) => toGlobalId('Tenant', w.messages[i * 2].tenant!.id);
   const specs: { events: string[]; domainId?: string; tenantId?: string }[] = [
@@ -93,14 +107,14 @@ async function createWebhooks(app: App, w: World, base: string, run: string): Pr
     const res = await fetch(`${app.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${w.token}` },
-      body: JSON.stringify({ query: 'mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id enabled } } }', variables: { i: { name: path, url: `${base}${path}`, ...spec } } }),
+      body: JSON.stringify({ query: 'mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id enabled } } }', variables: { i: { name: path, url: `${bases[i]}${path}`, ...spec } } }),
     });
     const body = (await res.json()) as { data?: { createWebhook: { webhook: { id: string; enabled: boolean } } }; errors?: unknown };
     if (!body.data?.createWebhook.webhook.enabled) throw new Error(`createWebhook failed: ${JSON.stringify(body)}`);
     const id = Buffer.from(body.data.createWebhook.webhook.id, 'base64url').toString().split(':')[1];
     const m = spec.domainId ? w.messages.find((x) => toGlobalId('Domain', x.domain.id) === spec.domainId)! : null;
     const tenant = spec.tenantId ? Buffer.from(spec.tenantId, 'base64url').toString().split(':')[1] : null;
-    out.set(path, { id, accountId: w.accountId, tenantId: tenant, domainId: m?.domain.id ?? null, url: `${base}${path}`, events: spec.events as WebhookTarget['events'] });
+    out.set(path, { id, accountId: w.accountId, tenantId: tenant, domainId: m?.domain.id ?? null, url: `${bases[i]}${path}`, events: spec.events as WebhookTarget['events'] });
   }
   return out;
 }
@@ -120,7 +134,7 @@ async function commitEvents(app: App, w: World): Promise<{ committedAt: number[]
 
 /** One fan-out run; `failingPath` answers 500 throughout. Returns deliveries/s and latency of the healthy endpoints. */
 async function fanOutRun(app: App, w: World, rx: Awaited<ReturnType<typeof startReceiver>>, run: string, failingPath: string | null) {
-  const hooks = await createWebhooks(app, w, rx.url, run);
+  const hooks = await createWebhooks(app, w, rx.urls, run);
   if (failingPath) rx.failing.add(`/${run}${failingPath}`);
   const started = performance.now();
   const { committedAt, events } = await commitEvents(app, w);
@@ -139,9 +153,9 @@ async function fanOutRun(app: App, w: World, rx: Awaited<ReturnType<typeof start
   return { deliveries: want, seconds: (last - started) / 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-/** The baseline: the same number of signed POSTs to the same receiver with undici, CONCURRENCY at a time. */
-async function bareLoop(rx: Awaited<ReturnType<typeof startReceiver>>, deliveries: number): Promise<number> {
-  const agent = new Agent({ connections: CONCURRENCY });
+/** The baseline: the same number of signed POSTs to the same 10 origins with undici, CONCURRENCY at a time (the same per-origin connection limit). */
+async function bareLoop(rx: Awaited<ReturnType<typeof startReceiver>>, deliveries: number, config: Config): Promise<number> {
+  const agent = new Agent({ connections: config.webhookEndpointConcurrency });
   const secret = generateWebhookSecret();
   const body = JSON.stringify({ type: 'activity.sent', timestamp: new Date().toISOString(), data: { event: { details: {} } } });
   let next = 0;
@@ -151,7 +165,7 @@ async function bareLoop(rx: Awaited<ReturnType<typeof startReceiver>>, deliverie
       while (next < deliveries) {
         const n = next++;
         const headers = signedHeaders([secret], `msg_${createHmac('sha256', 'x').update(String(n)).digest('hex').slice(0, 24)}`, Math.floor(Date.now() / 1000), body);
-        const res = await request(`${rx.url}/bare`, { method: 'POST', headers, body, dispatcher: agent });
+        const res = await request(`${rx.urls[n % rx.urls.length]}/bare`, { method: 'POST', headers, body, dispatcher: agent });
         await res.body.text();
       }
     }),
@@ -165,13 +179,13 @@ async function main(): Promise<void> {
     { ...process.env, LOG_LEVEL: 'warn', MAILROOM_DATA_DIR: process.env.MAILROOM_DATA_DIR ?? '.data/bench', MAILROOM_WEBHOOK_ALLOW_PRIVATE: 'true', MAILROOM_WEBHOOK_ALLOW_HTTP: 'true' },
     { port: 0, host: '127.0.0.1', runWorker: true, bootstrapToken: null, workerConcurrency: CONCURRENCY },
   );
-  const rx = await startReceiver();
+  const rx = await startReceiver(10);
   const app = await createApp(config);
   try {
     // Each run has an account of its own: the first run's webhooks do not receive the second run's events.
     const healthy = await fanOutRun(app, await seed(app), rx, 'healthy', null);
     const failing = await fanOutRun(app, await seed(app), rx, 'failing', '/w5');
-    const bare = await bareLoop(rx, healthy.deliveries);
+    const bare = await bareLoop(rx, healthy.deliveries, config);
     const rate = (r: { deliveries: number; seconds: number }) => r.deliveries / r.seconds;
     console.log(`\n${new Date().toISOString()} — ${EVENTS} events, 10 webhooks (2 account, 3 tenant, 5 domain), worker concurrency ${CONCURRENCY}\n`);
     console.log(
@@ -180,7 +194,7 @@ async function main(): Promise<void> {
         '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
         `| all endpoints answer 200 | ${healthy.deliveries} | ${healthy.seconds.toFixed(1)} | ${rate(healthy).toFixed(0)} | ${healthy.p50.toFixed(0)} | ${healthy.p99.toFixed(0)} | ${(rate(healthy) / (healthy.deliveries / bare)).toFixed(2)}× |`,
         `| one endpoint answers 500 (the other 9) | ${failing.deliveries} | ${failing.seconds.toFixed(1)} | ${rate(failing).toFixed(0)} | ${failing.p50.toFixed(0)} | ${failing.p99.toFixed(0)} | ${(rate(failing) / rate(healthy)).toFixed(2)}× of healthy |`,
-        `| bare loop: same signed POSTs with undici, ${CONCURRENCY} connections (baseline) | ${healthy.deliveries} | ${bare.toFixed(1)} | ${(healthy.deliveries / bare).toFixed(0)} | | | |`,
+        `| bare loop: same signed POSTs with undici, ${CONCURRENCY} at a time (baseline) | ${healthy.deliveries} | ${bare.toFixed(1)} | ${(healthy.deliveries / bare).toFixed(0)} | | | |`,
       ].join('\n'),
     );
   } finally {

@@ -9,7 +9,7 @@ import type { TaskDeps } from '../module';
 import type { EndpointLimiter } from './endpoint-limiter';
 import { type Attempt, isSuccess, sendAttempt } from './webhook-attempt';
 import { WebhookDeliveryStatus } from './webhook-delivery.entity';
-import { type DeliveryForAttempt, deliveryForAttempt, disableWebhook, recordWebhookFailure, recordWebhookSuccess, storeOutcome } from './webhook-delivery.queries';
+import { type DeliveryForAttempt, deliveryForAttempt, disableWebhook, recordWebhookFailure, storeOutcome } from './webhook-delivery.queries';
 import { DELIVER_TASK, type DeliverJobPayload } from './webhook-fanout';
 
 /** Why a delivery of a disabled webhook was not sent. */
@@ -59,13 +59,13 @@ async function countFailure(tx: EntityManager, td: TaskDeps, d: DeliveryForAttem
   return false;
 }
 
-/** Stores an attempt's outcome: success, the next attempt by the retry schedule (a new job), or failure. */
+/** Stores an attempt's outcome: success (one statement), the next attempt by the retry schedule (a new job), or failure. */
 async function settle(td: TaskDeps, d: DeliveryForAttempt, attempt: Attempt): Promise<void> {
   const em = systemEm(td.orm);
   if (isSuccess(attempt.result)) {
     const w = d.webhook;
-    if (w.consecutiveFailures !== 0 || !w.lastSuccessAt || attempt.at.getTime() - w.lastSuccessAt.getTime() > SUCCESS_STAMP_MS) await recordWebhookSuccess(em, d.webhookId, attempt.at);
-    return storeOutcome(em, d, { status: WebhookDeliveryStatus.SUCCEEDED, scheduleStep: d.scheduleStep, nextAttemptAt: null, attempt });
+    const stampSuccess = w.consecutiveFailures !== 0 || !w.lastSuccessAt || attempt.at.getTime() - w.lastSuccessAt.getTime() > SUCCESS_STAMP_MS;
+    return storeOutcome(em, d, { status: WebhookDeliveryStatus.SUCCEEDED, scheduleStep: d.scheduleStep, nextAttemptAt: null, attempt, stampSuccess });
   }
   await em.transactional(async (tx) => {
     const enabled = await countFailure(tx, td, d, attempt.result.status, attempt.at);

@@ -70,24 +70,32 @@ export interface DeliveryOutcome {
   attempt: Attempt | null;
   /** Shown when there was no attempt. */
   error?: string;
+  /** Also mark the webhook's last success (and end its failure streak), in the same statement. */
+  stampSuccess?: boolean;
 }
 
 /**
- * Stores a delivery's outcome and announces it to webhookDeliveryUpdated subscribers on commit, in one
- * statement (`em`'s transaction, or its own). Side effects: write, NOTIFY on commit.
+ * Stores a delivery's outcome (and, with `stampSuccess`, the webhook's last success) and announces it to
+ * webhookDeliveryUpdated subscribers on commit, in one statement (`em`'s transaction, or its own). Its
+ * transaction commits without waiting for the WAL flush (`synchronous_commit` off, local): the job's
+ * completion, committed right after, flushes it too; a database crash in between re-runs the job, which
+ * sends the same request again (same `webhook-id`), as a crash mid-request does. Side effects: write, NOTIFY on commit.
  */
 export async function storeOutcome(em: EntityManager, d: DeliveryForAttempt, o: DeliveryOutcome): Promise<void> {
   const a = o.attempt;
   const event: DeliveryUpdatedEvent = { deliveryId: d.id, webhookId: d.webhookId, accountId: d.accountId };
   await em.execute(
-    `with u as (
+    `with nosync as (select set_config('synchronous_commit', 'off', true)),
+     w as (update webhooks set consecutive_failures = 0, failing_since = null, last_success_at = ?, updated_at = now() where ? and id = ? returning id),
+     u as (
        update webhook_deliveries set status = ?, schedule_step = ?, next_attempt_at = ?, updated_at = now(),
          attempts = attempts + ?, last_attempt_at = coalesce(?, last_attempt_at), url = coalesce(?, url), request_headers = coalesce(?::jsonb, request_headers),
          response_status = case when ? then ? else response_status end, response_body = case when ? then ? else response_body end,
          duration_ms = case when ? then ? else duration_ms end, error = ?
        where id = ? returning id)
-     select pg_notify(?, ?) from u`,
+     select pg_notify(?, ?), (select count(*) from nosync), (select count(*) from w) from u`,
     [
+      a?.at ?? null, !!o.stampSuccess, d.webhookId,
       o.status, o.scheduleStep, o.nextAttemptAt,
       a ? 1 : 0, a?.at ?? null, a?.url ?? null, a ? JSON.stringify(a.headers) : null,
       !!a, a?.result.status ?? null, !!a, a?.result.body ?? null,
@@ -96,11 +104,6 @@ export async function storeOutcome(em: EntityManager, d: DeliveryForAttempt, o: 
       BUS_CHANNEL, JSON.stringify({ topic: WEBHOOK_DELIVERY_TOPIC, payload: event }),
     ],
   );
-}
-
-/** Marks the webhook's last success (and ends a failure streak). */
-export async function recordWebhookSuccess(em: EntityManager, webhookId: string, at: Date): Promise<void> {
-  await em.execute('update webhooks set consecutive_failures = 0, failing_since = null, last_success_at = ?, updated_at = now() where id = ?', [at, webhookId]);
 }
 
 /** Counts a failed attempt on the webhook; returns the streak as it stands now, or null when the webhook is gone. */
