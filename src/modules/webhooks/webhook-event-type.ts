@@ -19,9 +19,6 @@ registerEnumType(WebhookEventType, {
   description: 'An event a webhook can receive: ACTIVITY_* for what happens to messages, the others for the platform (domains, sender identities, bulk sends…).',
 });
 
-/** Every webhook event type. */
-export const WEBHOOK_EVENT_TYPES = Object.keys(WebhookEventType) as WebhookEventType[];
-
 /** The webhook event type of a stream event. Pure. */
 export function webhookEventTypeOf(e: StreamEvent): WebhookEventType {
   return isPlatformEvent(e) ? e.type : (`ACTIVITY_${(e as EventRow).type}` as WebhookEventType);
