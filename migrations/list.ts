@@ -5,6 +5,8 @@ import { Migration20261126020000Sending } from './Migration20261126020000Sending
 import { Migration20261127000000WorkerPools } from './Migration20261127000000WorkerPools';
 import { Migration20261128000000DomainNameClaims } from './Migration20261128000000DomainNameClaims';
 import { Migration20261201000000EventConsumers } from './Migration20261201000000EventConsumers';
+import { Migration20261201100000PlatformEvents } from './Migration20261201100000PlatformEvents';
+import { Migration20261201100100Webhooks } from './Migration20261201100100Webhooks';
 import { Migration20261202000000Suppressions } from './Migration20261202000000Suppressions';
 import { Migration20261202010000SuppressedMessages } from './Migration20261202010000SuppressedMessages';
 
@@ -16,6 +18,8 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127000000WorkerPools', class: Migration20261127000000WorkerPools },
   { name: 'Migration20261128000000DomainNameClaims', class: Migration20261128000000DomainNameClaims },
   { name: 'Migration20261201000000EventConsumers', class: Migration20261201000000EventConsumers },
+  { name: 'Migration20261201100000PlatformEvents', class: Migration20261201100000PlatformEvents },
+  { name: 'Migration20261201100100Webhooks', class: Migration20261201100100Webhooks },
   { name: 'Migration20261202000000Suppressions', class: Migration20261202000000Suppressions },
   { name: 'Migration20261202010000SuppressedMessages', class: Migration20261202010000SuppressedMessages },
 ];

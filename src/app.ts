@@ -96,6 +96,7 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
   const orm = await initOrm(databaseUrl, ENTITIES, logger, options.onQuery, { createDatabase: config.createDatabase });
   started.push(() => orm.close(true));
   started.push(() => baseDeps.renderer.close());
+  started.push(() => baseDeps.webhookSender.close());
   await ensureEventPartitions(orm.em);
   await migrateQueue(databaseUrl, logger);
   const feed = await startEventFeed(databaseUrl, orm, logger);
@@ -206,6 +207,7 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
       if (inbound) await inbound.stop();
       await feed.stop();
       await deps.renderer.close();
+      await deps.webhookSender.close();
       await orm.close(true);
       if (embedded) await embedded.stop();
       logger.info('stopped');

@@ -66,6 +66,22 @@ export interface Config {
   readonly renderTimeoutMs: number;
   /** Wall-clock budget of the template renders of one bulk-send chunk. */
   readonly renderChunkBudgetMs: number;
+  /** Webhook URLs may use plain http (MAILROOM_WEBHOOK_ALLOW_HTTP=true); https only by default. */
+  readonly webhookAllowHttp: boolean;
+  /** Webhooks may reach loopback and private addresses (MAILROOM_WEBHOOK_ALLOW_PRIVATE=true): development and tests only. */
+  readonly webhookAllowPrivate: boolean;
+  /** Delay before each webhook delivery attempt, in seconds (the first is the first attempt's); default the Standard Webhooks schedule. */
+  readonly webhookRetryScheduleSeconds: readonly number[];
+  /** Most requests in flight per webhook in one worker process (1: strictly in event order). */
+  readonly webhookEndpointConcurrency: number;
+  /** Timeout of one webhook request (connect to last byte). */
+  readonly webhookTimeoutSeconds: number;
+  /** How long webhook delivery records are kept. */
+  readonly webhookRetentionDays: number;
+  /** A webhook failing every delivery this long, and at least `webhookDisableAfterFailures` times in a row, is disabled. */
+  readonly webhookDisableAfterHours: number;
+  /** Consecutive failures before a failing webhook is disabled (together with `webhookDisableAfterHours`). */
+  readonly webhookDisableAfterFailures: number;
 }
 
 /** A configuration error: the message names the variable. */
@@ -153,6 +169,19 @@ function loadSecret(env: NodeJS.ProcessEnv, dataDir: string): Buffer {
   return Buffer.from(stored, 'utf8');
 }
 
+/** Standard Webhooks: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+const WEBHOOK_SCHEDULE = [0, 5, 300, 1800, 7200, 18000, 36000, 36000];
+
+function retrySchedule(env: NodeJS.ProcessEnv): number[] {
+  const raw = env.WEBHOOK_RETRY_SCHEDULE_SECONDS;
+  if (raw === undefined || raw === '') return WEBHOOK_SCHEDULE;
+  const list = raw.split(',').map((x) => Number(x.trim()));
+  if (list.length < 1 || list.length > 20 || list.some((n) => !Number.isInteger(n) || n < 0 || n > 86400)) {
+    throw new ConfigError('WEBHOOK_RETRY_SCHEDULE_SECONDS must be a comma list of 1 to 20 delays in seconds (0–86400), like 0,5,300');
+  }
+  return list;
+}
+
 function opsToken(env: NodeJS.ProcessEnv): string | null {
   const raw = env.MAILROOM_OPS_TOKEN;
   if (!raw) return null;
@@ -212,6 +241,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     renderThreads: int(env, 'RENDER_THREADS', 2, 1, 64),
     renderTimeoutMs: int(env, 'RENDER_TIMEOUT_MS', 1000, 10, 60_000),
     renderChunkBudgetMs: int(env, 'RENDER_CHUNK_BUDGET_MS', 10_000, 10, 600_000),
+    webhookAllowHttp: oneOf(env, 'MAILROOM_WEBHOOK_ALLOW_HTTP', ['true', 'false'], 'false') === 'true',
+    webhookAllowPrivate: oneOf(env, 'MAILROOM_WEBHOOK_ALLOW_PRIVATE', ['true', 'false'], 'false') === 'true',
+    webhookRetryScheduleSeconds: retrySchedule(env),
+    webhookEndpointConcurrency: int(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 4, 1, 64),
+    webhookTimeoutSeconds: int(env, 'WEBHOOK_TIMEOUT_SECONDS', 15, 1, 120),
+    webhookRetentionDays: int(env, 'WEBHOOK_RETENTION_DAYS', 30, 1, 3650),
+    webhookDisableAfterHours: int(env, 'WEBHOOK_DISABLE_AFTER_HOURS', 24, 0, 720),
+    webhookDisableAfterFailures: int(env, 'WEBHOOK_DISABLE_AFTER_FAILURES', 20, 1, 100_000),
   };
   return Object.freeze({ ...config, secret: overrides.secret ?? loadSecret(env, dataDir), ...overrides });
 }

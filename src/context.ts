@@ -12,6 +12,7 @@ import type { EventFeed } from './pubsub/event-feed';
 import type { NodeType } from './modules/module';
 import type { TemplateRenderer } from './modules/templates/render-pool';
 import type { RateLimits } from './auth/rate-limit';
+import type { WebhookSender } from './modules/webhooks/webhook-http';
 
 /** DNS lookups used for verification; swapped in tests for a resolver pointed at a loopback server. */
 export interface DnsLookup {
@@ -34,9 +35,18 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<{ raw: string; messageId: string }>;
 }
 
+/** Options of a queued job. */
+export interface JobOptions {
+  runAt?: Date;
+  jobKey?: string;
+  maxAttempts?: number;
+}
+
 /** Adds jobs to the durable queue inside the caller's transaction. */
 export interface JobQueue {
-  add(em: EntityManager, task: string, payload: object, opts?: { runAt?: Date; jobKey?: string; maxAttempts?: number }): Promise<void>;
+  add(em: EntityManager, task: string, payload: object, opts?: JobOptions): Promise<void>;
+  /** Adds many jobs in one statement (graphile-worker's add_jobs), in list order: jobs due at the same time are picked in that order. */
+  addMany(em: EntityManager, jobs: readonly { task: string; payload: object; opts?: JobOptions }[]): Promise<void>;
 }
 
 /** Event bus for subscriptions, across server processes (PostgreSQL NOTIFY); payloads are ids only. */
@@ -61,6 +71,8 @@ export interface Deps {
   renderer: TemplateRenderer;
   /** Per-process counters for login, invitation and per-credential API limits. */
   rateLimits: RateLimits;
+  /** Webhook requests over the SSRF-guarded HTTP client (closed when the process stops). */
+  webhookSender: WebhookSender;
 }
 
 /** Entity managers past the principal's scope (see `Context.systemAccess`). */

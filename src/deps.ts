@@ -8,6 +8,8 @@ import { createRateLimits, rateRules } from './auth/rate-limit';
 import { createOutbound } from './modules/sending/outbound';
 import { createRenderPool } from './modules/templates/render-pool';
 import { systemClock } from './lib/clock';
+import { createWebhookSender } from './modules/webhooks/webhook-http';
+import { createWebhookDispatcher } from './modules/webhooks/ssrf';
 import type { Logger } from './lib/logger';
 
 /** A DNS resolver pointed at `servers` (`host[:port]`), or the system's when empty. */
@@ -45,6 +47,8 @@ export function createMailer(config: Config, dns: DnsLookup, logger: Logger): Ma
 /** The real dependencies for a config (the event feed and the bus start later, with the database). */
 export function createDefaultDeps(config: Config, logger: Logger, overrides: Partial<Deps> = {}): Omit<Deps, 'feed' | 'bus'> {
   const dns = overrides.dns ?? createDnsLookup(config.dnsServers);
+  if (config.webhookAllowPrivate) logger.warn('MAILROOM_WEBHOOK_ALLOW_PRIVATE=true: webhooks may reach loopback and private addresses (development and tests only)');
+  const timeoutMs = config.webhookTimeoutSeconds * 1000;
   return {
     clock: systemClock,
     dns,
@@ -54,5 +58,6 @@ export function createDefaultDeps(config: Config, logger: Logger, overrides: Par
     nodeTypes: NODE_TYPES,
     renderer: overrides.renderer ?? createRenderPool(config.renderThreads),
     rateLimits: overrides.rateLimits ?? createRateLimits(rateRules(config)),
+    webhookSender: overrides.webhookSender ?? createWebhookSender(createWebhookDispatcher({ allowPrivate: config.webhookAllowPrivate, timeoutMs, connections: config.webhookEndpointConcurrency }), timeoutMs),
   };
 }

@@ -31,6 +31,7 @@ async function startJobWorker(config: Config): Promise<{ stop(): Promise<void> }
       await worker.stop();
       await feed.stop();
       await deps.renderer.close();
+      await deps.webhookSender.close();
       await orm.close(true);
     },
   };

@@ -154,13 +154,13 @@ describe('activity subscription', () => {
       [ActivityEventType.OPENED, ''],
       [ActivityEventType.HARD_BOUNCED, '550 5.1.1 No such user'],
     ];
-    for (const [type, response] of steps) {
+    for (const [i, [type, response]] of steps.entries()) {
       const em = systemEm(s.app.orm);
       await em.transactional(async (tx) => {
         const message = await tx.findOneOrFail(Message, { id: m.id });
         await recordMessageEvents(tx, [{ message, type, occurredAt: new Date(), response: response || null }]);
       });
-      await sub.waitFor(sub.items.length + 1);
+      await sub.waitFor(i + 1);
     }
     expect(sub.items).toEqual([
       { type: 'DEFERRED', message: { status: 'DEFERRED', lastResponse: '451 4.7.1 Try again later' } },

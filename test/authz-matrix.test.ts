@@ -6,6 +6,8 @@ import { Template } from '../src/modules/templates/template.entity';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
 import { Domain } from '../src/modules/domains/domain.entity';
 import { Suppression } from '../src/modules/suppressions/suppression.entity';
+import { WebhookDelivery } from '../src/modules/webhooks/webhook-delivery.entity';
+import { Webhook } from '../src/modules/webhooks/webhook.entity';
 import { buildMatrixFixture, type MatrixFixture } from './support/matrix-fixture';
 import { operationsFor, type ScalarOverride } from './support/schema-walker';
 import { startTestServer, type TestServer } from './support/harness';
@@ -46,6 +48,8 @@ async function snapshot(): Promise<string> {
     em.find(SenderIdentity, { id: { $in: ids('SenderIdentity') } }, { orderBy: { id: 'asc' } }),
     em.find(Template, { id: { $in: ids('Template') } }, { orderBy: { id: 'asc' } }),
     em.find(Suppression, { $or: [{ id: { $in: ids('Suppression') } }, { domain: { $in: ids('Domain') } }] }, { orderBy: { id: 'asc' } }),
+    em.find(Webhook, { id: { $in: ids('Webhook') } }, { orderBy: { id: 'asc' } }),
+    em.find(WebhookDelivery, { id: { $in: ids('WebhookDelivery') } }, { orderBy: { id: 'asc' } }),
   ]);
   return JSON.stringify(rows.map((list) => list.map((r) => ({ ...r, updatedAt: undefined }))));
 }
@@ -97,6 +101,10 @@ describe('authorization matrix: every query and mutation, as every principal kin
     const own = await s.gql<any, any>('{ suppressions { totalCount edges { node { id } } } }', undefined, tenantToken);
     expect(own.data.suppressions.totalCount).toBe(3);
     expect(own.data.suppressions.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining(fx.ownIds.Suppression));
+    const hooks = await s.gql<any, any>(`{ webhooks { totalCount edges { node { id deliveries { totalCount edges { node { id } } } } } } }`, {}, tenantToken);
+    expect(hooks.data.webhooks.edges).toEqual([{ node: { id: fx.ownIds.Webhook[0], deliveries: { totalCount: 1, edges: [{ node: { id: fx.ownIds.WebhookDelivery[0] } }] } } }]);
+    const replay = await s.gql<any, any>(`query($id: ID!) { node(id: $id) { id __typename } }`, { id: fx.ownIds.WebhookReplay[0] }, tenantToken);
+    expect(replay.data.node).toEqual({ id: fx.ownIds.WebhookReplay[0], __typename: 'WebhookReplay' });
   });
 });
 

@@ -4,6 +4,7 @@ import { systemEm } from '../src/context';
 import { consumerLag } from '../src/events/consumer-cursors.queries';
 import { type ConsumerRunner, type EventConsumer, startConsumers } from '../src/events/consumers';
 import type { EventRow } from '../src/events/event-row';
+import { insertPlatformEvents, isPlatformEvent, type StreamEvent } from '../src/events/platform-events.queries';
 import { ActivityEventType, insertMessage, recordEvents } from './support/activity-fixture';
 import { insertDomain } from './support/factories';
 import { startTestServer, type TestServer } from './support/harness';
@@ -158,5 +159,34 @@ describe('durable event consumers', () => {
     const r = await start([{ ...recorder('from-id'), startAfter: ids[2] }]);
     await r.drain();
     expect(await effects('from-id')).toEqual(ids.slice(3));
+  });
+
+  it('platform events share the stream: a stream consumer gets both kinds in id order, an activity consumer only its own (its cursor moves past the rest)', async () => {
+    const stream: StreamEvent[] = [];
+    const activity: EventRow[] = [];
+    const r = await start([
+      { name: 'stream', platformEvents: true, async handle(_em, events) { stream.push(...events); } },
+      { name: 'activity-only', async handle(_em, events) { activity.push(...events); } },
+    ]);
+    const { accountId } = await s.newAccount();
+    const domain = await insertDomain(s, { accountId });
+    const first = await commitEvents(2);
+    const [platform] = await insertPlatformEvents(systemEm(s.app.orm), [{ type: 'DOMAIN_STATUS_CHANGED', accountId, tenantId: null, domainId: domain.id, senderIdentityId: null, subjectId: domain.id, data: { status: 'FAILED' } }]);
+    const last = await commitEvents(2);
+    await r.drain();
+    // Other test files commit events into the same database meanwhile: look at ours only.
+    const ours = new Set([...first, platform.id, ...last]);
+    const mine = <T extends StreamEvent>(list: T[]) => list.filter((e) => ours.has(e.id));
+    expect(mine(stream).map((e) => e.id)).toEqual([...first, platform.id, ...last]);
+    expect(mine(stream).map((e) => isPlatformEvent(e))).toEqual([false, false, true, false, false]);
+    expect(mine(activity).map((e) => e.id)).toEqual([...first, ...last]);
+    expect(activity.some(isPlatformEvent)).toBe(false);
+    // Only the platform event after the last activity event: the activity consumer's cursor still moves past it.
+    const [tail] = await insertPlatformEvents(systemEm(s.app.orm), [{ type: 'DOMAIN_STATUS_CHANGED', accountId, tenantId: null, domainId: domain.id, senderIdentityId: null, subjectId: domain.id, data: {} }]);
+    await r.drain();
+    const lag = await consumerLag(systemEm(s.app.orm));
+    for (const name of ['activity-only', 'stream']) expect(BigInt(lag.find((l) => l.name === name)!.lastEventId) >= BigInt(tail.id), name).toBe(true);
+    expect(stream.some((e) => e.id === tail.id)).toBe(true);
+    expect(activity.some((e) => e.id === tail.id)).toBe(false);
   });
 });

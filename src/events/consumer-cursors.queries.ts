@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type EventRow, toEventRow } from './event-row';
+import { toEventRow } from './event-row';
+import { type StreamEvent, toPlatformEventRow } from './platform-events.queries';
 
 /** A consumer's cursor row, locked for the caller's transaction. */
 export interface LockedCursor {
@@ -21,7 +22,11 @@ export interface ConsumerLag {
   retryAt: Date | null;
 }
 
-const EVENT_COLUMNS = 'id, occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, tags, data';
+const ACTIVITY_COLUMNS = 'id, occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, tags, data, null::uuid as subject_id, false as platform';
+const PLATFORM_COLUMNS = 'id, occurred_at, type, account_id, null::uuid as message_id, tenant_id, domain_id, sender_identity_id, null::text as recipient, null::text[] as tags, data, subject_id, true as platform';
+
+/** Ids of the whole commit-ordered stream: activity events and platform events share one sequence. */
+const STREAM_IDS = '(select id, occurred_at from activity_events union all select id, occurred_at from platform_events)';
 
 /**
  * Creates the consumer's cursor if it has none: at `startAfter` when given, else at the newest
@@ -30,7 +35,7 @@ const EVENT_COLUMNS = 'id, occurred_at, type, account_id, message_id, tenant_id,
 export async function ensureCursor(em: EntityManager, name: string, startAfter: string | null): Promise<void> {
   await em.execute(
     `insert into event_consumers (name, last_event_id)
-     select ?, coalesce(?::bigint, (select max(id) from activity_events), 0)
+     select ?, coalesce(?::bigint, greatest((select max(id) from activity_events), (select max(id) from platform_events)), 0)
      on conflict (name) do nothing`,
     [name, startAfter],
   );
@@ -45,36 +50,45 @@ export async function lockCursor(em: EntityManager, name: string): Promise<Locke
   return row ? { lastEventId: row.last_event_id, retryAt: row.retry_at ? new Date(row.retry_at) : null } : null;
 }
 
-/** A batch for a consumer: its events, and how far the cursor may move (past events of other types too). */
+/** A batch for a consumer: its events, and how far the cursor may move (past events it does not take too). */
 export interface EventBatch {
-  events: EventRow[];
-  /** The id the cursor moves to: the last event returned when the batch is full, else the newest committed event. */
+  events: StreamEvent[];
+  /** The id the cursor moves to: the last event returned when the batch is full, else the newest committed event of the stream. */
   scannedTo: string;
 }
 
+/** Which events a consumer takes: activity events (all, or of some types), and platform events or not. */
+export interface BatchFilter {
+  types: readonly string[] | null;
+  platform: boolean;
+}
+
 /**
- * The next committed events after `afterId`, oldest first — only those of `types` when given. One
- * statement, so one snapshot: since ids are handed out in commit order, every event at or below the
- * newest committed id is visible in it, and a batch that is not full lets the cursor skip to that id
- * without missing an event of the wanted types. No scope: consumers see every account's events and keep
- * each to its own.
+ * The next committed events of the stream after `afterId` that the consumer takes, oldest first:
+ * activity events (only those of `types` when given) and, for platform consumers, platform events,
+ * merged in id order. One statement, so one snapshot: since ids are handed out in commit order (one
+ * sequence and one event-order lock for both tables), every event at or below the newest committed id
+ * is visible in it, and a batch that is not full lets the cursor skip to that id without missing an
+ * event it takes. No scope: consumers see every account's events and keep each to its own.
  */
-export async function eventsAfter(em: EntityManager, afterId: string, limit: number, types: readonly string[] | null = null): Promise<EventBatch> {
-  const typed = types ? 'and type in (select jsonb_array_elements_text(?::jsonb))' : '';
-  const params = types ? [afterId, JSON.stringify(types), limit, afterId] : [afterId, limit, afterId];
+export async function eventsAfter(em: EntityManager, afterId: string, limit: number, filter: BatchFilter = { types: null, platform: false }): Promise<EventBatch> {
+  const typed = filter.types ? 'and type in (select jsonb_array_elements_text(?::jsonb))' : '';
+  const activity = `(select ${ACTIVITY_COLUMNS} from activity_events where id > ? ${typed} order by id limit ?)`;
+  const platform = filter.platform ? ` union all (select ${PLATFORM_COLUMNS} from platform_events where id > ? order by id limit ?)` : '';
+  const params: unknown[] = [afterId, ...(filter.types ? [JSON.stringify(filter.types)] : []), limit, ...(filter.platform ? [afterId, limit] : []), limit, afterId, afterId];
   const rows = await em.execute<Record<string, unknown>[]>(
-    `with b as (select ${EVENT_COLUMNS} from activity_events where id > ? ${typed} order by id limit ?),
-          t as (select max(id)::text as top from activity_events where id > ?)
+    `with b as (select * from (${activity}${platform}) x order by id limit ?),
+          t as (select greatest((select max(id) from activity_events where id > ?), (select max(id) from platform_events where id > ?))::text as top)
      select b.*, t.top from t left join b on true order by b.id`,
     params,
   );
-  const events = rows.filter((r) => r.id !== null).map(toEventRow);
+  const events = rows.filter((r) => r.id !== null).map((r) => (r.platform ? toPlatformEventRow(r) : toEventRow(r)));
   const top = (rows[0]?.top as string | null) ?? null;
   const scannedTo = events.length === limit ? events.at(-1)!.id : (top ?? afterId);
   return { events, scannedTo };
 }
 
-/** Moves the cursor to `scannedTo` after `events` were applied, and clears any failure state (in the batch's transaction). */
+/** Moves the cursor to `scannedTo` after the batch's events were applied, and clears any failure state (in the batch's transaction). */
 export async function advanceCursor(em: EntityManager, name: string, batch: EventBatch): Promise<void> {
   await em.execute(
     `update event_consumers set last_event_id = ?, last_event_at = coalesce(?, last_event_at), processed = processed + ?, failures = 0, retry_at = null, last_error = null, updated_at = now() where name = ?`,
@@ -99,8 +113,8 @@ export async function recordFailure(em: EntityManager, name: string, message: st
 export async function consumerLag(em: EntityManager): Promise<ConsumerLag[]> {
   const rows = await em.execute<Record<string, unknown>[]>(
     `select c.name, c.last_event_id::text as last_event_id, c.processed::text as processed, c.failures, c.last_error, c.retry_at,
-       (select count(*) from (select 1 from activity_events e where e.id > c.last_event_id limit 1000000) x)::int as events_behind,
-       coalesce(extract(epoch from now() - (select min(e.occurred_at) from (select occurred_at from activity_events e where e.id > c.last_event_id order by e.id limit 1) e)), 0)::float as seconds_behind
+       (select count(*) from (select 1 from ${STREAM_IDS} e where e.id > c.last_event_id limit 1000000) x)::int as events_behind,
+       coalesce(extract(epoch from now() - (select min(e.occurred_at) from (select occurred_at from ${STREAM_IDS} e where e.id > c.last_event_id order by e.id limit 1) e)), 0)::float as seconds_behind
      from event_consumers c order by c.name`,
   );
   return rows.map((r) => ({

@@ -3,6 +3,7 @@ import { systemEm } from '../context';
 import type { Logger } from '../lib/logger';
 import type { EventRow } from './event-row';
 import type { ActivityEventType } from './event-type';
+import { isPlatformEvent, type StreamEvent } from './platform-events.queries';
 import { advanceCursor, ensureCursor, eventsAfter, lockCursor, recordFailure } from './consumer-cursors.queries';
 
 /**
@@ -22,8 +23,14 @@ import { advanceCursor, ensureCursor, eventsAfter, lockCursor, recordFailure } f
  *   kept on the cursor row, so every process waits the same);
  *   other consumers go on. The cursor row keeps failures, the next try and the last error.
  * - A new consumer starts after the newest committed event, unless `startAfter` names an id.
+ * - The stream is activity_events and platform_events together (one id sequence, one event-order
+ *   lock): a consumer with `platformEvents: true` gets both kinds merged in id order; any other gets
+ *   the activity events only (its cursor still moves past the platform events).
  */
-export interface EventConsumer<D = unknown> {
+export type EventConsumer<D = unknown> = ActivityConsumer<D> | StreamConsumer<D>;
+
+/** What every consumer declares. */
+interface ConsumerBase {
   /** Stable name: the key of the cursor row. Renaming a consumer starts it afresh. */
   readonly name: string;
   /** Where a consumer without a cursor starts: after this event id (default: after the newest event). */
@@ -31,12 +38,32 @@ export interface EventConsumer<D = unknown> {
   /** Events per batch (default 500). */
   readonly batchSize?: number;
   /**
-   * The event types it handles; the others are skipped in SQL (the cursor still moves past them). Unset: every event.
-   * Skipping is exact: ids follow commit order, so what the batch's snapshot has not seen gets a higher id.
+   * The activity event types it handles; the others are skipped in SQL (the cursor still moves past them).
+   * Unset: every activity event. Skipping is exact: ids follow commit order, so what the batch's snapshot
+   * has not seen gets a higher id.
    */
   readonly types?: readonly ActivityEventType[];
+}
+
+/** A consumer of message events only. */
+export interface ActivityConsumer<D = unknown> extends ConsumerBase {
+  readonly platformEvents?: false;
   /** Applies a batch, writing through `em` (the batch's transaction, sees every account: keep each event to its own account). */
   handle(em: EntityManager, events: readonly EventRow[], deps: D): Promise<void>;
+}
+
+/** A consumer of the whole stream: message events and platform events, in id order. */
+export interface StreamConsumer<D = unknown> extends ConsumerBase {
+  readonly platformEvents: true;
+  /** Applies a batch, writing through `em` (the batch's transaction, sees every account: keep each event to its own account). */
+  handle(em: EntityManager, events: readonly StreamEvent[], deps: D): Promise<void>;
+}
+
+/** Hands a batch to the consumer: the whole stream, or only its activity events (none: nothing to call). */
+async function handleBatch<D>(c: EventConsumer<D>, tx: EntityManager, events: StreamEvent[], deps: D): Promise<void> {
+  if (c.platformEvents) return c.handle(tx, events, deps);
+  const activity = events.filter((e): e is EventRow => !isPlatformEvent(e));
+  if (activity.length) await c.handle(tx, activity, deps);
 }
 
 /** Running consumers of this process. */
@@ -67,9 +94,9 @@ async function runBatch<D>(orm: MikroORM, c: EventConsumer<D>, deps: D): Promise
     const cursor = await lockCursor(tx, c.name);
     if (!cursor) return { kind: 'locked' };
     if (cursor.retryAt && cursor.retryAt.getTime() > Date.now()) return { kind: 'wait', until: cursor.retryAt };
-    const batch = await eventsAfter(tx, cursor.lastEventId, size, c.types ?? null);
+    const batch = await eventsAfter(tx, cursor.lastEventId, size, { types: c.types ?? null, platform: c.platformEvents === true });
     if (batch.scannedTo === cursor.lastEventId) return { kind: 'idle' };
-    if (batch.events.length) await c.handle(tx, batch.events, deps);
+    if (batch.events.length) await handleBatch(c, tx, batch.events, deps);
     await tx.flush();
     await advanceCursor(tx, c.name, batch);
     return batch.events.length === size ? { kind: 'more' } : { kind: 'idle' };

@@ -5,10 +5,10 @@ import { type EventRow, type NewEvent, toEventRow } from './event-row';
 export const EVENTS_CHANNEL = 'mailroom_events';
 
 /** Advisory lock key that orders event writers, so ids are handed out in commit order. */
-const EVENT_ORDER_LOCK = 4_242_001;
+export const EVENT_ORDER_LOCK = 4_242_001;
 
 /** PostgreSQL text and jsonb cannot hold U+0000: what outside parties report (DSN diagnostics, MTA data) has it replaced. */
-function withoutNul(_key: string, value: unknown): unknown {
+export function withoutNul(_key: string, value: unknown): unknown {
   return typeof value === 'string' && value.includes('\0') ? value.replace(/\0/g, '\uFFFD') : value;
 }
 

@@ -15,6 +15,24 @@ export function createJobQueue(): JobQueue {
         [task, JSON.stringify(payload), (opts.runAt ?? new Date()).toISOString(), opts.jobKey ?? null, opts.maxAttempts ?? 25, opts.jobKey ? 'replace' : null],
       );
     },
+    async addMany(em: EntityManager, jobs) {
+      if (jobs.length === 0) return;
+      const specs = jobs.map((j) => ({
+        identifier: j.task,
+        payload: j.payload,
+        run_at: (j.opts?.runAt ?? new Date()).toISOString(),
+        max_attempts: j.opts?.maxAttempts ?? 25,
+        job_key: j.opts?.jobKey ?? null,
+      }));
+      // graphile-worker picks jobs by run_at alone: 1 µs steps keep the list's order among jobs due at the same time.
+      await em.execute(
+        `select count(*) from graphile_worker.add_jobs(array(
+           select row(x->>'identifier', x->'payload', null, (x->>'run_at')::timestamptz + (n - 1) * interval '1 microsecond',
+                      (x->>'max_attempts')::int, x->>'job_key', null, null)::graphile_worker.job_spec
+           from json_array_elements(?::json) with ordinality as t(x, n) order by n))`,
+        [JSON.stringify(specs)],
+      );
+    },
   };
 }
 

@@ -17,6 +17,7 @@ import { templatesModule } from './templates/templates.module';
 import { tenantsModule } from './tenants/tenants.module';
 import { trackingModule } from './tracking/tracking.module';
 import { viewerModule } from './viewer/viewer.module';
+import { webhooksModule } from './webhooks/webhooks.module';
 
 /** Every feature, once. Adding a feature is one folder with a `<name>.module.ts` and one line here. */
 export const MODULES: readonly FeatureModule[] = [
@@ -35,6 +36,7 @@ export const MODULES: readonly FeatureModule[] = [
   suppressionsModule,
   nodeModule,
   viewerModule,
+  webhooksModule,
 ];
 
 /** Every entity the ORM maps. */

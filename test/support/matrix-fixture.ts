@@ -12,6 +12,11 @@ import { Template } from '../../src/modules/templates/template.entity';
 import { Tenant } from '../../src/modules/tenants/tenant.entity';
 import { SuppressionList, SuppressionSource } from '../../src/modules/suppressions/suppression.enums';
 import { insertEntries } from '../../src/modules/suppressions/suppressions.queries';
+import { encrypt } from '../../src/lib/crypto';
+import { generateWebhookSecret } from '../../src/modules/webhooks/signing';
+import { WebhookDelivery, WebhookDeliveryStatus } from '../../src/modules/webhooks/webhook-delivery.entity';
+import { WebhookReplay } from '../../src/modules/webhooks/webhook-replay.entity';
+import { Webhook } from '../../src/modules/webhooks/webhook.entity';
 import { insertApiToken, insertDomain, unique } from './factories';
 import type { TestServer } from './harness';
 
@@ -79,6 +84,28 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
   });
   const template = em.create(Template, { account: accountId, domain: domain.id, tenant: tenant.id, name: `Template ${label}`, subject: `Subject ${label}`, html: `<p>${label}</p>`, tags: [label.toLowerCase()] });
   em.create(SystemEmail, { account: accountId, kind: SystemEmailKind.SENDER_CONFIRMATION, tenantId: tenant.id, senderIdentityId: identity.id, toEmail: identity.email, subject: `Confirm ${label}`, text: `link for ${label}`, raw: `raw ${label}`, messageId: `<${label}@test>` });
+  const webhook = em.create(Webhook, {
+    account: accountId,
+    tenant: tenant.id,
+    name: `Webhook ${label}`,
+    url: `https://hooks-${label.toLowerCase()}.example.com/in`,
+    events: ['ACTIVITY_SENT', 'DOMAIN_STATUS_CHANGED'],
+    secretEncrypted: encrypt(s.app.config.secret, generateWebhookSecret()),
+  });
+  const delivery = em.create(WebhookDelivery, {
+    account: accountId,
+    webhook,
+    tenant: tenant.id,
+    eventType: 'ACTIVITY_SENT',
+    status: WebhookDeliveryStatus.FAILED,
+    attempts: 1,
+    messageId: `msg_${label.toLowerCase()}`,
+    url: webhook.url,
+    body: JSON.stringify({ type: 'activity.sent', data: { message: { recipient: `rcpt-${label.toLowerCase()}@example.net` } } }),
+    responseStatus: 500,
+    responseBody: `answer of ${label}`,
+  });
+  const replay = em.create(WebhookReplay, { account: accountId, webhook, tenant: tenant.id, from: new Date(Date.now() - 3600_000), to: new Date() });
   await em.flush();
   const token = await insertApiToken(s, { accountId, permissions: [Permission.DOMAINS_READ], tenantUuid: tenant.id, name: `Token of ${label}` });
   // Suppressions on the tenant's domain and of its identity on the agency domain, so the new fields have something to find.
@@ -89,7 +116,7 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
     { ...entry, domainId: agencyDomainId, senderIdentityId: identity.id, list: SuppressionList.HARD_BOUNCE, recipient: `bounce-${lower}@suppressed.example` },
   ]);
   await insertEntries(em, [{ ...entry, domainId: domain.id, senderIdentityId: null, list: SuppressionList.BLOCKLIST, recipient: null, pattern: `${lower}*@blocked.example`, likePattern: `${lower}%@blocked.example` }]);
-  return { tenant, domain, identity, template, tokenUuid: token.tokenUuid, suppressionIds: [suppression.id, identitySuppression.id] };
+  return { tenant, domain, identity, template, webhook, delivery, replay, tokenUuid: token.tokenUuid, suppressionIds: [suppression.id, identitySuppression.id] };
 }
 
 function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string[]> {
@@ -100,18 +127,22 @@ function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string
     Template: [toGlobalId('Template', x.template.id)],
     ApiToken: [toGlobalId('ApiToken', x.tokenUuid)],
     Suppression: x.suppressionIds.map((id) => toGlobalId('Suppression', id)),
+    Webhook: [toGlobalId('Webhook', x.webhook.id)],
+    WebhookDelivery: [toGlobalId('WebhookDelivery', x.delivery.id)],
+    WebhookReplay: [toGlobalId('WebhookReplay', x.replay.id)],
   };
 }
 
 function markersOf(x: Awaited<ReturnType<typeof seedTenant>>): string[] {
   const ids = idsOf(x);
   const lower = x.tenant.name.replace('Tenant ', '').toLowerCase();
-  return [`unsub-${lower}@`, `bounce-${lower}@`, `${lower}*@blocked`, x.tenant.name, x.tenant.tag, x.domain.name, x.identity.email, x.template.name, x.tenant.id, x.domain.id, x.identity.id, x.template.id, x.tokenUuid, ...Object.values(ids).flat()];
+  return [`unsub-${lower}@`, `bounce-${lower}@`, `${lower}*@blocked`, x.tenant.name, x.tenant.tag, x.domain.name, x.identity.email, x.template.name, x.tenant.id, x.domain.id, x.identity.id, x.template.id, x.tokenUuid, x.webhook.name, x.webhook.url, x.webhook.id, x.delivery.id, x.delivery.messageId, x.replay.id, ...Object.values(ids).flat()];
 }
 
 /**
  * Account A (agency domain DA) with tenant 1 and tenant 2 (each: own domain, an identity on DA,
- * a template, a tenant token, a system e-mail), account B with one tenant, and every principal kind.
+ * a template, a tenant token, a system e-mail, a tenant webhook with a delivery and a replay), account B
+ * with one tenant, and every principal kind.
  */
 export async function buildMatrixFixture(s: TestServer): Promise<MatrixFixture> {
   const a = await s.newAccount('Agency A');

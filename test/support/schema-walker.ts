@@ -24,7 +24,7 @@ export interface GeneratedOperation {
   variables: Record<string, unknown>;
 }
 
-const NODE_TYPES = ['SenderIdentity', 'ApiToken', 'Template', 'Tenant', 'Domain', 'Member', 'SystemEmail', 'Account', 'Suppression'];
+const NODE_TYPES = ['WebhookDelivery', 'WebhookReplay', 'Webhook', 'SenderIdentity', 'ApiToken', 'Template', 'Tenant', 'Domain', 'Member', 'SystemEmail', 'Account', 'Suppression'];
 
 /** Which node type an ID argument or input field points at, guessed from its name and the operation's. */
 export function targetType(fieldName: string, operationName: string): string | null {

@@ -4,6 +4,7 @@ import { Permission } from '../../auth/permissions';
 import type { Config } from '../../config';
 import { type Context, type Deps, requirePermission, systemEm } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
+import { insertPlatformEvents } from '../../events/platform-events.queries';
 import { SCOPE_FILTER } from '../../db/scope-filter';
 import { conflict } from '../../graphql/errors';
 import { isUuid } from '../../lib/ids';
@@ -24,13 +25,15 @@ const ALL_ROWS = { filters: { [SCOPE_FILTER]: { kind: 'system' } } } as const;
  * domainStatusChanged after the commit when the status changed. A domain whose name another domain
  * of the account has already verified cannot become VERIFIED (the first proof wins); a domain that
  * becomes VERIFIED releases the account's unverified claims on the same name (they are deleted,
- * with what hangs off them, as by deleteDomain). Side effects: DNS lookups, writes.
+ * with what hangs off them, as by deleteDomain). A status change is also recorded as a
+ * DOMAIN_STATUS_CHANGED platform event in the same transaction. Side effects: DNS lookups, writes.
  */
 async function checkAndStore(em: EntityManager, deps: Deps, config: Config, domain: Domain): Promise<Domain> {
   const records = await checkDomainDns(deps.dns, domain, config.mailDomain);
   const now = deps.clock.now();
   const sameName = { account: domain.account.id, name: domain.name, id: { $ne: domain.id } };
   const claimable = (await em.count(Domain, { ...sameName, status: DomainStatus.VERIFIED }, ALL_ROWS)) === 0;
+  const previousStatus = domain.status;
   const changed = domain.applyCheck(records, now, claimable);
   let released: CredentialSubject[] = [];
   try {
@@ -42,6 +45,10 @@ async function checkAndStore(em: EntityManager, deps: Deps, config: Config, doma
       }
       if (domain.status === DomainStatus.PENDING) {
         await scheduleRecheck(deps.queue, tx, domain.id, new Date(now.getTime() + config.domainRecheckIntervalSeconds * 1000));
+      }
+      if (changed) {
+        const data = { name: domain.name, status: domain.status, previousStatus };
+        await insertPlatformEvents(tx, [{ type: 'DOMAIN_STATUS_CHANGED', accountId: domain.account.id, tenantId: domain.tenant?.id ?? null, domainId: domain.id, senderIdentityId: null, subjectId: domain.id, data }]);
       }
     });
   } catch (e) {

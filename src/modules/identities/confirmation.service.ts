@@ -13,6 +13,7 @@ import { sendSystemEmail } from '../mail/system-mail.service';
 import { CONFIRMATION_TTL_MS, renderConfirmationEmail } from './confirmation-email';
 import { SenderIdentity, SenderIdentityStatus } from './sender-identity.entity';
 import { alreadyConfirmed, identityNotFound, invalidConfirmationToken, resendTooSoon } from './sender-identity.errors';
+import { insertPlatformEvents } from '../../events/platform-events.queries';
 
 /** At most one resend per this window. */
 export const RESEND_INTERVAL_MS = 60_000;
@@ -88,7 +89,8 @@ export async function findByConfirmationToken(orm: MikroORM, deps: Deps, token: 
 /**
  * Confirms the identity a token belongs to and spends the token. Public: the token is the only
  * credential, looked up by its SHA-256 across accounts. Unknown, expired and used tokens all give
- * the same BAD_USER_INPUT. Side effect: write.
+ * the same BAD_USER_INPUT. Records a SENDER_IDENTITY_VERIFIED platform event in the same transaction.
+ * Side effect: write.
  */
 export async function confirmByToken(system: EntityManager, deps: Deps, token: unknown): Promise<SenderIdentity> {
   const hash = tokenHash(token);
@@ -102,6 +104,9 @@ export async function confirmByToken(system: EntityManager, deps: Deps, token: u
     const expires = identity?.confirmationExpiresAt;
     if (!identity || identity.status !== SenderIdentityStatus.PENDING || !expires || expires <= now) throw invalidConfirmationToken();
     identity.confirm(now);
+    await em.flush();
+    const data = { email: identity.email, name: identity.name ?? null };
+    await insertPlatformEvents(em, [{ type: 'SENDER_IDENTITY_VERIFIED', accountId: identity.account.id, tenantId: identity.tenant.id, domainId: identity.domain.id, senderIdentityId: identity.id, subjectId: identity.id, data }]);
     return identity;
   });
 }

@@ -10,6 +10,7 @@ import { Account } from '../accounts/account.entity';
 export enum SystemEmailKind {
   SENDER_CONFIRMATION = 'SENDER_CONFIRMATION',
   MEMBER_INVITATION = 'MEMBER_INVITATION',
+  WEBHOOK_DISABLED = 'WEBHOOK_DISABLED',
 }
 registerEnumType(SystemEmailKind, { name: 'SystemEmailKind', description: 'The purpose of a system e-mail.' });
 

@@ -1,11 +1,14 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../../auth/principal';
 import { createContext, systemEm } from '../../context';
 import { AppError } from '../../graphql/errors';
+import { insertPlatformEvents, type NewPlatformEvent } from '../../events/platform-events.queries';
+import { ApiToken } from '../api-tokens/api-token.entity';
 import type { TaskDeps } from '../module';
 import { BulkSend, BulkSendStatus } from './bulk-send.entity';
 import { MessageStatus } from './message.types';
 import type { BulkJobPayload } from './bulk.service';
-import { currentPrincipal } from './principal-refresh';
+import { currentPrincipal, type StoredPrincipal } from './principal-refresh';
 import { newSendMemo, type PreparedSend, prepareSend } from './send-prepare';
 import { commitOne, commitSends } from './send.service';
 import type { SendEmailInput } from './sending.inputs';
@@ -84,7 +87,8 @@ async function processChunk(td: TaskDeps, bulk: BulkSend, principal: Principal |
 /**
  * Works through a bulk send chunk by chunk, as the principal that submitted it (with the rights
  * it has now: a principal that is no longer active fails the remaining requests), saving progress
- * and per-request errors with each chunk. Side effects: writes messages, jobs, events, progress.
+ * and per-request errors with each chunk; its completion is a BULK_EMAIL_COMPLETED platform event.
+ * Side effects: writes messages, jobs, events, progress.
  */
 export async function processBulkSend(td: TaskDeps, payload: BulkJobPayload): Promise<void> {
   const em = systemEm(td.orm);
@@ -95,5 +99,27 @@ export async function processBulkSend(td: TaskDeps, payload: BulkJobPayload): Pr
     const indexes = Array.from({ length: Math.min(BULK_CHUNK, bulk.total - bulk.processed) }, (_, i) => bulk.processed + i);
     await processChunk(td, bulk, await currentPrincipal(td.orm, td.deps.clock, payload.principal), indexes);
   }
-  await em.nativeUpdate(BulkSend, { id: bulk.id }, { status: BulkSendStatus.COMPLETED, requests: [] });
+  await em.transactional(async (tx) => {
+    await tx.nativeUpdate(BulkSend, { id: bulk.id }, { status: BulkSendStatus.COMPLETED, requests: [] });
+    await insertPlatformEvents(tx, [await completedEvent(tx, bulk, payload.principal)]);
+  });
+}
+
+/**
+ * The BULK_EMAIL_COMPLETED event of a bulk send, placed where its submitter stands: the tenant, domain
+ * or sender identity its API token is limited to (so that scope's webhooks hear of it), else the account.
+ */
+async function completedEvent(em: EntityManager, bulk: BulkSend, stored: StoredPrincipal): Promise<NewPlatformEvent> {
+  const token = stored.kind === 'API_TOKEN' ? await em.findOne(ApiToken, { id: stored.tokenId }, { populate: ['senderIdentity', 'domain'] }) : null;
+  const identity = token?.senderIdentity?.getEntity() ?? null;
+  const data = { total: bulk.total, processed: bulk.processed, messagesQueued: bulk.messagesQueued, failed: bulk.failed };
+  return {
+    type: 'BULK_EMAIL_COMPLETED',
+    accountId: bulk.account.id,
+    tenantId: token?.tenant?.id ?? token?.domain?.getEntity().tenant?.id ?? identity?.tenant.id ?? null,
+    domainId: token?.domain?.id ?? null,
+    senderIdentityId: identity?.id ?? null,
+    subjectId: bulk.id,
+    data,
+  };
 }

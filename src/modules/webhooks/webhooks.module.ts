@@ -1,0 +1,33 @@
+import { Permission } from '../../auth/permissions';
+import { defineModule } from '../module';
+import { createEndpointLimiter } from './endpoint-limiter';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { runDeliverJob } from './webhook-deliver.task';
+import { DELIVER_TASK } from './webhook-fanout';
+import { REPLAY_TASK, RETENTION_TASK, runReplayJob, runRetentionJob } from './webhook-jobs.task';
+import { WebhookReplay } from './webhook-replay.entity';
+import { webhookConsumer } from './webhook.consumer';
+import { Webhook } from './webhook.entity';
+import { WebhookDeliveryResolver, WebhookReplayResolver, WebhookResolver } from './webhook.resolver';
+
+/** Webhooks: signed (Standard Webhooks), retried, logged and replayable notifications, fed by the event stream. */
+export const webhooksModule = defineModule({
+  name: 'webhooks',
+  entities: [Webhook, WebhookDelivery, WebhookReplay],
+  resolvers: [WebhookResolver, WebhookDeliveryResolver, WebhookReplayResolver],
+  consumers: [webhookConsumer],
+  tasks: (td) => {
+    const limiter = createEndpointLimiter(td.config.webhookEndpointConcurrency);
+    return {
+      [DELIVER_TASK]: (payload) => runDeliverJob(td, limiter, payload),
+      [REPLAY_TASK]: (payload) => runReplayJob(td, payload),
+      [RETENTION_TASK]: async () => void (await runRetentionJob(td)),
+    };
+  },
+  crontab: [`30 3 * * * ${RETENTION_TASK}`],
+  nodeTypes: {
+    Webhook: { entity: Webhook, permission: Permission.WEBHOOKS_READ },
+    WebhookDelivery: { entity: WebhookDelivery, permission: Permission.WEBHOOKS_READ },
+    WebhookReplay: { entity: WebhookReplay, permission: Permission.WEBHOOKS_READ },
+  },
+});
