@@ -21,6 +21,7 @@ import {
   WebhookDocument,
   WebhookReplayDocument,
   WebhooksDocument,
+  type WebhookEventType,
 } from './generated/graphql';
 import { errorCode, ok } from './support/harness';
 import { createWebhook, startWebhookEnv, verifyWith, type WebhookEnv, webhookWorld } from './support/webhook-fixtures';
@@ -105,6 +106,31 @@ describe('webhook scope and isolation', () => {
     expect(bodies[1].data).toMatchObject({ senderIdentity: { id: toGlobalId('SenderIdentity', identity.id), email: identity.email }, tenantId: w.tenantA });
     expect(bodies[2].data).toMatchObject({ bulkSend: { id: bulk.id, total: 1, processed: 1, failed: 1, messagesQueued: 0 }, tenantId: w.tenantA });
     expect(env.rx.on('/platform-b')).toHaveLength(1);
+  });
+
+  it('suppression events: an address listed, held or removed reaches the webhooks of its scope with the address, nobody else', async () => {
+    const w = await webhookWorld(env.s);
+    const events: WebhookEventType[] = ['SUPPRESSION_ADDED', 'SUPPRESSION_REMOVED', 'RECIPIENT_ON_HOLD_ADDED'];
+    const { signingSecret } = await createWebhook(env.s, w.adminToken, { name: 'Lists A', url: env.rx.url('/lists-a'), events, tenantId: w.tenantA });
+    await createWebhook(env.s, w.adminToken, { name: 'Lists B', url: env.rx.url('/lists-b'), events, tenantId: w.tenantB });
+    const added = await env.s.gql<any, any>(
+      'mutation($input: AddSuppressionsInput!) { addSuppressions(input: $input) { suppressions { id } } }',
+      { input: { list: 'UNSUBSCRIBE', domainId: w.gid(w.domainA), recipients: ['gone@example.net'] } },
+      w.adminToken,
+    );
+    const [entry] = ok(added).addSuppressions.suppressions;
+    ok(await env.s.gql<any, any>('mutation($input: RemoveSuppressionsInput!) { removeSuppressions(input: $input) { removedCount } }', { input: { ids: [entry.id] } }, w.adminToken));
+    // Soft bounces past the (default) threshold put a recipient on hold: the consumer's own writes are announced too.
+    const m = await insertMessage(env.s, { accountId: w.accountId, domainUuid: w.domainA.id, tenantUuid: w.tenantAUuid, recipient: 'full@example.net' });
+    await recordEvents(env.s, m, Array(5).fill(ActivityEventType.SOFT_BOUNCED));
+    await drain();
+    await expect.poll(() => types('/lists-a'), { timeout: 15_000 }).toHaveLength(3);
+    await drain();
+    const bodies = env.rx.on('/lists-a').slice(1).map((r) => verifyWith(signingSecret, r.headers, r.body));
+    expect(bodies.map((b) => b.type)).toEqual(['suppression.added', 'suppression.removed', 'recipient.on_hold_added']);
+    expect(bodies[0].data).toMatchObject({ suppression: { id: entry.id, list: 'UNSUBSCRIBE', recipient: 'gone@example.net' } });
+    expect(bodies[2].data).toMatchObject({ suppression: { list: 'ON_HOLD', recipient: 'full@example.net' } });
+    expect(env.rx.on('/lists-b')).toHaveLength(1);
   });
 });
 

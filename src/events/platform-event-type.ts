@@ -8,6 +8,10 @@ export const PLATFORM_EVENTS = {
   DOMAIN_STATUS_CHANGED: { name: 'domain.status_changed', subject: 'Domain' },
   SENDER_IDENTITY_VERIFIED: { name: 'sender_identity.verified', subject: 'SenderIdentity' },
   BULK_EMAIL_COMPLETED: { name: 'bulk_email.completed', subject: 'BulkSend' },
+  SUPPRESSION_ADDED: { name: 'suppression.added', subject: 'Suppression' },
+  SUPPRESSION_REMOVED: { name: 'suppression.removed', subject: 'Suppression' },
+  RECIPIENT_ON_HOLD_ADDED: { name: 'recipient.on_hold_added', subject: 'Suppression' },
+  RECIPIENT_ON_HOLD_REMOVED: { name: 'recipient.on_hold_removed', subject: 'Suppression' },
 } as const satisfies Record<string, { name: string; subject: string }>;
 
 /** A platform event type (a key of PLATFORM_EVENTS). */

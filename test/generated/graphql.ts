@@ -616,7 +616,11 @@ export type WebhookEventType =
   | 'ACTIVITY_UNSUBSCRIBED'
   | 'BULK_EMAIL_COMPLETED'
   | 'DOMAIN_STATUS_CHANGED'
-  | 'SENDER_IDENTITY_VERIFIED';
+  | 'RECIPIENT_ON_HOLD_ADDED'
+  | 'RECIPIENT_ON_HOLD_REMOVED'
+  | 'SENDER_IDENTITY_VERIFIED'
+  | 'SUPPRESSION_ADDED'
+  | 'SUPPRESSION_REMOVED';
 
 /** QUEUED, PROCESSING, or COMPLETED (every event of the period looked at). */
 export type WebhookReplayStatus =

@@ -84,16 +84,16 @@ export async function placeHold(
      where account_id = ? and domain_id = ? and recipient = ? and sender_identity_id is not distinct from ?::uuid and hold_id is null and occurred_at <= ?::timestamptz`,
     [row.id, r.accountId, r.domainId, r.recipient, r.senderIdentityId, r.occurredAt.toISOString()],
   );
-  const entry: ChangedEntry = { id: String(row.id), accountId: r.accountId, domainId: r.domainId, tenantId: r.tenantId, senderIdentityId: r.senderIdentityId, list: row.list as ChangedEntry['list'] };
+  const entry: ChangedEntry = { id: String(row.id), accountId: r.accountId, domainId: r.domainId, tenantId: r.tenantId, senderIdentityId: r.senderIdentityId, list: row.list as ChangedEntry['list'], recipient: r.recipient, pattern: null };
   return { entry, expiresAt: new Date(row.expires_at as string), added: Boolean(row.added) };
 }
 
 /** Deletes an ON_HOLD entry whose time is up; returns it, or null (removed already, or extended). Side effect: deletes in `em`'s transaction. */
 export async function releaseHold(em: EntityManager, id: string): Promise<ChangedEntry | null> {
   const [row] = await em.execute<Record<string, unknown>[]>(
-    `delete from suppressions where id = ? and list = 'ON_HOLD' and expires_at <= now() returning id, account_id, domain_id, tenant_id, sender_identity_id, list`,
+    `delete from suppressions where id = ? and list = 'ON_HOLD' and expires_at <= now() returning id, account_id, domain_id, tenant_id, sender_identity_id, list, recipient`,
     [id],
   );
   if (!row) return null;
-  return { id: String(row.id), accountId: String(row.account_id), domainId: (row.domain_id as string) ?? null, tenantId: (row.tenant_id as string) ?? null, senderIdentityId: (row.sender_identity_id as string) ?? null, list: row.list as ChangedEntry['list'] };
+  return { id: String(row.id), accountId: String(row.account_id), domainId: (row.domain_id as string) ?? null, tenantId: (row.tenant_id as string) ?? null, senderIdentityId: (row.sender_identity_id as string) ?? null, list: row.list as ChangedEntry['list'], recipient: (row.recipient as string) ?? null, pattern: null };
 }

@@ -2,9 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission } from '../../auth/permissions';
 import { type Scope, scopeAdmitsRow } from '../../auth/scope';
 import { type Bus, type Context, requirePermission } from '../../context';
+import { insertPlatformEvents } from '../../events/platform-events.queries';
 import { publishAllOnCommit } from '../../pubsub/bus';
 import { Suppression } from './suppression.entity';
-import { SuppressionChangeKind, type SuppressionList } from './suppression.enums';
+import { SuppressionChangeKind, SuppressionList } from './suppression.enums';
 import type { ChangedEntry } from './suppressions.queries';
 import type { ResolvedSuppressionFilter } from './sql';
 import { pushTo } from '../../lib/collections';
@@ -16,7 +17,7 @@ export const SUPPRESSION_CHANGED = 'suppressionChanged';
 export interface SuppressionChangedMessage {
   kind: SuppressionChangeKind;
   accountId: string;
-  entries: Omit<ChangedEntry, 'accountId'>[];
+  entries: Omit<ChangedEntry, 'accountId' | 'recipient' | 'pattern'>[];
 }
 
 /** Entries per NOTIFY (its payload is limited to 8000 bytes). */
@@ -28,20 +29,34 @@ function messages(kind: SuppressionChangeKind, entries: readonly ChangedEntry[])
   const out: SuppressionChangedMessage[] = [];
   for (const [accountId, list] of byAccount) {
     for (let i = 0; i < list.length; i += PER_MESSAGE) {
-      out.push({ kind, accountId, entries: list.slice(i, i + PER_MESSAGE).map(({ accountId: _a, ...rest }) => rest) });
+      out.push({ kind, accountId, entries: list.slice(i, i + PER_MESSAGE).map(({ accountId: _a, recipient: _r, pattern: _p, ...rest }) => rest) });
     }
   }
   return out;
 }
 
-/** Publishes changes as part of `em`'s transaction (delivered on commit). For consumers and jobs. */
+/**
+ * Records changes in `em`'s transaction: as platform events (SUPPRESSION_ADDED/REMOVED,
+ * RECIPIENT_ON_HOLD_ADDED/REMOVED — what webhooks deliver; the last statement of the transaction,
+ * under the event-order lock) and on the bus for `suppressionChanged` (ids only, delivered on commit).
+ * For consumers, jobs and mutations alike.
+ */
 export async function publishChangesOnCommit(em: EntityManager, kind: SuppressionChangeKind, entries: readonly ChangedEntry[]): Promise<void> {
+  if (entries.length === 0) return;
   await publishAllOnCommit(em, SUPPRESSION_CHANGED, [...messages(kind, entries)]);
-}
-
-/** Publishes changes; call only after the transaction that made them committed. */
-export function publishChanges(bus: Bus, kind: SuppressionChangeKind, entries: readonly ChangedEntry[]): void {
-  for (const m of messages(kind, entries)) bus.publish(SUPPRESSION_CHANGED, m);
+  const added = kind === SuppressionChangeKind.ADDED;
+  await insertPlatformEvents(
+    em,
+    entries.map((e) => ({
+      type: e.list === SuppressionList.ON_HOLD ? (added ? 'RECIPIENT_ON_HOLD_ADDED' : 'RECIPIENT_ON_HOLD_REMOVED') : added ? 'SUPPRESSION_ADDED' : 'SUPPRESSION_REMOVED',
+      accountId: e.accountId,
+      tenantId: e.tenantId,
+      domainId: e.domainId,
+      senderIdentityId: e.senderIdentityId,
+      subjectId: e.id,
+      data: { list: e.list, recipient: e.recipient, pattern: e.pattern },
+    })),
+  );
 }
 
 /** One change as a subscriber sees it: the entry when added (re-read in the subscriber's scope), its id and list when removed. */
@@ -59,11 +74,11 @@ function isMessage(m: unknown): m is SuppressionChangedMessage {
 }
 
 /** Whether a scope admits an entry (the in-memory twin of Suppression's row filter). Pure. */
-export function scopeAdmitsEntry(scope: Scope, e: Omit<ChangedEntry, 'accountId'>): boolean {
+export function scopeAdmitsEntry(scope: Scope, e: Omit<ChangedEntry, 'accountId' | 'recipient' | 'pattern'>): boolean {
   return scopeAdmitsRow(scope, { ...e, accountId: scope.accountId });
 }
 
-function filterAdmits(f: ResolvedSuppressionFilter, e: Omit<ChangedEntry, 'accountId'>): boolean {
+function filterAdmits(f: ResolvedSuppressionFilter, e: Omit<ChangedEntry, 'accountId' | 'recipient' | 'pattern'>): boolean {
   return (!f.lists || f.lists.includes(e.list)) && (!f.domainIds || (e.domainId !== null && f.domainIds.includes(e.domainId))) && (!f.tenantId || e.tenantId === f.tenantId);
 }
 

@@ -94,6 +94,9 @@ export interface ChangedEntry {
   tenantId: string | null;
   senderIdentityId: string | null;
   list: SuppressionList;
+  /** The address or pattern (for the entry's own webhooks; never put on the bus). */
+  recipient: string | null;
+  pattern: string | null;
 }
 
 function changed(r: Record<string, unknown>): ChangedEntry {
@@ -104,10 +107,12 @@ function changed(r: Record<string, unknown>): ChangedEntry {
     tenantId: (r.tenant_id as string | null) ?? null,
     senderIdentityId: (r.sender_identity_id as string | null) ?? null,
     list: r.list as SuppressionList,
+    recipient: (r.recipient as string | null) ?? null,
+    pattern: (r.pattern as string | null) ?? null,
   };
 }
 
-const RETURNING = 'returning id, account_id, domain_id, tenant_id, sender_identity_id, list';
+const RETURNING = 'returning id, account_id, domain_id, tenant_id, sender_identity_id, list, recipient, pattern';
 
 /**
  * Inserts entries in one statement; an entry already on its list (same domain, recipient or pattern,

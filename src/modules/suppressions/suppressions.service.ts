@@ -6,7 +6,7 @@ import { fromGlobalId } from '../../graphql/global-id';
 import { type Page, type PageArgs, paginate } from '../../graphql/pagination';
 import { loadDomain } from '../domains/domain.service';
 import { escapeLike } from './sql';
-import { publishChanges } from './suppression-events';
+import { publishChangesOnCommit } from './suppression-events';
 import { entryTarget, parseEntries, reasonOf } from './suppression-input';
 import { Suppression } from './suppression.entity';
 import { SuppressionChangeKind, SuppressionSource } from './suppression.enums';
@@ -29,17 +29,17 @@ export async function listSuppressions(ctx: Context, args: PageArgs, filterInput
 /**
  * Adds addresses (and, for BLOCKLIST, `@domain` and `*` patterns) to a list of a domain in scope, or
  * to the account-wide blocklist (SUPPRESSIONS_MANAGE). Entries already there stay as they were.
- * Returns the entries; publishes the new ones after the commit.
+ * Returns the entries; the new ones are published (bus, platform events) with the commit.
  */
 export async function addSuppressions(ctx: Context, input: AddSuppressionsInput): Promise<Suppression[]> {
   const scope = requirePermission(ctx, Permission.SUPPRESSIONS_MANAGE);
   const reason = reasonOf(input.reason);
   const parsed = parseEntries(input.list, input.recipients ?? [], input.patterns ?? []);
   const target = await entryTarget(ctx, scope.accountId, input.list, input.domainId);
-  const added = await ctx.em.transactional((em) =>
-    insertEntries(em, parsed.map((p) => ({ ...target, senderIdentityId: null, ...p, reason, source: SuppressionSource.API }))),
-  );
-  publishChanges(ctx.deps.bus, SuppressionChangeKind.ADDED, added);
+  await ctx.em.transactional(async (em) => {
+    const added = await insertEntries(em, parsed.map((p) => ({ ...target, senderIdentityId: null, ...p, reason, source: SuppressionSource.API })));
+    await publishChangesOnCommit(em, SuppressionChangeKind.ADDED, added);
+  });
   const recipients = parsed.flatMap((p) => (p.recipient ? [p.recipient] : []));
   const patterns = parsed.flatMap((p) => (p.pattern ? [p.pattern] : []));
   const which = [...(recipients.length ? [{ recipient: { $in: recipients } }] : []), ...(patterns.length ? [{ pattern: { $in: patterns } }] : [])];
@@ -49,7 +49,7 @@ export async function addSuppressions(ctx: Context, input: AddSuppressionsInput)
 /**
  * Removes entries in the caller's scope (SUPPRESSIONS_MANAGE): by id, or with `all` every entry of a
  * list and/or domain (the domain must be in scope: NOT_FOUND otherwise). Entries outside the scope are
- * never touched nor counted. Returns how many were removed; publishes them after the commit.
+ * never touched nor counted. Returns how many were removed; they are published (bus, platform events) with the commit.
  */
 export async function removeSuppressions(ctx: Context, input: RemoveSuppressionsInput): Promise<number> {
   const scope = requirePermission(ctx, Permission.SUPPRESSIONS_MANAGE);
@@ -59,7 +59,10 @@ export async function removeSuppressions(ctx: Context, input: RemoveSuppressions
   if (!ids && !input.list && !input.domainId) throw badInput('all', 'all: true needs a list and/or a domainId');
   const where: DeleteWhere = { ids, list: input.list ?? null };
   if (input.domainId) where.domainId = (await loadDomain(ctx, input.domainId, 'domainId')).id;
-  const removed = await ctx.em.transactional((em) => deleteEntries(em, rowScope(scope), where));
-  publishChanges(ctx.deps.bus, SuppressionChangeKind.REMOVED, removed);
+  const removed = await ctx.em.transactional(async (em) => {
+    const rows = await deleteEntries(em, rowScope(scope), where);
+    await publishChangesOnCommit(em, SuppressionChangeKind.REMOVED, rows);
+    return rows;
+  });
   return removed.length;
 }
