@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDashboard } from '../bench/seed';
+import { Permission } from '../src/auth/permissions';
+import { insertApiToken } from './support/factories';
+import { ok, startTestServer, type TestServer } from './support/harness';
+
+let s: TestServer;
+let account: { accountId: string; adminToken: string };
+let noTemplates: string;
+beforeAll(async () => {
+  s = await startTestServer();
+  account = await s.newAccount();
+  await seedDashboard(s.app.orm, account.accountId, s.app.config.secret, { tenants: 2, domainsPerTenant: 2, templatesPerDomain: 2, identitiesPerTenant: 1 });
+  noTemplates = (await insertApiToken(s, { accountId: account.accountId, permissions: [Permission.DOMAINS_READ, Permission.IDENTITIES_READ] })).secret;
+});
+afterAll(() => s?.stop());
+
+const DASHBOARD = '{ tenants(first: 5) { edges { node { name senderIdentities { email } domains { name templates { name } senderIdentities { email } } } } } }';
+
+async function post(body: object, token: string): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  return { status: res.status, json: await res.json() };
+}
+
+describe('field guards checked once per request', () => {
+  it('a field without the permission is refused (FORBIDDEN, its path) while another principal’s request beside it resolves', async () => {
+    // Side by side: one principal's passed check never serves the other's request.
+    const [refused, full] = await Promise.all([s.gql<any, any>(DASHBOARD, {}, noTemplates), s.gql<any, any>(DASHBOARD, {}, account.adminToken)]);
+    // The lists are non-null, so the refusal nulls the page up to `data`, exactly as type-graphql's own guard does.
+    expect(refused.data).toBeNull();
+    expect(refused.errors?.map((e) => [e.extensions?.code, e.message, e.path?.join('.')])).toEqual([['FORBIDDEN', 'Missing permission: TEMPLATES_READ', 'tenants.edges.0.node.domains.0.templates']]);
+    const node = ok(full).tenants.edges[0].node;
+    expect(node.senderIdentities).toHaveLength(1);
+    expect(node.domains.map((d: any) => d.templates.map((t: any) => t.name))).toEqual([
+      ['Template 0', 'Template 1'],
+      ['Template 0', 'Template 1'],
+    ]);
+  });
+
+  it('each request checks again, and permissions the token holds still resolve', async () => {
+    for (let i = 0; i < 2; i++) {
+      const again = await s.gql<any, any>('{ tenants(first: 1) { edges { node { domains { templates { name } } } } } }', {}, noTemplates);
+      expect(again.errors?.map((e) => [e.extensions?.code, e.path?.join('.')])).toEqual([['FORBIDDEN', 'tenants.edges.0.node.domains.0.templates']]);
+      const allowed = ok(await s.gql<any, any>('{ tenants(first: 1) { edges { node { domains { name senderIdentities { email } } } } } }', {}, noTemplates));
+      expect(allowed.tenants.edges[0].node.domains).toHaveLength(2);
+    }
+  });
+});
+
+describe('repeated documents are parsed once', () => {
+  const doc = 'query Q($n: Int!) { tenants(first: $n) { edges { node { name } } } } query R { tenants(first: 1) { totalCount } }';
+
+  it('the same text with other variables and operation names answers for each request', async () => {
+    const one = await post({ query: doc, variables: { n: 1 }, operationName: 'Q' }, account.adminToken);
+    const two = await post({ query: doc, variables: { n: 2 }, operationName: 'Q' }, account.adminToken);
+    const r = await post({ query: doc, operationName: 'R' }, account.adminToken);
+    expect(one.json.data.tenants.edges.map((e: any) => e.node.name)).toEqual(['Client 0']);
+    expect(two.json.data.tenants.edges.map((e: any) => e.node.name)).toEqual(['Client 0', 'Client 1']);
+    expect(r.json.data.tenants).toEqual({ totalCount: 2 });
+  });
+
+  it('a known document still has its variables checked and a subscription is still refused over HTTP', async () => {
+    await post({ query: doc, variables: { n: 1 }, operationName: 'Q' }, account.adminToken);
+    const nul = await post({ query: doc, variables: { n: 1, x: 'a\u0000b' }, operationName: 'Q' }, account.adminToken);
+    expect(nul.json.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'x' });
+    const sub = 'subscription { activity { id } }';
+    for (let i = 0; i < 2; i++) {
+      const res = await post({ query: sub }, account.adminToken);
+      expect(res.json.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'query' });
+      expect(res.json.errors[0].message).toMatch(/served over the WebSocket/);
+    }
+  });
+
+  it('a document refused for its nesting is refused every time', async () => {
+    const deep = `{ ${'a { '.repeat(200)}b${' }'.repeat(200)} }`;
+    for (let i = 0; i < 2; i++) {
+      const res = await post({ query: deep }, account.adminToken);
+      expect(res.json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(res.json.data).toBeUndefined();
+    }
+  });
+});
