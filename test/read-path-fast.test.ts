@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDashboard } from '../bench/seed';
 import { Permission } from '../src/auth/permissions';
+import { systemEm } from '../src/context';
+import { Tenant } from '../src/modules/tenants/tenant.entity';
 import { insertApiToken } from './support/factories';
 import { ok, startTestServer, type TestServer } from './support/harness';
 
@@ -78,5 +80,46 @@ describe('repeated documents are parsed once', () => {
       expect(res.json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
       expect(res.json.data).toBeUndefined();
     }
+  });
+});
+
+describe('the top-level lists read plain rows', () => {
+  it('domains, templates and sender identities answer every column, relation and computed field', async () => {
+    const res = ok(
+      await s.gql<any, any>(
+        `{ domains(first: 10) { totalCount edges { node { id name status dkimSelector createdAt dnsRecords { type } tenant { name } templates { name } senderIdentities { email } } } }
+           templates(first: 2) { totalCount edges { node { id name subject html variables tags domainId domain { name } } } }
+           senderIdentities(first: 5) { totalCount edges { node { id email status confirmedAt warnings { code } tenant { name } domain { name } } } } }`,
+        {},
+        account.adminToken,
+      ),
+    );
+    // The agency domain (no tenant) comes first, then the clients' domains.
+    expect(res.domains.totalCount).toBe(5);
+    const [agency, first] = res.domains.edges.map((e: any) => e.node);
+    expect(agency).toMatchObject({ status: 'VERIFIED', dkimSelector: 'mr1', tenant: null, templates: [] });
+    expect(agency.senderIdentities.map((i: any) => i.email)).toHaveLength(2);
+    expect(first).toMatchObject({ tenant: { name: 'Client 0' }, templates: [{ name: 'Template 0' }, { name: 'Template 1' }] });
+    expect(first.id).not.toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Date(first.createdAt).getTime()).toBeGreaterThan(0);
+    expect(res.templates.totalCount).toBe(8);
+    expect(res.templates.edges[0].node).toMatchObject({ name: 'Template 0', subject: 'Hello {{ name }}', html: '<p>Hello {{ name }}</p>', variables: ['name'], tags: [], domainId: first.id, domain: { name: first.name } });
+    expect(res.senderIdentities.totalCount).toBe(2);
+    expect(res.senderIdentities.edges[0].node).toMatchObject({ status: 'CONFIRMED', tenant: { name: 'Client 0' }, domain: { name: agency.name } });
+    expect(res.senderIdentities.edges[0].node.confirmedAt).toEqual(expect.any(String));
+  });
+
+  it('a tenant-scoped token lists only its own tenant’s rows, and the page cursors still work', async () => {
+    const tenants = ok(await s.gql<any, any>('{ tenants(first: 2) { edges { node { id name } } } }', {}, account.adminToken)).tenants.edges;
+    const second = await systemEm(s.app.orm).findOneOrFail(Tenant, { account: account.accountId, name: tenants[1].node.name });
+    const { secret } = await insertApiToken(s, { accountId: account.accountId, permissions: [Permission.DOMAINS_READ, Permission.TEMPLATES_READ, Permission.IDENTITIES_READ], tenantUuid: second.id });
+    const one = ok(await s.gql<any, any>('{ domains(first: 1) { totalCount edges { node { name } } pageInfo { hasNextPage endCursor } } templates(first: 10) { totalCount } senderIdentities { totalCount edges { node { tenant { name } } } } }', {}, secret));
+    expect(one.domains.totalCount).toBe(2);
+    expect(one.domains.edges[0].node.name).toMatch(/^c1-d0-/);
+    expect(one.templates.totalCount).toBe(4);
+    expect(one.senderIdentities.edges.map((e: any) => e.node.tenant.name)).toEqual(['Client 1']);
+    const next = ok(await s.gql<any, any>('query($a: String) { domains(first: 1, after: $a) { edges { node { name } } pageInfo { hasNextPage } } }', { a: one.domains.pageInfo.endCursor }, secret));
+    expect(next.domains.edges[0].node.name).toMatch(/^c1-d1-/);
+    expect(next.domains.pageInfo.hasNextPage).toBe(false);
   });
 });
