@@ -123,3 +123,24 @@ describe('the top-level lists read plain rows', () => {
     expect(next.domains.pageInfo.hasNextPage).toBe(false);
   });
 });
+
+describe('queries and mutations run compiled (graphql-jit), once per document', () => {
+  it('one compiled document serves each principal with its own context', async () => {
+    const doc = '{ tenants(first: 5) { totalCount edges { node { name domains { templates { name } } } } } }';
+    const scoped = (await insertApiToken(s, { accountId: account.accountId, permissions: [Permission.DOMAINS_READ, Permission.TEMPLATES_READ], tenantUuid: (await systemEm(s.app.orm).findOneOrFail(Tenant, { account: account.accountId, name: 'Client 0' })).id })).secret;
+    for (let i = 0; i < 2; i++) {
+      expect(ok(await s.gql<any, any>(doc, {}, account.adminToken)).tenants.totalCount).toBeGreaterThanOrEqual(2);
+      const mine = ok(await s.gql<any, any>(doc, {}, scoped));
+      expect(mine.tenants.edges.map((e: any) => e.node.name)).toEqual(['Client 0']);
+      const refused = await s.gql<any, any>(doc, {}, noTemplates);
+      expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    }
+  });
+
+  it('root mutation fields run one after another, in document order', async () => {
+    const res = ok(await s.gql<any, any>('mutation { a: createTenant(input: { name: "Jit A", tag: "jit-a" }) { tenant { name } } b: createTenant(input: { name: "Jit B", tag: "jit-b" }) { tenant { name } } }', {}, account.adminToken));
+    expect([res.a.tenant.name, res.b.tenant.name]).toEqual(['Jit A', 'Jit B']);
+    const all = ok(await s.gql<any, any>('{ tenants(first: 50) { edges { node { name } } } }', {}, account.adminToken)).tenants.edges.map((e: any) => e.node.name);
+    expect(all.indexOf('Jit A')).toBeLessThan(all.indexOf('Jit B'));
+  });
+});
