@@ -1,10 +1,13 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { type DocumentNode, execute, type ExecutionResult, GraphQLError, type GraphQLSchema } from 'graphql';
+import { type DocumentNode, execute, type ExecutionResult, GraphQLError, type GraphQLSchema, type GraphQLTypeResolver, isAbstractType } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
+import { getMetadataStorage } from 'type-graphql';
 
 // Per parsed document (Apollo keeps one per distinct query text) and operation name: its compiled
-// form, or null when graphql-jit could not compile it (graphql-js runs it then).
-const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+// form, null when graphql-jit could not compile it (graphql-js runs it then), or SEEN after its first
+// run. Compiling costs more than one execution, so a document is compiled when it comes a second time.
+const SEEN = 'seen';
+const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null | typeof SEEN>>();
 
 function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): CompiledQuery | null {
   let byName = compiled.get(document);
@@ -12,6 +15,10 @@ function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationNam
   const key = operationName ?? '';
   let c = byName.get(key);
   if (c === undefined) {
+    byName.set(key, SEEN);
+    return null;
+  }
+  if (c === SEEN) {
     let result: CompiledQuery | ExecutionResult | null;
     try {
       result = compileQuery(schema, document, operationName) as CompiledQuery | ExecutionResult;
@@ -51,8 +58,34 @@ export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
   };
 }
 
+type TypeResolver = (...args: Parameters<GraphQLTypeResolver<unknown, unknown>>) => unknown;
+
+/**
+ * type-graphql makes every interface's and union's `resolveType` async, which graphql-jit does not
+ * await; this gives each one declared with a `resolveType` the same answer without the promise
+ * when the declared function answers at once (a type name, or a class named by its GraphQL type).
+ */
+function syncTypeResolvers(schema: GraphQLSchema): void {
+  const storage = getMetadataStorage();
+  const nameOf = (v: unknown): string | undefined => {
+    if (!v) return undefined;
+    if (typeof v === 'string') return v;
+    return storage.objectTypes.find((o) => o.target === v)?.name;
+  };
+  for (const meta of [...storage.interfaceTypes, ...storage.unions] as { name: string; resolveType?: TypeResolver }[]) {
+    const declared = meta.resolveType;
+    const type = schema.getType(meta.name);
+    if (!declared || !type || !isAbstractType(type)) continue;
+    type.resolveType = (...args) => {
+      const r = declared(...args);
+      return r instanceof Promise ? r.then(nameOf) : nameOf(r);
+    };
+  }
+}
+
 /** Apollo's gateway hook serving one fixed schema with jitExecutor. */
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
+  syncTypeResolvers(schema);
   return {
     async load() {
       return { schema, executor: jitExecutor(schema) };
