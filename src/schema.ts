@@ -1,7 +1,8 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
-import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
+import { type AuthCheckerFn, buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { authChecker } from './auth/auth-checker';
+import { resolveGuardedFieldsDirectly } from './graphql/guarded-fields';
 import { resolvePlainFieldsDirectly } from './graphql/plain-fields';
 import { ENTITIES, RESOLVERS } from './modules/modules';
 
@@ -35,6 +36,7 @@ export async function buildAppSchema(): Promise<GraphQLSchema> {
     ],
   });
   resolvePlainFieldsDirectly(schema);
+  resolveGuardedFieldsDirectly(schema, authChecker as AuthCheckerFn<object, string>);
   return schema;
 }
 

@@ -16,13 +16,34 @@ export interface OperationRequest {
 /** The outcome of checking a request: a refusal, the parsed document, or nothing to say (let GraphQL report). */
 export type GuardResult = { error: GraphQLError } | { document: DocumentNode } | null;
 
-/** Scans the document's nesting flat, then parses it with the token limit. */
+/** How many distinct documents (that passed the nesting and token checks) stay parsed. */
+const PARSED_DOCUMENTS = 500;
+/** Longest document text kept parsed; longer ones are checked and parsed every time. */
+const PARSED_MAX_LENGTH = 20_000;
+// Document text → its parsed AST, in least-recently-used order (graphql-js never changes an AST).
+const parsed = new Map<string, DocumentNode>();
+
+function remember(query: string, document: DocumentNode): void {
+  if (query.length > PARSED_MAX_LENGTH) return;
+  if (parsed.size >= PARSED_DOCUMENTS) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(query, document);
+}
+
+/** Scans the document's nesting flat, then parses it with the token limit; a repeated document that passed is parsed once. */
 function parseGuarded(query: unknown): GuardResult {
   if (typeof query !== 'string') return null;
+  const known = parsed.get(query);
+  if (known) {
+    parsed.delete(query);
+    parsed.set(query, known);
+    return { document: known };
+  }
   const deep = documentNestingError(query);
   if (deep) return { error: deep };
   try {
-    return { document: parse(query, { maxTokens: MAX_TOKENS }) };
+    const document = parse(query, { maxTokens: MAX_TOKENS });
+    remember(query, document);
+    return { document };
   } catch (e) {
     if (e instanceof GraphQLError && /contains more that \d+ tokens/.test(e.message)) {
       return { error: new AppError('BAD_USER_INPUT', `Syntax Error: the document has more than ${MAX_TOKENS} tokens`, { field: 'query' }) };

@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Permission } from '../../auth/permissions';
 import type { Context } from '../../context';
+import type { Row } from '../../db/read-rows';
 import type { Page } from '../../graphql/pagination';
 import { Tenant } from '../tenants/tenant.entity';
 import { createDnsInstructions } from './dns-instructions';
@@ -16,7 +17,7 @@ import { addDomain, deleteDomain, domainTenant, getDomain, listDomains } from '.
 export class DomainResolver {
   @Authorized(Permission.DOMAINS_READ)
   @Query(() => DomainConnection, { description: 'Sending domains in your scope. Needs DOMAINS_READ.' })
-  domains(@Args(() => DomainsArgs) args: DomainsArgs, @Ctx() ctx: Context): Promise<Page<Domain>> {
+  domains(@Args(() => DomainsArgs) args: DomainsArgs, @Ctx() ctx: Context): Promise<Page<Row<Domain>>> {
     return listDomains(ctx, args);
   }
 

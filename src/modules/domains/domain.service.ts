@@ -11,7 +11,7 @@ import { badInput, forbidden } from '../../graphql/errors';
 import { fromGlobalId, toGlobalId } from '../../graphql/global-id';
 import { byIdLoader, childrenLoader } from '../../graphql/loaders';
 import type { Row } from '../../db/read-rows';
-import { paginate, type Page } from '../../graphql/pagination';
+import { type Page, paginateRows } from '../../graphql/pagination';
 import { encrypt } from '../../lib/crypto';
 import { SenderIdentity } from '../identities/sender-identity.entity';
 import { getTenant } from '../tenants/tenant.service';
@@ -57,10 +57,10 @@ export async function getDomain(ctx: Context, gid: string): Promise<Domain> {
 }
 
 /** A page of the domains in the caller's scope (DOMAINS_READ), optionally of one tenant. */
-export async function listDomains(ctx: Context, args: DomainsArgs): Promise<Page<Domain>> {
+export async function listDomains(ctx: Context, args: DomainsArgs): Promise<Page<Row<Domain>>> {
   requirePermission(ctx, Permission.DOMAINS_READ);
   const where = args.tenantId ? { tenant: fromGlobalId(args.tenantId, 'Tenant', 'tenantId') } : {};
-  return paginate(ctx.em, Domain, where, args);
+  return paginateRows(ctx.em, Domain, where, args);
 }
 
 /** The tenant of a domain, batched; null for an agency domain or a tenant outside the caller's scope. */

@@ -19,7 +19,7 @@ import { DeleteSenderIdentityPayload, IdentityWarning, SenderIdentityConnection,
 export class SenderIdentityResolver {
   @Authorized(Permission.IDENTITIES_READ)
   @Query(() => SenderIdentityConnection, { description: 'Sender identities in your scope. Needs IDENTITIES_READ.' })
-  senderIdentities(@Args(() => SenderIdentitiesArgs) args: SenderIdentitiesArgs, @Ctx() ctx: Context): Promise<Page<SenderIdentity>> {
+  senderIdentities(@Args(() => SenderIdentitiesArgs) args: SenderIdentitiesArgs, @Ctx() ctx: Context): Promise<Page<Row<SenderIdentity>>> {
     return listSenderIdentities(ctx, args);
   }
 

@@ -4,7 +4,8 @@ import { type Context, requirePermission } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
 import { badInput } from '../../graphql/errors';
 import { fromOptionalGlobalId, toGlobalId } from '../../graphql/global-id';
-import { paginate, type Page } from '../../graphql/pagination';
+import type { Row } from '../../db/read-rows';
+import { type Page, paginateRows } from '../../graphql/pagination';
 import { Domain } from '../domains/domain.entity';
 import { DomainStatus } from '../domains/domain.types';
 import { optionalDisplayName, optionalEmail, optionalText, requireEmail } from '../mail/address';
@@ -27,11 +28,11 @@ async function loadInScope(ctx: Context, gid: string, field: string): Promise<Se
 }
 
 /** Lists sender identities in the caller's scope, optionally of one tenant and/or domain. Needs IDENTITIES_READ. */
-export async function listSenderIdentities(ctx: Context, args: SenderIdentitiesArgs): Promise<Page<SenderIdentity>> {
+export async function listSenderIdentities(ctx: Context, args: SenderIdentitiesArgs): Promise<Page<Row<SenderIdentity>>> {
   requirePermission(ctx, Permission.IDENTITIES_READ);
   const tenant = fromOptionalGlobalId(args.tenantId, 'Tenant', 'tenantId');
   const domain = fromOptionalGlobalId(args.domainId, 'Domain', 'domainId');
-  return paginate(ctx.em, SenderIdentity, { ...(tenant ? { tenant } : {}), ...(domain ? { domain } : {}) }, args);
+  return paginateRows(ctx.em, SenderIdentity, { ...(tenant ? { tenant } : {}), ...(domain ? { domain } : {}) }, args);
 }
 
 /** The validated, normalised fields of a new identity (BAD_USER_INPUT naming the field otherwise). */

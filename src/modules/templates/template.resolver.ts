@@ -17,7 +17,7 @@ import { CreateTemplatePayload, DeleteTemplatePayload, DuplicateTemplatePayload,
 @Resolver(() => Template)
 export class TemplateResolver {
   @Query(() => TemplateConnection, { description: 'Templates in your scope, oldest first. Needs TEMPLATES_READ.' })
-  templates(@Args(() => TemplatesArgs) args: TemplatesArgs, @Ctx() ctx: Context): Promise<Page<Template>> {
+  templates(@Args(() => TemplatesArgs) args: TemplatesArgs, @Ctx() ctx: Context): Promise<Page<Row<Template>>> {
     return listTemplates(ctx, args);
   }
 

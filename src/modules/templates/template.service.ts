@@ -4,7 +4,8 @@ import type { Scope } from '../../auth/scope';
 import { type Context, requirePermission } from '../../context';
 import { badInput, forbidden } from '../../graphql/errors';
 import { fromGlobalId, toGlobalId } from '../../graphql/global-id';
-import { paginate, type Page } from '../../graphql/pagination';
+import type { Row } from '../../db/read-rows';
+import { type Page, paginateRows } from '../../graphql/pagination';
 import { Domain } from '../domains/domain.entity';
 import { templateVariables } from './liquid';
 import { optionalDisplayName, optionalEmail, optionalText } from '../mail/address';
@@ -41,13 +42,13 @@ export async function getTemplate(ctx: Context, gid: string, field = 'id'): Prom
 }
 
 /** Lists templates in the caller's scope, optionally of one domain, with a tag or in a category. */
-export async function listTemplates(ctx: Context, args: TemplatesArgs): Promise<Page<Template>> {
+export async function listTemplates(ctx: Context, args: TemplatesArgs): Promise<Page<Row<Template>>> {
   requirePermission(ctx, Permission.TEMPLATES_READ);
   const where: FilterQuery<Template> = {};
   if (args.domainId) where.domain = fromGlobalId(args.domainId, 'Domain', 'domainId');
   if (args.tag) where.tags = { $contains: [args.tag] };
   if (args.category) where.categories = { $contains: [args.category] };
-  return paginate(ctx.em, Template, where, args);
+  return paginateRows(ctx.em, Template, where, args);
 }
 
 async function domainInScope(ctx: Context, id: string): Promise<Domain> {
