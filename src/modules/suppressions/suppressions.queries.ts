@@ -45,19 +45,21 @@ export async function findSuppressions(em: EntityManager, origin: SendingOrigin,
   const q = new SqlParams();
   const list = q.p(JSON.stringify([...byNormal.keys()]));
   // Placeholders are positional: parameters are added in the order they appear in the text.
-  const arm = (join: string, extra: string) => {
-    const account = q.p(origin.accountId);
-    const domain = q.p(origin.domainId);
-    const identity =
-      origin.senderIdentityId === undefined ? 'true' : origin.senderIdentityId === null ? 's.sender_identity_id is null' : `(s.sender_identity_id is null or s.sender_identity_id = ${q.p(origin.senderIdentityId)})`;
-    return `select ${COLUMNS}, r.recipient as matched from suppressions s join r on ${join}
-      where s.account_id = ${account} and (s.domain_id = ${domain} or (s.domain_id is null and s.list = 'BLOCKLIST'))
-        and ${extra} and ${identity} and (s.expires_at is null or s.expires_at > now())`;
-  };
+  const identity = () =>
+    origin.senderIdentityId === undefined ? 'true' : origin.senderIdentityId === null ? 's.sender_identity_id is null' : `(s.sender_identity_id is null or s.sender_identity_id = ${q.p(origin.senderIdentityId)})`;
+  const live = '(s.expires_at is null or s.expires_at > now())';
+  // Exact addresses: one probe of the unique index (account, domain, recipient …) per recipient, on the
+  // domain's lists and on the account-wide blocklist — never a scan of the domain's entries.
+  const exact = (domain: () => string) => `select ${COLUMNS}, r.recipient as matched from suppressions s
+      where s.account_id = ${q.p(origin.accountId)} and ${domain()} and s.recipient = r.recipient and ${identity()} and ${live}`;
+  const exactArms = () => `${exact(() => `s.domain_id = ${q.p(origin.domainId)}`)} union all ${exact(() => "s.domain_id is null and s.list = 'BLOCKLIST'")}`;
+  const patterns = () => `select ${COLUMNS}, r.recipient as matched from suppressions s join r on r.recipient like s.like_pattern
+      where s.account_id = ${q.p(origin.accountId)} and (s.domain_id = ${q.p(origin.domainId)} or (s.domain_id is null and s.list = 'BLOCKLIST'))
+        and s.like_pattern is not null and ${identity()} and ${live}`;
   const sql = `with r(recipient) as (select distinct x from jsonb_array_elements_text(${list}::jsonb) as x)
-    select * from (${arm('s.recipient = r.recipient', 's.recipient is not null')}) a
+    select a.* from r cross join lateral (${exactArms()}) a
     union all
-    select * from (${arm('r.recipient like s.like_pattern', 's.like_pattern is not null')}) b`;
+    select * from (${patterns()}) b`;
   const rows = await em.execute<Record<string, unknown>[]>(sql, q.params);
   rows.sort((x, y) => Number(x.recipient === null) - Number(y.recipient === null) || String(x.id).localeCompare(String(y.id)));
   for (const row of rows) {
