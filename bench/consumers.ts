@@ -27,9 +27,17 @@ const MESSAGES = 20_000;
  * bounces, 1 % unsubscribes, 0.5 % complaints; the rest deliveries, opens and clicks, which the consumer skips.
  */
 const MIX = [
-  ...Array(145).fill('DELIVERED'), ...Array(30).fill('OPENED'), ...Array(11).fill('CLICKED'),
-  ...Array(8).fill('SOFT_BOUNCED'), ...Array(4).fill('HARD_BOUNCED'), ...Array(2).fill('UNSUBSCRIBED'), 'SPAM_COMPLAINT',
-].map((t, i) => ({ t, k: (i * 7919) % 200 })).sort((a, b) => a.k - b.k).map((x) => x.t);
+  ...Array(145).fill('DELIVERED'),
+  ...Array(30).fill('OPENED'),
+  ...Array(11).fill('CLICKED'),
+  ...Array(8).fill('SOFT_BOUNCED'),
+  ...Array(4).fill('HARD_BOUNCED'),
+  ...Array(2).fill('UNSUBSCRIBED'),
+  'SPAM_COMPLAINT',
+]
+  .map((t, i) => ({ t, k: (i * 7919) % 200 }))
+  .sort((a, b) => a.k - b.k)
+  .map((x) => x.t);
 
 const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : 0);
 
@@ -39,10 +47,21 @@ async function seed(app: App) {
   const tenant = em.create(Tenant, { account: account.id, name: 'Bench client', tag: `bench-${account.id.slice(0, 8)}` });
   const key = await generateDkimKeyPair();
   const domain = em.create(Domain, {
-    account: account.id, tenant: tenant.id, name: `bench-${account.id.slice(0, 8)}.example.com`, status: DomainStatus.VERIFIED, dkimSelector: 'mr1',
-    dkimPublicKey: key.publicKey, dkimPrivateKeyEncrypted: encrypt(app.config.secret, key.privateKeyPem), returnPathSubdomain: 'mr', dnsRecords: [], recheckUntil: new Date(), verifiedAt: new Date(),
+    account: account.id,
+    tenant: tenant.id,
+    name: `bench-${account.id.slice(0, 8)}.example.com`,
+    status: DomainStatus.VERIFIED,
+    dkimSelector: 'mr1',
+    dkimPublicKey: key.publicKey,
+    dkimPrivateKeyEncrypted: encrypt(app.config.secret, key.privateKeyPem),
+    returnPathSubdomain: 'mr',
+    dnsRecords: [],
+    recheckUntil: new Date(),
+    verifiedAt: new Date(),
   });
-  const messages = Array.from({ length: MESSAGES }, (_, i) => em.create(Message, { account: account.id, tenant: tenant.id, domain: domain.id, fromEmail: `news@${domain.name}`, recipient: `r${i}@inbox.bench.test`, verpToken: `v${i}-${account.id}` }));
+  const messages = Array.from({ length: MESSAGES }, (_, i) =>
+    em.create(Message, { account: account.id, tenant: tenant.id, domain: domain.id, fromEmail: `news@${domain.name}`, recipient: `r${i}@inbox.bench.test`, verpToken: `v${i}-${account.id}` }),
+  );
   await em.flush();
   return { accountId: account.id, tenantId: tenant.id, domain, messages, token: secret };
 }
@@ -118,7 +137,13 @@ async function lagUnderLoad(app: App, td: TaskDeps, w: Awaited<ReturnType<typeof
   const batches = 40;
   const seconds = await timed(
     Array.from({ length: batches }, (_, b) => async () => {
-      const events = Array.from({ length: 500 }, (_, i) => ({ eventId: `lag-${b}-${i}`, messageId: toGlobalId('Message', w.messages[(b * 500 + i) % MESSAGES].id), type: types[i % types.length], occurredAt: new Date().toISOString(), smtpResponse: '250 ok' }));
+      const events = Array.from({ length: 500 }, (_, i) => ({
+        eventId: `lag-${b}-${i}`,
+        messageId: toGlobalId('Message', w.messages[(b * 500 + i) % MESSAGES].id),
+        type: types[i % types.length],
+        occurredAt: new Date().toISOString(),
+        smtpResponse: '250 ok',
+      }));
       const res = await fetch(`${app.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${w.token}` },
@@ -142,13 +167,17 @@ async function lagUnderLoad(app: App, td: TaskDeps, w: Awaited<ReturnType<typeof
 async function acceptance(app: App, w: Awaited<ReturnType<typeof seed>>): Promise<string[]> {
   let seq = 0;
   const run = async () =>
-    SENDS / (await timed(
+    SENDS /
+    (await timed(
       Array.from({ length: SENDS }, () => async () => {
         const to = `fresh${seq++}@inbox.bench.test`;
         const res = await fetch(`${app.url}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${w.token}` },
-          body: JSON.stringify({ query: 'mutation($i: SendEmailInput!) { sendEmail(input: $i) { messages { status } } }', variables: { i: { from: { email: `news@${w.domain.name}` }, to: [{ email: to }], subject: 'Bench', text: 'Hello' } } }),
+          body: JSON.stringify({
+            query: 'mutation($i: SendEmailInput!) { sendEmail(input: $i) { messages { status } } }',
+            variables: { i: { from: { email: `news@${w.domain.name}` }, to: [{ email: to }], subject: 'Bench', text: 'Hello' } },
+          }),
         });
         const body = (await res.json()) as { errors?: unknown; data?: { sendEmail: { messages: { status: string }[] } } };
         if (body.errors || body.data?.sendEmail.messages[0].status !== 'QUEUED') throw new Error(JSON.stringify(body));
@@ -159,8 +188,16 @@ async function acceptance(app: App, w: Awaited<ReturnType<typeof seed>>): Promis
   const fill = async () => {
     for (let i = 0; i < SUPPRESSED; i += 1000) {
       const entries = Array.from({ length: Math.min(1000, SUPPRESSED - i) }, (_, k) => ({
-        accountId: w.accountId, domainId: w.domain.id, tenantId: w.tenantId, senderIdentityId: null, list: SuppressionList.UNSUBSCRIBE,
-        recipient: `listed${i + k}@inbox.bench.test`, pattern: null, likePattern: null, reason: 'bench', source: SuppressionSource.API,
+        accountId: w.accountId,
+        domainId: w.domain.id,
+        tenantId: w.tenantId,
+        senderIdentityId: null,
+        list: SuppressionList.UNSUBSCRIBE,
+        recipient: `listed${i + k}@inbox.bench.test`,
+        pattern: null,
+        likePattern: null,
+        reason: 'bench',
+        source: SuppressionSource.API,
       }));
       await em.transactional((tx) => insertEntries(tx, entries));
     }
@@ -183,7 +220,10 @@ async function acceptance(app: App, w: Awaited<ReturnType<typeof seed>>): Promis
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', MAILROOM_DATA_DIR: process.env.MAILROOM_DATA_DIR ?? '.data/bench' }, { port: 0, host: '127.0.0.1', runWorker: false, bootstrapToken: null, rateLimitApiPerCredential: 0 });
+  const config = loadConfig(
+    { ...process.env, LOG_LEVEL: 'warn', MAILROOM_DATA_DIR: process.env.MAILROOM_DATA_DIR ?? '.data/bench' },
+    { port: 0, host: '127.0.0.1', runWorker: false, bootstrapToken: null, rateLimitApiPerCredential: 0 },
+  );
   const app = await createApp(config);
   const client = new pg.Client({ connectionString: app.databaseUrl });
   await client.connect();

@@ -57,7 +57,10 @@ async function main(): Promise<void> {
     const { account, secret } = await createAccountWithAdminToken(app.orm, 'Bench agency');
     await seedDashboard(app.orm, account.id, config.secret, { tenants: 25, domainsPerTenant: 4, templatesPerDomain: 5, identitiesPerTenant: 2 });
     const rows: Row[] = [];
-    for (const [name, query] of [['{ __typename } (floor)', FLOOR], ['dashboard (25 tenants × 4 domains × 5 templates)', DASHBOARD]] as const) {
+    for (const [name, query] of [
+      ['{ __typename } (floor)', FLOOR],
+      ['dashboard (25 tenants × 4 domains × 5 templates)', DASHBOARD],
+    ] as const) {
       const check = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: JSON.stringify({ query }) });
       const body = (await check.json()) as { errors?: unknown; data?: { tenants?: { edges: unknown[] } } };
       if (body.errors) throw new Error(`${name}: ${JSON.stringify(body.errors)}`);
@@ -68,10 +71,17 @@ async function main(): Promise<void> {
       const r = await run(app.url, secret, query, DURATION);
       rows.push({ name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, sqlPerRequest, errors: r.errors + r.non2xx });
     }
-    const table = ['| query | req/s | p50 ms | p99 ms | SQL statements / request | errors |', '| --- | ---: | ---: | ---: | ---: | ---: |', ...rows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.sqlPerRequest} | ${r.errors} |`)].join('\n');
+    const table = [
+      '| query | req/s | p50 ms | p99 ms | SQL statements / request | errors |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      ...rows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.sqlPerRequest} | ${r.errors} |`),
+    ].join('\n');
     console.log(`\n${new Date().toISOString()} — ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${DURATION} s run, database: ${config.databaseUrl ? 'DATABASE_URL' : 'embedded'}\n\n${table}\n`);
     mkdirSync(join(__dirname, '..', '..', 'bench', 'results'), { recursive: true });
-    writeFileSync(join(__dirname, '..', '..', 'bench', 'results', 'dashboard-latest.json'), JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, seconds: DURATION, rows }, null, 2) + '\n');
+    writeFileSync(
+      join(__dirname, '..', '..', 'bench', 'results', 'dashboard-latest.json'),
+      JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, seconds: DURATION, rows }, null, 2) + '\n',
+    );
   } finally {
     await app.stop();
   }

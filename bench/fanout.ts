@@ -60,7 +60,18 @@ async function seed(app: Awaited<ReturnType<typeof createApp>>) {
   const out: { token: string; message: Message }[] = [];
   for (const name of ['a', 'b']) {
     const tenant = em.create(Tenant, { account, name, tag: `${name}-${account.id.slice(0, 8)}` });
-    const domain = em.create(Domain, { account, tenant, name: `${name}-${account.id.slice(0, 8)}.example.com`, status: DomainStatus.VERIFIED, dkimSelector: 'mr1', dkimPublicKey: 'x', dkimPrivateKeyEncrypted: 'x', returnPathSubdomain: 'mr', dnsRecords: [], recheckUntil: new Date() });
+    const domain = em.create(Domain, {
+      account,
+      tenant,
+      name: `${name}-${account.id.slice(0, 8)}.example.com`,
+      status: DomainStatus.VERIFIED,
+      dkimSelector: 'mr1',
+      dkimPublicKey: 'x',
+      dkimPrivateKeyEncrypted: 'x',
+      returnPathSubdomain: 'mr',
+      dnsRecords: [],
+      recheckUntil: new Date(),
+    });
     const message = em.create(Message, { account, tenant, domain, fromEmail: `hi@${domain.name}`, recipient: `r@${name}.example.net`, verpToken: `${name}${account.id}` });
     const token = generateSecret('api');
     em.create(ApiToken, { account, name, permissions: [Permission.ACTIVITY_READ], tenant, secretHash: sha256(token), preview: 'x' });
@@ -80,7 +91,19 @@ async function runGraphql(app: Awaited<ReturnType<typeof createApp>>, subscriber
   const startedAt = now();
   for (let i = 0; i < EVENTS; i++) {
     const m = i % 2 === 0 ? a.message : b.message;
-    const [row] = await insertEvents(em, [{ type: ActivityEventType.DELIVERED, accountId: m.account.id, messageId: m.id, tenantId: m.tenant!.id, domainId: m.domain.id, senderIdentityId: null, recipient: m.recipient, tags: [], data: {} }]);
+    const [row] = await insertEvents(em, [
+      {
+        type: ActivityEventType.DELIVERED,
+        accountId: m.account.id,
+        messageId: m.id,
+        tenantId: m.tenant!.id,
+        domainId: m.domain.id,
+        senderIdentityId: null,
+        recipient: m.recipient,
+        tags: [],
+        data: {},
+      },
+    ]);
     committed[Buffer.from(`ActivityEvent:${row.id}`).toString('base64url')] = now();
   }
   const intervalMs = (now() - startedAt) / EVENTS;
@@ -115,21 +138,29 @@ async function runBare(subscribers: number, intervalMs: number): Promise<Result>
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', MAILROOM_DATA_DIR: process.env.MAILROOM_DATA_DIR ?? '.data/bench' }, { port: 0, host: '127.0.0.1', runWorker: false, bootstrapToken: null });
+  const config = loadConfig(
+    { ...process.env, LOG_LEVEL: 'warn', MAILROOM_DATA_DIR: process.env.MAILROOM_DATA_DIR ?? '.data/bench' },
+    { port: 0, host: '127.0.0.1', runWorker: false, bootstrapToken: null },
+  );
   const app = await createApp(config);
   const rows: string[] = [];
   try {
     for (const n of SIZES) {
       const gql = await runGraphql(app, n);
       const bare = await runBare(n, gql.intervalMs);
-      for (const [name, r] of [['bare ws broadcast (baseline)', bare], ['graphql-ws activity subscription', gql]] as const) {
+      for (const [name, r] of [
+        ['bare ws broadcast (baseline)', bare],
+        ['graphql-ws activity subscription', gql],
+      ] as const) {
         rows.push(`| ${n} | ${name} | ${r.deliveries} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`);
       }
     }
   } finally {
     await app.stop();
   }
-  console.log(`\n${new Date().toISOString()} — ${EVENTS} events, half to each of two tenants, each committed in its own transaction; the baseline sends the same payloads at the same pace; subscribers split evenly; clients in a separate process\n`);
+  console.log(
+    `\n${new Date().toISOString()} — ${EVENTS} events, half to each of two tenants, each committed in its own transaction; the baseline sends the same payloads at the same pace; subscribers split evenly; clients in a separate process\n`,
+  );
   console.log(['| subscribers | path | deliveries | deliveries/s | p50 ms | p99 ms |', '| ---: | --- | ---: | ---: | ---: | ---: |', ...rows].join('\n'));
 }
 

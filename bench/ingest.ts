@@ -18,7 +18,10 @@ const MESSAGES = 1000;
 const TYPES = ['SENT', 'DELIVERED', 'DEFERRED', 'SOFT_BOUNCED', 'HARD_BOUNCED', 'SPAM_COMPLAINT', 'UNSUBSCRIBED'];
 
 async function main(): Promise<void> {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', MAILROOM_DATA_DIR: process.env.MAILROOM_DATA_DIR ?? '.data/bench' }, { port: 0, host: '127.0.0.1', runWorker: false, bootstrapToken: null });
+  const config = loadConfig(
+    { ...process.env, LOG_LEVEL: 'warn', MAILROOM_DATA_DIR: process.env.MAILROOM_DATA_DIR ?? '.data/bench' },
+    { port: 0, host: '127.0.0.1', runWorker: false, bootstrapToken: null },
+  );
   const app = await createApp(config);
   const client = new pg.Client({ connectionString: app.databaseUrl });
   await client.connect();
@@ -26,8 +29,21 @@ async function main(): Promise<void> {
     const { account, secret } = await createAccountWithAdminToken(app.orm, 'Ingest agency');
     const em = systemEm(app.orm);
     const tenant = em.create(Tenant, { account, name: 'Client', tag: `c-${account.id.slice(0, 8)}` });
-    const domain = em.create(Domain, { account, tenant, name: `c-${account.id.slice(0, 8)}.example.com`, status: DomainStatus.VERIFIED, dkimSelector: 'mr1', dkimPublicKey: 'x', dkimPrivateKeyEncrypted: 'x', returnPathSubdomain: 'mr', dnsRecords: [], recheckUntil: new Date() });
-    const messages = Array.from({ length: MESSAGES }, (_, i) => em.create(Message, { account, tenant, domain, fromEmail: `hi@${domain.name}`, recipient: `r${i}@example.net`, verpToken: `v${i}-${account.id}` }));
+    const domain = em.create(Domain, {
+      account,
+      tenant,
+      name: `c-${account.id.slice(0, 8)}.example.com`,
+      status: DomainStatus.VERIFIED,
+      dkimSelector: 'mr1',
+      dkimPublicKey: 'x',
+      dkimPrivateKeyEncrypted: 'x',
+      returnPathSubdomain: 'mr',
+      dnsRecords: [],
+      recheckUntil: new Date(),
+    });
+    const messages = Array.from({ length: MESSAGES }, (_, i) =>
+      em.create(Message, { account, tenant, domain, fromEmail: `hi@${domain.name}`, recipient: `r${i}@example.net`, verpToken: `v${i}-${account.id}` }),
+    );
     await em.flush();
     const at = new Date().toISOString();
     const batch = (b: number) => Array.from({ length: BATCH }, (_, i) => ({ n: b * BATCH + i, m: messages[(b * BATCH + i) % MESSAGES], type: TYPES[i % TYPES.length] }));
@@ -57,9 +73,14 @@ async function main(): Promise<void> {
     );
     const total = BATCH * BATCHES;
     console.log(`\n${new Date().toISOString()} — ${total} events in batches of ${BATCH}; API with ${CONCURRENCY} concurrent requests\n`);
-    console.log(['| path | events | seconds | events/s |', '| --- | ---: | ---: | ---: |',
-      `| recordDeliveryEvents over HTTP (validation, scope check, idempotency, status updates, NOTIFY) | ${total} | ${viaApi.toFixed(2)} | ${(total / viaApi).toFixed(0)} |`,
-      `| plain multi-row INSERT, one connection (baseline) | ${total} | ${plain.toFixed(2)} | ${(total / plain).toFixed(0)} |`].join('\n'));
+    console.log(
+      [
+        '| path | events | seconds | events/s |',
+        '| --- | ---: | ---: | ---: |',
+        `| recordDeliveryEvents over HTTP (validation, scope check, idempotency, status updates, NOTIFY) | ${total} | ${viaApi.toFixed(2)} | ${(total / viaApi).toFixed(0)} |`,
+        `| plain multi-row INSERT, one connection (baseline) | ${total} | ${plain.toFixed(2)} | ${(total / plain).toFixed(0)} |`,
+      ].join('\n'),
+    );
   } finally {
     await client.end();
     await app.stop();

@@ -25,15 +25,31 @@ export async function seedDashboard(orm: MikroORM, accountId: string, secret: Bu
   const kp = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
   const sealed = encrypt(secret, kp.privateKey as unknown as string);
   const agency = em.create(Domain, {
-    account: accountId, tenant: null, name: `agency-${accountId.slice(0, 8)}.example.com`, status: DomainStatus.VERIFIED, dkimSelector: 'mr1',
-    dkimPublicKey: (kp.publicKey as unknown as Buffer).toString('base64'), dkimPrivateKeyEncrypted: sealed, returnPathSubdomain: 'mr', dnsRecords: [], recheckUntil: new Date(),
+    account: accountId,
+    tenant: null,
+    name: `agency-${accountId.slice(0, 8)}.example.com`,
+    status: DomainStatus.VERIFIED,
+    dkimSelector: 'mr1',
+    dkimPublicKey: (kp.publicKey as unknown as Buffer).toString('base64'),
+    dkimPrivateKeyEncrypted: sealed,
+    returnPathSubdomain: 'mr',
+    dnsRecords: [],
+    recheckUntil: new Date(),
   });
   for (let t = 0; t < shape.tenants; t++) {
     const tenant = em.create(Tenant, { account: accountId, name: `Client ${t}`, tag: `client-${t}` });
     for (let d = 0; d < shape.domainsPerTenant; d++) {
       const domain = em.create(Domain, {
-        account: accountId, tenant, name: `c${t}-d${d}-${accountId.slice(0, 8)}.example.com`, status: DomainStatus.VERIFIED, dkimSelector: 'mr1',
-        dkimPublicKey: (kp.publicKey as unknown as Buffer).toString('base64'), dkimPrivateKeyEncrypted: sealed, returnPathSubdomain: 'mr', dnsRecords: [], recheckUntil: new Date(),
+        account: accountId,
+        tenant,
+        name: `c${t}-d${d}-${accountId.slice(0, 8)}.example.com`,
+        status: DomainStatus.VERIFIED,
+        dkimSelector: 'mr1',
+        dkimPublicKey: (kp.publicKey as unknown as Buffer).toString('base64'),
+        dkimPrivateKeyEncrypted: sealed,
+        returnPathSubdomain: 'mr',
+        dnsRecords: [],
+        recheckUntil: new Date(),
       });
       for (let p = 0; p < shape.templatesPerDomain; p++) {
         em.create(Template, { account: accountId, domain, tenant, name: `Template ${p}`, subject: 'Hello {{ name }}', html: '<p>Hello {{ name }}</p>', variables: ['name'] });

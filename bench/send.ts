@@ -162,7 +162,15 @@ async function measureBaseline(sink: Sink): Promise<Row> {
     dkim: { domainName: 'bench-sender.example.com', keySelector: 'mr1', privateKey: key.privateKeyPem },
   });
   const raw = (built.message as Buffer).toString('utf8');
-  const transport = nodemailer.createTransport({ pool: true, maxConnections: CONCURRENCY, maxMessages: 100, host: '127.0.0.1', port: sink.port, opportunisticTLS: true, tls: { rejectUnauthorized: false } } as never);
+  const transport = nodemailer.createTransport({
+    pool: true,
+    maxConnections: CONCURRENCY,
+    maxMessages: 100,
+    host: '127.0.0.1',
+    port: sink.port,
+    opportunisticTLS: true,
+    tls: { rejectUnauthorized: false },
+  } as never);
   const before = await sink.count();
   const started = Date.now();
   let next = 0;
@@ -194,7 +202,11 @@ async function main(): Promise<void> {
     const { token, domainName } = await seed(app);
     const baseline = await measureBaseline(sink);
     const rows = [...(await measureSend(app, sink, token, domainName)), baseline];
-    const table = ['| path | messages | seconds | messages/s |', '| --- | ---: | ---: | ---: |', ...rows.map((r) => `| ${r.path} | ${r.messages} | ${r.seconds.toFixed(2)} | ${r.perSecond.toFixed(0)} |`)].join('\n');
+    const table = [
+      '| path | messages | seconds | messages/s |',
+      '| --- | ---: | ---: | ---: |',
+      ...rows.map((r) => `| ${r.path} | ${r.messages} | ${r.seconds.toFixed(2)} | ${r.perSecond.toFixed(0)} |`),
+    ].join('\n');
     console.log(`\n${new Date().toISOString()} — ${MESSAGES} messages, worker concurrency ${CONCURRENCY}, database: ${config.databaseUrl ? 'DATABASE_URL (own database)' : 'embedded'}\n\n${table}\n`);
     mkdirSync(join(__dirname, '..', '..', 'bench', 'results'), { recursive: true });
     writeFileSync(join(__dirname, '..', '..', 'bench', 'results', 'send-latest.json'), JSON.stringify({ at: new Date().toISOString(), messages: MESSAGES, rows }, null, 2) + '\n');

@@ -81,9 +81,22 @@ async function seed(app: App): Promise<World> {
   const em = systemEm(app.orm);
   const tenants = [0, 1].map((i) => em.create(Tenant, { account, name: `Client ${i}`, tag: `wb${i}-${account.id.slice(0, 8)}` }));
   const domains = [0, 1, 2, 3].map((i) =>
-    em.create(Domain, { account, tenant: tenants[i >> 1], name: `d${i}-${account.id.slice(0, 8)}.example.com`, status: DomainStatus.VERIFIED, dkimSelector: 'mr1', dkimPublicKey: 'x', dkimPrivateKeyEncrypted: 'x', returnPathSubdomain: 'mr', dnsRecords: [], recheckUntil: new Date() }),
+    em.create(Domain, {
+      account,
+      tenant: tenants[i >> 1],
+      name: `d${i}-${account.id.slice(0, 8)}.example.com`,
+      status: DomainStatus.VERIFIED,
+      dkimSelector: 'mr1',
+      dkimPublicKey: 'x',
+      dkimPrivateKeyEncrypted: 'x',
+      returnPathSubdomain: 'mr',
+      dnsRecords: [],
+      recheckUntil: new Date(),
+    }),
   );
-  const messages = domains.map((d, i) => em.create(Message, { account, tenant: d.tenant, domain: d, fromEmail: `hi@${d.name}`, recipient: `r${i}@example.net`, subject: 'Bench', verpToken: `wb${i}-${account.id}` }));
+  const messages = domains.map((d, i) =>
+    em.create(Message, { account, tenant: d.tenant, domain: d, fromEmail: `hi@${d.name}`, recipient: `r${i}@example.net`, subject: 'Bench', verpToken: `wb${i}-${account.id}` }),
+  );
   await em.flush();
   return { accountId: account.id, token: secret, messages };
 }
@@ -107,7 +120,10 @@ async function createWebhooks(app: App, w: World, bases: string[], run: string):
     const res = await fetch(`${app.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${w.token}` },
-      body: JSON.stringify({ query: 'mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id enabled } } }', variables: { i: { name: path, url: `${bases[i]}${path}`, ...spec } } }),
+      body: JSON.stringify({
+        query: 'mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id enabled } } }',
+        variables: { i: { name: path, url: `${bases[i]}${path}`, ...spec } },
+      }),
     });
     const body = (await res.json()) as { data?: { createWebhook: { webhook: { id: string; enabled: boolean } } }; errors?: unknown };
     if (!body.data?.createWebhook.webhook.enabled) throw new Error(`createWebhook failed: ${JSON.stringify(body)}`);
@@ -124,7 +140,9 @@ async function commitEvents(app: App, w: World): Promise<{ committedAt: number[]
   const committedAt: number[] = [];
   const all: ReturnType<typeof messageEvent>[] = [];
   for (let b = 0; b * BATCH < EVENTS; b++) {
-    const events = Array.from({ length: Math.min(BATCH, EVENTS - b * BATCH) }, (_, i) => messageEvent(w.messages[i % 4], (i >> 2) % 2 ? ActivityEventType.DELIVERED : ActivityEventType.SENT, { batch: b }));
+    const events = Array.from({ length: Math.min(BATCH, EVENTS - b * BATCH) }, (_, i) =>
+      messageEvent(w.messages[i % 4], (i >> 2) % 2 ? ActivityEventType.DELIVERED : ActivityEventType.SENT, { batch: b }),
+    );
     await insertEvents(systemEm(app.orm), events);
     committedAt[b] = performance.now();
     all.push(...events);

@@ -7,6 +7,8 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261127000000WorkerPools extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`create table "worker_pools" ("id" text not null, "started_at" timestamptz not null default now(), "host" text not null, "pid" int not null, constraint "worker_pools_pkey" primary key ("id"));`);
+    this.addSql(
+      `create table "worker_pools" ("id" text not null, "started_at" timestamptz not null default now(), "host" text not null, "pid" int not null, constraint "worker_pools_pkey" primary key ("id"));`,
+    );
   }
 }

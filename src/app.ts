@@ -174,7 +174,10 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
     limits: createWsLimits({ maxOperationsPerSocket: config.wsMaxOperationsPerSocket, maxSocketsPerCredential: config.wsMaxSocketsPerCredential, rateLimits: deps.rateLimits }),
     trustProxy: config.trustProxy,
   });
-  started.push(() => ws.dispose(), () => new Promise((r) => server.close(r)));
+  started.push(
+    () => ws.dispose(),
+    () => new Promise((r) => server.close(r)),
+  );
   await listen(server, config.port, config.host, 'PORT');
   // Only now, with the server listening, may the first account be created: its token is shown next.
   const bootstrapSecret = await ensureBootstrap(orm, config, logger);

@@ -135,12 +135,16 @@ function bootstrapToken(env: NodeJS.ProcessEnv): string | null {
   if (raw.length < 24 || raw.length > 200) throw new ConfigError('MAILROOM_BOOTSTRAP_TOKEN must be 24 to 200 characters');
   if (/\s/.test(raw)) throw new ConfigError('MAILROOM_BOOTSTRAP_TOKEN must not contain spaces');
   if (raw.startsWith(TOKEN_PREFIX.session) || raw.startsWith(TOKEN_PREFIX.link)) throw new ConfigError(`MAILROOM_BOOTSTRAP_TOKEN must not start with ${TOKEN_PREFIX.session} or ${TOKEN_PREFIX.link}`);
-  if (raw.startsWith(TOKEN_PREFIX.api) && !isWellFormedSecret(raw, 'api')) throw new ConfigError(`MAILROOM_BOOTSTRAP_TOKEN starts with ${TOKEN_PREFIX.api} but has no valid checksum; use another prefix or a generated token`);
+  if (raw.startsWith(TOKEN_PREFIX.api) && !isWellFormedSecret(raw, 'api'))
+    throw new ConfigError(`MAILROOM_BOOTSTRAP_TOKEN starts with ${TOKEN_PREFIX.api} but has no valid checksum; use another prefix or a generated token`);
   return raw;
 }
 
 function dnsServers(env: NodeJS.ProcessEnv): string[] {
-  const list = (env.DNS_SERVERS || '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (env.DNS_SERVERS || '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   try {
     if (list.length) new Resolver().setServers(list);
   } catch {
@@ -202,7 +206,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const mailDomain = (env.MAILROOM_MAIL_DOMAIN || 'mailroom.localhost').toLowerCase();
   if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/.test(mailDomain)) throw new ConfigError('MAILROOM_MAIL_DOMAIN must be a domain name like mail.example.com');
   const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:'], 'https://mail.example.com');
-  const allowedOrigins = (env.MAILROOM_ALLOWED_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean);
+  const allowedOrigins = (env.MAILROOM_ALLOWED_ORIGINS || '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const origin of allowedOrigins) url({ MAILROOM_ALLOWED_ORIGINS: origin }, 'MAILROOM_ALLOWED_ORIGINS', ['http:', 'https:'], 'https://app.example.com');
   const config: Omit<Config, 'secret'> = {
     databaseUrl: databaseUrl(env),

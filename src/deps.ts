@@ -58,6 +58,7 @@ export function createDefaultDeps(config: Config, logger: Logger, overrides: Par
     nodeTypes: NODE_TYPES,
     renderer: overrides.renderer ?? createRenderPool(config.renderThreads),
     rateLimits: overrides.rateLimits ?? createRateLimits(rateRules(config)),
-    webhookSender: overrides.webhookSender ?? createWebhookSender(createWebhookDispatcher({ allowPrivate: config.webhookAllowPrivate, timeoutMs, connections: config.webhookEndpointConcurrency }), timeoutMs),
+    webhookSender:
+      overrides.webhookSender ?? createWebhookSender(createWebhookDispatcher({ allowPrivate: config.webhookAllowPrivate, timeoutMs, connections: config.webhookEndpointConcurrency }), timeoutMs),
   };
 }

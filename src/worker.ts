@@ -10,7 +10,6 @@ import { startEventFeed } from './pubsub/event-feed';
 import { ENTITIES } from './modules/modules';
 import { runProcess } from './run-process';
 
-
 /**
  * Runs only the job worker (delivery, bulk sends, DNS re-checks…) against DATABASE_URL, with
  * crash recovery: the pool registers itself as alive, and every few seconds the jobs of registered

@@ -36,7 +36,15 @@ async function world() {
   await em.flush();
   const tok = async (permissions: Permission[], scope: { tenantUuid?: string; domainUuid?: string; identityUuid?: string }) => (await insertApiToken(s, { accountId, permissions, ...scope })).secret;
   return {
-    accountId, adminToken, tA, tB, agency, dA, dB, iA, iB,
+    accountId,
+    adminToken,
+    tA,
+    tB,
+    agency,
+    dA,
+    dB,
+    iA,
+    iB,
     tenantA: await tok(RC, { tenantUuid: tA.id }),
     tenantB: await tok(RC, { tenantUuid: tB.id }),
     tenantANoContent: await tok(R, { tenantUuid: tA.id }),

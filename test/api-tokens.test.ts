@@ -56,7 +56,9 @@ describe('API tokens', () => {
     expect(listed.lastUsedAt).not.toBeNull();
     expect(JSON.stringify(ok(await s.gql(ApiTokensDocument, {}, w.adminToken)))).not.toContain(secret.slice(12));
 
-    const rows = await systemEm(s.app.orm).getConnection().execute('select * from api_tokens where id = ?', [uuid(apiToken.id)]);
+    const rows = await systemEm(s.app.orm)
+      .getConnection()
+      .execute('select * from api_tokens where id = ?', [uuid(apiToken.id)]);
     expect(rows).toHaveLength(1);
     expect(rows[0].secret_hash).toBe(sha256(secret));
     expect(JSON.stringify(rows[0])).not.toContain(secret.slice(12, 40));
@@ -138,7 +140,10 @@ describe('API tokens', () => {
     expect(wider.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', missingPermissions: ['EMAIL_SEND'] });
     expect(wider.errors?.[0].message).toContain('EMAIL_SEND');
     expect(errorCode(await s.gql(CreateApiTokenDocument, { input: { name: 'x', permissions: [P.DOMAINS_READ] } }, tenantCaller))).toBe('FORBIDDEN');
-    expect((await s.gql(CreateApiTokenDocument, { input: { name: 'x', permissions: [P.DOMAINS_READ], tenantId: w.tenantB } }, tenantCaller)).errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'tenantId' });
+    expect((await s.gql(CreateApiTokenDocument, { input: { name: 'x', permissions: [P.DOMAINS_READ], tenantId: w.tenantB } }, tenantCaller)).errors?.[0].extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'tenantId',
+    });
     const child = await create(tenantCaller, { name: 'A domain', permissions: [P.DOMAINS_READ], domainId: w.domainA });
     expect(child.apiToken.scope.kind).toBe('DOMAIN');
     const raise = await s.gql(UpdateApiTokenDocument, { input: { id: child.apiToken.id, permissions: [P.DOMAINS_READ, P.BILLING_READ] } }, tenantCaller);
@@ -154,7 +159,10 @@ describe('API tokens', () => {
     expect(ok(await s.gql(RevokeApiTokenDocument, { input: { id: onIdentity.apiToken.id } }, domainCaller)).revokeApiToken.apiToken.status).toBe('REVOKED');
 
     const identityCaller = (await create(w.adminToken, { name: 'Identity manager', permissions: [P.TOKENS_MANAGE], senderIdentityId: w.identityA })).secret;
-    expect((await s.gql(CreateApiTokenDocument, { input: { name: 'x', permissions: [P.TOKENS_MANAGE], domainId: w.domainA } }, identityCaller)).errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'domainId' });
+    expect((await s.gql(CreateApiTokenDocument, { input: { name: 'x', permissions: [P.TOKENS_MANAGE], domainId: w.domainA } }, identityCaller)).errors?.[0].extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'domainId',
+    });
     expect(errorCode(await s.gql(ApiTokensDocument, {}, (await create(w.adminToken, { name: 'no manage', permissions: [P.DOMAINS_READ] })).secret))).toBe('FORBIDDEN');
   });
 

@@ -68,7 +68,9 @@ describe('authorization matrix: every query and mutation, as every principal kin
           const pools = { tenant1: fx.foreignIds, accountA: fx.otherAccountIds, accountB: fx.accountAIds, allDomainsTemplate1: fx.templateLimitedForeignIds };
           const pool = pools[p.reach];
           const ids = (t: string | null) => (t ? (pool[t] ?? []) : Object.values(pool).flat());
-          const markers = { tenant1: [...fx.tenant2Markers, ...fx.accountBMarkers], accountA: fx.accountBMarkers, accountB: fx.accountAMarkers, allDomainsTemplate1: fx.templateLimitedMarkers }[p.reach];
+          const markers = { tenant1: [...fx.tenant2Markers, ...fx.accountBMarkers], accountA: fx.accountBMarkers, accountB: fx.accountAMarkers, allDomainsTemplate1: fx.templateLimitedMarkers }[
+            p.reach
+          ];
           for (const op of operationsFor(schema, kind, field, ids)) {
             const res = await s.gql<Record<string, any>, any>(op.query, op.variables, p.token);
             requests++;

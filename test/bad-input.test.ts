@@ -91,7 +91,11 @@ describe('nesting depth is bounded before anything walks the input', () => {
   it('over GET too (NUL and depth in the variables parameter)', async () => {
     const { adminToken } = await s.newAccount();
     const get = async (query: string, variables: string) =>
-      (await fetch(`${s.url}/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(variables)}`, { headers: { accept: 'application/json', authorization: `Bearer ${adminToken}` } })).json() as never;
+      (
+        await fetch(`${s.url}/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(variables)}`, {
+          headers: { accept: 'application/json', authorization: `Bearer ${adminToken}` },
+        })
+      ).json() as never;
     expectBadInput(await get('query($t: String) { templates(tag: $t) { totalCount } }', JSON.stringify({ t: `a${NUL}` })), 't');
     expectBadInput(await get('query($t: String) { templates(tag: $t) { totalCount } }', `{"t":"x","junk":${deepJson(500)}}`));
   });
@@ -142,12 +146,15 @@ describe('a body over the limit', () => {
     const target = new URL(`${s.url}/graphql`);
     const send = (body: string) =>
       new Promise<{ status: number; connection: string | undefined; text: string }>((resolve, reject) => {
-        const req = httpRequest({ host: target.hostname, port: target.port, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, text }));
-        });
+        const req = httpRequest(
+          { host: target.hostname, port: target.port, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (c) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, text }));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });

@@ -32,7 +32,13 @@ afterAll(async () => {
 
 /** Starts `npm run worker`'s entry point on the test database. */
 async function startWorker(): Promise<ChildProcess> {
-  const vars = { DATABASE_URL: env.s.app.databaseUrl, MAILROOM_SECRET: env.s.app.config.secret.toString('utf8'), MAILROOM_MAIL_DOMAIN: env.s.app.config.mailDomain, DELIVERY_MODE: 'sandbox', LOG_LEVEL: 'info' };
+  const vars = {
+    DATABASE_URL: env.s.app.databaseUrl,
+    MAILROOM_SECRET: env.s.app.config.secret.toString('utf8'),
+    MAILROOM_MAIL_DOMAIN: env.s.app.config.mailDomain,
+    DELIVERY_MODE: 'sandbox',
+    LOG_LEVEL: 'info',
+  };
   const child = await startWorkerProcess(join(build, 'dist', 'src', 'worker.js'), vars);
   workers.push(child);
   return child;
@@ -49,7 +55,13 @@ describe('the suppression consumer killed mid-batch', () => {
   it('applies every event exactly once after SIGKILL and restart: no soft bounce counted twice or lost, every hard bounce listed', { timeout: 240_000 }, async () => {
     const t = await tenantWithDomain(env);
     // A threshold no recipient reaches: every soft bounce stays a plain tally row, so the count is exact.
-    ok(await env.s.gql('mutation($input: UpdateTenantInput!) { updateTenant(input: $input) { tenant { id } } }', { input: { id: t.tenantId, onHoldPolicy: { softBounceThreshold: 100 } } }, t.adminToken));
+    ok(
+      await env.s.gql(
+        'mutation($input: UpdateTenantInput!) { updateTenant(input: $input) { tenant { id } } }',
+        { input: { id: t.tenantId, onHoldPolicy: { softBounceThreshold: 100 } } },
+        t.adminToken,
+      ),
+    );
     const em = systemEm(env.s.app.orm);
     const create = (recipient: string) =>
       em.create(Message, { account: t.accountId, tenant: t.tenantUuid, domain: t.domain.id, fromEmail: `news@${t.domain.name}`, recipient, verpToken: randomBytes(12).toString('hex') });
@@ -81,15 +93,14 @@ describe('the suppression consumer killed mid-batch', () => {
     expect(atKill.behind).toBeGreaterThan(0);
 
     await startWorker();
-    for (const begun = Date.now(); (await cursor()).behind > 0; ) {
+    for (const begun = Date.now(); (await cursor()).behind > 0;) {
       if (Date.now() - begun > 120_000) throw new Error(`not caught up: ${JSON.stringify(await cursor())}`);
       await new Promise((r) => setTimeout(r, 200));
     }
 
-    const [tally] = await em.execute<{ rows: string; events: string }[]>(
-      'select count(*)::text as rows, count(distinct event_id)::text as events from suppression_soft_bounces where account_id = ?',
-      [t.accountId],
-    );
+    const [tally] = await em.execute<{ rows: string; events: string }[]>('select count(*)::text as rows, count(distinct event_id)::text as events from suppression_soft_bounces where account_id = ?', [
+      t.accountId,
+    ]);
     expect(Number(tally.rows)).toBe(SOFT_RECIPIENTS * SOFT_PER_RECIPIENT);
     expect(Number(tally.events)).toBe(SOFT_RECIPIENTS * SOFT_PER_RECIPIENT);
     const [listed] = await em.execute<{ n: string }[]>("select count(*)::text as n from suppressions where account_id = ? and list = 'HARD_BOUNCE'", [t.accountId]);

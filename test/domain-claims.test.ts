@@ -2,15 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Permission } from '../src/auth/permissions';
 import { createDnsLookup } from '../src/deps';
 import { parseGlobalId } from '../src/graphql/global-id';
-import {
-  AddDomainDocument,
-  CreateTenantDocument,
-  DomainDocument,
-  DomainsDocument,
-  UpdateTenantDocument,
-  VerifyDomainDocument,
-  type DomainFieldsFragment,
-} from './generated/graphql';
+import { AddDomainDocument, CreateTenantDocument, DomainDocument, DomainsDocument, UpdateTenantDocument, VerifyDomainDocument, type DomainFieldsFragment } from './generated/graphql';
 import { startDnsServer, type TestDnsServer, type TestRecord } from './support/dns-server';
 import { buildTenant, insertApiToken, unique } from './support/factories';
 import { errorCode, ok, startTestServer, type TestServer } from './support/harness';

@@ -12,7 +12,14 @@ import { createInstructionsToken } from '../src/modules/domains/dns-instructions
 import { runDomainRecheck } from '../src/modules/domains/domain-check.service';
 import { Domain } from '../src/modules/domains/domain.entity';
 import {
-  AddDomainDocument, DeleteDomainDocument, DnsInstructionsDocument, DomainDocument, DomainStatusChangedDocument, DomainsDocument, TenantDomainsDocument, VerifyDomainDocument,
+  AddDomainDocument,
+  DeleteDomainDocument,
+  DnsInstructionsDocument,
+  DomainDocument,
+  DomainStatusChangedDocument,
+  DomainsDocument,
+  TenantDomainsDocument,
+  VerifyDomainDocument,
   type DomainFieldsFragment,
 } from './generated/graphql';
 import { startDnsServer, type TestDnsServer, type TestRecord } from './support/dns-server';
@@ -52,7 +59,9 @@ function publish(d: DomainFieldsFragment, override: Record<string, TestRecord[]>
 const record = (d: DomainFieldsFragment, kind: string) => d.dnsRecords.find((r) => r.kind === kind)!;
 
 async function jobFor(domainGid: string): Promise<{ task_identifier: string; run_at: Date }[]> {
-  return systemEm(s.app.orm).getConnection().execute('select task_identifier, run_at from graphile_worker.jobs where key = ?', [`domain-recheck:${uuidOf(domainGid)}`]);
+  return systemEm(s.app.orm)
+    .getConnection()
+    .execute('select task_identifier, run_at from graphile_worker.jobs where key = ?', [`domain-recheck:${uuidOf(domainGid)}`]);
 }
 
 describe('adding a domain', () => {
@@ -153,11 +162,21 @@ describe('verifying a domain', () => {
   it('suggests the SPF record with our include for an existing SPF, and one merged record for several', async () => {
     const { adminToken } = await s.newAccount();
     const d = await add(adminToken, {});
-    publish(d, { [d.name]: [{ type: 'TXT', value: 'v=spf1 include:_spf.google.com -all' }, { type: 'TXT', value: 'site-verification=1' }] });
+    publish(d, {
+      [d.name]: [
+        { type: 'TXT', value: 'v=spf1 include:_spf.google.com -all' },
+        { type: 'TXT', value: 'site-verification=1' },
+      ],
+    });
     const one = record(await verify(adminToken, d.id), 'SPF');
     expect(one).toMatchObject({ status: 'MISMATCH', found: ['v=spf1 include:_spf.google.com -all'], suggestedValue: 'v=spf1 include:_spf.google.com include:_spf.mailroom.test -all' });
 
-    publish(d, { [d.name]: [{ type: 'TXT', value: 'v=spf1 include:_spf.google.com ~all' }, { type: 'TXT', value: 'v=spf1 ip4:192.0.2.0/24 include:_spf.mailroom.test -all' }] });
+    publish(d, {
+      [d.name]: [
+        { type: 'TXT', value: 'v=spf1 include:_spf.google.com ~all' },
+        { type: 'TXT', value: 'v=spf1 ip4:192.0.2.0/24 include:_spf.mailroom.test -all' },
+      ],
+    });
     const two = record(await verify(adminToken, d.id), 'SPF');
     expect(two.status).toBe('MISMATCH');
     expect(two.found).toHaveLength(2);
@@ -232,7 +251,11 @@ describe('DNS instructions link', () => {
     const [payload, sig] = path.split('/').pop()!.split('.');
     const other = await add(adminToken, {});
     const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), d: uuidOf(other.id) })).toString('base64url');
-    const expired = createInstructionsToken(s.app.config.secret, { domainId: uuidOf(d.id), accountId: JSON.parse(Buffer.from(payload, 'base64url').toString()).a, expiresAt: new Date(Date.now() - 1000) });
+    const expired = createInstructionsToken(s.app.config.secret, {
+      domainId: uuidOf(d.id),
+      accountId: JSON.parse(Buffer.from(payload, 'base64url').toString()).a,
+      expiresAt: new Date(Date.now() - 1000),
+    });
     for (const bad of [`${payload}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`, `${forged}.${sig}`, expired, 'nonsense']) {
       const res = await fetch(`${s.url}/dns-instructions/${bad}`);
       expect(res.status, bad).toBe(404);
@@ -272,7 +295,11 @@ describe('domainStatusChanged subscription', () => {
     const [owner, other, sibling] = [collect(clients[0], d.id), collect(clients[1]), collect(clients[2])];
     try {
       // Probe until each subscription is live: the bus has no replay.
-      const probes: [typeof owner, string, string][] = [[owner, uuidOf(d.id), a.accountId], [other, probeB.id, b.accountId], [sibling, probeC.id, a.accountId]];
+      const probes: [typeof owner, string, string][] = [
+        [owner, uuidOf(d.id), a.accountId],
+        [other, probeB.id, b.accountId],
+        [sibling, probeC.id, a.accountId],
+      ];
       for (const [sub, domainId, accountId] of probes) {
         await expect.poll(() => (s.app.deps.bus.publish('domainStatusChanged', { domainId, accountId }), sub.got.length), { interval: 50, timeout: 10_000 }).toBeGreaterThan(0);
       }
@@ -308,7 +335,10 @@ describe('isolation and deletion', () => {
     const d = await add(a.adminToken, { tenantId: t1 });
     const manage = [Permission.DOMAINS_READ, Permission.DOMAINS_MANAGE];
     const tenant2 = (await insertApiToken(s, { accountId: a.accountId, permissions: manage, tenantUuid: uuidOf(t2) })).secret;
-    const outsiders: [string, string][] = [[b.adminToken, bTenant], [tenant2, t2]];
+    const outsiders: [string, string][] = [
+      [b.adminToken, bTenant],
+      [tenant2, t2],
+    ];
     const responses: unknown[] = [];
     for (const [token, ownTenant] of outsiders) {
       const list = ok(await s.gql(DomainsDocument, {}, token)).domains;

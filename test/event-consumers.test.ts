@@ -31,7 +31,11 @@ async function commitEvents(n: number): Promise<string[]> {
   mine.add(accountId);
   const domain = await insertDomain(s, { accountId });
   const m = await insertMessage(s, { accountId, domainUuid: domain.id });
-  const rows = await recordEvents(s, m, Array.from({ length: n }, () => ActivityEventType.SENT));
+  const rows = await recordEvents(
+    s,
+    m,
+    Array.from({ length: n }, () => ActivityEventType.SENT),
+  );
   return rows.map((r) => r.id);
 }
 
@@ -145,7 +149,16 @@ describe('durable event consumers', () => {
     mine.add(accountId);
     const domain = await insertDomain(s, { accountId });
     const m = await insertMessage(s, { accountId, domainUuid: domain.id });
-    const written = await recordEvents(s, m, [ActivityEventType.SENT, ActivityEventType.HARD_BOUNCED, ActivityEventType.DELIVERED, ActivityEventType.HARD_BOUNCED, ActivityEventType.OPENED, ActivityEventType.HARD_BOUNCED, ActivityEventType.HARD_BOUNCED, ActivityEventType.CLICKED]);
+    const written = await recordEvents(s, m, [
+      ActivityEventType.SENT,
+      ActivityEventType.HARD_BOUNCED,
+      ActivityEventType.DELIVERED,
+      ActivityEventType.HARD_BOUNCED,
+      ActivityEventType.OPENED,
+      ActivityEventType.HARD_BOUNCED,
+      ActivityEventType.HARD_BOUNCED,
+      ActivityEventType.CLICKED,
+    ]);
     await r.drain();
     const wanted = written.filter((e) => e.type === ActivityEventType.HARD_BOUNCED).map((e) => e.id);
     expect(seen.map((e) => e.id)).toEqual(wanted);
@@ -165,13 +178,26 @@ describe('durable event consumers', () => {
     const stream: StreamEvent[] = [];
     const activity: EventRow[] = [];
     const r = await start([
-      { name: 'stream', platformEvents: true, async handle(_em, events) { stream.push(...events); } },
-      { name: 'activity-only', async handle(_em, events) { activity.push(...events); } },
+      {
+        name: 'stream',
+        platformEvents: true,
+        async handle(_em, events) {
+          stream.push(...events);
+        },
+      },
+      {
+        name: 'activity-only',
+        async handle(_em, events) {
+          activity.push(...events);
+        },
+      },
     ]);
     const { accountId } = await s.newAccount();
     const domain = await insertDomain(s, { accountId });
     const first = await commitEvents(2);
-    const [platform] = await insertPlatformEvents(systemEm(s.app.orm), [{ type: 'DOMAIN_STATUS_CHANGED', accountId, tenantId: null, domainId: domain.id, senderIdentityId: null, subjectId: domain.id, data: { status: 'FAILED' } }]);
+    const [platform] = await insertPlatformEvents(systemEm(s.app.orm), [
+      { type: 'DOMAIN_STATUS_CHANGED', accountId, tenantId: null, domainId: domain.id, senderIdentityId: null, subjectId: domain.id, data: { status: 'FAILED' } },
+    ]);
     const last = await commitEvents(2);
     await r.drain();
     // Other test files commit events into the same database meanwhile: look at ours only.
@@ -182,7 +208,9 @@ describe('durable event consumers', () => {
     expect(mine(activity).map((e) => e.id)).toEqual([...first, ...last]);
     expect(activity.some(isPlatformEvent)).toBe(false);
     // Only the platform event after the last activity event: the activity consumer's cursor still moves past it.
-    const [tail] = await insertPlatformEvents(systemEm(s.app.orm), [{ type: 'DOMAIN_STATUS_CHANGED', accountId, tenantId: null, domainId: domain.id, senderIdentityId: null, subjectId: domain.id, data: {} }]);
+    const [tail] = await insertPlatformEvents(systemEm(s.app.orm), [
+      { type: 'DOMAIN_STATUS_CHANGED', accountId, tenantId: null, domainId: domain.id, senderIdentityId: null, subjectId: domain.id, data: {} },
+    ]);
     await r.drain();
     const lag = await consumerLag(systemEm(s.app.orm));
     for (const name of ['activity-only', 'stream']) expect(BigInt(lag.find((l) => l.name === name)!.lastEventId) >= BigInt(tail.id), name).toBe(true);

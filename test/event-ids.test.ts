@@ -87,7 +87,12 @@ describe('event ids and cursors', () => {
 
     const sub = subscribe(s.url, w.tokenA, SUB, { after: first.edges[2].cursor }, (d: any) => d.activity);
     await sub.waitFor(2);
-    expect(sub.items).toEqual(first.edges.slice(0, 2).reverse().map((e: any) => ({ id: e.node.id, cursor: e.cursor, type: 'QUEUED' })));
+    expect(sub.items).toEqual(
+      first.edges
+        .slice(0, 2)
+        .reverse()
+        .map((e: any) => ({ id: e.node.id, cursor: e.cursor, type: 'QUEUED' })),
+    );
     await sub.close();
   });
 

@@ -32,12 +32,26 @@ beforeAll(async () => {
   const port = await freePort();
   child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: inject('databaseUrl'), PORT: String(port), HOST: '127.0.0.1', MAILROOM_SECRET: 'test-secret-test-secret-test-secret', LOG_LEVEL: 'warn', MAILROOM_WORKER: 'off', DNS_SERVERS: '127.0.0.1:9' },
+    env: {
+      ...process.env,
+      DATABASE_URL: inject('databaseUrl'),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MAILROOM_SECRET: 'test-secret-test-secret-test-secret',
+      LOG_LEVEL: 'warn',
+      MAILROOM_WORKER: 'off',
+      DNS_SERVERS: '127.0.0.1:9',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   childUrl = `http://127.0.0.1:${port}`;
   for (let waited = 0; ; waited += 200) {
-    if ((await fetch(`${childUrl}/healthz`).then((r) => r.status).catch(() => 0)) === 200) break;
+    if (
+      (await fetch(`${childUrl}/healthz`)
+        .then((r) => r.status)
+        .catch(() => 0)) === 200
+    )
+      break;
     if (waited > 30_000 || child.exitCode !== null) throw new Error('the second server process did not start');
     await new Promise((r) => setTimeout(r, 200));
   }

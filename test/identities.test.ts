@@ -5,7 +5,17 @@ import { createDnsLookup } from '../src/deps';
 import { fromGlobalId, toGlobalId } from '../src/graphql/global-id';
 import { DomainStatus } from '../src/modules/domains/domain.types';
 import { SenderIdentity } from '../src/modules/identities/sender-identity.entity';
-import { ConfirmSenderIdentityDocument, CreateSenderIdentityDocument, type CreateSenderIdentityInput, DeleteSenderIdentityDocument, ResendSenderIdentityConfirmationDocument, SenderIdentitiesDocument, SenderIdentityDocument, SystemEmailsDocument, TenantSenderIdentitiesDocument } from './generated/graphql';
+import {
+  ConfirmSenderIdentityDocument,
+  CreateSenderIdentityDocument,
+  type CreateSenderIdentityInput,
+  DeleteSenderIdentityDocument,
+  ResendSenderIdentityConfirmationDocument,
+  SenderIdentitiesDocument,
+  SenderIdentityDocument,
+  SystemEmailsDocument,
+  TenantSenderIdentitiesDocument,
+} from './generated/graphql';
 import { startDnsServer, type TestDnsServer } from './support/dns-server';
 import { buildTenant, insertApiToken, insertDomain, unique } from './support/factories';
 import { errorCode, ok } from './support/harness';
@@ -68,8 +78,20 @@ async function status(token: string, id: string) {
 describe('sender identities: create and confirm', () => {
   it('creates a PENDING identity and stores a confirmation e-mail whose raw MIME carries the link and the note', async () => {
     const a = await agency();
-    const identity = await create(a.adminToken, input(a, { email: '  Alice.Smith@Client.Example ', replyToEmail: 'Replies@Client.Example', replyToName: 'Support', personalNote: 'Hi Alice — please confirm, thanks!' }));
-    expect(identity).toMatchObject({ email: 'alice.smith@client.example', name: 'Alice', replyToEmail: 'replies@client.example', replyToName: 'Support', status: 'PENDING', confirmedAt: null, dmarcPolicy: null, warnings: [] });
+    const identity = await create(
+      a.adminToken,
+      input(a, { email: '  Alice.Smith@Client.Example ', replyToEmail: 'Replies@Client.Example', replyToName: 'Support', personalNote: 'Hi Alice — please confirm, thanks!' }),
+    );
+    expect(identity).toMatchObject({
+      email: 'alice.smith@client.example',
+      name: 'Alice',
+      replyToEmail: 'replies@client.example',
+      replyToName: 'Support',
+      status: 'PENDING',
+      confirmedAt: null,
+      dmarcPolicy: null,
+      warnings: [],
+    });
     expect(identity.tenant?.id).toBe(a.tenantId);
     expect(identity.domain).toEqual({ id: a.domainId, name: a.domainName });
     expect(identity.confirmationSentAt).toBeTruthy();
@@ -163,7 +185,10 @@ describe('sender identities: create and confirm', () => {
     const a = await agency();
     const strict = `${unique('strict')}.example`;
     const relaxed = `${unique('relaxed')}.example`;
-    dns.set(`_dmarc.${strict}`, [{ type: 'TXT', value: 'v=spf1 -all' }, { type: 'TXT', value: 'v=DMARC1; p=reject; rua=mailto:dmarc@' + strict }]);
+    dns.set(`_dmarc.${strict}`, [
+      { type: 'TXT', value: 'v=spf1 -all' },
+      { type: 'TXT', value: 'v=DMARC1; p=reject; rua=mailto:dmarc@' + strict },
+    ]);
     dns.set(`_dmarc.${relaxed}`, [{ type: 'TXT', value: 'v=DMARC1; p=none' }]);
     const rejecting = await create(a.adminToken, input(a, { email: `ceo@${strict}` }));
     expect(rejecting.dmarcPolicy).toBe('reject');
@@ -250,7 +275,11 @@ describe('sender identities: lists, fields and delete', () => {
     expect(ok(await s.gql(SenderIdentitiesDocument, { tenantId: tenantB }, a.adminToken)).senderIdentities.totalCount).toBe(1);
     expect(ok(await s.gql(SenderIdentitiesDocument, { domainId: a.domainId, tenantId: a.tenantId }, a.adminToken)).senderIdentities.totalCount).toBe(2);
     expect(ok(await s.gql(TenantSenderIdentitiesDocument, { id: a.tenantId }, a.adminToken)).tenant.senderIdentities.map((i) => i.id)).toEqual(ids.slice(0, 2));
-    const viaDomain = await s.gql<{ node: { senderIdentities: { id: string }[] } }, { id: string }>('query($id: ID!) { node(id: $id) { ... on Domain { senderIdentities { id } } } }', { id: a.domainId }, a.adminToken);
+    const viaDomain = await s.gql<{ node: { senderIdentities: { id: string }[] } }, { id: string }>(
+      'query($id: ID!) { node(id: $id) { ... on Domain { senderIdentities { id } } } }',
+      { id: a.domainId },
+      a.adminToken,
+    );
     expect(ok(viaDomain).node.senderIdentities.map((i) => i.id)).toEqual(ids);
   });
 

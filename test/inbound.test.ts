@@ -32,7 +32,9 @@ async function newMessage(): Promise<{ message: Message; domain: Domain; verp: s
 
 /** A sample report rewritten for one message: its VERP address and recipient. */
 function sample(name: string, verp: string, recipient: string): string {
-  return readFileSync(join(FIXTURES, name), 'utf8').replaceAll(SAMPLE_VERP, verp).replace(/jane@example\.net/gi, recipient);
+  return readFileSync(join(FIXTURES, name), 'utf8')
+    .replaceAll(SAMPLE_VERP, verp)
+    .replace(/jane@example\.net/gi, recipient);
 }
 
 /** Sends raw mail over SMTP to the app's inbound listener on loopback, with a null sender like a real bounce. */

@@ -40,7 +40,8 @@ async function world() {
   const msgA = await insertMessage(s, { accountId, domainUuid: domainA.id, tenantUuid: tenantA, tags: ['news'] });
   const msgB = await insertMessage(s, { accountId, domainUuid: domainB.id, tenantUuid: tenantB });
   const msgIdentity = await insertMessage(s, { accountId, domainUuid: agency.id, tenantUuid: tenantA, identityUuid: identity.id, tags: ['receipt'] });
-  const token = async (scope: { tenantUuid?: string; domainUuid?: string; identityUuid?: string }, permissions = [Permission.EMAIL_SEND]) => (await insertApiToken(s, { accountId, permissions, ...scope })).secret;
+  const token = async (scope: { tenantUuid?: string; domainUuid?: string; identityUuid?: string }, permissions = [Permission.EMAIL_SEND]) =>
+    (await insertApiToken(s, { accountId, permissions, ...scope })).secret;
   return { accountId, adminToken, tenantA, tenantB, domainA, domainB, agency, identity, msgA, msgB, msgIdentity, token };
 }
 
@@ -158,7 +159,10 @@ describe('recordDeliveryEvents', () => {
     const token = await w.token({ tenantUuid: w.tenantA });
     const bad = async (events: EventInput[]) => (await s.gql(RecordDeliveryEventsDocument, { input: { events } }, token)).errors?.[0].extensions;
     expect(await bad([])).toMatchObject({ code: 'BAD_USER_INPUT', field: 'events' });
-    expect(await bad(Array.from({ length: 1001 }, () => ({ eventId: 'x', messageId: gid(w.msgA), type: 'SENT' as const, occurredAt: ago(1000) })))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'events' });
+    expect(await bad(Array.from({ length: 1001 }, () => ({ eventId: 'x', messageId: gid(w.msgA), type: 'SENT' as const, occurredAt: ago(1000) })))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'events',
+    });
     expect(await bad([ev(w.msgA, 'SENT'), ev(w.msgA, 'SENT', { eventId: '' })])).toMatchObject({ code: 'BAD_USER_INPUT', field: 'events.1.eventId' });
     expect(await bad([ev(w.msgA, 'SENT', { eventId: 'has space' })])).toMatchObject({ code: 'BAD_USER_INPUT', field: 'events.0.eventId' });
     expect(await bad([ev(w.msgA, 'SENT', { smtpResponse: 'x'.repeat(1001) })])).toMatchObject({ code: 'BAD_USER_INPUT', field: 'events.0.smtpResponse' });

@@ -114,7 +114,9 @@ describe('invitations', () => {
       const res = await s.gql(InviteMemberDocument, { input: input as never }, a.adminToken);
       expect({ input, code: errorCode(res), field: field(res) }).toEqual({ input, code, field: name });
     }
-    expect(JSON.stringify(await s.gql(InviteMemberDocument, { input: { email: newEmail(), role: 'MANAGER', allDomains: false, domainIds: [toGlobalId('Domain', foreignDomain.id)] } }, a.adminToken))).not.toContain(foreignDomain.name);
+    expect(
+      JSON.stringify(await s.gql(InviteMemberDocument, { input: { email: newEmail(), role: 'MANAGER', allDomains: false, domainIds: [toGlobalId('Domain', foreignDomain.id)] } }, a.adminToken)),
+    ).not.toContain(foreignDomain.name);
     const domain = await insertDomain(s, { accountId: a.accountId });
     const scoped = await insertApiToken(s, { accountId: a.accountId, permissions: [Permission.MEMBERS_MANAGE], domainUuid: domain.id });
     const noPerm = await insertApiToken(s, { accountId: a.accountId, permissions: [Permission.DOMAINS_MANAGE] });

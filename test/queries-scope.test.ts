@@ -49,7 +49,15 @@ async function seed(): Promise<void> {
     const tenant = em.create(Tenant, { account: accountId, name: `Tenant ${label}`, tag: unique(label) });
     await em.flush();
     const domain = await insertDomain(s, { accountId, tenantUuid: tenant.id });
-    const identity = em.create(SenderIdentity, { account: accountId, tenant: tenant.id, domain: agency.id, email: `${unique(label)}@agency.example`, name: label, status: SenderIdentityStatus.CONFIRMED, confirmedAt: new Date() });
+    const identity = em.create(SenderIdentity, {
+      account: accountId,
+      tenant: tenant.id,
+      domain: agency.id,
+      email: `${unique(label)}@agency.example`,
+      name: label,
+      status: SenderIdentityStatus.CONFIRMED,
+      confirmedAt: new Date(),
+    });
     await em.flush();
     return { tenant, domain, identity };
   };
@@ -95,7 +103,16 @@ async function seed(): Promise<void> {
   };
   const all = [Permission.SUPPRESSIONS_READ, Permission.SUPPRESSIONS_MANAGE];
   const user = em.create(User, { email: `${unique('cus')}@a.example`, name: 'Custom' });
-  const custom = em.create(Membership, { account: a.accountId, user, role: Role.CUSTOM, status: MemberStatus.ACTIVE, acceptedAt: new Date(), allDomains: true, customPermissions: all, templateIds: [] });
+  const custom = em.create(Membership, {
+    account: a.accountId,
+    user,
+    role: Role.CUSTOM,
+    status: MemberStatus.ACTIVE,
+    acceptedAt: new Date(),
+    allDomains: true,
+    customPermissions: all,
+    templateIds: [],
+  });
   const secret = generateSecret('session');
   em.create(Session, { account: a.accountId, membership: custom, tokenHash: sha256(secret), expiresAt: new Date(Date.now() + 86400_000) });
   await em.flush();
@@ -154,10 +171,14 @@ const BUILDERS = new Set(['suppressions.queries.ts#exportQuery']);
 describe('raw-SQL read models apply the scope in their SQL', () => {
   it('every exported *.queries.ts function that takes a scope is run below', () => {
     const root = path.resolve(__dirname, '../src');
-    const files = readdirSync(root, { recursive: true }).map(String).filter((f) => f.endsWith('.queries.ts'));
+    const files = readdirSync(root, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.queries.ts'));
     expect(files.length).toBeGreaterThan(3);
     const found = files.flatMap((f) =>
-      [...readFileSync(path.join(root, f), 'utf8').matchAll(/export (?:async )?function (\w+)\(([^)]*)\)/g)].filter((m) => /\bscope\s*:|: (Row)?Scope\b/.test(m[2])).map((m) => `${path.basename(f)}#${m[1]}`),
+      [...readFileSync(path.join(root, f), 'utf8').matchAll(/export (?:async )?function (\w+)\(([^)]*)\)/g)]
+        .filter((m) => /\bscope\s*:|: (Row)?Scope\b/.test(m[2]))
+        .map((m) => `${path.basename(f)}#${m[1]}`),
     );
     expect(found.sort()).toEqual([...Object.keys(READS), ...BUILDERS].sort());
   });
@@ -179,7 +200,12 @@ describe('one meaning of account-wide, over GraphQL', () => {
     const lookup = await s.gql<any, any>('query($email: String!) { recipient(email: $email) { suppressions { id } } }', { email: EMAIL }, customSession);
     const shared = listed.filter((n: any) => n.recipient === EMAIL).map((n: any) => n.id);
     expect(lookup.data.recipient.suppressions.map((n: any) => n.id).sort()).toEqual(shared.sort());
-    expect(listed.map((n: any) => onlyLabel(n.recipient)).filter(Boolean).sort()).toEqual([...reaches['custom member: all domains, template allow-list']].sort());
+    expect(
+      listed
+        .map((n: any) => onlyLabel(n.recipient))
+        .filter(Boolean)
+        .sort(),
+    ).toEqual([...reaches['custom member: all domains, template allow-list']].sort());
     expect(list.data.suppressions.totalCount).toBe(12);
   });
 });

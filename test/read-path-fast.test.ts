@@ -103,7 +103,15 @@ describe('the top-level lists read plain rows', () => {
     expect(first.id).not.toMatch(/^[0-9a-f-]{36}$/);
     expect(new Date(first.createdAt).getTime()).toBeGreaterThan(0);
     expect(res.templates.totalCount).toBe(8);
-    expect(res.templates.edges[0].node).toMatchObject({ name: 'Template 0', subject: 'Hello {{ name }}', html: '<p>Hello {{ name }}</p>', variables: ['name'], tags: [], domainId: first.id, domain: { name: first.name } });
+    expect(res.templates.edges[0].node).toMatchObject({
+      name: 'Template 0',
+      subject: 'Hello {{ name }}',
+      html: '<p>Hello {{ name }}</p>',
+      variables: ['name'],
+      tags: [],
+      domainId: first.id,
+      domain: { name: first.name },
+    });
     expect(res.senderIdentities.totalCount).toBe(2);
     expect(res.senderIdentities.edges[0].node).toMatchObject({ status: 'CONFIRMED', tenant: { name: 'Client 0' }, domain: { name: agency.name } });
     expect(res.senderIdentities.edges[0].node.confirmedAt).toEqual(expect.any(String));
@@ -113,7 +121,13 @@ describe('the top-level lists read plain rows', () => {
     const tenants = ok(await s.gql<any, any>('{ tenants(first: 2) { edges { node { id name } } } }', {}, account.adminToken)).tenants.edges;
     const second = await systemEm(s.app.orm).findOneOrFail(Tenant, { account: account.accountId, name: tenants[1].node.name });
     const { secret } = await insertApiToken(s, { accountId: account.accountId, permissions: [Permission.DOMAINS_READ, Permission.TEMPLATES_READ, Permission.IDENTITIES_READ], tenantUuid: second.id });
-    const one = ok(await s.gql<any, any>('{ domains(first: 1) { totalCount edges { node { name } } pageInfo { hasNextPage endCursor } } templates(first: 10) { totalCount } senderIdentities { totalCount edges { node { tenant { name } } } } }', {}, secret));
+    const one = ok(
+      await s.gql<any, any>(
+        '{ domains(first: 1) { totalCount edges { node { name } } pageInfo { hasNextPage endCursor } } templates(first: 10) { totalCount } senderIdentities { totalCount edges { node { tenant { name } } } } }',
+        {},
+        secret,
+      ),
+    );
     expect(one.domains.totalCount).toBe(2);
     expect(one.domains.edges[0].node.name).toMatch(/^c1-d0-/);
     expect(one.templates.totalCount).toBe(4);
@@ -127,7 +141,13 @@ describe('the top-level lists read plain rows', () => {
 describe('queries and mutations run compiled (graphql-jit), once per document', () => {
   it('one compiled document serves each principal with its own context', async () => {
     const doc = '{ tenants(first: 5) { totalCount edges { node { name domains { templates { name } } } } } }';
-    const scoped = (await insertApiToken(s, { accountId: account.accountId, permissions: [Permission.DOMAINS_READ, Permission.TEMPLATES_READ], tenantUuid: (await systemEm(s.app.orm).findOneOrFail(Tenant, { account: account.accountId, name: 'Client 0' })).id })).secret;
+    const scoped = (
+      await insertApiToken(s, {
+        accountId: account.accountId,
+        permissions: [Permission.DOMAINS_READ, Permission.TEMPLATES_READ],
+        tenantUuid: (await systemEm(s.app.orm).findOneOrFail(Tenant, { account: account.accountId, name: 'Client 0' })).id,
+      })
+    ).secret;
     for (let i = 0; i < 2; i++) {
       expect(ok(await s.gql<any, any>(doc, {}, account.adminToken)).tenants.totalCount).toBeGreaterThanOrEqual(2);
       const mine = ok(await s.gql<any, any>(doc, {}, scoped));
@@ -138,7 +158,13 @@ describe('queries and mutations run compiled (graphql-jit), once per document', 
   });
 
   it('root mutation fields run one after another, in document order', async () => {
-    const res = ok(await s.gql<any, any>('mutation { a: createTenant(input: { name: "Jit A", tag: "jit-a" }) { tenant { name } } b: createTenant(input: { name: "Jit B", tag: "jit-b" }) { tenant { name } } }', {}, account.adminToken));
+    const res = ok(
+      await s.gql<any, any>(
+        'mutation { a: createTenant(input: { name: "Jit A", tag: "jit-a" }) { tenant { name } } b: createTenant(input: { name: "Jit B", tag: "jit-b" }) { tenant { name } } }',
+        {},
+        account.adminToken,
+      ),
+    );
     expect([res.a.tenant.name, res.b.tenant.name]).toEqual(['Jit A', 'Jit B']);
     const all = ok(await s.gql<any, any>('{ tenants(first: 50) { edges { node { name } } } }', {}, account.adminToken)).tenants.edges.map((e: any) => e.node.name);
     expect(all.indexOf('Jit A')).toBeLessThan(all.indexOf('Jit B'));

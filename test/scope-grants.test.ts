@@ -4,15 +4,7 @@ import { systemEm } from '../src/context';
 import { parseGlobalId, toGlobalId } from '../src/graphql/global-id';
 import { SenderIdentity } from '../src/modules/identities/sender-identity.entity';
 import { Membership } from '../src/modules/members/membership.entity';
-import {
-  CreateApiTokenDocument,
-  InviteMemberDocument,
-  MemberVisibleTemplatesDocument,
-  RemoveMemberDocument,
-  TemplateDocument,
-  TenantDocument,
-  UpdateMemberDocument,
-} from './generated/graphql';
+import { CreateApiTokenDocument, InviteMemberDocument, MemberVisibleTemplatesDocument, RemoveMemberDocument, TemplateDocument, TenantDocument, UpdateMemberDocument } from './generated/graphql';
 import { buildTenant, insertApiToken, insertDomain, unique } from './support/factories';
 import { errorCode, ok } from './support/harness';
 import { insertTemplate, joinAccount, newEmail, startMailTestServer, type MailTestServer } from './support/members';
@@ -89,7 +81,11 @@ describe('a template allow-list only narrows', () => {
     const w = await world();
     const limited = { role: 'CUSTOM' as const, allDomains: false, domainIds: [w.domainA.gid], permissions: [P.TEMPLATES_READ] };
     const res = await s.gql(InviteMemberDocument, { input: { ...limited, email: newEmail(), templateIds: [w.templateA, w.templateB] } }, w.adminToken);
-    const unknown = await s.gql(InviteMemberDocument, { input: { ...limited, email: newEmail(), templateIds: [w.templateA, toGlobalId('Template', '6f1c0b8e-1111-4222-8333-944455556666')] } }, w.adminToken);
+    const unknown = await s.gql(
+      InviteMemberDocument,
+      { input: { ...limited, email: newEmail(), templateIds: [w.templateA, toGlobalId('Template', '6f1c0b8e-1111-4222-8333-944455556666')] } },
+      w.adminToken,
+    );
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'templateIds' });
     expect(res.errors?.[0].message).toBe(unknown.errors?.[0].message);
     expect(res.errors?.[0].extensions).toEqual(unknown.errors?.[0].extensions);

@@ -19,7 +19,9 @@ afterAll(() => env?.stop());
 const send = (input: SendEmailInput, token: string) => env.s.gql(SendEmailDocument, { input }, token);
 const messagesOf = (accountId: string) => systemEm(env.s.app.orm).count(Message, { account: accountId });
 const jobsFor = async (messageGid: string) =>
-  (await systemEm(env.s.app.orm).getConnection().execute<{ run_at: Date }[]>('select run_at from graphile_worker.jobs where key = ?', [`deliver:${uuidOf(messageGid)}`]));
+  await systemEm(env.s.app.orm)
+    .getConnection()
+    .execute<{ run_at: Date }[]>('select run_at from graphile_worker.jobs where key = ?', [`deliver:${uuidOf(messageGid)}`]);
 
 describe('validation', () => {
   it('refuses bad input with BAD_USER_INPUT naming the field, and creates nothing', async () => {
@@ -62,7 +64,16 @@ describe('validation', () => {
 describe('templates', () => {
   it('renders subject and bodies with the variables, and takes the template’s From', async () => {
     const t = await tenantWithDomain(env);
-    const input = { domainId: t.domainId, name: 'Welcome', subject: 'Welcome, {{ user.name }}!', html: '<h1>Hi {{ user.name | upcase }}</h1>', text: 'Hi {{ user.name }}', fromEmail: `hello@${t.domain.name}`, fromName: 'Hello Team', tags: ['onboarding'] };
+    const input = {
+      domainId: t.domainId,
+      name: 'Welcome',
+      subject: 'Welcome, {{ user.name }}!',
+      html: '<h1>Hi {{ user.name | upcase }}</h1>',
+      text: 'Hi {{ user.name }}',
+      fromEmail: `hello@${t.domain.name}`,
+      fromName: 'Hello Team',
+      tags: ['onboarding'],
+    };
     const template = ok(await env.s.gql(CreateTemplateDocument, { input }, t.token)).createTemplate.template;
     const to = inbox();
     const [sent] = ok(await send({ to: [{ email: to }], templateId: template.id, variables: { user: { name: 'Ada' } }, tags: ['t1'] }, t.token)).sendEmail.messages;
@@ -76,7 +87,9 @@ describe('templates', () => {
     const bad = ok(await env.s.gql(CreateTemplateDocument, { input: { ...input, name: 'Broken', html: "{% include 'secrets' %}" } }, t.token)).createTemplate.template;
     const res = await send({ to: [{ email: inbox() }], templateId: bad.id }, t.token);
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'templateId', part: 'html' });
-    expect(errorCode(await send({ ...mail(`a@${t.domain.name}`, inbox()), subject: null, text: null, html: null, templateId: toGlobalId('Template', '018f0000-0000-7000-8000-000000000000') }, t.token))).toMatch(/BAD_USER_INPUT|NOT_FOUND/);
+    expect(
+      errorCode(await send({ ...mail(`a@${t.domain.name}`, inbox()), subject: null, text: null, html: null, templateId: toGlobalId('Template', '018f0000-0000-7000-8000-000000000000') }, t.token)),
+    ).toMatch(/BAD_USER_INPUT|NOT_FOUND/);
   });
 });
 

@@ -122,7 +122,10 @@ describe('without a worker: sandbox mode and a token revoked before its bulk run
     await runDelivery(delivery(), { messageId: uuidOf(sent.id) });
     const m = ok(await s.gql(SendingMessageDocument, { id: sent.id }, t.token)).message;
     expect(m.status).toBe('SENT');
-    expect(m.events.map((e) => [e.type, e.details.sandbox ?? null])).toEqual([['QUEUED', null], ['SENT', true]]);
+    expect(m.events.map((e) => [e.type, e.details.sandbox ?? null])).toEqual([
+      ['QUEUED', null],
+      ['SENT', true],
+    ]);
     expect(header(m.raw!, 'DKIM-Signature')).toContain(`d=${t.domain.name}`);
     // A job run again (after a crash, say) finds the message final and sends nothing.
     await runDelivery(delivery(), { messageId: uuidOf(sent.id) });
@@ -140,7 +143,10 @@ describe('without a worker: sandbox mode and a token revoked before its bulk run
     expect(got.mailFrom).toMatch(new RegExp(`^bounce\\+[0-9a-f]{32}@mr\\.${t.domain.name.replace(/\./g, '\\.')}$`));
     const m = ok(await s.gql(SendingMessageDocument, { id: sent.id }, t.token)).message;
     expect(m).toMatchObject({ status: 'SENT', lastResponse: expect.stringMatching(/^250/) });
-    expect(m.events.map((e) => [e.type, e.details.sandbox ?? null])).toEqual([['QUEUED', null], ['SENT', null]]);
+    expect(m.events.map((e) => [e.type, e.details.sandbox ?? null])).toEqual([
+      ['QUEUED', null],
+      ['SENT', null],
+    ]);
   });
 
   it('a bulk send whose token was revoked fails its remaining requests as UNAUTHENTICATED', async () => {

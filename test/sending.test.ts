@@ -7,7 +7,20 @@ import { Message } from '../src/modules/sending/message.entity';
 import { SendEmailDocument, SendingMessageDocument } from './generated/graphql';
 import { insertApiToken } from './support/factories';
 import { ok } from './support/harness';
-import { addVerifiedDomain, header, inbox, insertIdentity, mail, publishDkim, type SendingEnv, startSendingEnv, tenantWithDomain, uuidOf, verifyWithMailauth, waitForStatus } from './support/sending-fixtures';
+import {
+  addVerifiedDomain,
+  header,
+  inbox,
+  insertIdentity,
+  mail,
+  publishDkim,
+  type SendingEnv,
+  startSendingEnv,
+  tenantWithDomain,
+  uuidOf,
+  verifyWithMailauth,
+  waitForStatus,
+} from './support/sending-fixtures';
 
 let env: SendingEnv;
 beforeAll(async () => {
@@ -22,7 +35,8 @@ describe('direct delivery', () => {
     const t = await tenantWithDomain(env);
     const domain = await addVerifiedDomain(env, t.adminToken, t.tenantId);
     const to = inbox();
-    const sent = ok(await env.s.gql(SendEmailDocument, { input: mail(`news@${domain.name}`, to, { tags: ['welcome'], headers: [{ name: 'X-Campaign', value: 'spring' }] }) }, t.token)).sendEmail.messages;
+    const sent = ok(await env.s.gql(SendEmailDocument, { input: mail(`news@${domain.name}`, to, { tags: ['welcome'], headers: [{ name: 'X-Campaign', value: 'spring' }] }) }, t.token)).sendEmail
+      .messages;
     expect(sent).toEqual([{ id: expect.any(String), recipient: to, status: 'QUEUED' }]);
 
     const [got] = await env.sink.waitFor(to, 1);
@@ -77,7 +91,11 @@ describe('direct delivery', () => {
     const agency = await addVerifiedDomain(env, t.adminToken, null);
     const agencyRow = await systemEm(env.s.app.orm).findOneOrFail(Domain, { name: agency.name });
     const identity = await insertIdentity(env, { accountId: t.accountId, tenantUuid: t.tenantUuid, domain: agencyRow, replyToEmail: 'desk@client-owned.example' });
-    const { secret: idToken } = await insertApiToken(env.s, { accountId: t.accountId, permissions: [Permission.EMAIL_SEND, Permission.ACTIVITY_READ, Permission.ACTIVITY_CONTENT_READ], identityUuid: identity.id });
+    const { secret: idToken } = await insertApiToken(env.s, {
+      accountId: t.accountId,
+      permissions: [Permission.EMAIL_SEND, Permission.ACTIVITY_READ, Permission.ACTIVITY_CONTENT_READ],
+      identityUuid: identity.id,
+    });
     const to = inbox();
     const sent = ok(await env.s.gql(SendEmailDocument, { input: { from: { email: identity.email }, to: [{ email: to }], subject: 'From me', text: 'hello' } }, idToken)).sendEmail.messages;
     const [got] = await env.sink.waitFor(to, 1);

@@ -86,39 +86,50 @@ afterAll(async () => {
 });
 
 describe('first start, restart and stop of the built server (embedded PostgreSQL)', () => {
-  it('a port clash on the first start creates nothing; the next start prints a token that works; a second server on the running data dir is refused; SIGTERM leaves no postgres', { timeout: 120_000 }, async () => {
-    const dir = dataDir('first');
-    const taken = await freePort();
-    const blocker = await occupy(taken);
-    const clash = await failedStart({ MAILROOM_DATA_DIR: dir, PORT: String(taken) });
-    blocker.close();
-    expect(clash.code).toBe(1);
-    expect(clash.line).toContain('PORT');
-    expect(clash.line).toContain(String(taken));
-    expect(existsSync(join(dir, 'pg', 'cluster'))).toBe(false);
+  it(
+    'a port clash on the first start creates nothing; the next start prints a token that works; a second server on the running data dir is refused; SIGTERM leaves no postgres',
+    { timeout: 120_000 },
+    async () => {
+      const dir = dataDir('first');
+      const taken = await freePort();
+      const blocker = await occupy(taken);
+      const clash = await failedStart({ MAILROOM_DATA_DIR: dir, PORT: String(taken) });
+      blocker.close();
+      expect(clash.code).toBe(1);
+      expect(clash.line).toContain('PORT');
+      expect(clash.line).toContain(String(taken));
+      expect(existsSync(join(dir, 'pg', 'cluster'))).toBe(false);
 
-    const port = await freePort();
-    const server = startServer({ MAILROOM_DATA_DIR: dir, PORT: String(port) });
-    const [, token] = await server.waitForOutput(/Admin API token \(shown once\):\s+(mr_live_\S+)/);
-    expect(await viewerKind(port, token)).toBe('API_TOKEN');
+      const port = await freePort();
+      const server = startServer({ MAILROOM_DATA_DIR: dir, PORT: String(port) });
+      const [, token] = await server.waitForOutput(/Admin API token \(shown once\):\s+(mr_live_\S+)/);
+      expect(await viewerKind(port, token)).toBe('API_TOKEN');
 
-    // The same data dir while it runs, on the same port as an operator would: the data dir is named.
-    const second = await failedStart({ MAILROOM_DATA_DIR: dir, PORT: String(port) });
-    expect(second.code).toBe(1);
-    expect(second.line).toMatch(/MAILROOM_DATA_DIR: .* is in use by another running Mailroom/);
-    expect(await viewerKind(port, token)).toBe('API_TOKEN');
+      // The same data dir while it runs, on the same port as an operator would: the data dir is named.
+      const second = await failedStart({ MAILROOM_DATA_DIR: dir, PORT: String(port) });
+      expect(second.code).toBe(1);
+      expect(second.line).toMatch(/MAILROOM_DATA_DIR: .* is in use by another running Mailroom/);
+      expect(await viewerKind(port, token)).toBe('API_TOKEN');
 
-    expect(processesMatching(join(dir, 'pg', 'cluster')).length).toBeGreaterThan(0);
-    server.child.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
-    expect(await waitGone(join(dir, 'pg', 'cluster'), 5_000)).toEqual([]);
-  });
+      expect(processesMatching(join(dir, 'pg', 'cluster')).length).toBeGreaterThan(0);
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      expect(await waitGone(join(dir, 'pg', 'cluster'), 5_000)).toEqual([]);
+    },
+  );
 
   it('SIGTERM to the pid of `npm start` stops node and PostgreSQL (no orphans); a restart prints no new token', { timeout: 120_000 }, async () => {
     const dir = dataDir('npm-start');
     const port = await freePort();
     // The build already ran (prestart); --ignore-scripts skips it and runs "start" as npm would.
-    const npm = spawnCollect('npm', ['start', '--ignore-scripts'], build, { MAILROOM_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', MAILROOM_WORKER: 'off', DNS_SERVERS: '127.0.0.1:9' });
+    const npm = spawnCollect('npm', ['start', '--ignore-scripts'], build, {
+      MAILROOM_DATA_DIR: dir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      MAILROOM_WORKER: 'off',
+      DNS_SERVERS: '127.0.0.1:9',
+    });
     running.push(npm);
     await npm.waitForOutput(/Mailroom is listening/);
     // "start" execs node: npm's own child is the server, which receives what npm forwards.
@@ -165,7 +176,12 @@ describe('first start, restart and stop of the built server (embedded PostgreSQL
     const next = startServer({ MAILROOM_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'info' });
     await next.waitForOutput(/Mailroom is listening/);
     expect(await viewerKind(port, token)).toBe('API_TOKEN');
-    expect(await waitExited(orphans.map((p) => p.pid), 1_000)).toEqual([]);
+    expect(
+      await waitExited(
+        orphans.map((p) => p.pid),
+        1_000,
+      ),
+    ).toEqual([]);
     next.child.kill('SIGTERM');
     expect(await next.exited).toBe(0);
     expect(await waitGone(cluster, 10_000)).toEqual([]);

@@ -55,16 +55,28 @@ describe('suppressed recipients are never sent to', () => {
     expect(oneClick.status).toBe(200);
     const complaint = await systemEm(env.s.app.orm).findOneOrFail(Message, { id: uuidOf(first[1].id) });
     await recordEvents(env.s, complaint, [ActivityEventType.SPAM_COMPLAINT], { source: 'arf' });
-    ok(await env.s.gql(RecordDeliveryEventsDocument, { input: { events: [{ eventId: 'b-1', messageId: first[2].id, type: 'HARD_BOUNCED', occurredAt: new Date().toISOString(), smtpResponse: '550 5.1.1 No such user' }] } }, c.token));
+    ok(
+      await env.s.gql(
+        RecordDeliveryEventsDocument,
+        { input: { events: [{ eventId: 'b-1', messageId: first[2].id, type: 'HARD_BOUNCED', occurredAt: new Date().toISOString(), smtpResponse: '550 5.1.1 No such user' }] } },
+        c.token,
+      ),
+    );
     await drain();
 
     const before = env.sink.messages.length;
-    for (const [to, list] of [[unsub, 'UNSUBSCRIBE'], [complained, 'SPAM_COMPLAINT'], [bounced, 'HARD_BOUNCE']] as const) {
+    for (const [to, list] of [
+      [unsub, 'UNSUBSCRIBE'],
+      [complained, 'SPAM_COMPLAINT'],
+      [bounced, 'HARD_BOUNCE'],
+    ] as const) {
       const again = await c.send(c.domain, to);
       expect(again.status).toBe('SUPPRESSED');
       const m = ok(await env.s.gql(EVENTS, { id: again.id }, c.token)) as { message: { status: string; events: { type: string }[] } };
       expect(m.message).toEqual({ status: 'SUPPRESSED', events: [{ type: 'SUPPRESSED' }] });
-      const [event] = await systemEm(env.s.app.orm).getConnection().execute<{ data: { list: string } }[]>('select data from activity_events where message_id = ?', [uuidOf(again.id)]);
+      const [event] = await systemEm(env.s.app.orm)
+        .getConnection()
+        .execute<{ data: { list: string } }[]>('select data from activity_events where message_id = ?', [uuidOf(again.id)]);
       expect(event.data.list).toBe(list);
       // Domain B of the same client is not affected: its lists are its own.
       const onB = await c.send(c.other, to);
@@ -85,11 +97,23 @@ describe('suppressed recipients are never sent to', () => {
   it('a recipient that soft-bounced the tenant’s threshold is ON_HOLD: its next send on that domain is suppressed', async () => {
     const c = await client();
     const to = inbox('soft');
-    ok(await env.s.gql('mutation($input: UpdateTenantInput!) { updateTenant(input: $input) { tenant { id } } }', { input: { id: c.tenantId, onHoldPolicy: { softBounceThreshold: 2, windowDays: 7, holdHours: 24 } } }, c.adminToken));
+    ok(
+      await env.s.gql(
+        'mutation($input: UpdateTenantInput!) { updateTenant(input: $input) { tenant { id } } }',
+        { input: { id: c.tenantId, onHoldPolicy: { softBounceThreshold: 2, windowDays: 7, holdHours: 24 } } },
+        c.adminToken,
+      ),
+    );
     const sent = await Promise.all([1, 2].map(() => c.send(c.domain, to)));
     for (const m of sent) await waitForStatus(env, c.token, m.id, ['DELIVERED']);
     const at = new Date().toISOString();
-    ok(await env.s.gql(RecordDeliveryEventsDocument, { input: { events: sent.map((m, i) => ({ eventId: `s-${i}`, messageId: m.id, type: 'SOFT_BOUNCED' as const, occurredAt: at, smtpResponse: '452 4.2.2 Mailbox full' })) } }, c.token));
+    ok(
+      await env.s.gql(
+        RecordDeliveryEventsDocument,
+        { input: { events: sent.map((m, i) => ({ eventId: `s-${i}`, messageId: m.id, type: 'SOFT_BOUNCED' as const, occurredAt: at, smtpResponse: '452 4.2.2 Mailbox full' })) } },
+        c.token,
+      ),
+    );
     await drain();
     expect((await c.send(c.domain, to)).status).toBe('SUPPRESSED');
     expect((await c.send(c.other, to)).status).toBe('QUEUED');
@@ -117,12 +141,14 @@ describe('suppressed recipients are never sent to', () => {
     const { accountId, adminToken } = await env.s.newAccount();
     const agency = await insertDomain(env.s, { accountId, tenantUuid: null });
     publishDkim(env, agency);
-    const clients = await Promise.all(['X', 'Y'].map(async (name) => {
-      const tenantUuid = uuidOf(await buildTenant(env.s, adminToken, `Client ${name}`), 'Tenant');
-      const identity = await insertIdentity(env, { accountId, tenantUuid, domain: agency, email: `${name.toLowerCase()}-${tenantUuid.slice(0, 8)}@${agency.name}` });
-      const { secret } = await insertApiToken(env.s, { accountId, permissions: [Permission.EMAIL_SEND, Permission.ACTIVITY_READ], identityUuid: identity.id });
-      return { identity, token: secret };
-    }));
+    const clients = await Promise.all(
+      ['X', 'Y'].map(async (name) => {
+        const tenantUuid = uuidOf(await buildTenant(env.s, adminToken, `Client ${name}`), 'Tenant');
+        const identity = await insertIdentity(env, { accountId, tenantUuid, domain: agency, email: `${name.toLowerCase()}-${tenantUuid.slice(0, 8)}@${agency.name}` });
+        const { secret } = await insertApiToken(env.s, { accountId, permissions: [Permission.EMAIL_SEND, Permission.ACTIVITY_READ], identityUuid: identity.id });
+        return { identity, token: secret };
+      }),
+    );
     const [x, y] = clients;
     const to = inbox('shared');
     const send = async (c: (typeof clients)[number], recipient: string) => ok(await env.s.gql(SendEmailDocument, { input: mail(c.identity.email, recipient) }, c.token)).sendEmail.messages[0];

@@ -73,7 +73,12 @@ describe('export', () => {
     expect(res.headers.get('content-length')).toBeNull(); // streamed (chunked), not built first
     const lines = (await res.text()).trim().split('\r\n');
     expect(lines[0]).toBe('list,recipient,pattern,domain,reason,source,created_at,expires_at');
-    expect(lines.slice(1).map((l) => l.split(',')[1] || l.split(',')[2]).sort()).toEqual([...mine, "'=cmd*@x.io"].sort());
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[1] || l.split(',')[2])
+        .sort(),
+    ).toEqual([...mine, "'=cmd*@x.io"].sort());
     expect(lines.every((l) => !l.includes(w.d2.name))).toBe(true);
     // The admin's link sees both domains.
     const adminLink = ok(await s.gql<any, any>(EXPORT, { i: { filter: { lists: ['BLOCKLIST'], domainIds: [w.gid.d2] } } }, w.adminToken)).exportSuppressions;
@@ -154,7 +159,9 @@ describe('isolation', () => {
     expect(await count(w.tenant2, { query: r })).toBe(0);
     expect(await count(w.tenant1, { query: r })).toBe(2);
     expect(await count(w.identity1, { query: r })).toBe(1);
-    const ids = ok(await s.gql<any, any>('query($f: SuppressionFilterInput) { suppressions(filter: $f) { edges { node { id } } } }', { f: { query: r } }, w.tenant1)).suppressions.edges.map((e: any) => e.node.id);
+    const ids = ok(await s.gql<any, any>('query($f: SuppressionFilterInput) { suppressions(filter: $f) { edges { node { id } } } }', { f: { query: r } }, w.tenant1)).suppressions.edges.map(
+      (e: any) => e.node.id,
+    );
     expect(ok(await s.gql<any, any>(REMOVE, { i: { ids } }, w.tenant2)).removeSuppressions.removedCount).toBe(0);
     expect(errorCode(await s.gql<any, any>(REMOVE, { i: { all: true, domainId: w.gid.d1 } }, w.tenant2))).toBe('NOT_FOUND');
     expect(ok(await s.gql<any, any>(REMOVE, { i: { all: true, list: 'UNSUBSCRIBE' } }, w.identity1)).removeSuppressions.removedCount).toBe(0);

@@ -54,10 +54,18 @@ describe('the suppressions consumer', () => {
   });
 
   it('holds a recipient after the threshold of soft bounces within the window, with a durable release job; held again later', async () => {
-    const bad = await s.gql<any, any>('mutation($i: UpdateTenantInput!) { updateTenant(input: $i) { tenant { id } } }', { i: { id: w.gid.t1, onHoldPolicy: { softBounceThreshold: 0 } } }, w.adminToken);
+    const bad = await s.gql<any, any>(
+      'mutation($i: UpdateTenantInput!) { updateTenant(input: $i) { tenant { id } } }',
+      { i: { id: w.gid.t1, onHoldPolicy: { softBounceThreshold: 0 } } },
+      w.adminToken,
+    );
     expect(errorCode(bad)).toBe('BAD_USER_INPUT');
     expect(bad.errors![0].extensions!.field).toBe('onHoldPolicy.softBounceThreshold');
-    const set = await s.gql<any, any>('mutation($i: UpdateTenantInput!) { updateTenant(input: $i) { tenant { onHoldPolicy { softBounceThreshold windowDays holdHours } } } }', { i: { id: w.gid.t1, onHoldPolicy: { softBounceThreshold: 3, holdHours: 2 } } }, w.adminToken);
+    const set = await s.gql<any, any>(
+      'mutation($i: UpdateTenantInput!) { updateTenant(input: $i) { tenant { onHoldPolicy { softBounceThreshold windowDays holdHours } } } }',
+      { i: { id: w.gid.t1, onHoldPolicy: { softBounceThreshold: 3, holdHours: 2 } } },
+      w.adminToken,
+    );
     expect(ok(set).updateTenant.tenant.onHoldPolicy).toEqual({ softBounceThreshold: 3, windowDays: 30, holdHours: 2 });
 
     const r = addr('soft');
@@ -75,7 +83,7 @@ describe('the suppressions consumer', () => {
     const tally = await em.execute<{ n: number; held: number }[]>('select count(*)::int as n, count(hold_id)::int as held from suppression_soft_bounces where recipient = ?', [r]);
     expect(tally[0]).toEqual({ n: 3, held: 3 });
     const uuid = Buffer.from(held[0].id, 'base64url').toString().split(':')[1];
-    const jobs = await em.execute<{ run_at: Date }[]>("select run_at from graphile_worker.jobs where key = ?", [`release-suppression-hold:${uuid}`]);
+    const jobs = await em.execute<{ run_at: Date }[]>('select run_at from graphile_worker.jobs where key = ?', [`release-suppression-hold:${uuid}`]);
     expect(jobs.map((j) => new Date(j.run_at).getTime())).toEqual([third.occurredAt.getTime() + 2 * 3600_000]);
     expect((await lookup(w.d1.id, [r])).get(r)?.list).toBe('ON_HOLD');
     expect((await lookup(w.d2.id, [r])).size).toBe(0);
@@ -85,7 +93,10 @@ describe('the suppressions consumer', () => {
     const r = addr('release');
     const m = await w.message(r);
     const past = new Date(Date.now() - 3 * 3600_000); // 3 h ago: a 2 h hold from then is over
-    await insertEvents(systemEm(s.app.orm), [0, 1, 2].map((i) => messageEvent(m, ActivityEventType.SOFT_BOUNCED, {}, new Date(past.getTime() + i * 1000))));
+    await insertEvents(
+      systemEm(s.app.orm),
+      [0, 1, 2].map((i) => messageEvent(m, ActivityEventType.SOFT_BOUNCED, {}, new Date(past.getTime() + i * 1000))),
+    );
     await s.app.consumers!.drain();
     expect((await lookup(w.d1.id, [r])).size).toBe(0); // an expired hold stops nothing, even before its release
     await expect.poll(async () => (await list(w.adminToken, { lists: ['ON_HOLD'], query: r })).totalCount, { timeout: 15_000, interval: 200 }).toBe(0);
@@ -105,7 +116,11 @@ describe('blocklist', () => {
       { i: { list: 'BLOCKLIST', domainId: w.gid.d1, recipients: ['Exact@Blocked.Example'], patterns: ['*@spam.example', 'info@*', '*+test@*', '@whole.example', 'a_b@*'], reason: 'manual' } },
       w.tenant1,
     );
-    expect(ok(res).addSuppressions.suppressions.map((x: any) => x.recipient ?? x.pattern).sort()).toEqual(['*+test@*', '*@spam.example', '@whole.example', 'a_b@*', 'exact@blocked.example', 'info@*']);
+    expect(
+      ok(res)
+        .addSuppressions.suppressions.map((x: any) => x.recipient ?? x.pattern)
+        .sort(),
+    ).toEqual(['*+test@*', '*@spam.example', '@whole.example', 'a_b@*', 'exact@blocked.example', 'info@*']);
     ok(await s.gql<any, any>('mutation($i: AddSuppressionsInput!) { addSuppressions(input: $i) { suppressions { id } } }', { i: { list: 'BLOCKLIST', patterns: ['trap*@*'] } }, w.adminToken));
     const probes = ['exact@blocked.example', 'x@spam.example', 'x@sub.spam.example', 'info@any.org', 'me+test@x.io', 'y@whole.example', 'a_b@q.io', 'axb@q.io', 'trap1@any.org', 'fine@ok.example'];
     const onD1 = await lookup(w.d1.id, probes);
@@ -133,7 +148,11 @@ describe('permissions', () => {
     expect(errorCode(await s.gql<any, any>('{ suppressions { totalCount } }', undefined, w.noSuppressions1))).toBe('FORBIDDEN');
     expect(errorCode(await s.gql<any, any>('{ recipient(email: "a@b.io") { suppressed } }', undefined, w.noSuppressions1))).toBe('FORBIDDEN');
     expect((await list(w.readOnly1)).totalCount).toBeGreaterThan(0);
-    const add = await s.gql<any, any>('mutation($i: AddSuppressionsInput!) { addSuppressions(input: $i) { suppressions { id } } }', { i: { list: 'UNSUBSCRIBE', domainId: w.gid.d1, recipients: ['ro@x.io'] } }, w.readOnly1);
+    const add = await s.gql<any, any>(
+      'mutation($i: AddSuppressionsInput!) { addSuppressions(input: $i) { suppressions { id } } }',
+      { i: { list: 'UNSUBSCRIBE', domainId: w.gid.d1, recipients: ['ro@x.io'] } },
+      w.readOnly1,
+    );
     expect(errorCode(add)).toBe('FORBIDDEN');
     const remove = await s.gql<any, any>('mutation($i: RemoveSuppressionsInput!) { removeSuppressions(input: $i) { removedCount } }', { i: { list: 'UNSUBSCRIBE', all: true } }, w.readOnly1);
     expect(errorCode(remove)).toBe('FORBIDDEN');

@@ -7,7 +7,16 @@ import { sha256 } from '../src/lib/crypto';
 import { MemberStatus, Membership } from '../src/modules/members/membership.entity';
 import { Session } from '../src/modules/members/session.entity';
 import { User } from '../src/modules/members/user.entity';
-import { CreateTemplateDocument, DeleteTemplateDocument, DomainWithTemplatesDocument, DuplicateTemplateDocument, TemplateDocument, TemplatesDocument, UpdateTemplateDocument, type CreateTemplateInput } from './generated/graphql';
+import {
+  CreateTemplateDocument,
+  DeleteTemplateDocument,
+  DomainWithTemplatesDocument,
+  DuplicateTemplateDocument,
+  TemplateDocument,
+  TemplatesDocument,
+  UpdateTemplateDocument,
+  type CreateTemplateInput,
+} from './generated/graphql';
 import { buildTenant, insertApiToken, insertDomain, unique } from './support/factories';
 import { errorCode, ok, startTestServer, type TestServer } from './support/harness';
 
@@ -37,7 +46,14 @@ function input(domainId: string, extra: Partial<CreateTemplateInput> = {}): Crea
 async function allowListMember(accountId: string, templateIds: string[]): Promise<string> {
   const em = systemEm(s.app.orm);
   const user = em.create(User, { email: `${unique('u')}@example.test` });
-  const m = em.create(Membership, { account: accountId, user, role: Role.CUSTOM, customPermissions: [Permission.TEMPLATES_READ, Permission.TEMPLATES_MANAGE, Permission.DOMAINS_READ], templateIds, status: MemberStatus.ACTIVE });
+  const m = em.create(Membership, {
+    account: accountId,
+    user,
+    role: Role.CUSTOM,
+    customPermissions: [Permission.TEMPLATES_READ, Permission.TEMPLATES_MANAGE, Permission.DOMAINS_READ],
+    templateIds,
+    status: MemberStatus.ACTIVE,
+  });
   const secret = generateSecret('session');
   em.create(Session, { account: accountId, membership: m, tokenHash: sha256(secret), expiresAt: new Date(Date.now() + 3600_000) });
   await em.flush();
@@ -48,7 +64,22 @@ describe('templates', () => {
   it('creates with normalised fields and the variables used, reads, updates, duplicates, lists and deletes', async () => {
     const w = await world();
     const created = ok(
-      await s.gql(CreateTemplateDocument, { input: input(w.domainA, { description: 'First mail', text: 'Hello {{ user.name }}', tags: ['welcome', 'onboarding:v1'], categories: ['Lifecycle'], fromEmail: 'News@Bücher.DE', fromName: 'Acme', replyToEmail: 'help@acme.example', replyToName: 'Support' }) }, w.adminToken),
+      await s.gql(
+        CreateTemplateDocument,
+        {
+          input: input(w.domainA, {
+            description: 'First mail',
+            text: 'Hello {{ user.name }}',
+            tags: ['welcome', 'onboarding:v1'],
+            categories: ['Lifecycle'],
+            fromEmail: 'News@Bücher.DE',
+            fromName: 'Acme',
+            replyToEmail: 'help@acme.example',
+            replyToName: 'Support',
+          }),
+        },
+        w.adminToken,
+      ),
     ).createTemplate.template;
     expect(created).toMatchObject({ name: 'Welcome', fromEmail: 'news@xn--bcher-kva.de', tags: ['welcome', 'onboarding:v1'], categories: ['Lifecycle'], domainId: w.domainA });
     expect(created.variables).toEqual(['order.items', 'user.name']);

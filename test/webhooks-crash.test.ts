@@ -79,7 +79,14 @@ describe('a worker killed in the middle of webhook deliveries', () => {
     // The consumer starts "from now" when the worker first starts: the events come after.
     const first = await startWorker(entry);
     const events = [];
-    for (let i = 0; i < EVENTS; i += 50) events.push(...(await recordEvents(env.s, m, Array.from({ length: 50 }, () => ActivityEventType.SENT))));
+    for (let i = 0; i < EVENTS; i += 50)
+      events.push(
+        ...(await recordEvents(
+          env.s,
+          m,
+          Array.from({ length: 50 }, () => ActivityEventType.SENT),
+        )),
+      );
     await env.rx.waitFor('/crash-1', 40, 60_000);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
@@ -90,7 +97,15 @@ describe('a worker killed in the middle of webhook deliveries', () => {
     await env.rx.waitFor('/crash-1', EVENTS + 1, 90_000);
     await env.rx.waitFor('/crash-2', EVENTS + 1, 90_000);
     await expect
-      .poll(async () => (await systemEm(env.s.app.orm).fork().execute<{ n: number }[]>(`select count(*)::int as n from webhook_deliveries where account_id = ? and status = 'SUCCEEDED' and event_id is not null`, [w.accountId]))[0].n, { timeout: 30_000 })
+      .poll(
+        async () =>
+          (
+            await systemEm(env.s.app.orm)
+              .fork()
+              .execute<{ n: number }[]>(`select count(*)::int as n from webhook_deliveries where account_id = ? and status = 'SUCCEEDED' and event_id is not null`, [w.accountId])
+          )[0].n,
+        { timeout: 30_000 },
+      )
       .toBe(2 * EVENTS);
     for (const [i, path] of ['/crash-1', '/crash-2'].entries()) {
       const got = env.rx.on(path).slice(1);

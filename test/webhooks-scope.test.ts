@@ -34,7 +34,11 @@ afterAll(() => env?.stop());
 
 const drain = () => env.s.app.consumers!.drain();
 const ALL = [Permission.WEBHOOKS_READ, Permission.WEBHOOKS_MANAGE, Permission.EMAIL_SEND, Permission.DOMAINS_READ, Permission.DOMAINS_MANAGE];
-const types = (path: string) => env.rx.on(path).slice(1).map((r) => JSON.parse(r.body).type as string);
+const types = (path: string) =>
+  env.rx
+    .on(path)
+    .slice(1)
+    .map((r) => JSON.parse(r.body).type as string);
 
 describe('webhook scope and isolation', () => {
   it('a domain webhook gets only its domain; a tenant webhook its tenant’s domains and identities; an account webhook everything — each payload only its own', async () => {
@@ -58,11 +62,22 @@ describe('webhook scope and isolation', () => {
     await env.rx.waitFor('/iso-tenant', 4);
     await env.rx.waitFor('/iso-domain', 2);
     await new Promise((r) => setTimeout(r, 300));
-    const recipients = (path: string) => env.rx.on(path).slice(1).map((r) => JSON.parse(r.body).data.message.recipient).sort();
+    const recipients = (path: string) =>
+      env.rx
+        .on(path)
+        .slice(1)
+        .map((r) => JSON.parse(r.body).data.message.recipient)
+        .sort();
     expect(recipients('/iso-domain')).toEqual(['a1@example.net']);
     expect(recipients('/iso-tenant')).toEqual(['a1@example.net', 'a2@example.net', 'ident@example.net']);
     expect(recipients('/iso-account')).toEqual(['a1@example.net', 'a2@example.net', 'b@example.net', 'ident@example.net']);
-    for (const path of ['/iso-domain', '/iso-tenant']) expect(env.rx.on(path).map((r) => r.body).join('')).not.toContain(w.domainB.id);
+    for (const path of ['/iso-domain', '/iso-tenant'])
+      expect(
+        env.rx
+          .on(path)
+          .map((r) => r.body)
+          .join(''),
+      ).not.toContain(w.domainB.id);
 
     // Principals see, test and read only the webhooks in their own scope.
     const tokenB = (await insertApiToken(env.s, { accountId: w.accountId, permissions: ALL, tenantUuid: w.tenantBUuid })).secret;
@@ -72,35 +87,73 @@ describe('webhook scope and isolation', () => {
     for (const id of [domainHook.webhook.id, tenantHook.webhook.id]) {
       expect(errorCode(await env.s.gql(WebhookDocument, { id }, tokenB))).toBe('NOT_FOUND');
       expect(errorCode(await env.s.gql(TestWebhookDocument, { input: { id } }, tokenB))).toBe('NOT_FOUND');
-      expect(errorCode(await env.s.gql(ReplayWebhookEventsDocument, { input: { webhookId: id, from: new Date(Date.now() - 3600_000).toISOString(), to: new Date().toISOString() } }, tokenB))).toBe('NOT_FOUND');
+      expect(errorCode(await env.s.gql(ReplayWebhookEventsDocument, { input: { webhookId: id, from: new Date(Date.now() - 3600_000).toISOString(), to: new Date().toISOString() } }, tokenB))).toBe(
+        'NOT_FOUND',
+      );
     }
     expect(errorCode(await env.s.gql(WebhookDocument, { id: tenantHook.webhook.id }, domainTokenA))).toBe('NOT_FOUND');
     // A domain principal cannot make an account or tenant webhook, nor one of another client's domain.
     const url = env.rx.url('/never');
-    expect(errorCode(await env.s.gql(`mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { signingSecret } }`, { i: { name: 'x', url, events: ['ACTIVITY_SENT'] } }, domainTokenA))).toBe('FORBIDDEN');
-    expect(errorCode(await env.s.gql(`mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { signingSecret } }`, { i: { name: 'x', url, events: ['ACTIVITY_SENT'], tenantId: w.tenantA } }, domainTokenA))).toBe('FORBIDDEN');
-    expect(errorCode(await env.s.gql(`mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { signingSecret } }`, { i: { name: 'x', url, events: ['ACTIVITY_SENT'], domainId: w.gid(w.domainB) } }, domainTokenA))).toBe('NOT_FOUND');
+    expect(errorCode(await env.s.gql(`mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { signingSecret } }`, { i: { name: 'x', url, events: ['ACTIVITY_SENT'] } }, domainTokenA))).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      errorCode(
+        await env.s.gql(`mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { signingSecret } }`, { i: { name: 'x', url, events: ['ACTIVITY_SENT'], tenantId: w.tenantA } }, domainTokenA),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(
+      errorCode(
+        await env.s.gql(
+          `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { signingSecret } }`,
+          { i: { name: 'x', url, events: ['ACTIVITY_SENT'], domainId: w.gid(w.domainB) } },
+          domainTokenA,
+        ),
+      ),
+    ).toBe('NOT_FOUND');
     expect(env.rx.on('/never')).toEqual([]);
   });
 
   it('platform events: a domain status change, a verified sender identity and a completed bulk send reach the webhooks of their scope', async () => {
     const w = await webhookWorld(env.s);
-    const { signingSecret } = await createWebhook(env.s, w.adminToken, { name: 'Platform', url: env.rx.url('/platform'), events: ['DOMAIN_STATUS_CHANGED', 'SENDER_IDENTITY_VERIFIED', 'BULK_EMAIL_COMPLETED'], tenantId: w.tenantA });
-    await createWebhook(env.s, w.adminToken, { name: 'Platform B', url: env.rx.url('/platform-b'), events: ['DOMAIN_STATUS_CHANGED', 'SENDER_IDENTITY_VERIFIED', 'BULK_EMAIL_COMPLETED'], tenantId: w.tenantB });
+    const { signingSecret } = await createWebhook(env.s, w.adminToken, {
+      name: 'Platform',
+      url: env.rx.url('/platform'),
+      events: ['DOMAIN_STATUS_CHANGED', 'SENDER_IDENTITY_VERIFIED', 'BULK_EMAIL_COMPLETED'],
+      tenantId: w.tenantA,
+    });
+    await createWebhook(env.s, w.adminToken, {
+      name: 'Platform B',
+      url: env.rx.url('/platform-b'),
+      events: ['DOMAIN_STATUS_CHANGED', 'SENDER_IDENTITY_VERIFIED', 'BULK_EMAIL_COMPLETED'],
+      tenantId: w.tenantB,
+    });
     // The empty loopback zone fails every record: the VERIFIED domain goes back to PENDING.
     const verified = ok(await env.s.gql(VerifyDomainDocument, { input: { domainId: w.gid(w.domainA) } }, w.adminToken)).verifyDomain.domain;
     expect(verified.status).toBe(DomainStatus.PENDING);
     const em = systemEm(env.s.app.orm);
     const link = generateSecret('link');
-    const identity = em.create(SenderIdentity, { account: w.accountId, tenant: w.tenantAUuid, domain: w.agency.id, email: `${unique('new')}@agency.example`, confirmationTokenHash: sha256(link), confirmationExpiresAt: new Date(Date.now() + 3600_000) });
+    const identity = em.create(SenderIdentity, {
+      account: w.accountId,
+      tenant: w.tenantAUuid,
+      domain: w.agency.id,
+      email: `${unique('new')}@agency.example`,
+      confirmationTokenHash: sha256(link),
+      confirmationExpiresAt: new Date(Date.now() + 3600_000),
+    });
     await em.flush();
     const confirmed = await fetch(`${env.s.url}/confirm-sender`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${link}` });
     expect(confirmed.status).toBe(200);
     const tenantToken = (await insertApiToken(env.s, { accountId: w.accountId, permissions: ALL, tenantUuid: w.tenantAUuid })).secret;
-    const bulk = ok(await env.s.gql(SendBulkEmailDocument, { input: { requests: [{ from: { email: 'x@not-ours.example' }, to: [{ email: 'r@example.net' }], subject: 'Hi', text: 'Hi' }] } }, tenantToken)).sendBulkEmail.bulkEmail;
+    const bulk = ok(
+      await env.s.gql(SendBulkEmailDocument, { input: { requests: [{ from: { email: 'x@not-ours.example' }, to: [{ email: 'r@example.net' }], subject: 'Hi', text: 'Hi' }] } }, tenantToken),
+    ).sendBulkEmail.bulkEmail;
     await expect.poll(() => types('/platform'), { timeout: 15_000 }).toHaveLength(3);
     await drain();
-    const bodies = env.rx.on('/platform').slice(1).map((r) => verifyWith(signingSecret, r.headers, r.body));
+    const bodies = env.rx
+      .on('/platform')
+      .slice(1)
+      .map((r) => verifyWith(signingSecret, r.headers, r.body));
     expect(bodies.map((b) => b.type)).toEqual(['domain.status_changed', 'sender_identity.verified', 'bulk_email.completed']);
     expect(bodies[0].data).toMatchObject({ domain: { id: w.gid(w.domainA), name: w.domainA.name, status: 'PENDING', previousStatus: 'VERIFIED' }, tenantId: w.tenantA });
     expect(bodies[1].data).toMatchObject({ senderIdentity: { id: toGlobalId('SenderIdentity', identity.id), email: identity.email }, tenantId: w.tenantA });
@@ -126,7 +179,10 @@ describe('webhook scope and isolation', () => {
     await drain();
     await expect.poll(() => types('/lists-a'), { timeout: 15_000 }).toHaveLength(3);
     await drain();
-    const bodies = env.rx.on('/lists-a').slice(1).map((r) => verifyWith(signingSecret, r.headers, r.body));
+    const bodies = env.rx
+      .on('/lists-a')
+      .slice(1)
+      .map((r) => verifyWith(signingSecret, r.headers, r.body));
     expect(bodies.map((b) => b.type)).toEqual(['suppression.added', 'suppression.removed', 'recipient.on_hold_added']);
     expect(bodies[0].data).toMatchObject({ suppression: { id: entry.id, list: 'UNSUBSCRIBE', recipient: 'gone@example.net' } });
     expect(bodies[2].data).toMatchObject({ suppression: { list: 'ON_HOLD', recipient: 'full@example.net' } });
@@ -186,7 +242,10 @@ describe('replay, failure policy and retention', () => {
     ok(await env.s.gql(UpdateWebhookDocument, { input: { id: webhook.id, name: 'Renamed' } }, w.adminToken));
 
     const old = new Date(Date.now() - 31 * 86400_000);
-    await systemEm(env.s.app.orm).execute(`update webhook_deliveries set created_at = ? where webhook_id = (select id from webhooks where name = 'Renamed' and account_id = ?) and status = 'FAILED'`, [old, w.accountId]);
+    await systemEm(env.s.app.orm).execute(`update webhook_deliveries set created_at = ? where webhook_id = (select id from webhooks where name = 'Renamed' and account_id = ?) and status = 'FAILED'`, [
+      old,
+      w.accountId,
+    ]);
     // The daily job (crontab) runs on the worker like any other.
     await systemEm(env.s.app.orm).execute(`select graphile_worker.add_job(?, '{}'::json)`, [RETENTION_TASK]);
     await expect.poll(async () => ok(await env.s.gql(WebhookDocument, { id: webhook.id }, w.adminToken)).webhook!.deliveries.totalCount, { timeout: 10_000 }).toBe(1);

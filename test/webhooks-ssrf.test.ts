@@ -20,7 +20,14 @@ describe('SSRF guard', () => {
   it('refuses loopback, private and IPv4-mapped literals, and names that resolve to them, on save — nothing reaches the address', async () => {
     const w = await webhookWorld(env.s);
     const port = new URL(env.rx.url('/')).port;
-    for (const url of [`http://127.0.0.1:${port}/a`, `http://[::1]:${port}/b`, `http://[::ffff:127.0.0.1]:${port}/c`, `http://10.0.0.1:${port}/d`, `http://169.254.169.254/latest/meta-data`, `http://localhost:${port}/e`]) {
+    for (const url of [
+      `http://127.0.0.1:${port}/a`,
+      `http://[::1]:${port}/b`,
+      `http://[::ffff:127.0.0.1]:${port}/c`,
+      `http://10.0.0.1:${port}/d`,
+      `http://169.254.169.254/latest/meta-data`,
+      `http://localhost:${port}/e`,
+    ]) {
       const res = await env.s.gql(CreateWebhookDocument, { input: { name: 'x', url, events: ['ACTIVITY_SENT'], domainId: toGlobalId('Domain', w.domainA.id) } }, w.adminToken);
       expect(res.errors?.[0]?.extensions, url).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url' });
       expect(JSON.stringify(res)).not.toMatch(/127\.0\.0\.1[^:]|::1\b.*resolv/);
@@ -34,8 +41,22 @@ describe('SSRF guard', () => {
     const w = await webhookWorld(env.s);
     const em = systemEm(env.s.app.orm);
     // As if its name had resolved to a public address when it was saved and points at loopback now.
-    const hook = em.create(Webhook, { account: w.accountId, domain: w.domainA.id, name: 'Rebound', url: env.rx.url('/rebound').replace('127.0.0.1', 'localhost'), events: ['ACTIVITY_SENT'], secretEncrypted: encrypt(env.s.app.config.secret, generateWebhookSecret()) });
-    const literal = em.create(Webhook, { account: w.accountId, domain: w.domainA.id, name: 'Literal', url: env.rx.url('/literal'), events: ['ACTIVITY_SENT'], secretEncrypted: encrypt(env.s.app.config.secret, generateWebhookSecret()) });
+    const hook = em.create(Webhook, {
+      account: w.accountId,
+      domain: w.domainA.id,
+      name: 'Rebound',
+      url: env.rx.url('/rebound').replace('127.0.0.1', 'localhost'),
+      events: ['ACTIVITY_SENT'],
+      secretEncrypted: encrypt(env.s.app.config.secret, generateWebhookSecret()),
+    });
+    const literal = em.create(Webhook, {
+      account: w.accountId,
+      domain: w.domainA.id,
+      name: 'Literal',
+      url: env.rx.url('/literal'),
+      events: ['ACTIVITY_SENT'],
+      secretEncrypted: encrypt(env.s.app.config.secret, generateWebhookSecret()),
+    });
     await em.flush();
     const m = await insertMessage(env.s, { accountId: w.accountId, domainUuid: w.domainA.id });
     await recordEvents(env.s, m, [ActivityEventType.SENT]);

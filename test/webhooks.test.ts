@@ -3,7 +3,16 @@ import { systemEm } from '../src/context';
 import { toGlobalId } from '../src/graphql/global-id';
 import { Webhook } from '../src/modules/webhooks/webhook.entity';
 import { ActivityEventType, insertMessage, recordEvents } from './support/activity-fixture';
-import { DeleteWebhookDocument, RedeliverWebhookDeliveryDocument, RotateWebhookSecretDocument, TestWebhookDocument, UpdateWebhookDocument, WebhookDocument, WebhookDeliveryUpdatedDocument, WebhooksDocument } from './generated/graphql';
+import {
+  DeleteWebhookDocument,
+  RedeliverWebhookDeliveryDocument,
+  RotateWebhookSecretDocument,
+  TestWebhookDocument,
+  UpdateWebhookDocument,
+  WebhookDocument,
+  WebhookDeliveryUpdatedDocument,
+  WebhooksDocument,
+} from './generated/graphql';
 import { errorCode, ok } from './support/harness';
 import { createWebhook, startWebhookEnv, verifyWith, type WebhookEnv, webhookWorld } from './support/webhook-fixtures';
 import { subscribe } from './support/ws-client';
@@ -49,7 +58,12 @@ describe('webhooks: create, sign, deliver', () => {
 
   it('activity events reach the webhook in event order with a fat, verified payload, never message content; webhook-id is stable per event and endpoint', async () => {
     const w = await webhookWorld(env.s);
-    const { webhook, signingSecret } = await createWebhook(env.s, w.adminToken, { name: 'Activity', url: env.rx.url('/activity'), events: ['ACTIVITY_SENT', 'ACTIVITY_DELIVERED', 'ACTIVITY_OPENED'], domainId: w.gid(w.domainA) });
+    const { webhook, signingSecret } = await createWebhook(env.s, w.adminToken, {
+      name: 'Activity',
+      url: env.rx.url('/activity'),
+      events: ['ACTIVITY_SENT', 'ACTIVITY_DELIVERED', 'ACTIVITY_OPENED'],
+      domainId: w.gid(w.domainA),
+    });
     const m = await insertMessage(env.s, { accountId: w.accountId, domainUuid: w.domainA.id, tenantUuid: w.tenantAUuid, tags: ['welcome'], html: '<p>very secret body</p>' });
     const events = await recordEvents(env.s, m, [ActivityEventType.SENT, ActivityEventType.DELIVERED, ActivityEventType.CLICKED, ActivityEventType.OPENED], { smtp: '250 ok' });
     await drain();
@@ -60,10 +74,24 @@ describe('webhooks: create, sign, deliver', () => {
       timestamp: events[1].occurredAt.toISOString(),
       data: {
         event: { type: 'DELIVERED', details: { smtp: '250 ok' } },
-        message: { id: toGlobalId('Message', m.id), recipient: m.recipient, subject: 'Hello', tags: ['welcome'], from: { email: 'sender@example.com' }, domainId: w.gid(w.domainA), tenantId: w.tenantA, senderIdentityId: null },
+        message: {
+          id: toGlobalId('Message', m.id),
+          recipient: m.recipient,
+          subject: 'Hello',
+          tags: ['welcome'],
+          from: { email: 'sender@example.com' },
+          domainId: w.gid(w.domainA),
+          tenantId: w.tenantA,
+          senderIdentityId: null,
+        },
       },
     });
-    expect(got.slice(1).map((r) => r.body).join('')).not.toMatch(/very secret body|secret body/);
+    expect(
+      got
+        .slice(1)
+        .map((r) => r.body)
+        .join(''),
+    ).not.toMatch(/very secret body|secret body/);
     const ids = got.slice(1).map((r) => r.headers['webhook-id']);
     expect(new Set(ids).size).toBe(3);
     const log = ok(await env.s.gql(WebhookDocument, { id: webhook.id, filter: { eventTypes: ['ACTIVITY_DELIVERED'] } }, w.adminToken)).webhook!.deliveries;
@@ -89,14 +117,18 @@ describe('webhooks: create, sign, deliver', () => {
     expect(got[2].at - got[1].at).toBeGreaterThanOrEqual(900);
     expect(got[3].at - got[2].at).toBeGreaterThanOrEqual(900);
     expect(new Set(got.slice(1).map((r) => r.headers['webhook-id'])).size).toBe(1);
-    await expect.poll(async () => ok(await env.s.gql(WebhookDocument, { id: webhook.id, filter: { eventTypes: ['ACTIVITY_SENT'] } }, w.adminToken)).webhook!.deliveries.edges[0].node, { timeout: 5000 }).toMatchObject({ status: 'SUCCEEDED', attempts: 3, responseStatus: 200 });
+    await expect
+      .poll(async () => ok(await env.s.gql(WebhookDocument, { id: webhook.id, filter: { eventTypes: ['ACTIVITY_SENT'] } }, w.adminToken)).webhook!.deliveries.edges[0].node, { timeout: 5000 })
+      .toMatchObject({ status: 'SUCCEEDED', attempts: 3, responseStatus: 200 });
 
     env.rx.respond('/down', (n) => (n === 0 ? 200 : 500));
     const down = await createWebhook(env.s, w.adminToken, { name: 'Down', url: env.rx.url('/down'), events: ['ACTIVITY_SENT'], domainId: w.gid(w.domainA) });
     await recordEvents(env.s, m, [ActivityEventType.SENT]);
     await drain();
     await env.rx.waitFor('/down', 4);
-    await expect.poll(async () => ok(await env.s.gql(WebhookDocument, { id: down.webhook.id, filter: { status: 'FAILED' } }, w.adminToken)).webhook!.deliveries.edges[0]?.node, { timeout: 5000 }).toMatchObject({ attempts: 3, responseStatus: 500, error: 'HTTP 500', nextAttemptAt: null });
+    await expect
+      .poll(async () => ok(await env.s.gql(WebhookDocument, { id: down.webhook.id, filter: { status: 'FAILED' } }, w.adminToken)).webhook!.deliveries.edges[0]?.node, { timeout: 5000 })
+      .toMatchObject({ attempts: 3, responseStatus: 500, error: 'HTTP 500', nextAttemptAt: null });
     await new Promise((r) => setTimeout(r, 1500));
     expect(env.rx.on('/down')).toHaveLength(4);
   });
@@ -109,7 +141,9 @@ describe('webhooks: create, sign, deliver', () => {
     await recordEvents(env.s, m, [ActivityEventType.SENT]);
     await drain();
     await env.rx.waitFor('/gone', 2);
-    await expect.poll(async () => ok(await env.s.gql(WebhookDocument, { id: webhook.id }, w.adminToken)).webhook, { timeout: 5000 }).toMatchObject({ enabled: false, disabledReason: 'The endpoint answered 410 Gone' });
+    await expect
+      .poll(async () => ok(await env.s.gql(WebhookDocument, { id: webhook.id }, w.adminToken)).webhook, { timeout: 5000 })
+      .toMatchObject({ enabled: false, disabledReason: 'The endpoint answered 410 Gone' });
     await recordEvents(env.s, m, [ActivityEventType.SENT]);
     await drain();
     await new Promise((r) => setTimeout(r, 500));
@@ -140,14 +174,23 @@ describe('webhooks: create, sign, deliver', () => {
   it('webhookDeliveryUpdated streams the webhook’s delivery outcomes over WebSocket; delete removes the webhook', async () => {
     const w = await webhookWorld(env.s);
     const { webhook } = await createWebhook(env.s, w.adminToken, { name: 'Live', url: env.rx.url('/live'), events: ['ACTIVITY_SENT'], domainId: w.gid(w.domainA) });
-    const live = subscribe<{ id: string; status: string; attempts: number }>(env.s.url, w.adminToken, print(WebhookDeliveryUpdatedDocument), { webhookId: webhook.id }, (d) => d.webhookDeliveryUpdated);
+    const live = subscribe<{ id: string; status: string; attempts: number }>(
+      env.s.url,
+      w.adminToken,
+      print(WebhookDeliveryUpdatedDocument),
+      { webhookId: webhook.id },
+      (d) => d.webhookDeliveryUpdated,
+    );
     await new Promise((r) => setTimeout(r, 200));
     env.rx.respond('/live', (n) => (n === 1 ? 500 : 200));
     const m = await insertMessage(env.s, { accountId: w.accountId, domainUuid: w.domainA.id });
     await recordEvents(env.s, m, [ActivityEventType.SENT]);
     await drain();
     const items = await live.waitFor(2);
-    expect(items.slice(0, 2)).toMatchObject([{ status: 'PENDING', attempts: 1 }, { status: 'SUCCEEDED', attempts: 2 }]);
+    expect(items.slice(0, 2)).toMatchObject([
+      { status: 'PENDING', attempts: 1 },
+      { status: 'SUCCEEDED', attempts: 2 },
+    ]);
     await live.close();
     const deleted = ok(await env.s.gql(DeleteWebhookDocument, { input: { id: webhook.id } }, w.adminToken)).deleteWebhook;
     expect(deleted.deletedWebhookId).toBe(webhook.id);

@@ -9,4 +9,3 @@ export type Principal =
   | { kind: 'MEMBER'; membershipId: string; userId: string; sessionId: string; role: Role; scope: Scope; label: string; expiresAt?: Date | null }
   | { kind: 'API_TOKEN'; tokenId: string; scope: Scope; label: string; expiresAt?: Date | null }
   | { kind: 'PUBLIC' };
-

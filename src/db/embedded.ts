@@ -25,7 +25,15 @@ async function freePort(): Promise<number> {
 
 /** The line of PostgreSQL's own output that says why it failed (FATAL / initdb: error), else the last one. */
 function reason(output: string): string {
-  const lines = output.split('\n').map((l) => l.replace(/^\[STDERR\]\s*/, '').replace(/^.*?\b(FATAL|PANIC|ERROR):\s+/, '$1: ').trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) =>
+      l
+        .replace(/^\[STDERR\]\s*/, '')
+        .replace(/^.*?\b(FATAL|PANIC|ERROR):\s+/, '$1: ')
+        .trim(),
+    )
+    .filter(Boolean);
   return lines.find((l) => /^(FATAL|PANIC|ERROR):|initdb: error/.test(l)) ?? lines.at(-1) ?? 'no output';
 }
 

@@ -75,7 +75,10 @@ export async function readRows<T extends object>(em: EntityManager, entity: Enti
   const shape = shapeOf(meta);
   const wanted = opts.fields && opts.fields.every((f) => shape.scalars.has(f) || shape.refs.includes(f)) ? opts.fields : null;
   const scalars = wanted ? [...new Set(['id', ...wanted])].filter((f) => shape.scalars.has(f)) : [...shape.scalars];
-  const qb = em.createQueryBuilder<T>(entity).select([...scalars, ...shape.refs] as never).where(where as QBFilterQuery<T>);
+  const qb = em
+    .createQueryBuilder<T>(entity)
+    .select([...scalars, ...shape.refs] as never)
+    .where(where as QBFilterQuery<T>);
   if (opts.orderBy) qb.orderBy(opts.orderBy);
   if (opts.limit !== undefined) qb.limit(opts.limit);
   await qb.applyFilters();

@@ -23,7 +23,8 @@ export interface ConsumerLag {
 }
 
 const ACTIVITY_COLUMNS = 'id, occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, tags, data, null::uuid as subject_id, false as platform';
-const PLATFORM_COLUMNS = 'id, occurred_at, type, account_id, null::uuid as message_id, tenant_id, domain_id, sender_identity_id, null::text as recipient, null::text[] as tags, data, subject_id, true as platform';
+const PLATFORM_COLUMNS =
+  'id, occurred_at, type, account_id, null::uuid as message_id, tenant_id, domain_id, sender_identity_id, null::text as recipient, null::text[] as tags, data, subject_id, true as platform';
 
 /** Ids of the whole commit-ordered stream: activity events and platform events share one sequence. */
 const STREAM_IDS = '(select id, occurred_at from activity_events union all select id, occurred_at from platform_events)';

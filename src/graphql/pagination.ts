@@ -109,10 +109,7 @@ export function pageSize(first: number | null | undefined): number {
 export async function paginate<T extends { id: string }>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, args: PageArgs): Promise<Page<T>> {
   const first = pageSize(args.first);
   const afterId = args.after ? decodeCursor(args.after) : null;
-  const [rows, totalCount] = await Promise.all([
-    em.find(entity, pageWhere(where, afterId), { orderBy: { id: 'asc' } as never, limit: first + 1 }),
-    em.count(entity, where),
-  ]);
+  const [rows, totalCount] = await Promise.all([em.find(entity, pageWhere(where, afterId), { orderBy: { id: 'asc' } as never, limit: first + 1 }), em.count(entity, where)]);
   return page(rows, first, afterId, totalCount);
 }
 
@@ -123,10 +120,7 @@ export async function paginate<T extends { id: string }>(em: EntityManager, enti
 export async function paginateRows<T extends { id: string }>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, args: PageArgs): Promise<Page<Row<T>>> {
   const first = pageSize(args.first);
   const afterId = args.after ? decodeCursor(args.after) : null;
-  const [rows, totalCount] = await Promise.all([
-    readRows(em, entity, pageWhere(where, afterId), { orderBy: { id: 'asc' } as never, limit: first + 1 }),
-    em.count(entity, where),
-  ]);
+  const [rows, totalCount] = await Promise.all([readRows(em, entity, pageWhere(where, afterId), { orderBy: { id: 'asc' } as never, limit: first + 1 }), em.count(entity, where)]);
   return page(rows as (Row<T> & { id: string })[], first, afterId, totalCount);
 }
 

@@ -6,7 +6,10 @@ import type { IncomingMessage } from 'node:http';
  */
 export function clientIp(req: IncomingMessage, trustProxy: boolean): string | null {
   if (trustProxy) {
-    const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const forwarded = String(req.headers['x-forwarded-for'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (forwarded.length) return forwarded[forwarded.length - 1].slice(0, 64);
   }
   return req.socket.remoteAddress ?? null;

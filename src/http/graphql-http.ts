@@ -107,13 +107,7 @@ function queryOperation(url: URL): OperationRequest {
  * Serves GraphQL over HTTP through Apollo. Parses the body itself so malformed JSON gets a coded
  * error and one log line; authentication happens before Apollo, so a bad token is a 401.
  */
-export async function handleGraphqlHttp(
-  req: IncomingMessage,
-  res: ServerResponse,
-  apollo: ApolloServer<Context>,
-  makeContext: () => Promise<Context>,
-  logger: Logger,
-): Promise<void> {
+export async function handleGraphqlHttp(req: IncomingMessage, res: ServerResponse, apollo: ApolloServer<Context>, makeContext: () => Promise<Context>, logger: Logger): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const type = mediaType(req);
   let body: unknown = undefined;

@@ -32,13 +32,7 @@ export interface WsPayload {
  * as HTTP (nesting, tokens, variables), parse, the same validation rules, then the context
  * (`makeContext`; if it throws, an INTERNAL_SERVER_ERROR with a request id, logged once).
  */
-export function prepareWsOperation(
-  schema: GraphQLSchema,
-  rules: readonly ValidationRule[],
-  payload: WsPayload,
-  makeContext: () => Context,
-  logger: Logger,
-): ExecutionArgs | readonly GraphQLError[] {
+export function prepareWsOperation(schema: GraphQLSchema, rules: readonly ValidationRule[], payload: WsPayload, makeContext: () => Context, logger: Logger): ExecutionArgs | readonly GraphQLError[] {
   const guarded = guardOperation(payload, 'ws');
   if (guarded && 'error' in guarded) return [guarded.error];
   let document: DocumentNode;

@@ -10,10 +10,14 @@ import { type PoolLiveness, registerPool, releaseDeadPools } from './worker-live
 export function createJobQueue(): JobQueue {
   return {
     async add(em: EntityManager, task, payload, opts = {}) {
-      await em.execute(
-        'select graphile_worker.add_job(?, ?::json, run_at => ?::timestamptz, job_key => ?, max_attempts => ?, job_key_mode => ?)',
-        [task, JSON.stringify(payload), (opts.runAt ?? new Date()).toISOString(), opts.jobKey ?? null, opts.maxAttempts ?? 25, opts.jobKey ? 'replace' : null],
-      );
+      await em.execute('select graphile_worker.add_job(?, ?::json, run_at => ?::timestamptz, job_key => ?, max_attempts => ?, job_key_mode => ?)', [
+        task,
+        JSON.stringify(payload),
+        (opts.runAt ?? new Date()).toISOString(),
+        opts.jobKey ?? null,
+        opts.maxAttempts ?? 25,
+        opts.jobKey ? 'replace' : null,
+      ]);
     },
     async addMany(em: EntityManager, jobs) {
       if (jobs.length === 0) return;

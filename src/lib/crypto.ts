@@ -40,7 +40,12 @@ const MAX_SEALED = (1n << 63n) - 1n;
 const SEALED_RE = /^[A-Za-z0-9_-]{22}$/;
 
 function sealTag(master: Buffer, purpose: string, context: string, value: Buffer): Buffer {
-  return createHmac('sha256', deriveKey(master, `seal-mac:${purpose}`)).update(context).update('\0').update(value).digest().subarray(0, 8);
+  return createHmac('sha256', deriveKey(master, `seal-mac:${purpose}`))
+    .update(context)
+    .update('\0')
+    .update(value)
+    .digest()
+    .subarray(0, 8);
 }
 
 /**

@@ -33,7 +33,10 @@ export async function insertMessage(
 /** Records events for a message through the real writer (one transaction, one NOTIFY). */
 export async function recordEvents(s: TestServer, m: Message, types: ActivityEventType[], data: Record<string, unknown> = {}): Promise<EventRow[]> {
   const em = systemEm(s.app.orm);
-  return insertEvents(em, types.map((type) => messageEvent(m, type, data)));
+  return insertEvents(
+    em,
+    types.map((type) => messageEvent(m, type, data)),
+  );
 }
 
 export { ActivityEventType };

@@ -12,7 +12,10 @@ import { ok, type TestServer } from './harness';
 
 let keyPair: { publicKey: string; privateKey: string } | null = null;
 function testKeyPair() {
-  keyPair ??= generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }) as unknown as { publicKey: string; privateKey: string };
+  keyPair ??= generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }) as unknown as {
+    publicKey: string;
+    privateKey: string;
+  };
   return keyPair;
 }
 

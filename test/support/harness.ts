@@ -20,13 +20,28 @@ export interface TestServer {
 }
 
 // Every test shares 127.0.0.1 and reuses tokens across many cases: rate limits are off unless a test sets them.
-const NO_RATE_LIMITS: Partial<Config> = { rateLimitLoginPerIp: 0, rateLimitLoginFailuresPerAddress: 0, rateLimitInvitationPerIp: 0, rateLimitInvitationFailuresPerToken: 0, rateLimitApiPerCredential: 0 };
+const NO_RATE_LIMITS: Partial<Config> = {
+  rateLimitLoginPerIp: 0,
+  rateLimitLoginFailuresPerAddress: 0,
+  rateLimitInvitationPerIp: 0,
+  rateLimitInvitationFailuresPerToken: 0,
+  rateLimitApiPerCredential: 0,
+};
 
 /** Starts the app for a test file. */
 export async function startTestServer(overrides: Partial<Config> = {}, options: AppOptions = {}): Promise<TestServer> {
   const config = loadConfig(
     { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', MAILROOM_MAIL_DOMAIN: 'mailroom.test' },
-    { databaseUrl: inject('databaseUrl'), port: 0, host: '127.0.0.1', secret: Buffer.from('test-secret-test-secret-test-secret'), runWorker: false, bootstrapToken: null, ...NO_RATE_LIMITS, ...overrides },
+    {
+      databaseUrl: inject('databaseUrl'),
+      port: 0,
+      host: '127.0.0.1',
+      secret: Buffer.from('test-secret-test-secret-test-secret'),
+      runWorker: false,
+      bootstrapToken: null,
+      ...NO_RATE_LIMITS,
+      ...overrides,
+    },
   );
   // DNS never leaves the machine in tests: unless the test brings its own, an empty loopback zone answers.
   const dnsServer = options.deps?.dns ? null : await startDnsServer();

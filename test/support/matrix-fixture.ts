@@ -82,8 +82,26 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
     status: SenderIdentityStatus.CONFIRMED,
     confirmedAt: new Date(),
   });
-  const template = em.create(Template, { account: accountId, domain: domain.id, tenant: tenant.id, name: `Template ${label}`, subject: `Subject ${label}`, html: `<p>${label}</p>`, tags: [label.toLowerCase()] });
-  em.create(SystemEmail, { account: accountId, kind: SystemEmailKind.SENDER_CONFIRMATION, tenantId: tenant.id, senderIdentityId: identity.id, toEmail: identity.email, subject: `Confirm ${label}`, text: `link for ${label}`, raw: `raw ${label}`, messageId: `<${label}@test>` });
+  const template = em.create(Template, {
+    account: accountId,
+    domain: domain.id,
+    tenant: tenant.id,
+    name: `Template ${label}`,
+    subject: `Subject ${label}`,
+    html: `<p>${label}</p>`,
+    tags: [label.toLowerCase()],
+  });
+  em.create(SystemEmail, {
+    account: accountId,
+    kind: SystemEmailKind.SENDER_CONFIRMATION,
+    tenantId: tenant.id,
+    senderIdentityId: identity.id,
+    toEmail: identity.email,
+    subject: `Confirm ${label}`,
+    text: `link for ${label}`,
+    raw: `raw ${label}`,
+    messageId: `<${label}@test>`,
+  });
   const webhook = em.create(Webhook, {
     account: accountId,
     tenant: tenant.id,
@@ -115,7 +133,9 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
     { ...entry, domainId: domain.id, senderIdentityId: null, list: SuppressionList.UNSUBSCRIBE, recipient: `unsub-${lower}@suppressed.example` },
     { ...entry, domainId: agencyDomainId, senderIdentityId: identity.id, list: SuppressionList.HARD_BOUNCE, recipient: `bounce-${lower}@suppressed.example` },
   ]);
-  await insertEntries(em, [{ ...entry, domainId: domain.id, senderIdentityId: null, list: SuppressionList.BLOCKLIST, recipient: null, pattern: `${lower}*@blocked.example`, likePattern: `${lower}%@blocked.example` }]);
+  await insertEntries(em, [
+    { ...entry, domainId: domain.id, senderIdentityId: null, list: SuppressionList.BLOCKLIST, recipient: null, pattern: `${lower}*@blocked.example`, likePattern: `${lower}%@blocked.example` },
+  ]);
   return { tenant, domain, identity, template, webhook, delivery, replay, tokenUuid: token.tokenUuid, suppressionIds: [suppression.id, identitySuppression.id] };
 }
 
@@ -136,7 +156,28 @@ function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string
 function markersOf(x: Awaited<ReturnType<typeof seedTenant>>): string[] {
   const ids = idsOf(x);
   const lower = x.tenant.name.replace('Tenant ', '').toLowerCase();
-  return [`unsub-${lower}@`, `bounce-${lower}@`, `${lower}*@blocked`, x.tenant.name, x.tenant.tag, x.domain.name, x.identity.email, x.template.name, x.tenant.id, x.domain.id, x.identity.id, x.template.id, x.tokenUuid, x.webhook.name, x.webhook.url, x.webhook.id, x.delivery.id, x.delivery.messageId, x.replay.id, ...Object.values(ids).flat()];
+  return [
+    `unsub-${lower}@`,
+    `bounce-${lower}@`,
+    `${lower}*@blocked`,
+    x.tenant.name,
+    x.tenant.tag,
+    x.domain.name,
+    x.identity.email,
+    x.template.name,
+    x.tenant.id,
+    x.domain.id,
+    x.identity.id,
+    x.template.id,
+    x.tokenUuid,
+    x.webhook.name,
+    x.webhook.url,
+    x.webhook.id,
+    x.delivery.id,
+    x.delivery.messageId,
+    x.replay.id,
+    ...Object.values(ids).flat(),
+  ];
 }
 
 /**
@@ -162,7 +203,11 @@ export async function buildMatrixFixture(s: TestServer): Promise<MatrixFixture> 
     { name: 'accountant A', token: await session(s, A, `${unique('acc')}@a.example`, Role.ACCOUNTANT), reach: 'accountA' },
     { name: 'manager limited to domain 1', token: await session(s, A, `${unique('mgr')}@a.example`, Role.MANAGER, { allDomains: false, domainIds: [t1.domain.id] }), reach: 'tenant1' },
     { name: 'designer limited to domain 1', token: await session(s, A, `${unique('des')}@a.example`, Role.DESIGNER, { allDomains: false, domainIds: [t1.domain.id] }), reach: 'tenant1' },
-    { name: 'custom with template allow-list', token: await session(s, A, `${unique('cus')}@a.example`, Role.CUSTOM, { allDomains: false, domainIds: [], customPermissions: all, templateIds: [t1.template.id] }), reach: 'tenant1' },
+    {
+      name: 'custom with template allow-list',
+      token: await session(s, A, `${unique('cus')}@a.example`, Role.CUSTOM, { allDomains: false, domainIds: [], customPermissions: all, templateIds: [t1.template.id] }),
+      reach: 'tenant1',
+    },
     {
       name: 'custom with all domains and a template allow-list',
       token: await session(s, A, `${unique('cat')}@a.example`, Role.CUSTOM, { allDomains: true, domainIds: [], customPermissions: all, templateIds: [t1.template.id] }),

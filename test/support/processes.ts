@@ -46,7 +46,7 @@ export function spawnCollect(command: string, args: string[], cwd: string, env: 
     stderr: () => err,
     exited,
     async waitForOutput(pattern, timeoutMs = 60_000) {
-      for (const started = Date.now(); ; ) {
+      for (const started = Date.now(); ;) {
         const m = out.match(pattern);
         if (m) return m;
         if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited (${child.exitCode}) before ${pattern}: ${out}${err}`);
@@ -87,7 +87,7 @@ export function processesMatching(needle: string): { pid: number; ppid: number; 
 
 /** Waits until no process's command line contains `needle`; returns those still there after `timeoutMs`. */
 export async function waitGone(needle: string, timeoutMs = 15_000): Promise<string[]> {
-  for (const started = Date.now(); ; ) {
+  for (const started = Date.now(); ;) {
     const left = processesMatching(needle);
     if (left.length === 0 || Date.now() - started > timeoutMs) return left.map((p) => `${p.pid} ${p.cmdline}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -105,7 +105,7 @@ function alive(pid: number): boolean {
 
 /** Waits until none of `pids` runs; returns those still running after `timeoutMs`. */
 export async function waitExited(pids: number[], timeoutMs = 15_000): Promise<number[]> {
-  for (const started = Date.now(); ; ) {
+  for (const started = Date.now(); ;) {
     const left = pids.filter(alive);
     if (left.length === 0 || Date.now() - started > timeoutMs) return left;
     await new Promise((r) => setTimeout(r, 200));

@@ -17,7 +17,15 @@ export async function suppressionWorld(s: TestServer) {
   const d1 = await insertDomain(s, { accountId, tenantUuid: t1.id });
   const d2 = await insertDomain(s, { accountId, tenantUuid: t2.id });
   const da = await insertDomain(s, { accountId, tenantUuid: null });
-  const i1 = em.create(SenderIdentity, { account: accountId, tenant: t1.id, domain: da.id, email: `${unique('i')}@agency.example.com`, name: 'I1', status: SenderIdentityStatus.CONFIRMED, confirmedAt: new Date() });
+  const i1 = em.create(SenderIdentity, {
+    account: accountId,
+    tenant: t1.id,
+    domain: da.id,
+    email: `${unique('i')}@agency.example.com`,
+    name: 'I1',
+    status: SenderIdentityStatus.CONFIRMED,
+    confirmedAt: new Date(),
+  });
   await em.flush();
   const all = [...ALL_PERMISSIONS];
   const token = (o: { tenantUuid?: string; identityUuid?: string; domainUuid?: string; permissions?: Permission[] }) =>

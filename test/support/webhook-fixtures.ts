@@ -19,7 +19,16 @@ export interface WebhookEnv {
 export async function startWebhookEnv(overrides: Partial<Config> = {}): Promise<WebhookEnv> {
   const db = await freshDatabase();
   const rx = await startWebhookReceiver();
-  const s = await startTestServer({ databaseUrl: db.url, runWorker: true, webhookAllowPrivate: true, webhookAllowHttp: true, webhookRetryScheduleSeconds: [0, 1, 1], webhookEndpointConcurrency: 1, workerConcurrency: 1, ...overrides });
+  const s = await startTestServer({
+    databaseUrl: db.url,
+    runWorker: true,
+    webhookAllowPrivate: true,
+    webhookAllowHttp: true,
+    webhookRetryScheduleSeconds: [0, 1, 1],
+    webhookEndpointConcurrency: 1,
+    workerConcurrency: 1,
+    ...overrides,
+  });
   return {
     s,
     rx,
@@ -47,7 +56,19 @@ export async function webhookWorld(s: TestServer) {
   const domainA2 = await insertDomain(s, { accountId, tenantUuid: uuid(tenantA) });
   const domainB = await insertDomain(s, { accountId, tenantUuid: uuid(tenantB) });
   const agency = await insertDomain(s, { accountId, tenantUuid: null });
-  return { accountId, adminToken, tenantA, tenantB, tenantAUuid: uuid(tenantA), tenantBUuid: uuid(tenantB), domainA, domainA2, domainB, agency, gid: (d: { id: string }) => toGlobalId('Domain', d.id) };
+  return {
+    accountId,
+    adminToken,
+    tenantA,
+    tenantB,
+    tenantAUuid: uuid(tenantA),
+    tenantBUuid: uuid(tenantB),
+    domainA,
+    domainA2,
+    domainB,
+    agency,
+    gid: (d: { id: string }) => toGlobalId('Domain', d.id),
+  };
 }
 
 /** Creates a webhook through GraphQL; returns the payload. */

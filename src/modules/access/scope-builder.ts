@@ -42,7 +42,18 @@ export async function scopeForMembership(em: EntityManager, m: Membership): Prom
   }
   const domains = await em.find(Domain, { account: accountId, id: { $in: m.domainIds } });
   const readableTenantIds = [...new Set(domains.flatMap((d) => (d.tenant ? [d.tenant.id] : [])))];
-  return { accountId, allDomains: false, tenantIds: [], domainIds: domains.map((d) => d.id), identityIds: [], readableTenantIds, permissions, templateIds, membershipId: m.id, principalKey: `member:${m.id}` };
+  return {
+    accountId,
+    allDomains: false,
+    tenantIds: [],
+    domainIds: domains.map((d) => d.id),
+    identityIds: [],
+    readableTenantIds,
+    permissions,
+    templateIds,
+    membershipId: m.id,
+    principalKey: `member:${m.id}`,
+  };
 }
 
 /** The principal of an (active) API token, with its scope resolved now. `em` must be a system entity manager. */

@@ -13,9 +13,7 @@ import { ActivityEventType } from '../../events/event-type';
 @Entity({ tableName: 'activity_events' })
 @Index({ properties: ['account', 'id'] })
 @Index({ properties: ['message', 'id'] })
-@Filter(
-  scopeFilter((s) => ownedRows(s, { domainId: 'domain', tenantId: 'tenant', senderIdentityId: 'identity' }, false)),
-)
+@Filter(scopeFilter((s) => ownedRows(s, { domainId: 'domain', tenantId: 'tenant', senderIdentityId: 'identity' }, false)))
 export class ActivityEvent {
   [PrimaryKeyProp]?: ['id', 'occurredAt'];
 

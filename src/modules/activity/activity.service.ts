@@ -19,10 +19,7 @@ export async function listActivity(ctx: Context, args: PageArgs, filterInput: Ac
   const where = filterWhere(filter);
   const beforeId = args.after ? decodeEventCursor(ctx.config.secret, scope.accountId, args.after) : null;
   const pageWhere = beforeId ? { ...where, id: { $lt: beforeId } } : where;
-  const [rows, totalCount] = await Promise.all([
-    ctx.em.find(ActivityEvent, pageWhere, { orderBy: { id: 'desc' }, limit: first + 1 }),
-    ctx.em.count(ActivityEvent, where),
-  ]);
+  const [rows, totalCount] = await Promise.all([ctx.em.find(ActivityEvent, pageWhere, { orderBy: { id: 'desc' }, limit: first + 1 }), ctx.em.count(ActivityEvent, where)]);
   const edges = rows.slice(0, first).map((e) => {
     const node = eventNodeFromEntity(e, ctx.config.secret);
     return { cursor: node.cursor, node };

@@ -81,17 +81,17 @@ export class ActivityEventNode implements Node {
 export function eventNodeFromEntity(e: ActivityEvent, secret: Buffer): ActivityEventNode {
   return new ActivityEventNode(
     {
-    id: String(e.id),
-    occurredAt: e.occurredAt,
-    type: e.type,
-    accountId: e.account.id,
-    messageId: e.message.id,
-    tenantId: e.tenantId,
-    domainId: e.domainId,
-    senderIdentityId: e.senderIdentityId,
-    recipient: e.recipient,
-    tags: e.tags,
-    data: e.data,
+      id: String(e.id),
+      occurredAt: e.occurredAt,
+      type: e.type,
+      accountId: e.account.id,
+      messageId: e.message.id,
+      tenantId: e.tenantId,
+      domainId: e.domainId,
+      senderIdentityId: e.senderIdentityId,
+      recipient: e.recipient,
+      tags: e.tags,
+      data: e.data,
     },
     secret,
   );

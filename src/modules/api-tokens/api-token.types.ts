@@ -12,7 +12,10 @@ export enum ApiTokenScopeKind {
   DOMAIN = 'DOMAIN',
   SENDER_IDENTITY = 'SENDER_IDENTITY',
 }
-registerEnumType(ApiTokenScopeKind, { name: 'ApiTokenScopeKind', description: 'ACCOUNT (everything), TENANT (one client: its domains and identities), DOMAIN (one domain) or SENDER_IDENTITY (one address).' });
+registerEnumType(ApiTokenScopeKind, {
+  name: 'ApiTokenScopeKind',
+  description: 'ACCOUNT (everything), TENANT (one client: its domains and identities), DOMAIN (one domain) or SENDER_IDENTITY (one address).',
+});
 
 /** An API token's scope; the objects are resolved by field resolvers (ApiTokenScopeResolver). */
 @ObjectType({ description: 'What an API token is limited to.' })

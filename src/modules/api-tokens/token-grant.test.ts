@@ -4,7 +4,18 @@ import type { Scope } from '../../auth/scope';
 import { ApiTokenScopeKind } from './api-token.types';
 import { assertPermissionsGrantable, assertTargetGrantable, targetWithinScope, type TokenTarget } from './token-grant';
 
-const base: Scope = { accountId: 'a', allDomains: false, tenantIds: [], domainIds: [], identityIds: [], readableTenantIds: [], permissions: [Permission.TOKENS_MANAGE], templateIds: null, membershipId: null, principalKey: 'token:t' };
+const base: Scope = {
+  accountId: 'a',
+  allDomains: false,
+  tenantIds: [],
+  domainIds: [],
+  identityIds: [],
+  readableTenantIds: [],
+  permissions: [Permission.TOKENS_MANAGE],
+  templateIds: null,
+  membershipId: null,
+  principalKey: 'token:t',
+};
 const account: TokenTarget = { kind: ApiTokenScopeKind.ACCOUNT };
 const tenantT: TokenTarget = { kind: ApiTokenScopeKind.TENANT, tenantId: 'T' };
 const domainOfT: TokenTarget = { kind: ApiTokenScopeKind.DOMAIN, domainId: 'D', tenantId: 'T' };
@@ -44,7 +55,10 @@ describe('token scopes stay inside the creator’s scope', () => {
   it('names the permissions the caller does not hold', () => {
     expect(() => assertPermissionsGrantable(base, [Permission.TOKENS_MANAGE])).not.toThrow();
     expect(() => assertPermissionsGrantable(base, [Permission.TOKENS_MANAGE, Permission.EMAIL_SEND, Permission.BILLING_READ])).toThrow(
-      expect.objectContaining({ message: expect.stringContaining('EMAIL_SEND, BILLING_READ'), extensions: expect.objectContaining({ code: 'FORBIDDEN', missingPermissions: ['EMAIL_SEND', 'BILLING_READ'] }) }),
+      expect.objectContaining({
+        message: expect.stringContaining('EMAIL_SEND, BILLING_READ'),
+        extensions: expect.objectContaining({ code: 'FORBIDDEN', missingPermissions: ['EMAIL_SEND', 'BILLING_READ'] }),
+      }),
     );
   });
 });

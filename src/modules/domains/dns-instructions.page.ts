@@ -48,10 +48,7 @@ function page(title: string, body: string): string {
 }
 
 function row(r: PublicRecord): string {
-  const extra = [
-    r.note ? `<div class="muted">${escapeHtml(r.note)}</div>` : '',
-    r.suggestedValue ? `<div>Publish instead: <code>${escapeHtml(r.suggestedValue)}</code></div>` : '',
-  ].join('');
+  const extra = [r.note ? `<div class="muted">${escapeHtml(r.note)}</div>` : '', r.suggestedValue ? `<div>Publish instead: <code>${escapeHtml(r.suggestedValue)}</code></div>` : ''].join('');
   return `<tr><td>${escapeHtml(PURPOSE[r.kind] ?? r.kind)}${r.required ? '' : ' <span class="muted">(optional)</span>'}</td><td>${escapeHtml(r.type)}</td><td><code>${escapeHtml(r.hostname)}</code></td><td><code>${escapeHtml(r.value)}</code>${extra}</td><td>${r.priority === null ? '' : escapeHtml(String(r.priority))}</td><td class="s-${escapeHtml(r.status)}">${escapeHtml(r.status)}</td></tr>`;
 }
 

@@ -40,7 +40,10 @@ async function checkAndStore(em: EntityManager, deps: Deps, config: Config, doma
     await em.transactional(async (tx) => {
       if (changed && domain.status === DomainStatus.VERIFIED) {
         const claims = await tx.find(Domain, { ...sameName, status: { $ne: DomainStatus.VERIFIED } }, { ...ALL_ROWS, fields: ['id'] });
-        released = await deletedDomainSubjects(tx, claims.map((c) => c.id));
+        released = await deletedDomainSubjects(
+          tx,
+          claims.map((c) => c.id),
+        );
         await tx.nativeDelete(Domain, { ...sameName, status: { $ne: DomainStatus.VERIFIED } }, ALL_ROWS);
       }
       if (domain.status === DomainStatus.PENDING) {
@@ -48,7 +51,9 @@ async function checkAndStore(em: EntityManager, deps: Deps, config: Config, doma
       }
       if (changed) {
         const data = { name: domain.name, status: domain.status, previousStatus };
-        await insertPlatformEvents(tx, [{ type: 'DOMAIN_STATUS_CHANGED', accountId: domain.account.id, tenantId: domain.tenant?.id ?? null, domainId: domain.id, senderIdentityId: null, subjectId: domain.id, data }]);
+        await insertPlatformEvents(tx, [
+          { type: 'DOMAIN_STATUS_CHANGED', accountId: domain.account.id, tenantId: domain.tenant?.id ?? null, domainId: domain.id, senderIdentityId: null, subjectId: domain.id, data },
+        ]);
       }
     });
   } catch (e) {

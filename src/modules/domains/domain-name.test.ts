@@ -17,12 +17,22 @@ describe('normalizeDomainName', () => {
     expect(normalizeDomainName('a.b.example.co.uk')).toBe('a.b.example.co.uk');
   });
 
-  it.each([['192.0.2.1'], ['co.uk'], ['com'], ['no_tld'], ['example.notarealtld'], ['github.io'], [`${'a'.repeat(64)}.com`], [`${'abcdefghi.'.repeat(30)}com`], ['-bad.com'], ['a..b.com'], ['http://example.com/'], ['']])(
-    'rejects %j with BAD_USER_INPUT naming the field',
-    (name) => {
-      expect(fieldOf(() => normalizeDomainName(name, 'name'))).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
-    },
-  );
+  it.each([
+    ['192.0.2.1'],
+    ['co.uk'],
+    ['com'],
+    ['no_tld'],
+    ['example.notarealtld'],
+    ['github.io'],
+    [`${'a'.repeat(64)}.com`],
+    [`${'abcdefghi.'.repeat(30)}com`],
+    ['-bad.com'],
+    ['a..b.com'],
+    ['http://example.com/'],
+    [''],
+  ])('rejects %j with BAD_USER_INPUT naming the field', (name) => {
+    expect(fieldOf(() => normalizeDomainName(name, 'name'))).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
+  });
 
   it('accepts subdomains under private suffixes', () => {
     expect(normalizeDomainName('agency.github.io')).toBe('agency.github.io');

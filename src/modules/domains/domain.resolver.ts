@@ -28,7 +28,10 @@ export class DomainResolver {
   }
 
   @Authorized(Permission.DOMAINS_MANAGE)
-  @Mutation(() => DomainPayload, { description: 'Adds a sending domain with a new DKIM key and the DNS records to publish; it is re-checked automatically while pending. Needs DOMAINS_MANAGE and an account-wide or tenant-scoped principal.' })
+  @Mutation(() => DomainPayload, {
+    description:
+      'Adds a sending domain with a new DKIM key and the DNS records to publish; it is re-checked automatically while pending. Needs DOMAINS_MANAGE and an account-wide or tenant-scoped principal.',
+  })
   async addDomain(@Arg('input', () => AddDomainInput, { description: 'The domain to add.' }) input: AddDomainInput, @Ctx() ctx: Context): Promise<DomainPayload> {
     return { domain: await addDomain(ctx, input) };
   }
@@ -47,7 +50,10 @@ export class DomainResolver {
 
   @Authorized(Permission.DOMAINS_READ)
   @Mutation(() => DnsInstructionsPayload, { description: 'Creates a signed, read-only link to the domain’s DNS records for whoever manages its DNS. Needs DOMAINS_READ.' })
-  dnsInstructions(@Arg('input', () => DnsInstructionsInput, { description: 'The domain and how long the link works.' }) input: DnsInstructionsInput, @Ctx() ctx: Context): Promise<DnsInstructionsPayload> {
+  dnsInstructions(
+    @Arg('input', () => DnsInstructionsInput, { description: 'The domain and how long the link works.' }) input: DnsInstructionsInput,
+    @Ctx() ctx: Context,
+  ): Promise<DnsInstructionsPayload> {
     return createDnsInstructions(ctx, input);
   }
 

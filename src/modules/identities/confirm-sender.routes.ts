@@ -57,7 +57,10 @@ const showPage: HttpRoute = {
 };
 
 async function formToken(req: IncomingMessage): Promise<string> {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') return '';
   return new URLSearchParams(await readBody(req, 4096)).get('token') ?? '';
 }

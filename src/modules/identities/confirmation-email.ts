@@ -26,9 +26,7 @@ export function renderConfirmationEmail(input: ConfirmationEmailInput): { subjec
   const closing = 'The link is valid for 7 days. If you did not expect this e-mail, ignore it: nothing will be sent from your address.';
   const noteText = input.personalNote ? `A note from ${input.accountName}:\n\n${input.personalNote}\n\n` : '';
   const text = `${greeting}\n\n${intro}\n\n${noteText}Confirm your address:\n${link}\n\n${closing}\n`;
-  const noteHtml = input.personalNote
-    ? `<p>A note from ${escapeHtml(input.accountName)}:</p><blockquote style="white-space:pre-wrap">${escapeHtml(input.personalNote)}</blockquote>`
-    : '';
+  const noteHtml = input.personalNote ? `<p>A note from ${escapeHtml(input.accountName)}:</p><blockquote style="white-space:pre-wrap">${escapeHtml(input.personalNote)}</blockquote>` : '';
   const html = [
     '<!doctype html><html><body>',
     `<p>${escapeHtml(greeting)}</p>`,

@@ -96,17 +96,23 @@ export async function confirmByToken(system: EntityManager, deps: Deps, token: u
   const hash = tokenHash(token);
   return system.transactional(async (em) => {
     const now = deps.clock.now();
-    const identity = await em.findOne(SenderIdentity, { confirmationTokenHash: hash }, {
-      lockMode: LockMode.PESSIMISTIC_WRITE,
-      // The hash is lazy: load it so that spending it (setting null) is seen as a change.
-      populate: ['confirmationTokenHash'],
-    });
+    const identity = await em.findOne(
+      SenderIdentity,
+      { confirmationTokenHash: hash },
+      {
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+        // The hash is lazy: load it so that spending it (setting null) is seen as a change.
+        populate: ['confirmationTokenHash'],
+      },
+    );
     const expires = identity?.confirmationExpiresAt;
     if (!identity || identity.status !== SenderIdentityStatus.PENDING || !expires || expires <= now) throw invalidConfirmationToken();
     identity.confirm(now);
     await em.flush();
     const data = { email: identity.email, name: identity.name ?? null };
-    await insertPlatformEvents(em, [{ type: 'SENDER_IDENTITY_VERIFIED', accountId: identity.account.id, tenantId: identity.tenant.id, domainId: identity.domain.id, senderIdentityId: identity.id, subjectId: identity.id, data }]);
+    await insertPlatformEvents(em, [
+      { type: 'SENDER_IDENTITY_VERIFIED', accountId: identity.account.id, tenantId: identity.tenant.id, domainId: identity.domain.id, senderIdentityId: identity.id, subjectId: identity.id, data },
+    ]);
     return identity;
   });
 }

@@ -21,9 +21,7 @@ registerEnumType(SenderIdentityStatus, { name: 'SenderIdentityStatus', descripti
 @Index({ properties: ['domain'] })
 // Unique per client, not per account: a conflict must not tell one client that another uses an address.
 @Unique({ properties: ['tenant', 'email'] })
-@Filter(
-  scopeFilter((s) => ownedRows(s, { id: 'identity', tenant: 'tenant', domain: 'domain' }, false)),
-)
+@Filter(scopeFilter((s) => ownedRows(s, { id: 'identity', tenant: 'tenant', domain: 'domain' }, false)))
 @ObjectType({ implements: Node, description: "A client's e-mail address that sends through one of the agency's domains." })
 export class SenderIdentity extends BaseEntity implements Node {
   get nodeType(): string {

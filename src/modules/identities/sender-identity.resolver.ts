@@ -31,7 +31,10 @@ export class SenderIdentityResolver {
 
   @Authorized(Permission.IDENTITIES_MANAGE)
   @Mutation(() => SenderIdentityPayload, { description: "Adds a client's address that sends through a verified domain, and e-mails the address a confirmation link. Needs IDENTITIES_MANAGE." })
-  async createSenderIdentity(@Arg('input', () => CreateSenderIdentityInput, { description: 'The new identity.' }) input: CreateSenderIdentityInput, @Ctx() ctx: Context): Promise<SenderIdentityPayload> {
+  async createSenderIdentity(
+    @Arg('input', () => CreateSenderIdentityInput, { description: 'The new identity.' }) input: CreateSenderIdentityInput,
+    @Ctx() ctx: Context,
+  ): Promise<SenderIdentityPayload> {
     return { senderIdentity: await createSenderIdentity(ctx, input) };
   }
 
@@ -42,13 +45,19 @@ export class SenderIdentityResolver {
 
   @Authorized(Permission.IDENTITIES_MANAGE)
   @Mutation(() => SenderIdentityPayload, { description: 'E-mails a pending identity a new confirmation link; the previous link stops working. At most one resend a minute. Needs IDENTITIES_MANAGE.' })
-  async resendSenderIdentityConfirmation(@Arg('input', () => ResendSenderIdentityConfirmationInput, { description: 'The identity.' }) input: ResendSenderIdentityConfirmationInput, @Ctx() ctx: Context): Promise<SenderIdentityPayload> {
+  async resendSenderIdentityConfirmation(
+    @Arg('input', () => ResendSenderIdentityConfirmationInput, { description: 'The identity.' }) input: ResendSenderIdentityConfirmationInput,
+    @Ctx() ctx: Context,
+  ): Promise<SenderIdentityPayload> {
     return { senderIdentity: await resendConfirmation(ctx, input.id) };
   }
 
   @Authorized(Permission.IDENTITIES_MANAGE)
   @Mutation(() => DeleteSenderIdentityPayload, { description: 'Deletes a sender identity and the API tokens scoped to it. Needs IDENTITIES_MANAGE.' })
-  async deleteSenderIdentity(@Arg('input', () => DeleteSenderIdentityInput, { description: 'The identity.' }) input: DeleteSenderIdentityInput, @Ctx() ctx: Context): Promise<DeleteSenderIdentityPayload> {
+  async deleteSenderIdentity(
+    @Arg('input', () => DeleteSenderIdentityInput, { description: 'The identity.' }) input: DeleteSenderIdentityInput,
+    @Ctx() ctx: Context,
+  ): Promise<DeleteSenderIdentityPayload> {
     return { deletedSenderIdentityId: await deleteSenderIdentity(ctx, input.id) };
   }
 

@@ -84,7 +84,10 @@ export async function startInboundSmtp(orm: MikroORM, config: Pick<Config, 'host
     socketTimeout: 60_000,
     closeTimeout: 5_000,
     onRcptTo(address, session, callback) {
-      onRcptTo(address, session).then(() => callback(), (err: Error) => callback(err));
+      onRcptTo(address, session).then(
+        () => callback(),
+        (err: Error) => callback(err),
+      );
     },
     onData(stream, session, callback) {
       onData(stream, session).then(

@@ -55,7 +55,11 @@ describe('parseReport: DSNs (RFC 3464)', () => {
   });
 
   it('records nothing for a DSN that only reports success', () => {
-    const ok = { kind: 'bounce' as const, reportingMta: null, recipients: [{ finalRecipient: 'a@b.c', originalRecipient: null, action: 'delivered', status: '2.0.0', diagnosticCode: null, remoteMta: null }] };
+    const ok = {
+      kind: 'bounce' as const,
+      reportingMta: null,
+      recipients: [{ finalRecipient: 'a@b.c', originalRecipient: null, action: 'delivered', status: '2.0.0', diagnosticCode: null, remoteMta: null }],
+    };
     expect(reportEvent(ok, 'a@b.c')).toBeNull();
   });
 
@@ -112,7 +116,13 @@ describe('parseReport: ARF complaints (RFC 5965)', () => {
 describe('parseFieldGroups', () => {
   it('splits groups on blank lines, unfolds continuation lines and keeps repeated fields', () => {
     const groups = parseFieldGroups('A: 1\r\nB: two\r\n  lines\r\n\r\nC: x\nC: y\n\n\n');
-    expect(groups).toEqual([new Map([['a', ['1']], ['b', ['two lines']]]), new Map([['c', ['x', 'y']]])]);
+    expect(groups).toEqual([
+      new Map([
+        ['a', ['1']],
+        ['b', ['two lines']],
+      ]),
+      new Map([['c', ['x', 'y']]]),
+    ]);
   });
 });
 

@@ -119,7 +119,10 @@ export function parseFeedbackReport(text: string): ComplaintReport {
     userAgent: first(fields, 'user-agent'),
     reportingMta: first(fields, 'reporting-mta'),
     sourceIp: first(fields, 'source-ip'),
-    originalRcptTo: (fields.get('original-rcpt-to') ?? []).map(address).filter((a): a is string => !!a).slice(0, 50),
+    originalRcptTo: (fields.get('original-rcpt-to') ?? [])
+      .map(address)
+      .filter((a): a is string => !!a)
+      .slice(0, 50),
     arrivalDate: first(fields, 'arrival-date') ?? first(fields, 'received-date'),
   };
 }

@@ -11,7 +11,10 @@ export class IngestionResolver {
     description:
       'Records events an outside MTA reports for messages it relayed (1–1,000 per call). Needs EMAIL_SEND; every message must be in your scope, else nothing is recorded. Idempotent by eventId: an id recorded before counts as a duplicate.',
   })
-  async recordDeliveryEvents(@Arg('input', () => RecordDeliveryEventsInput, { description: 'The events.' }) input: RecordDeliveryEventsInput, @Ctx() ctx: Context): Promise<RecordDeliveryEventsPayload> {
+  async recordDeliveryEvents(
+    @Arg('input', () => RecordDeliveryEventsInput, { description: 'The events.' }) input: RecordDeliveryEventsInput,
+    @Ctx() ctx: Context,
+  ): Promise<RecordDeliveryEventsPayload> {
     return recordDeliveryEvents(ctx, input);
   }
 }

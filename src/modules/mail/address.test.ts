@@ -19,13 +19,42 @@ describe('parseEmailAddress', () => {
   });
 
   it('refuses malformed addresses', () => {
-    for (const bad of ['', '   ', 'plain', '@example.com', 'a@', 'a@@example.com', 'a@b@example.com', 'a..b@example.com', '.a@example.com', 'a.@example.com', 'a@example', 'a@-example.com', 'a@example-.com', 'a@exa_mple.com', 'a@example.com.', 'a@1.2.3.4', 'a@[127.0.0.1]', '"quoted"@example.com', 'a b@example.com']) {
+    for (const bad of [
+      '',
+      '   ',
+      'plain',
+      '@example.com',
+      'a@',
+      'a@@example.com',
+      'a@b@example.com',
+      'a..b@example.com',
+      '.a@example.com',
+      'a.@example.com',
+      'a@example',
+      'a@-example.com',
+      'a@example-.com',
+      'a@exa_mple.com',
+      'a@example.com.',
+      'a@1.2.3.4',
+      'a@[127.0.0.1]',
+      '"quoted"@example.com',
+      'a b@example.com',
+    ]) {
       expect(parseEmailAddress(bad).ok, bad).toBe(false);
     }
   });
 
   it('refuses display names, CR/LF header injection and control characters', () => {
-    for (const bad of ['Alice <alice@example.com>', 'alice@example.com>', 'alice@example.com, bob@example.com', 'alice@example.com\r\nBcc: x@evil.test', 'alice@example.com\nBcc: x@evil.test', 'ali\u0000ce@example.com', 'alice@exam\u2028ple.com', 'alice@example.com;bob@example.com']) {
+    for (const bad of [
+      'Alice <alice@example.com>',
+      'alice@example.com>',
+      'alice@example.com, bob@example.com',
+      'alice@example.com\r\nBcc: x@evil.test',
+      'alice@example.com\nBcc: x@evil.test',
+      'ali\u0000ce@example.com',
+      'alice@exam\u2028ple.com',
+      'alice@example.com;bob@example.com',
+    ]) {
       expect(parseEmailAddress(bad).ok, JSON.stringify(bad)).toBe(false);
     }
   });

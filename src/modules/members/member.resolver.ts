@@ -16,7 +16,9 @@ export class MemberResolver {
     return listMembers(ctx, args);
   }
 
-  @Mutation(() => InviteMemberPayload, { description: 'Invites someone by e-mail with a role and access; the link in the e-mail works for 7 days. Needs MEMBERS_MANAGE and an account-wide principal.' })
+  @Mutation(() => InviteMemberPayload, {
+    description: 'Invites someone by e-mail with a role and access; the link in the e-mail works for 7 days. Needs MEMBERS_MANAGE and an account-wide principal.',
+  })
   async inviteMember(@Arg('input', () => InviteMemberInput, { description: 'Who to invite.' }) input: InviteMemberInput, @Ctx() ctx: Context): Promise<InviteMemberPayload> {
     return { member: await inviteMember(ctx, input) };
   }

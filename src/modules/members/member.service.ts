@@ -173,11 +173,7 @@ export async function removeMember(ctx: Context, input: RemoveMemberInput): Prom
  * active ADMIN. Needs MEMBERS_MANAGE, an account-wide principal, and that the member holds no
  * permission the caller lacks (FORBIDDEN on `id` otherwise: nobody changes a member above it).
  */
-async function withLockedMember<T>(
-  ctx: Context,
-  id: string,
-  change: (em: EntityManager, m: Membership, demote: (field: string) => Promise<void>, scope: Scope) => Promise<T>,
-): Promise<T> {
+async function withLockedMember<T>(ctx: Context, id: string, change: (em: EntityManager, m: Membership, demote: (field: string) => Promise<void>, scope: Scope) => Promise<T>): Promise<T> {
   requirePermission(ctx, Permission.MEMBERS_MANAGE);
   const scope = requireAccountWide(ctx);
   const now = ctx.deps.clock.now();

@@ -29,7 +29,6 @@ export interface DeliveryRow {
   attempts: number;
 }
 
-
 const COLUMNS = `id, account_id as "accountId", tenant_id as "tenantId", domain_id as "domainId", sender_identity_id as "senderIdentityId",
   template_id as "templateId", from_email as "fromEmail", from_name as "fromName", reply_to_email as "replyToEmail", reply_to_name as "replyToName",
   recipient, addressing, subject, html, text, raw, message_id_header as "messageIdHeader", variables, headers, tags,
@@ -62,9 +61,7 @@ export interface BuiltContent {
  * Returns the attempt number, or null when the message is no longer deliverable.
  */
 export async function markAttempt(em: EntityManager, id: string, built: BuiltContent | null): Promise<number | null> {
-  const set = built
-    ? `, subject = ?, html = ?, text = ?, raw = ?, message_id_header = ?, variables = case when ? then null else variables end`
-    : '';
+  const set = built ? `, subject = ?, html = ?, text = ?, raw = ?, message_id_header = ?, variables = case when ? then null else variables end` : '';
   const params = built ? [built.subject, built.html, built.text, built.raw, built.messageIdHeader, built.rendered] : [];
   const rows = await em.execute<{ attempts: number }[]>(
     `update messages set attempts = attempts + 1, status = case when status = 'SCHEDULED' then 'QUEUED' else status end, updated_at = now()${set}

@@ -23,9 +23,7 @@ import { MessageStatus } from './message.types';
 @Index({ properties: ['senderIdentity', 'id'] })
 @Index({ properties: ['bulkId'] })
 @Unique({ properties: ['verpToken'] })
-@Filter(
-  scopeFilter((s) => ownedRows(s, { domain: 'domain', tenant: 'tenant', senderIdentity: 'identity' }, false)),
-)
+@Filter(scopeFilter((s) => ownedRows(s, { domain: 'domain', tenant: 'tenant', senderIdentity: 'identity' }, false)))
 @ObjectType({ implements: Node, description: 'One e-mail to one recipient, with its events.' })
 export class Message extends BaseEntity implements Node {
   get nodeType(): string {

@@ -15,5 +15,6 @@ export enum MessageStatus {
 }
 registerEnumType(MessageStatus, {
   name: 'MessageStatus',
-  description: 'SCHEDULED (waiting for sendAt), QUEUED, SENT (handed to a relay), DELIVERED (accepted by the recipient’s server), DEFERRED (retrying), SOFT_BOUNCED, HARD_BOUNCED, CANCELLED, RENDER_FAILED, SUPPRESSED (the recipient is on a suppression list of the sending domain: never sent).',
+  description:
+    'SCHEDULED (waiting for sendAt), QUEUED, SENT (handed to a relay), DELIVERED (accepted by the recipient’s server), DEFERRED (retrying), SOFT_BOUNCED, HARD_BOUNCED, CANCELLED, RENDER_FAILED, SUPPRESSED (the recipient is on a suppression list of the sending domain: never sent).',
 });

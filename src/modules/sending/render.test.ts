@@ -4,8 +4,7 @@ import { type RenderedContent, RenderError, renderContent as renderWith } from '
 
 const pool = createRenderPool(1);
 afterAll(() => pool.close());
-const renderContent = (parts: Parameters<typeof renderWith>[1], variables: Record<string, unknown>, timeoutMs = 1000): Promise<RenderedContent> =>
-  renderWith(pool, parts, variables, { timeoutMs });
+const renderContent = (parts: Parameters<typeof renderWith>[1], variables: Record<string, unknown>, timeoutMs = 1000): Promise<RenderedContent> => renderWith(pool, parts, variables, { timeoutMs });
 const render = (html: string, variables: Record<string, unknown> = {}) => renderContent({ subject: 'Hi {{ user.name }}', html, text: null }, variables);
 
 describe('renderContent', () => {
@@ -28,7 +27,10 @@ describe('renderContent', () => {
     const slow = '{% for i in (1..3000) %}{% for j in (1..3000) %}{% endfor %}{% endfor %}';
     await expect(renderContent({ subject: 'Hi', html: null, text: slow }, {}, 300)).rejects.toMatchObject({ field: 'text', message: expect.stringMatching(/^text: /) });
     const started = Date.now();
-    await expect(renderWith(pool, { subject: 'Hi', html: 'x', text: null }, {}, { timeoutMs: 1000, deadline: Date.now() - 1 })).rejects.toMatchObject({ field: 'subject', message: 'subject: the render budget is spent' });
+    await expect(renderWith(pool, { subject: 'Hi', html: 'x', text: null }, {}, { timeoutMs: 1000, deadline: Date.now() - 1 })).rejects.toMatchObject({
+      field: 'subject',
+      message: 'subject: the render budget is spent',
+    });
     expect(Date.now() - started).toBeLessThan(50);
   });
 

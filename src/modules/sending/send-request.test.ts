@@ -53,7 +53,14 @@ describe('tags and headers', () => {
     expect(customHeaders([{ name: 'X-A', value: ' 1 ' }])).toEqual({ 'X-A': '1' });
     expect(fieldOf(() => customHeaders([{ name: 'Bcc', value: 'x@y.example' }]))).toBe('headers[0].name');
     expect(fieldOf(() => customHeaders([{ name: 'X-A', value: 'a\r\nBcc: x@y.example' }]))).toBe('headers[0].value');
-    expect(fieldOf(() => customHeaders([{ name: 'X-A', value: '1' }, { name: 'x-a', value: '2' }]))).toBe('headers[1].name');
+    expect(
+      fieldOf(() =>
+        customHeaders([
+          { name: 'X-A', value: '1' },
+          { name: 'x-a', value: '2' },
+        ]),
+      ),
+    ).toBe('headers[1].name');
   });
 });
 

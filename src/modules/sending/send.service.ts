@@ -64,11 +64,22 @@ export async function commitSends(ctx: Context, em: EntityManager, items: readon
   const now = ctx.deps.clock.now();
   const groups = items.map((p) => buildMessages(em, p, bulkId));
   for (const [i, p] of items.entries()) {
-    if (p.key) await claimIdempotencyKey(em, p.scope, p.key, p.hash!, groups[i].map((m) => m.id), now);
+    if (p.key)
+      await claimIdempotencyKey(
+        em,
+        p.scope,
+        p.key,
+        p.hash!,
+        groups[i].map((m) => m.id),
+        now,
+      );
   }
   await em.flush();
   const all = groups.flat();
-  const suppressed = await suppressionsFor(em, all.map((m) => ({ message: m, accountId: m.account.id, domainId: m.domain.id, senderIdentityId: m.senderIdentity?.id ?? null, recipient: m.recipient })));
+  const suppressed = await suppressionsFor(
+    em,
+    all.map((m) => ({ message: m, accountId: m.account.id, domainId: m.domain.id, senderIdentityId: m.senderIdentity?.id ?? null, recipient: m.recipient })),
+  );
   const entryOf = new Map([...suppressed].map(([t, entry]) => [t.message, entry]));
   for (const m of all) {
     if (!entryOf.has(m)) await ctx.deps.queue.add(em, DELIVER_TASK, { messageId: m.id }, { runAt: m.sendAt ?? undefined, jobKey: deliverJobKey(m.id) });

@@ -26,7 +26,10 @@ export class MessageHeaderInput {
 /** Input of sendEmail (and each request of sendBulkEmail). */
 @InputType({ description: 'One e-mail to up to 50 To recipients (plus Cc and Bcc). Give html and/or text, or templateId with variables.' })
 export class SendEmailInput {
-  @Field(() => EmailAddressInput, { nullable: true, description: "The sender: a confirmed sender identity or an address on a verified domain in your scope. May be omitted when the template has a From address." })
+  @Field(() => EmailAddressInput, {
+    nullable: true,
+    description: 'The sender: a confirmed sender identity or an address on a verified domain in your scope. May be omitted when the template has a From address.',
+  })
   from?: EmailAddressInput | null;
 
   @Field(() => [EmailAddressInput], { description: 'To recipients (1–50). Each recipient gets its own copy.' })

@@ -22,7 +22,10 @@ export class SendingResolver {
   }
 
   @Mutation(() => CancelScheduledMessagePayload, { description: 'Cancels a message scheduled with sendAt before it is sent. Needs EMAIL_SEND.' })
-  async cancelScheduledMessage(@Arg('input', () => CancelScheduledMessageInput, { description: 'The message.' }) input: CancelScheduledMessageInput, @Ctx() ctx: Context): Promise<CancelScheduledMessagePayload> {
+  async cancelScheduledMessage(
+    @Arg('input', () => CancelScheduledMessageInput, { description: 'The message.' }) input: CancelScheduledMessageInput,
+    @Ctx() ctx: Context,
+  ): Promise<CancelScheduledMessagePayload> {
     return { message: await cancelScheduledMessage(ctx, input) };
   }
 

@@ -26,7 +26,11 @@ export async function suppressionsFor<T extends SuppressionTarget>(em: EntityMan
   const out = new Map<T, Suppression>();
   for (const group of byOrigin.values()) {
     const { accountId, domainId, senderIdentityId } = group[0];
-    const found = await findSuppressions(em, { accountId, domainId, senderIdentityId }, group.map((t) => t.recipient));
+    const found = await findSuppressions(
+      em,
+      { accountId, domainId, senderIdentityId },
+      group.map((t) => t.recipient),
+    );
     for (const t of group) {
       const entry = found.get(t.recipient);
       if (entry) out.set(t, entry);

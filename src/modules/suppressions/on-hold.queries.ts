@@ -17,7 +17,15 @@ export interface SoftBounceRow {
 /** Adds one tally row per soft bounce (in one statement). Side effect: writes in `em`'s transaction. */
 export async function insertSoftBounces(em: EntityManager, rows: readonly SoftBounceRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const payload = rows.map((r) => ({ id: uuidv7(), account_id: r.accountId, domain_id: r.domainId, sender_identity_id: r.senderIdentityId, recipient: r.recipient, event_id: r.eventId, occurred_at: r.occurredAt.toISOString() }));
+  const payload = rows.map((r) => ({
+    id: uuidv7(),
+    account_id: r.accountId,
+    domain_id: r.domainId,
+    sender_identity_id: r.senderIdentityId,
+    recipient: r.recipient,
+    event_id: r.eventId,
+    occurred_at: r.occurredAt.toISOString(),
+  }));
   await em.execute(
     `insert into suppression_soft_bounces (id, created_at, updated_at, account_id, domain_id, sender_identity_id, recipient, event_id, occurred_at)
      select id, now(), now(), account_id, domain_id, sender_identity_id, recipient, event_id, occurred_at
@@ -42,7 +50,15 @@ export interface SoftBounceTally {
 export async function tallySoftBounces(em: EntityManager, rows: readonly SoftBounceRow[]): Promise<SoftBounceTally[]> {
   if (rows.length === 0) return [];
   const d = { t: ON_HOLD_LIMITS.softBounceThreshold.default, w: ON_HOLD_LIMITS.windowDays.default, h: ON_HOLD_LIMITS.holdHours.default };
-  const payload = rows.map((r, i) => ({ i, account_id: r.accountId, domain_id: r.domainId, tenant_id: r.tenantId, sender_identity_id: r.senderIdentityId, recipient: r.recipient, at: r.occurredAt.toISOString() }));
+  const payload = rows.map((r, i) => ({
+    i,
+    account_id: r.accountId,
+    domain_id: r.domainId,
+    tenant_id: r.tenantId,
+    sender_identity_id: r.senderIdentityId,
+    recipient: r.recipient,
+    at: r.occurredAt.toISOString(),
+  }));
   const result = await em.execute<{ i: number; n: number; t: number; w: number; h: number }[]>(
     `with r as (select * from jsonb_to_recordset(?::jsonb) as x(i int, account_id uuid, domain_id uuid, tenant_id uuid, sender_identity_id uuid, recipient text, at timestamptz)),
      p as (select r.*, coalesce(t.on_hold_soft_bounce_threshold, ?) as t, coalesce(t.on_hold_window_days, ?) as w, coalesce(t.on_hold_hours, ?) as h
@@ -84,7 +100,16 @@ export async function placeHold(
      where account_id = ? and domain_id = ? and recipient = ? and sender_identity_id is not distinct from ?::uuid and hold_id is null and occurred_at <= ?::timestamptz`,
     [row.id, r.accountId, r.domainId, r.recipient, r.senderIdentityId, r.occurredAt.toISOString()],
   );
-  const entry: ChangedEntry = { id: String(row.id), accountId: r.accountId, domainId: r.domainId, tenantId: r.tenantId, senderIdentityId: r.senderIdentityId, list: row.list as ChangedEntry['list'], recipient: r.recipient, pattern: null };
+  const entry: ChangedEntry = {
+    id: String(row.id),
+    accountId: r.accountId,
+    domainId: r.domainId,
+    tenantId: r.tenantId,
+    senderIdentityId: r.senderIdentityId,
+    list: row.list as ChangedEntry['list'],
+    recipient: r.recipient,
+    pattern: null,
+  };
   return { entry, expiresAt: new Date(row.expires_at as string), added: Boolean(row.added) };
 }
 
@@ -95,5 +120,14 @@ export async function releaseHold(em: EntityManager, id: string): Promise<Change
     [id],
   );
   if (!row) return null;
-  return { id: String(row.id), accountId: String(row.account_id), domainId: (row.domain_id as string) ?? null, tenantId: (row.tenant_id as string) ?? null, senderIdentityId: (row.sender_identity_id as string) ?? null, list: row.list as ChangedEntry['list'], recipient: (row.recipient as string) ?? null, pattern: null };
+  return {
+    id: String(row.id),
+    accountId: String(row.account_id),
+    domainId: (row.domain_id as string) ?? null,
+    tenantId: (row.tenant_id as string) ?? null,
+    senderIdentityId: (row.sender_identity_id as string) ?? null,
+    list: row.list as ChangedEntry['list'],
+    recipient: (row.recipient as string) ?? null,
+    pattern: null,
+  };
 }

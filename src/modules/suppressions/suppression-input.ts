@@ -52,7 +52,8 @@ export function parseEntry(list: SuppressionList, raw: string, asPattern: boolea
 /** Parses the recipients and patterns of addSuppressions or throws BAD_USER_INPUT naming `recipients[i]` / `patterns[i]`. */
 export function parseEntries(list: SuppressionList, recipients: readonly string[], patterns: readonly string[]): ParsedEntry[] {
   if (recipients.length + patterns.length === 0) throw badInput('recipients', 'recipients or patterns must list at least one entry');
-  if (recipients.length + patterns.length > SUPPRESSION_LIMITS.addEntries) throw badInput('recipients', `at most ${SUPPRESSION_LIMITS.addEntries} entries at once (too many rows): use importSuppressions`);
+  if (recipients.length + patterns.length > SUPPRESSION_LIMITS.addEntries)
+    throw badInput('recipients', `at most ${SUPPRESSION_LIMITS.addEntries} entries at once (too many rows): use importSuppressions`);
   if (patterns.length && list !== SuppressionList.BLOCKLIST) throw badInput('patterns', 'patterns are for the BLOCKLIST only');
   const out: ParsedEntry[] = [];
   recipients.forEach((r, i) => {

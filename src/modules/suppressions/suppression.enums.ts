@@ -20,7 +20,10 @@ export enum SuppressionSource {
   API = 'API',
   IMPORT = 'IMPORT',
 }
-registerEnumType(SuppressionSource, { name: 'SuppressionSource', description: 'EVENT (a bounce, complaint, unsubscribe or soft-bounce series), API (addSuppressions) or IMPORT (importSuppressions).' });
+registerEnumType(SuppressionSource, {
+  name: 'SuppressionSource',
+  description: 'EVENT (a bounce, complaint, unsubscribe or soft-bounce series), API (addSuppressions) or IMPORT (importSuppressions).',
+});
 
 /** What happened to an entry, for the suppressionChanged subscription. */
 export enum SuppressionChangeKind {
@@ -36,4 +39,7 @@ export enum SuppressionImportStatus {
   COMPLETED = 'COMPLETED',
   FAILED = 'FAILED',
 }
-registerEnumType(SuppressionImportStatus, { name: 'SuppressionImportStatus', description: 'QUEUED, PROCESSING, COMPLETED (every row added or skipped), or FAILED (the domain or the principal is gone).' });
+registerEnumType(SuppressionImportStatus, {
+  name: 'SuppressionImportStatus',
+  description: 'QUEUED, PROCESSING, COMPLETED (every row added or skipped), or FAILED (the domain or the principal is gone).',
+});

@@ -47,7 +47,15 @@ function entryOf(e: EventRow, list: SuppressionList, reason: string): NewEntry {
 }
 
 function softBounceOf(e: EventRow): SoftBounceRow {
-  return { accountId: e.accountId, domainId: e.domainId, tenantId: e.tenantId, senderIdentityId: e.senderIdentityId, recipient: e.recipient.trim().toLowerCase(), eventId: e.id, occurredAt: e.occurredAt };
+  return {
+    accountId: e.accountId,
+    domainId: e.domainId,
+    tenantId: e.tenantId,
+    senderIdentityId: e.senderIdentityId,
+    recipient: e.recipient.trim().toLowerCase(),
+    eventId: e.id,
+    occurredAt: e.occurredAt,
+  };
 }
 
 /**
@@ -62,7 +70,10 @@ async function applySoftBounces(em: EntityManager, events: readonly EventRow[], 
   events.forEach((e, i) => last.set([e.accountId, e.domainId, e.senderIdentityId, rows[i].recipient].join('|'), { row: rows[i], event: e }));
   const added: ChangedEntry[] = [];
   const latest = [...last.values()];
-  const tallies = await tallySoftBounces(em, latest.map((l) => l.row));
+  const tallies = await tallySoftBounces(
+    em,
+    latest.map((l) => l.row),
+  );
   for (const [i, { row, event }] of latest.entries()) {
     const { count, threshold, windowDays, holdHours } = tallies[i];
     if (count < threshold) continue;

@@ -46,7 +46,11 @@ export async function findSuppressions(em: EntityManager, origin: SendingOrigin,
   const list = q.p(JSON.stringify([...byNormal.keys()]));
   // Placeholders are positional: parameters are added in the order they appear in the text.
   const identity = () =>
-    origin.senderIdentityId === undefined ? 'true' : origin.senderIdentityId === null ? 's.sender_identity_id is null' : `(s.sender_identity_id is null or s.sender_identity_id = ${q.p(origin.senderIdentityId)})`;
+    origin.senderIdentityId === undefined
+      ? 'true'
+      : origin.senderIdentityId === null
+        ? 's.sender_identity_id is null'
+        : `(s.sender_identity_id is null or s.sender_identity_id = ${q.p(origin.senderIdentityId)})`;
   const live = '(s.expires_at is null or s.expires_at > now())';
   // Exact addresses: one probe of the unique index (account, domain, recipient …) per recipient, on the
   // domain's lists and on the account-wide blocklist — never a scan of the domain's entries.

@@ -50,7 +50,9 @@ export class SuppressionResolver {
     return recipientInfo(ctx, email, domainId);
   }
 
-  @Mutation(() => AddSuppressionsPayload, { description: 'Adds addresses (BLOCKLIST: also @domains and * patterns) to a list of a domain, or to the account-wide blocklist. Needs SUPPRESSIONS_MANAGE.' })
+  @Mutation(() => AddSuppressionsPayload, {
+    description: 'Adds addresses (BLOCKLIST: also @domains and * patterns) to a list of a domain, or to the account-wide blocklist. Needs SUPPRESSIONS_MANAGE.',
+  })
   async addSuppressions(@Arg('input', () => AddSuppressionsInput) input: AddSuppressionsInput, @Ctx() ctx: Context): Promise<AddSuppressionsPayload> {
     return { suppressions: await addSuppressions(ctx, input) };
   }
@@ -102,7 +104,11 @@ export class SuppressionResolver {
 @Resolver(() => RecipientInfo)
 export class RecipientInfoResolver {
   @FieldResolver(() => ActivityEventConnection, { nullable: true, description: 'Its last events in your scope, newest first. Needs ACTIVITY_READ.' })
-  events(@Root() info: RecipientInfo, @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: 'How many (1–100).' }) first: number, @Ctx() ctx: Context): Promise<ActivityEventConnection> {
+  events(
+    @Root() info: RecipientInfo,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: 'How many (1–100).' }) first: number,
+    @Ctx() ctx: Context,
+  ): Promise<ActivityEventConnection> {
     return recipientEvents(ctx, info, first);
   }
 }

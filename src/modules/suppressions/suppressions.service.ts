@@ -37,7 +37,10 @@ export async function addSuppressions(ctx: Context, input: AddSuppressionsInput)
   const parsed = parseEntries(input.list, input.recipients ?? [], input.patterns ?? []);
   const target = await entryTarget(ctx, scope.accountId, input.list, input.domainId);
   await ctx.em.transactional(async (em) => {
-    const added = await insertEntries(em, parsed.map((p) => ({ ...target, senderIdentityId: null, ...p, reason, source: SuppressionSource.API })));
+    const added = await insertEntries(
+      em,
+      parsed.map((p) => ({ ...target, senderIdentityId: null, ...p, reason, source: SuppressionSource.API })),
+    );
     await publishChangesOnCommit(em, SuppressionChangeKind.ADDED, added);
   });
   const recipients = parsed.flatMap((p) => (p.recipient ? [p.recipient] : []));

@@ -37,7 +37,10 @@ export class TemplateResolver {
   }
 
   @Mutation(() => DuplicateTemplatePayload, { description: 'Copies a template, to the same or another domain in your scope. Needs TEMPLATES_MANAGE.' })
-  async duplicateTemplate(@Arg('input', () => DuplicateTemplateInput, { description: 'What to copy and where.' }) input: DuplicateTemplateInput, @Ctx() ctx: Context): Promise<DuplicateTemplatePayload> {
+  async duplicateTemplate(
+    @Arg('input', () => DuplicateTemplateInput, { description: 'What to copy and where.' }) input: DuplicateTemplateInput,
+    @Ctx() ctx: Context,
+  ): Promise<DuplicateTemplatePayload> {
     return { template: await duplicateTemplate(ctx, input) };
   }
 

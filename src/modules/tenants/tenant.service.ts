@@ -65,7 +65,11 @@ export async function deleteTenant(ctx: Context, input: DeleteTenantInput): Prom
   if (!input.force) {
     const [domains, identities] = await Promise.all([ctx.em.count(Domain, { tenant }), ctx.em.count(SenderIdentity, { tenant })]);
     if (domains + identities > 0) {
-      throw new AppError('CONFLICT', `Tenant has ${domains} domain(s) and ${identities} sender identit${identities === 1 ? 'y' : 'ies'}; pass force: true to delete them too`, { field: 'force', domains, senderIdentities: identities });
+      throw new AppError('CONFLICT', `Tenant has ${domains} domain(s) and ${identities} sender identit${identities === 1 ? 'y' : 'ies'}; pass force: true to delete them too`, {
+        field: 'force',
+        domains,
+        senderIdentities: identities,
+      });
     }
   }
   const gid = toGlobalId('Tenant', tenant.id);

@@ -20,10 +20,19 @@ describe('parseUserAgent', () => {
 
   it('recognises webmail image proxies and desktop mail programs', () => {
     expect(parseUserAgent('Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)')).toMatchObject({ client: 'Gmail', environment: 'webmail' });
-    expect(parseUserAgent('Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Thunderbird/128.5.0')).toMatchObject({ client: 'Thunderbird', clientVersion: '128.5.0', os: 'Linux', environment: 'desktop' });
+    expect(parseUserAgent('Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Thunderbird/128.5.0')).toMatchObject({
+      client: 'Thunderbird',
+      clientVersion: '128.5.0',
+      os: 'Linux',
+      environment: 'desktop',
+    });
     expect(parseUserAgent('Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17928; Pro)')).toMatchObject({ client: 'Outlook', environment: 'desktop' });
     expect(parseUserAgent('Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)')).toMatchObject({ client: 'Apple Mail', os: 'Mac OS', environment: 'desktop' });
-    expect(parseUserAgent('Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148')).toMatchObject({ client: 'Apple Mail', os: 'iOS', environment: 'mobile' });
+    expect(parseUserAgent('Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148')).toMatchObject({
+      client: 'Apple Mail',
+      os: 'iOS',
+      environment: 'mobile',
+    });
   });
 
   it('copes with no user agent', () => {

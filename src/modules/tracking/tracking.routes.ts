@@ -90,7 +90,10 @@ const unsubscribeForm: HttpRoute = {
 
 /** Reads an RFC 8058 one-click body (`List-Unsubscribe=One-Click`, urlencoded or multipart); null when it is not one. */
 async function oneClickBody(req: IncomingMessage): Promise<{ via: string } | null> {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   const body = await readBody(req, 8192);
   if (type === 'application/x-www-form-urlencoded') {
     const form = new URLSearchParams(body);

@@ -40,7 +40,11 @@ export async function recordEngagement(orm: MikroORM, messageId: string, kind: E
     if (!message) return { message: null, first: false };
     const earlier = await em.findOne(ActivityEvent, { message: messageId, type: first }, { fields: ['id'] });
     const types = [...(every ? [every] : []), ...(earlier ? [] : [first])];
-    if (types.length) await recordMessageEvents(em, types.map((type) => ({ message, type, occurredAt: at, data })));
+    if (types.length)
+      await recordMessageEvents(
+        em,
+        types.map((type) => ({ message, type, occurredAt: at, data })),
+      );
     return { message, first: !earlier };
   });
 }

@@ -31,7 +31,14 @@ async function tellAdmins(em: EntityManager, td: TaskDeps, d: DeliveryForAttempt
   const admins = await em.find(Membership, { account: d.accountId, role: Role.ADMIN, status: MemberStatus.ACTIVE }, { populate: ['user'] });
   const text = `Mailroom disabled the webhook "${d.webhook.name}" (${d.webhook.url}).\n\nReason: ${reason}\n\nFix the endpoint, then enable the webhook again with updateWebhook; replayWebhookEvents re-sends what it missed.`;
   for (const m of admins) {
-    await sendSystemEmail(em, td.deps, td.config, { accountId: d.accountId, kind: SystemEmailKind.WEBHOOK_DISABLED, to: m.user.getEntity().email, subject: `Webhook disabled: ${d.webhook.name}`, text, secrets: [] });
+    await sendSystemEmail(em, td.deps, td.config, {
+      accountId: d.accountId,
+      kind: SystemEmailKind.WEBHOOK_DISABLED,
+      to: m.user.getEntity().email,
+      subject: `Webhook disabled: ${d.webhook.name}`,
+      text,
+      secrets: [],
+    });
   }
 }
 

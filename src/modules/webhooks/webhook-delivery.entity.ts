@@ -16,7 +16,10 @@ export enum WebhookDeliveryStatus {
   SUCCEEDED = 'SUCCEEDED',
   FAILED = 'FAILED',
 }
-registerEnumType(WebhookDeliveryStatus, { name: 'WebhookDeliveryStatus', description: 'PENDING (queued or waiting for a retry), SUCCEEDED (a 2xx answer) or FAILED (every attempt used up, 410 Gone, or the webhook disabled).' });
+registerEnumType(WebhookDeliveryStatus, {
+  name: 'WebhookDeliveryStatus',
+  description: 'PENDING (queued or waiting for a retry), SUCCEEDED (a 2xx answer) or FAILED (every attempt used up, 410 Gone, or the webhook disabled).',
+});
 
 /** How many characters of a response body are kept. */
 export const RESPONSE_BODY_LIMIT = 2048;

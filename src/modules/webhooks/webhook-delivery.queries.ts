@@ -95,13 +95,26 @@ export async function storeOutcome(em: EntityManager, d: DeliveryForAttempt, o: 
        where id = ? returning id)
      select pg_notify(?, ?), (select count(*) from nosync), (select count(*) from w) from u`,
     [
-      a?.at ?? null, !!o.stampSuccess, d.webhookId,
-      o.status, o.scheduleStep, o.nextAttemptAt,
-      a ? 1 : 0, a?.at ?? null, a?.url ?? null, a ? JSON.stringify(a.headers) : null,
-      !!a, a?.result.status ?? null, !!a, a?.result.body ?? null,
-      !!a, a?.result.durationMs ?? null, a ? a.result.error : (o.error ?? null),
+      a?.at ?? null,
+      !!o.stampSuccess,
+      d.webhookId,
+      o.status,
+      o.scheduleStep,
+      o.nextAttemptAt,
+      a ? 1 : 0,
+      a?.at ?? null,
+      a?.url ?? null,
+      a ? JSON.stringify(a.headers) : null,
+      !!a,
+      a?.result.status ?? null,
+      !!a,
+      a?.result.body ?? null,
+      !!a,
+      a?.result.durationMs ?? null,
+      a ? a.result.error : (o.error ?? null),
       d.id,
-      BUS_CHANNEL, JSON.stringify({ topic: WEBHOOK_DELIVERY_TOPIC, payload: event }),
+      BUS_CHANNEL,
+      JSON.stringify({ topic: WEBHOOK_DELIVERY_TOPIC, payload: event }),
     ],
   );
 }
@@ -118,6 +131,9 @@ export async function recordWebhookFailure(em: EntityManager, webhookId: string,
 
 /** Disables a webhook with the platform's reason; returns whether this call disabled it (it was enabled). */
 export async function disableWebhook(em: EntityManager, webhookId: string, reason: string): Promise<boolean> {
-  const rows = await em.execute<{ id: string }[]>('update webhooks set enabled = false, disabled_reason = ?, updated_at = now() where id = ? and enabled returning id', [reason.slice(0, 500), webhookId]);
+  const rows = await em.execute<{ id: string }[]>('update webhooks set enabled = false, disabled_reason = ?, updated_at = now() where id = ? and enabled returning id', [
+    reason.slice(0, 500),
+    webhookId,
+  ]);
   return rows.length > 0;
 }

@@ -63,7 +63,14 @@ export async function replayEvents(ctx: Context, input: ReplayWebhookEventsInput
   if (Number.isNaN(input.to.getTime()) || input.to.getTime() <= input.from.getTime()) throw badInput('to', 'to must be after from');
   if (input.to.getTime() - input.from.getTime() > MAX_REPLAY_MS) throw badInput('to', 'A replay covers at most 31 days');
   return ctx.em.transactional(async (tx) => {
-    const replay = tx.create(WebhookReplay, { account: webhook.account.id, webhook: webhook.id, tenant: webhook.tenant?.id ?? null, domain: webhook.domain?.id ?? null, from: input.from, to: input.to });
+    const replay = tx.create(WebhookReplay, {
+      account: webhook.account.id,
+      webhook: webhook.id,
+      tenant: webhook.tenant?.id ?? null,
+      domain: webhook.domain?.id ?? null,
+      from: input.from,
+      to: input.to,
+    });
     await tx.flush();
     await ctx.deps.queue.add(tx, REPLAY_TASK, { replayId: replay.id }, { maxAttempts: 10 });
     return replay;

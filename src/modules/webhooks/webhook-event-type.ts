@@ -11,9 +11,9 @@ export type WebhookEventType = `ACTIVITY_${ActivityEventType}` | PlatformEventTy
  * The GraphQL enum, derived: one `ACTIVITY_*` value per ActivityEventType (a new activity type appears
  * here with no change) and one value per platform event (src/events/platform-event-type.ts).
  */
-export const WebhookEventType = Object.freeze(
-  Object.fromEntries([...Object.values(ActivityEventType).map((t) => `ACTIVITY_${t}`), ...PLATFORM_EVENT_TYPES].map((v) => [v, v])),
-) as Readonly<Record<WebhookEventType, WebhookEventType>>;
+export const WebhookEventType = Object.freeze(Object.fromEntries([...Object.values(ActivityEventType).map((t) => `ACTIVITY_${t}`), ...PLATFORM_EVENT_TYPES].map((v) => [v, v]))) as Readonly<
+  Record<WebhookEventType, WebhookEventType>
+>;
 registerEnumType(WebhookEventType, {
   name: 'WebhookEventType',
   description: 'An event a webhook can receive: ACTIVITY_* for what happens to messages, the others for the platform (domains, sender identities, bulk sends…).',

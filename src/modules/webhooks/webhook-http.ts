@@ -56,7 +56,13 @@ export function createWebhookSender(dispatcher: Agent, timeoutMs: number): Webho
         const res = await request(url, { method: 'POST', headers, body, dispatcher, signal });
         const text = await readSome(res.body, RESPONSE_BODY_LIMIT);
         res.body.destroy();
-        return { status: res.statusCode, body: text, durationMs: Math.round(performance.now() - started), error: res.statusCode >= 200 && res.statusCode < 300 ? null : `HTTP ${res.statusCode}`, refused: false };
+        return {
+          status: res.statusCode,
+          body: text,
+          durationMs: Math.round(performance.now() - started),
+          error: res.statusCode >= 200 && res.statusCode < 300 ? null : `HTTP ${res.statusCode}`,
+          refused: false,
+        };
       } catch (err) {
         return { status: null, body: null, durationMs: Math.round(performance.now() - started), error: describe(err), refused: isRefusal(err) };
       }

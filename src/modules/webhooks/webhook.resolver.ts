@@ -45,7 +45,9 @@ export class WebhookResolver {
     return getWebhook(ctx, id);
   }
 
-  @Mutation(() => CreateWebhookPayload, { description: 'Creates a webhook (domain, tenant or account scope) and checks its URL with a signed test ping; the signing secret is in the payload only. Needs WEBHOOKS_MANAGE.' })
+  @Mutation(() => CreateWebhookPayload, {
+    description: 'Creates a webhook (domain, tenant or account scope) and checks its URL with a signed test ping; the signing secret is in the payload only. Needs WEBHOOKS_MANAGE.',
+  })
   createWebhook(@Arg('input', () => CreateWebhookInput, { description: 'The webhook.' }) input: CreateWebhookInput, @Ctx() ctx: Context): Promise<CreateWebhookPayload> {
     return createWebhook(ctx, input);
   }
@@ -71,12 +73,18 @@ export class WebhookResolver {
   }
 
   @Mutation(() => RedeliverWebhookDeliveryPayload, { description: 'Sends a delivery again (same body and webhook-id). Needs WEBHOOKS_MANAGE.' })
-  async redeliverWebhookDelivery(@Arg('input', () => RedeliverWebhookDeliveryInput, { description: 'Which delivery.' }) input: RedeliverWebhookDeliveryInput, @Ctx() ctx: Context): Promise<RedeliverWebhookDeliveryPayload> {
+  async redeliverWebhookDelivery(
+    @Arg('input', () => RedeliverWebhookDeliveryInput, { description: 'Which delivery.' }) input: RedeliverWebhookDeliveryInput,
+    @Ctx() ctx: Context,
+  ): Promise<RedeliverWebhookDeliveryPayload> {
     return { delivery: await redeliver(ctx, input) };
   }
 
   @Mutation(() => ReplayWebhookEventsPayload, { description: 'Re-sends every event of a period that the webhook receives, in the background with progress. Needs WEBHOOKS_MANAGE.' })
-  async replayWebhookEvents(@Arg('input', () => ReplayWebhookEventsInput, { description: 'The webhook and the period.' }) input: ReplayWebhookEventsInput, @Ctx() ctx: Context): Promise<ReplayWebhookEventsPayload> {
+  async replayWebhookEvents(
+    @Arg('input', () => ReplayWebhookEventsInput, { description: 'The webhook and the period.' }) input: ReplayWebhookEventsInput,
+    @Ctx() ctx: Context,
+  ): Promise<ReplayWebhookEventsPayload> {
     return { replay: await replayEvents(ctx, input) };
   }
 

@@ -130,7 +130,15 @@ export async function createWebhook(ctx: Context, input: CreateWebhookInput): Pr
   const events = webhookEvents(input.events);
   const target = await resolveScope(ctx, input);
   const signingSecret = generateWebhookSecret();
-  const webhook = ctx.em.create(Webhook, { account: requirePermission(ctx).accountId, tenant: target.tenant, domain: target.domain, name, url, events, secretEncrypted: encrypt(ctx.config.secret, signingSecret) });
+  const webhook = ctx.em.create(Webhook, {
+    account: requirePermission(ctx).accountId,
+    tenant: target.tenant,
+    domain: target.domain,
+    name,
+    url,
+    events,
+    secretEncrypted: encrypt(ctx.config.secret, signingSecret),
+  });
   const delivery = await ping(ctx, webhook);
   if (delivery.status === WebhookDeliveryStatus.FAILED) webhook.disable(pingFailure(delivery));
   else if (input.enabled === false) webhook.enabled = false;

@@ -3,7 +3,8 @@ import { toEventRow } from '../../events/event-row';
 import { type StreamEvent, toPlatformEventRow } from '../../events/platform-events.queries';
 
 const ACTIVITY = 'id, occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, tags, data, null::uuid as subject_id, false as platform';
-const PLATFORM = 'id, occurred_at, type, account_id, null::uuid as message_id, tenant_id, domain_id, sender_identity_id, null::text as recipient, null::text[] as tags, data, subject_id, true as platform';
+const PLATFORM =
+  'id, occurred_at, type, account_id, null::uuid as message_id, tenant_id, domain_id, sender_identity_id, null::text as recipient, null::text[] as tags, data, subject_id, true as platform';
 
 /**
  * The next events of one account that occurred in [from, to), after stream id `afterId`, oldest

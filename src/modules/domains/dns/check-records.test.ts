@@ -67,7 +67,10 @@ describe('CNAME and MX', () => {
     expect(checkRecord(rp, { type: 'CNAME', records: [] }, MAIL).status).toBe(DnsRecordStatus.MISSING);
   });
   it('VERIFIED when one MX answer is the inbound host', () => {
-    expect(checkRecord(mx, { type: 'MX', records: [{ exchange: 'INBOUND.mailroom.test.', priority: 10 }] }, MAIL)).toMatchObject({ status: DnsRecordStatus.VERIFIED, found: ['10 INBOUND.mailroom.test'] });
+    expect(checkRecord(mx, { type: 'MX', records: [{ exchange: 'INBOUND.mailroom.test.', priority: 10 }] }, MAIL)).toMatchObject({
+      status: DnsRecordStatus.VERIFIED,
+      found: ['10 INBOUND.mailroom.test'],
+    });
     expect(checkRecord(mx, { type: 'MX', records: [{ exchange: 'mx.other.net', priority: 5 }] }, MAIL).status).toBe(DnsRecordStatus.MISMATCH);
   });
   it('leaves a record PENDING with a note when the lookup itself failed', () => {

@@ -12,11 +12,7 @@ export interface MxAnswer {
  * already joined), CNAME targets or MX answers — empty when the name or type does not exist — or
  * the resolver's error code when the lookup itself failed.
  */
-export type LookupResult =
-  | { type: 'TXT'; records: string[] }
-  | { type: 'CNAME'; records: string[] }
-  | { type: 'MX'; records: MxAnswer[] }
-  | { type: 'ERROR'; code: string };
+export type LookupResult = { type: 'TXT'; records: string[] } | { type: 'CNAME'; records: string[] } | { type: 'MX'; records: MxAnswer[] } | { type: 'ERROR'; code: string };
 
 type Outcome = Pick<DnsRecord, 'status' | 'found' | 'note' | 'suggestedValue'>;
 
