@@ -1,60 +1,32 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemEm } from '../src/context';
 import { ActivityEventType, insertMessage, recordEvents } from './support/activity-fixture';
+import { buildServer, startWorkerProcess } from './support/processes';
 import { createWebhook, startWebhookEnv, verifyWith, type WebhookEnv, webhookWorld } from './support/webhook-fixtures';
 
-const ROOT = join(__dirname, '..');
-const BUILD = join(ROOT, 'node_modules', '.cache', `mailroom-webhook-worker-test-${process.pid}`);
 const EVENTS = 150;
 
 let env: WebhookEnv;
 const workers: ChildProcess[] = [];
-
-/** Compiles src/worker.ts with tsc (decorator metadata included). */
-function compileWorker(): string {
-  mkdirSync(BUILD, { recursive: true });
-  const tsconfig = { extends: join(ROOT, 'tsconfig.json'), compilerOptions: { outDir: join(BUILD, 'out'), rootDir: ROOT, sourceMap: false }, files: [join(ROOT, 'src', 'worker.ts')], include: [] };
-  writeFileSync(join(BUILD, 'tsconfig.json'), JSON.stringify(tsconfig));
-  const res = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(BUILD, 'tsconfig.json')], { encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`tsc failed: ${res.stdout}${res.stderr}`);
-  return join(BUILD, 'out', 'src', 'worker.js');
-}
+let build = '';
 
 /** Starts the worker process (job worker and event consumers); resolves once it started. */
 async function startWorker(entry: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [entry], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: env.s.app.databaseUrl,
-      MAILROOM_SECRET: env.s.app.config.secret.toString('utf8'),
-      MAILROOM_MAIL_DOMAIN: env.s.app.config.mailDomain,
-      MAILROOM_WEBHOOK_ALLOW_PRIVATE: 'true',
-      MAILROOM_WEBHOOK_ALLOW_HTTP: 'true',
-      WEBHOOK_RETRY_SCHEDULE_SECONDS: '0,1,1',
-      WORKER_CONCURRENCY: '4',
-      WEBHOOK_ENDPOINT_CONCURRENCY: '2',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = await startWorkerProcess(entry, {
+    DATABASE_URL: env.s.app.databaseUrl,
+    MAILROOM_SECRET: env.s.app.config.secret.toString('utf8'),
+    MAILROOM_MAIL_DOMAIN: env.s.app.config.mailDomain,
+    MAILROOM_WEBHOOK_ALLOW_PRIVATE: 'true',
+    MAILROOM_WEBHOOK_ALLOW_HTTP: 'true',
+    WEBHOOK_RETRY_SCHEDULE_SECONDS: '0,1,1',
+    WORKER_CONCURRENCY: '4',
+    WEBHOOK_ENDPOINT_CONCURRENCY: '2',
+    LOG_LEVEL: 'info',
   });
   workers.push(child);
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start: ${log}`)), 30_000);
-    const onData = (b: Buffer) => {
-      log += b.toString();
-      if (log.includes('worker started')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${log}`)));
-  });
   return child;
 }
 
@@ -64,12 +36,13 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
   await env?.stop();
-  rmSync(BUILD, { recursive: true, force: true });
+  if (build) rmSync(build, { recursive: true, force: true });
 });
 
 describe('a worker killed in the middle of webhook deliveries', () => {
   it('loses no event and re-sends only what was in flight, with the same webhook-id', { timeout: 180_000 }, async () => {
-    const entry = compileWorker();
+    build = buildServer('webhooks-crash', 'worker.ts');
+    const entry = join(build, 'dist', 'src', 'worker.js');
     const w = await webhookWorld(env.s);
     const hooks = await Promise.all(
       ['/crash-1', '/crash-2'].map((path, i) => createWebhook(env.s, w.adminToken, { name: `Crash ${i}`, url: env.rx.url(path), events: ['ACTIVITY_SENT'], tenantId: w.tenantA })),
