@@ -5,11 +5,21 @@ import { type EventRow, type NewEvent, toEventRow } from './event-row';
 export const EVENTS_CHANNEL = 'mailroom_events';
 
 /** Advisory lock key that orders event writers, so ids are handed out in commit order. */
-export const EVENT_ORDER_LOCK = 4_242_001;
+const EVENT_ORDER_LOCK = 4_242_001;
 
 /** PostgreSQL text and jsonb cannot hold U+0000: what outside parties report (DSN diagnostics, MTA data) has it replaced. */
-export function withoutNul(_key: string, value: unknown): unknown {
+function withoutNul(_key: string, value: unknown): unknown {
   return typeof value === 'string' && value.includes('\0') ? value.replace(/\0/g, '\uFFFD') : value;
+}
+
+/**
+ * The one write path of both event tables (activity and platform events share one id sequence):
+ * takes the event-order lock, so ids follow commit order, then runs `insertSql` with `rows` as its one
+ * JSON parameter (U+0000 replaced). Call it as the last statement of the writing transaction.
+ */
+export async function insertInCommitOrder(em: EntityManager, insertSql: string, rows: readonly object[]): Promise<Record<string, unknown>[]> {
+  await em.execute('select pg_advisory_xact_lock(?)', [EVENT_ORDER_LOCK]);
+  return em.execute<Record<string, unknown>[]>(insertSql, [JSON.stringify(rows, withoutNul)]);
 }
 
 const COLUMNS = 'id, occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, tags, data';
@@ -24,7 +34,12 @@ export async function insertEvents(em: EntityManager, events: readonly NewEvent[
   if (events.length === 0) return [];
   if (!em.isInTransaction()) return em.transactional((tx) => insertEvents(tx, events));
   const now = new Date();
-  const payload = JSON.stringify(
+  const rows = await insertInCommitOrder(
+    em,
+    `insert into activity_events (occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, tags, data)
+     select occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, coalesce(tags, '{}'), coalesce(data, '{}')
+     from jsonb_to_recordset(?::jsonb) as x(occurred_at timestamptz, type text, account_id uuid, message_id uuid, tenant_id uuid, domain_id uuid, sender_identity_id uuid, recipient text, tags text[], data jsonb)
+     returning ${COLUMNS}`,
     events.map((e) => ({
       occurred_at: (e.occurredAt ?? now).toISOString(),
       type: e.type,
@@ -37,15 +52,6 @@ export async function insertEvents(em: EntityManager, events: readonly NewEvent[
       tags: e.tags,
       data: e.data,
     })),
-    withoutNul,
-  );
-  await em.execute('select pg_advisory_xact_lock(?)', [EVENT_ORDER_LOCK]);
-  const rows: Record<string, unknown>[] = await em.execute(
-    `insert into activity_events (occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, tags, data)
-     select occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, coalesce(tags, '{}'), coalesce(data, '{}')
-     from jsonb_to_recordset(?::jsonb) as x(occurred_at timestamptz, type text, account_id uuid, message_id uuid, tenant_id uuid, domain_id uuid, sender_identity_id uuid, recipient text, tags text[], data jsonb)
-     returning ${COLUMNS}`,
-    [payload],
   );
   const out = rows.map(toEventRow);
   await em.execute('select pg_notify(?, ?)', [EVENTS_CHANNEL, out.at(-1)!.id]);

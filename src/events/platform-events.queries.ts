@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { publishOnCommit } from '../pubsub/bus';
 import type { EventRow } from './event-row';
-import { EVENT_ORDER_LOCK, withoutNul } from './events.queries';
+import { insertInCommitOrder } from './events.queries';
 import type { PlatformEventType } from './platform-event-type';
 
 /**
@@ -64,7 +64,12 @@ export async function insertPlatformEvents(em: EntityManager, events: readonly N
   if (events.length === 0) return [];
   if (!em.isInTransaction()) return em.transactional((tx) => insertPlatformEvents(tx, events));
   const now = new Date();
-  const payload = JSON.stringify(
+  const rows = await insertInCommitOrder(
+    em,
+    `insert into platform_events (occurred_at, type, account_id, tenant_id, domain_id, sender_identity_id, subject_id, data)
+     select occurred_at, type, account_id, tenant_id, domain_id, sender_identity_id, subject_id, coalesce(data, '{}')
+     from jsonb_to_recordset(?::jsonb) as x(occurred_at timestamptz, type text, account_id uuid, tenant_id uuid, domain_id uuid, sender_identity_id uuid, subject_id uuid, data jsonb)
+     returning id, occurred_at, type, account_id, tenant_id, domain_id, sender_identity_id, subject_id, data`,
     events.map((e) => ({
       occurred_at: (e.occurredAt ?? now).toISOString(),
       type: e.type,
@@ -75,15 +80,6 @@ export async function insertPlatformEvents(em: EntityManager, events: readonly N
       subject_id: e.subjectId,
       data: e.data,
     })),
-    withoutNul,
-  );
-  await em.execute('select pg_advisory_xact_lock(?)', [EVENT_ORDER_LOCK]);
-  const rows: Record<string, unknown>[] = await em.execute(
-    `insert into platform_events (occurred_at, type, account_id, tenant_id, domain_id, sender_identity_id, subject_id, data)
-     select occurred_at, type, account_id, tenant_id, domain_id, sender_identity_id, subject_id, coalesce(data, '{}')
-     from jsonb_to_recordset(?::jsonb) as x(occurred_at timestamptz, type text, account_id uuid, tenant_id uuid, domain_id uuid, sender_identity_id uuid, subject_id uuid, data jsonb)
-     returning id, occurred_at, type, account_id, tenant_id, domain_id, sender_identity_id, subject_id, data`,
-    [payload],
   );
   const out = rows.map(toPlatformEventRow);
   await publishOnCommit(em, PLATFORM_EVENTS_TOPIC, { id: out.at(-1)!.id });
