@@ -127,14 +127,20 @@ describe('suppressed recipients are never sent to', () => {
     expect((await c.send(c.domain, `me+tests@${INBOX_DOMAIN}`)).status).toBe('QUEUED');
     expect((await c.send(c.other, 'anyone@blocked.example.test')).status).toBe('QUEUED');
 
-    const requests = [mail(`news@${c.domain.name}`, inbox('fine')), mail(`news@${c.domain.name}`, 'x@blocked.example.test'), mail(`news@${c.domain.name}`, `a+test@${INBOX_DOMAIN}`)];
+    const requests = [
+      mail(`news@${c.domain.name}`, inbox('fine')),
+      mail(`news@${c.domain.name}`, 'x@blocked.example.test'),
+      mail(`news@${c.domain.name}`, `a+test@${INBOX_DOMAIN}`),
+      // A request with its own idempotency key is written on its own: its suppressed message counts too.
+      mail(`news@${c.domain.name}`, 'keyed@blocked.example.test', { idempotencyKey: `bulk-${c.tenantUuid}` }),
+    ];
     const bulk = ok(await env.s.gql(SendBulkEmailDocument, { input: { requests } }, c.token)).sendBulkEmail.bulkEmail;
     let status = bulk;
     for (let i = 0; i < 200 && status.status !== 'COMPLETED'; i++) {
       await new Promise((r) => setTimeout(r, 100));
       status = ok(await env.s.gql(BulkEmailStatusDocument, { id: bulk.id }, c.token)).bulkEmailStatus;
     }
-    expect(status).toMatchObject({ status: 'COMPLETED', processed: 3, messagesQueued: 3, messagesSuppressed: 2, failed: 0 });
+    expect(status).toMatchObject({ status: 'COMPLETED', processed: 4, messagesQueued: 4, messagesSuppressed: 3, failed: 0 });
   });
 
   it('on a shared agency domain, one identity client’s unsubscribe stops only that client’s mail to the address', async () => {

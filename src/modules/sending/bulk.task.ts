@@ -6,6 +6,7 @@ import { insertPlatformEvents, type NewPlatformEvent } from '../../events/platfo
 import { ApiToken } from '../api-tokens/api-token.entity';
 import type { TaskDeps } from '../module';
 import { BulkSend, BulkSendStatus } from './bulk-send.entity';
+import type { Message } from './message.entity';
 import { MessageStatus } from './message.types';
 import type { BulkJobPayload } from './bulk.service';
 import { currentPrincipal, type StoredPrincipal } from './principal-refresh';
@@ -33,6 +34,12 @@ function errorOf(index: number, e: AppError): BulkError {
   return { index, code: String(e.extensions.code), field: typeof field === 'string' ? field : null, message: e.message };
 }
 
+/** Counts the messages a request wrote: all of them in messagesQueued, the suppressed ones in messagesSuppressed too. */
+function count(out: ChunkResult, messages: readonly Message[]): void {
+  out.queued += messages.length;
+  out.suppressed += messages.filter((m) => m.status === MessageStatus.SUPPRESSED).length;
+}
+
 /** Checks each request of a chunk as the principal; requests with their own idempotency key are written at once, one by one (a re-run replays them). */
 async function checkChunk(td: TaskDeps, bulk: BulkSend, principal: Principal, indexes: number[], out: ChunkResult): Promise<PreparedSend[]> {
   const ctx = createContext(td.orm, td.config, td.deps, principal, `bulk:${bulk.id}`);
@@ -42,8 +49,8 @@ async function checkChunk(td: TaskDeps, bulk: BulkSend, principal: Principal, in
   for (const index of indexes) {
     try {
       const checked = await prepareSend(ctx, revive(bulk.requests[index]), memo);
-      if ('replay' in checked) out.queued += checked.replay.length;
-      else if (checked.prepared.key) out.queued += (await commitOne(ctx, checked.prepared, bulk.id)).length;
+      if ('replay' in checked) count(out, checked.replay);
+      else if (checked.prepared.key) count(out, await commitOne(ctx, checked.prepared, bulk.id));
       else batch.push(checked.prepared);
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
@@ -67,9 +74,7 @@ async function processChunk(td: TaskDeps, bulk: BulkSend, principal: Principal |
   await systemEm(td.orm).transactional(async (em) => {
     if (batch.length) {
       const ctx = createContext(td.orm, td.config, td.deps, principal!, `bulk:${bulk.id}`);
-      const messages = (await commitSends(ctx, em, batch, bulk.id)).flat();
-      out.queued += messages.length;
-      out.suppressed += messages.filter((m) => m.status === MessageStatus.SUPPRESSED).length;
+      count(out, (await commitSends(ctx, em, batch, bulk.id)).flat());
     }
     const errors = [...bulk.errors, ...out.errors.sort((a, b) => a.index - b.index)];
     const progress = {
