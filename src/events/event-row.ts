@@ -1,4 +1,3 @@
-import { type Scope, scopeAdmitsRow } from '../auth/scope';
 import { ActivityEventType } from './event-type';
 
 /** An event as stored, in plain form: what the feed hands to subscribers and the API renders. */
@@ -18,14 +17,6 @@ export interface EventRow {
 
 /** A new event to record; `occurredAt` defaults to now. */
 export type NewEvent = Omit<EventRow, 'id' | 'occurredAt'> & { occurredAt?: Date };
-
-/**
- * Whether a scope admits an event — the in-memory twin of the `scope` row filter on messages and
- * events (same rule: the account, then domain, tenant or sender identity). Used for live events.
- */
-export function scopeAdmitsEvent(scope: Scope, row: Pick<EventRow, 'accountId' | 'domainId' | 'tenantId' | 'senderIdentityId'>): boolean {
-  return scopeAdmitsRow(scope, row);
-}
 
 /** Maps a database row (snake_case) to an EventRow. */
 export function toEventRow(r: Record<string, unknown>): EventRow {

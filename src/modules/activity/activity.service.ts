@@ -7,9 +7,9 @@ import { ActivityEvent } from './activity-event.entity';
 import { type ActivityFilterInput, filterMatches, filterWhere, type ResolvedFilter, resolveFilter } from './activity-filter';
 import { ActivityEventConnection, ActivityEventNode, decodeEventCursor, eventNodeFromEntity, openEventGlobalId } from './activity.types';
 import type { EventRow } from '../../events/event-row';
-import { scopeAdmitsEvent } from '../../events/event-row';
 import { pushTo } from '../../lib/collections';
 import { findInScope } from '../../db/find-in-scope';
+import { scopeAdmitsRow } from '../../auth/scope';
 
 /** Lists events in the caller's scope, newest first, with cursor pagination. Needs ACTIVITY_READ. */
 export async function listActivity(ctx: Context, args: PageArgs, filterInput: ActivityFilterInput | null | undefined): Promise<ActivityEventConnection> {
@@ -100,7 +100,7 @@ async function* replayThenLive(ctx: Context, scope: Scope, filter: ResolvedFilte
   let lastId = afterId;
   const queue = new EventQueue();
   const unsubscribe = ctx.deps.feed.subscribe((row) => {
-    if (scopeAdmitsEvent(scope, row) && filterMatches(filter, row)) queue.push(row);
+    if (scopeAdmitsRow(scope, row) && filterMatches(filter, row)) queue.push(row);
   });
   try {
     if (lastId !== null) {

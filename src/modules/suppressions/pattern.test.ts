@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { globToLike, likeMatches, parseBlockEntry } from './pattern';
+import { globToLike, parseBlockEntry } from './pattern';
+
+/** Whether `address` matches a stored LIKE pattern (PostgreSQL's LIKE, in memory). */
+function likeMatches(like: string, address: string): boolean {
+  let re = '';
+  for (let i = 0; i < like.length; i++) {
+    const c = like[i];
+    if (c === '\\' && i + 1 < like.length) re += like[++i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    else if (c === '%') re += '.*';
+    else if (c === '_') re += '.';
+    else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 's').test(address);
+}
 
 describe('blocklist entries', () => {
   it('normalises plain addresses to recipients', () => {

@@ -45,16 +45,3 @@ export function parseBlockEntry(raw: string): BlockEntry {
   const like = local === '' ? `%${globToLike(pattern)}` : globToLike(pattern);
   return { ok: true, recipient: null, pattern, like };
 }
-
-/** Whether `address` matches a stored LIKE pattern (the in-memory twin of the SQL, for tests and live checks). Pure. */
-export function likeMatches(like: string, address: string): boolean {
-  let re = '';
-  for (let i = 0; i < like.length; i++) {
-    const c = like[i];
-    if (c === '\\' && i + 1 < like.length) re += like[++i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    else if (c === '%') re += '.*';
-    else if (c === '_') re += '.';
-    else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's').test(address);
-}

@@ -73,11 +73,6 @@ function isMessage(m: unknown): m is SuppressionChangedMessage {
   return typeof x === 'object' && x !== null && typeof x.accountId === 'string' && Array.isArray(x.entries) && (x.kind === 'ADDED' || x.kind === 'REMOVED');
 }
 
-/** Whether a scope admits an entry (the in-memory twin of Suppression's row filter). Pure. */
-export function scopeAdmitsEntry(scope: Scope, e: Omit<ChangedEntry, 'accountId' | 'recipient' | 'pattern'>): boolean {
-  return scopeAdmitsRow(scope, { ...e, accountId: scope.accountId });
-}
-
 function filterAdmits(f: ResolvedSuppressionFilter, e: Omit<ChangedEntry, 'accountId' | 'recipient' | 'pattern'>): boolean {
   return (!f.lists || f.lists.includes(e.list)) && (!f.domainIds || (e.domainId !== null && f.domainIds.includes(e.domainId))) && (!f.tenantId || e.tenantId === f.tenantId);
 }
@@ -97,7 +92,7 @@ async function* changesFor(ctx: Context, scope: Scope, filter: ResolvedSuppressi
   try {
     for await (const m of { [Symbol.asyncIterator]: () => source }) {
       if (!isMessage(m) || m.accountId !== scope.accountId) continue;
-      const entries = m.entries.filter((e) => scopeAdmitsEntry(scope, e) && filterAdmits(filter, e));
+      const entries = m.entries.filter((e) => scopeAdmitsRow(scope, { ...e, accountId: m.accountId }) && filterAdmits(filter, e));
       if (entries.length === 0) continue;
       if (m.kind === SuppressionChangeKind.REMOVED) {
         for (const e of entries) yield { kind: m.kind, id: e.id, list: e.list, domainId: e.domainId, suppression: null };
