@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Permission } from '../src/auth/permissions';
 import { systemEm } from '../src/context';
+import { ApiToken } from '../src/modules/api-tokens/api-token.entity';
 import { findSuppressions } from '../src/modules/suppressions/suppressions.queries';
 import { ActivityEventType as E, recordEvents } from './support/activity-fixture';
-import { unique } from './support/factories';
+import { insertApiToken, unique } from './support/factories';
 import { errorCode, ok, startTestServer, type TestServer } from './support/harness';
 import { SUPPRESSION_FIELDS, suppressionWorld } from './support/suppression-fixture';
 import { subscribe } from './support/ws-client';
@@ -94,6 +96,14 @@ describe('export', () => {
     } finally {
       offsetMs = 0;
     }
+
+    // The link is its principal's: once that token is revoked, the link shows nothing.
+    const { secret: revocable, tokenUuid } = await insertApiToken(s, { accountId: w.accountId, permissions: [Permission.SUPPRESSIONS_READ], tenantUuid: w.t1.id });
+    const own = ok(await s.gql<any, any>(EXPORT, { i: { filter: { lists: ['BLOCKLIST'] } } }, revocable)).exportSuppressions;
+    const ownPath = new URL(own.url).pathname;
+    expect((await fetch(`${s.url}${ownPath}`)).status).toBe(200);
+    await systemEm(s.app.orm).nativeUpdate(ApiToken, { id: tokenUuid }, { revokedAt: new Date() });
+    expect((await fetch(`${s.url}${ownPath}`)).status).toBe(404);
   });
 });
 

@@ -5,6 +5,9 @@ import { systemEm } from '../../context';
 import { type HttpRoute, type RouteContext, sendJson } from '../../http/routes';
 import { readExportToken } from './suppression-export';
 import { streamExport } from './suppressions.queries';
+import { Permission } from '../../auth/permissions';
+import { rowScope, scopeAllows } from '../../auth/scope';
+import { currentPrincipal } from '../sending/principal-refresh';
 
 const PRIVATE_HEADERS = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' };
 const HEADER = 'list,recipient,pattern,domain,reason,source,created_at,expires_at\r\n';
@@ -39,9 +42,13 @@ export const suppressionExportRoute: HttpRoute = {
   },
   async handle(_req: IncomingMessage, res: ServerResponse, [token]: string[], ctx: RouteContext) {
     const claims = readExportToken(ctx.config.secret, token, ctx.deps.clock.now());
-    if (!claims) return sendJson(res, 404, { error: 'This link is not valid or has expired' }, PRIVATE_HEADERS);
+    // The principal as it is now: a revoked token, an ended membership or lost permission ends the link.
+    const principal = claims ? await currentPrincipal(ctx.orm, ctx.deps.clock, claims.principal) : null;
+    if (!claims || !principal || principal.kind === 'PUBLIC' || principal.scope.accountId !== claims.accountId || !scopeAllows(principal.scope, Permission.SUPPRESSIONS_READ)) {
+      return sendJson(res, 404, { error: 'This link is not valid or has expired' }, PRIVATE_HEADERS);
+    }
     try {
-      await streamExport(systemEm(ctx.orm), claims.scope, claims.filter, async (rows) => {
+      await streamExport(systemEm(ctx.orm), rowScope(principal.scope), claims.filter, async (rows) => {
         res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="suppressions.csv"', 'x-content-type-options': 'nosniff', ...PRIVATE_HEADERS });
         res.write(HEADER);
         await pipeline(rows, toCsv(), res);

@@ -2,24 +2,28 @@ import { Permission } from '../../auth/permissions';
 import { type Context, requirePermission } from '../../context';
 import { sign, verifySignature } from '../../lib/crypto';
 import { isUuid } from '../../lib/ids';
-import { type RowScope, rowScope } from '../../auth/scope';
 import type { ResolvedSuppressionFilter } from './sql';
+import { type StoredPrincipal, storePrincipal } from '../sending/principal-refresh';
 import { SuppressionList } from './suppression.enums';
 import { type ExportSuppressionsInput, resolveSuppressionFilter, SUPPRESSION_LIMITS } from './suppressions.inputs';
 
 const PURPOSE = 'suppression-export';
 
-/** What an export link grants: reading, until `expiresAt`, the entries a principal's scope admits that match a filter. */
+/**
+ * What an export link grants: reading, until `expiresAt`, the entries that match a filter and that
+ * its principal may read when the link is followed — the principal is rebuilt then (a revoked token,
+ * ended membership or narrowed scope reads less or nothing), and its account must be the link's.
+ */
 export interface ExportClaims {
-  scope: RowScope;
+  accountId: string;
+  principal: StoredPrincipal;
   filter: ResolvedSuppressionFilter;
   expiresAt: Date;
 }
 
 /** Signs claims into a URL-safe token: base64url(JSON) + '.' + HMAC signature (purpose-bound key). */
 export function createExportToken(secret: Buffer, c: ExportClaims): string {
-  const s = c.scope;
-  const body = { a: s.accountId, all: s.accountWide, r: s.allDomains, t: s.tenantIds, d: s.domainIds, i: s.identityIds, f: c.filter, e: Math.floor(c.expiresAt.getTime() / 1000) };
+  const body = { a: c.accountId, p: c.principal, f: c.filter, e: Math.floor(c.expiresAt.getTime() / 1000) };
   const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
   return `${payload}.${sign(secret, PURPOSE, payload)}`;
 }
@@ -37,6 +41,16 @@ function readFilter(f: unknown): ResolvedSuppressionFilter | null {
   return { lists, domainIds, tenantId, query };
 }
 
+function readPrincipal(p: unknown): StoredPrincipal | null {
+  const x = (p ?? {}) as Record<string, unknown>;
+  const label = typeof x.label === 'string' ? x.label : '';
+  if (x.kind === 'API_TOKEN' && typeof x.tokenId === 'string' && isUuid(x.tokenId)) return { kind: 'API_TOKEN', tokenId: x.tokenId, label };
+  if (x.kind === 'MEMBER' && [x.membershipId, x.userId, x.sessionId].every((v) => typeof v === 'string' && isUuid(v))) {
+    return { kind: 'MEMBER', membershipId: x.membershipId as string, userId: x.userId as string, sessionId: x.sessionId as string, label };
+  }
+  return null;
+}
+
 /** Verifies a token's signature and expiry; null when it is malformed, tampered with or expired. */
 export function readExportToken(secret: Buffer, token: string, now: Date): ExportClaims | null {
   const parts = token.split('.');
@@ -48,23 +62,24 @@ export function readExportToken(secret: Buffer, token: string, now: Date): Expor
   } catch {
     return null;
   }
-  const { a, all, r = all, t, d, i, f, e } = raw ?? {};
-  if (typeof a !== 'string' || !isUuid(a) || typeof all !== 'boolean' || typeof r !== 'boolean' || !uuids(t) || !uuids(d) || !uuids(i) || typeof e !== 'number') return null;
+  const { a, p, f, e } = raw ?? {};
+  if (typeof a !== 'string' || !isUuid(a) || typeof e !== 'number') return null;
   if (e * 1000 <= now.getTime()) return null;
+  const principal = readPrincipal(p);
   const filter = readFilter(f);
-  if (!filter) return null;
-  return { scope: { accountId: a, accountWide: all, allDomains: r, tenantIds: t, domainIds: d, identityIds: i }, filter, expiresAt: new Date(e * 1000) };
+  if (!principal || !filter) return null;
+  return { accountId: a, principal, filter, expiresAt: new Date(e * 1000) };
 }
 
 /**
  * Creates a signed download link, valid for an hour, for the CSV of the entries the caller may read
- * that match the filter (SUPPRESSIONS_READ). The link carries the caller's scope, so it shows exactly
- * what the caller may read now. No writes.
+ * that match the filter (SUPPRESSIONS_READ). The link names the caller; when it is followed the caller's
+ * access is read again, so it never shows more than the caller may read then. No writes.
  */
 export function createExport(ctx: Context, input: ExportSuppressionsInput): { url: string; expiresAt: Date } {
   const scope = requirePermission(ctx, Permission.SUPPRESSIONS_READ);
   const filter = resolveSuppressionFilter(input.filter);
   const expiresAt = new Date(Math.floor((ctx.deps.clock.now().getTime() + SUPPRESSION_LIMITS.exportMinutes * 60_000) / 1000) * 1000);
-  const token = createExportToken(ctx.config.secret, { scope: rowScope(scope), filter, expiresAt });
+  const token = createExportToken(ctx.config.secret, { accountId: scope.accountId, principal: storePrincipal(ctx.principal)!, filter, expiresAt });
   return { url: `${ctx.config.publicUrl}/suppressions/export/${token}`, expiresAt };
 }
