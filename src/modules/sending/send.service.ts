@@ -81,9 +81,11 @@ export async function commitSends(ctx: Context, em: EntityManager, items: readon
     all.map((m) => ({ message: m, accountId: m.account.id, domainId: m.domain.id, senderIdentityId: m.senderIdentity?.id ?? null, recipient: m.recipient })),
   );
   const entryOf = new Map([...suppressed].map(([t, entry]) => [t.message, entry]));
-  for (const m of all) {
-    if (!entryOf.has(m)) await ctx.deps.queue.add(em, DELIVER_TASK, { messageId: m.id }, { runAt: m.sendAt ?? undefined, jobKey: deliverJobKey(m.id) });
-  }
+  // One statement for every delivery job of the batch (new messages: their job keys are new).
+  await ctx.deps.queue.addMany(
+    em,
+    all.filter((m) => !entryOf.has(m)).map((m) => ({ task: DELIVER_TASK, payload: { messageId: m.id }, opts: { runAt: m.sendAt ?? undefined, jobKey: deliverJobKey(m.id) } })),
+  );
   await recordMessageEvents(
     em,
     all.map((m) => {
