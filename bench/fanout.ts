@@ -11,6 +11,7 @@ import { sha256 } from '../src/lib/crypto';
 import { createAccountWithAdminToken } from '../src/modules/accounts/bootstrap';
 import { ActivityEventType } from '../src/events/event-type';
 import { insertEvents } from '../src/events/events.queries';
+import { toSealedGlobalId } from '../src/graphql/global-id';
 import { ApiToken } from '../src/modules/api-tokens/api-token.entity';
 import { Domain } from '../src/modules/domains/domain.entity';
 import { DomainStatus } from '../src/modules/domains/domain.types';
@@ -18,7 +19,7 @@ import { Message } from '../src/modules/sending/message.entity';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
-const SIZES = (process.env.BENCH_SUBSCRIBERS ?? '1000,5000').split(',').map(Number);
+const SIZES = (process.env.BENCH_SUBSCRIBERS ?? '1000,5000,10000').split(',').map(Number);
 const now = () => performance.timeOrigin + performance.now();
 
 interface Result {
@@ -26,6 +27,16 @@ interface Result {
   p50: number;
   p99: number;
   perSecond: number;
+  /** Server heap and RSS growth per open subscribed socket, kB. */
+  heapPerSocketKb?: number;
+  rssPerSocketKb?: number;
+}
+
+/** Heap and RSS of this (the server's) process after a full GC, when --expose-gc is on. */
+function memory(): { heap: number; rss: number } {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, rss: m.rss };
 }
 
 function ask<T>(child: ChildProcess, msg: object, key: string): Promise<T> {
@@ -84,8 +95,10 @@ async function seed(app: Awaited<ReturnType<typeof createApp>>) {
 async function runGraphql(app: Awaited<ReturnType<typeof createApp>>, subscribers: number): Promise<Result & { intervalMs: number }> {
   const [a, b] = await seed(app);
   const child = clients();
+  const before = memory();
   await ask(child, { start: { url: `${app.url.replace('http', 'ws')}/graphql`, mode: 'graphql', tokens: [a.token, b.token], count: subscribers } }, 'ready');
   await new Promise((r) => setTimeout(r, 500));
+  const after = memory();
   const committed: Record<string, number> = {};
   const em = systemEm(app.orm);
   const startedAt = now();
@@ -104,13 +117,13 @@ async function runGraphql(app: Awaited<ReturnType<typeof createApp>>, subscriber
         data: {},
       },
     ]);
-    committed[Buffer.from(`ActivityEvent:${row.id}`).toString('base64url')] = now();
+    committed[toSealedGlobalId(app.config.secret, 'ActivityEvent', row.accountId, row.id)] = now();
   }
   const intervalMs = (now() - startedAt) / EVENTS;
   await waitForDeliveries(child, (EVENTS * subscribers) / 2);
   const result = await ask<Result>(child, { report: committed }, 'result');
   child.kill();
-  return { ...result, intervalMs };
+  return { ...result, intervalMs, heapPerSocketKb: (after.heap - before.heap) / subscribers / 1024, rssPerSocketKb: (after.rss - before.rss) / subscribers / 1024 };
 }
 
 /** The baseline: the same payloads at the same pace, broadcast by a bare `ws` server to the same sockets. */
@@ -119,7 +132,11 @@ async function runBare(subscribers: number, intervalMs: number): Promise<Result>
   await new Promise((r) => wss.once('listening', r));
   const port = (wss.address() as { port: number }).port;
   const child = clients();
+  // The previous run's sockets close asynchronously: let them go before the baseline's memory is taken.
+  await new Promise((r) => setTimeout(r, 2000));
+  const before = memory();
   await ask(child, { start: { url: `ws://127.0.0.1:${port}`, mode: 'bare', tokens: ['', ''], count: subscribers } }, 'ready');
+  const after = memory();
   const sent: Record<string, number> = {};
   const sockets = [...wss.clients];
   for (let i = 0; i < EVENTS; i++) {
@@ -134,13 +151,13 @@ async function runBare(subscribers: number, intervalMs: number): Promise<Result>
   const result = await ask<Result>(child, { report: sent }, 'result');
   child.kill();
   await new Promise((r) => wss.close(r));
-  return result;
+  return { ...result, heapPerSocketKb: (after.heap - before.heap) / subscribers / 1024, rssPerSocketKb: (after.rss - before.rss) / subscribers / 1024 };
 }
 
 async function main(): Promise<void> {
   const config = loadConfig(
     { ...process.env, LOG_LEVEL: 'warn', MAILROOM_DATA_DIR: process.env.MAILROOM_DATA_DIR ?? '.data/bench' },
-    { port: 0, host: '127.0.0.1', runWorker: false, bootstrapToken: null },
+    { port: 0, host: '127.0.0.1', runWorker: false, bootstrapToken: null, wsMaxSocketsPerCredential: 100_000, rateLimitApiPerCredential: 0 },
   );
   const app = await createApp(config);
   const rows: string[] = [];
@@ -152,7 +169,9 @@ async function main(): Promise<void> {
         ['bare ws broadcast (baseline)', bare],
         ['graphql-ws activity subscription', gql],
       ] as const) {
-        rows.push(`| ${n} | ${name} | ${r.deliveries} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`);
+        rows.push(
+          `| ${n} | ${name} | ${r.deliveries} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.heapPerSocketKb ?? 0).toFixed(1)} | ${(r.rssPerSocketKb ?? 0).toFixed(1)} |`,
+        );
       }
     }
   } finally {
@@ -161,7 +180,9 @@ async function main(): Promise<void> {
   console.log(
     `\n${new Date().toISOString()} — ${EVENTS} events, half to each of two tenants, each committed in its own transaction; the baseline sends the same payloads at the same pace; subscribers split evenly; clients in a separate process\n`,
   );
-  console.log(['| subscribers | path | deliveries | deliveries/s | p50 ms | p99 ms |', '| ---: | --- | ---: | ---: | ---: | ---: |', ...rows].join('\n'));
+  console.log(
+    ['| subscribers | path | deliveries | deliveries/s | p50 ms | p99 ms | heap kB/socket | RSS kB/socket |', '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |', ...rows].join('\n'),
+  );
 }
 
 main().catch((e) => {

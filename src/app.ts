@@ -49,6 +49,8 @@ export interface App {
   readonly inboundSmtpPort: number | null;
   /** This process's event consumers; null when it runs no worker (MAILROOM_WORKER=off). */
   readonly consumers: ConsumerRunner | null;
+  /** Shared executions of live subscriptions on this process's sockets (how many, serving how many subscribers). */
+  liveSubscriptions(): { groups: number; members: number };
   stop(): Promise<void>;
 }
 
@@ -197,6 +199,7 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
     bootstrapSecret,
     inboundSmtpPort: inbound?.port ?? null,
     consumers: background?.consumers ?? null,
+    liveSubscriptions: () => ws.shared.stats(),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -28,9 +28,21 @@ export function subjectsOf(p: Principal): CredentialSubject[] {
   return [...own, ...[...tenants].map((id) => `tenant:${id}` as const), ...s.domainIds.map((id) => `domain:${id}` as const), ...s.identityIds.map((id) => `identity:${id}` as const)];
 }
 
-/** A canonical string of a principal's current access; equal strings mean equal access. */
+const fingerprints = new WeakMap<Principal, string>();
+
+/**
+ * A canonical string of a principal's current access; equal strings mean equal access. Principals are
+ * never changed once built (a change is a new lookup, a new object), so it is computed once per object:
+ * open sockets compare it before every event.
+ */
 export function accessFingerprint(p: Principal): string {
-  return p.kind === 'PUBLIC' ? 'public' : `${p.kind}:${scopeFingerprint(p.scope)}`;
+  if (p.kind === 'PUBLIC') return 'public';
+  let f = fingerprints.get(p);
+  if (f === undefined) {
+    f = `${p.kind}:${scopeFingerprint(p.scope)}`;
+    fingerprints.set(p, f);
+  }
+  return f;
 }
 
 /** Per-process cache of credential → current principal, invalidated through the bus. */

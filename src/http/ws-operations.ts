@@ -79,25 +79,44 @@ export function formatWsResult(result: ExecutionResult, ctx: Context): Formatted
  * Wraps a subscription's result stream: `allowed()` is awaited before each event is handed on, and a
  * false answer ends the stream (the event is never delivered). An error thrown by the source ends the
  * stream with one result carrying it, located at the root field, so it is formatted like any other.
+ * `return()` (the socket closed, the client completed) reaches the source at once, even while it waits
+ * for its next event: a plain iterator, not a generator, whose `return` would queue behind that wait.
  */
-export async function* guardStream(source: AsyncIterable<ExecutionResult>, args: ExecutionArgs, allowed: () => Promise<boolean>): AsyncGenerator<ExecutionResult> {
+export function guardStream(source: AsyncIterable<ExecutionResult>, args: ExecutionArgs, allowed: () => Promise<boolean>): AsyncIterableIterator<ExecutionResult> {
   const it = source[Symbol.asyncIterator]();
-  try {
-    for (;;) {
+  const end: IteratorReturnResult<undefined> = { value: undefined, done: true };
+  let done = false;
+  async function finish(): Promise<IteratorReturnResult<undefined>> {
+    if (!done) {
+      done = true;
+      await it.return?.();
+    }
+    return end;
+  }
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next(): Promise<IteratorResult<ExecutionResult>> {
+      if (done) return end;
       let next: IteratorResult<ExecutionResult>;
       try {
         next = await it.next();
       } catch (err) {
-        yield { data: null, errors: [err instanceof AppError ? err : locatedError(err, undefined, [rootKey(args)])] };
-        return;
+        if (done) return end;
+        done = true;
+        return { value: { data: null, errors: [err instanceof AppError ? err : locatedError(err, undefined, [rootKey(args)])] }, done: false };
       }
-      if (next.done) return;
-      if (!(await allowed())) return;
-      yield next.value;
-    }
-  } finally {
-    await it.return?.();
-  }
+      if (done) return end;
+      if (next.done) {
+        done = true;
+        return end;
+      }
+      if (!(await allowed()) || done) return finish();
+      return next;
+    },
+    return: finish,
+  };
 }
 
 function rootKey(args: ExecutionArgs): string {

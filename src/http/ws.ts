@@ -13,6 +13,7 @@ import type { Logger } from '../lib/logger';
 import { clientIp } from './client-ip';
 import { createArmor } from './graphql-http';
 import { CLOSE_TOO_MANY_SOCKETS, type WsLimits } from './ws-limits';
+import { createSharedSubscriptions, type SharedSubscriptions } from './shared-subscriptions';
 import { formatWsError, formatWsResult, guardStream, prepareWsOperation, type WsPayload } from './ws-operations';
 
 /** Options of the WebSocket endpoint. */
@@ -72,7 +73,8 @@ function isAsyncIterable(r: unknown): r is AsyncIterable<ExecutionResult> {
  * access (from the per-process cache, invalidated by the bus) must still equal the socket's, or the
  * socket closes with 4403 and nothing more is delivered.
  */
-export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocketServer; dispose(): Promise<void> } {
+export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocketServer; shared: SharedSubscriptions; dispose(): Promise<void> } {
+  const shared = createSharedSubscriptions();
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload });
   const rules = [...specifiedRules, ...createArmor().validationRules];
   const { credentials } = opts;
@@ -136,6 +138,8 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
   const server = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema: opts.schema,
+      // Subscribers of the same live stream with the same document, variables and principal share one execution per event.
+      subscribe: (args) => shared.subscribe(args),
       // Close reasons never carry an internal message.
       isProd: true,
       onConnect: async (ctx) => {
@@ -180,6 +184,7 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
   );
   return {
     wss,
+    shared,
     async dispose() {
       clearInterval(timer);
       stopListening();

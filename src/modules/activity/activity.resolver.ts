@@ -2,6 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root, S
 import { Permission } from '../../auth/permissions';
 import type { Context } from '../../context';
 import { PageArgs } from '../../graphql/pagination';
+import { SharedLive } from '../../graphql/shared-live';
 import { Message } from '../sending/message.entity';
 import { ActivityFilterInput } from './activity-filter';
 import { ActivityEventConnection, ActivityEventNode } from './activity.types';
@@ -25,6 +26,7 @@ export class ActivityResolver {
     return getMessage(ctx, id);
   }
 
+  @SharedLive(['after'])
   @Subscription(() => ActivityEventNode, {
     name: 'activity',
     description:
