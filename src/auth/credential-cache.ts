@@ -49,8 +49,11 @@ export function accessFingerprint(p: Principal): string {
 export interface CredentialCache {
   /** The stable key of an Authorization value (a hash: secrets are never kept as keys). */
   keyOf(authorization: string): string;
-  /** The credential's current principal: cached while fresh, else looked up again. Throws as `authenticate` does. */
-  current(authorization: string): Promise<Principal>;
+  /**
+   * The credential's current principal: cached while fresh, else looked up again. Throws as `authenticate`
+   * does. `key` is `keyOf(authorization)` when the caller keeps it (an open socket asks before every event).
+   */
+  current(authorization: string, key?: string): Promise<Principal>;
   /** Looks the credential up now, bypassing (and refreshing) the cache. */
   refresh(authorization: string): Promise<Principal>;
   /** Drops every entry depending on one of `subjects` in this process; listeners hear the dropped keys. */
@@ -148,8 +151,7 @@ export function createCredentialCache(opts: CredentialCacheOptions): CredentialC
 
   return {
     keyOf,
-    async current(authorization) {
-      const key = keyOf(authorization);
+    async current(authorization, key = keyOf(authorization)) {
       const hit = entries.get(key);
       if (hit && opts.now() < hit.until) return hit.principal;
       return inFlight.get(key) ?? refresh(authorization);

@@ -45,6 +45,8 @@ type SocketExtra = {
   operations?: Set<string>;
   principal?: Principal;
   authorization?: string;
+  /** `credentials.keyOf(authorization)`, computed once. */
+  credentialKey?: string;
   fingerprint?: string;
 };
 
@@ -110,9 +112,9 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
 
   /** True when the socket's credential still grants what it was opened with; otherwise closes the socket. */
   async function stillCurrent(ctx: Ctx): Promise<boolean> {
-    const { authorization, fingerprint, socket } = ctx.extra;
+    const { authorization, credentialKey, fingerprint, socket } = ctx.extra;
     if (authorization === undefined) return true;
-    const now = await credentials.current(authorization).then(accessFingerprint, () => null);
+    const now = await credentials.current(authorization, credentialKey).then(accessFingerprint, () => null);
     if (now === fingerprint) return true;
     socket.close(CLOSE_FORBIDDEN, 'Forbidden');
     return false;
@@ -159,6 +161,7 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
         }
         if (ctx.extra.principal.kind !== 'PUBLIC') {
           ctx.extra.authorization = authorization;
+          ctx.extra.credentialKey = credentials.keyOf(authorization);
           ctx.extra.fingerprint = accessFingerprint(ctx.extra.principal);
           track(ctx, authorization, ctx.extra.fingerprint);
         }
