@@ -129,9 +129,15 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
     return makeContext(principal, requestId, clientIp(req, config.trustProxy));
   };
 
+  // Until the first account is created (after listening, see below), every request is told to come back.
+  let ready = false;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = String(req.headers['x-request-id'] ?? '').slice(0, 64) || randomUUID();
     res.setHeader('x-request-id', requestId);
+    if (!ready) {
+      res.setHeader('retry-after', '1');
+      return sendJson(res, 503, { errors: [{ message: 'Mailroom is starting', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') {
       await pingDatabase(orm);
@@ -183,6 +189,7 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
   await listen(server, config.port, config.host, 'PORT');
   // Only now, with the server listening, may the first account be created: its token is shown next.
   const bootstrapSecret = await ensureBootstrap(orm, config, logger);
+  ready = true;
   const addr = server.address() as { port: number };
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${addr.port}`;

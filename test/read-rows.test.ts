@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDashboard } from '../bench/seed';
 import { Permission } from '../src/auth/permissions';
-import { systemEm } from '../src/context';
+import { scopedEm, systemEm } from '../src/context';
+import { authenticate } from '../src/auth/authenticate';
+import { countRows, readRows, readRowsWithQueryBuilder } from '../src/db/read-rows';
+import { createPrincipalResolver } from '../src/modules/access/principal-resolver';
+import { Domain } from '../src/modules/domains/domain.entity';
 import { SenderIdentity } from '../src/modules/identities/sender-identity.entity';
 import { Template } from '../src/modules/templates/template.entity';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
@@ -78,5 +82,56 @@ describe('list fields read plain rows with the columns the query selects', () =>
     expect(res.tenants.edges[0].node.domains).toHaveLength(2);
     expect(res.tenants.edges[0].node.domains.every((d: any) => d.name.startsWith('c0-'))).toBe(true);
     expect(res.tenants.edges[0].node.domains.flatMap((d: any) => d.templates)).toHaveLength(4);
+  });
+});
+
+describe('readRows writes the usual shapes as SQL itself, with the same rows as the QueryBuilder', () => {
+  it('every principal kind: same rows, same count, as MikroORM renders the same condition and scope filter', async () => {
+    const em0 = systemEm(s.app.orm);
+    const tenants = await em0.find(Tenant, { account: account.accountId }, { orderBy: { id: 'asc' } });
+    const domains = await em0.find(Domain, { account: account.accountId }, { orderBy: { id: 'asc' } });
+    const identities = await em0.find(SenderIdentity, { account: account.accountId }, { orderBy: { id: 'asc' } });
+    const templates = await em0.find(Template, { account: account.accountId }, { orderBy: { id: 'asc' } });
+    const other = await s.newAccount('Other agency');
+    await seedDashboard(s.app.orm, other.accountId, s.app.config.secret, { tenants: 2, domainsPerTenant: 1, templatesPerDomain: 1, identitiesPerTenant: 1 });
+    const perms = [Permission.DOMAINS_READ, Permission.TEMPLATES_READ, Permission.IDENTITIES_READ];
+    const tokens = [
+      account.adminToken,
+      other.adminToken,
+      (await insertApiToken(s, { accountId: account.accountId, permissions: perms, tenantUuid: tenants[1].id })).secret,
+      (await insertApiToken(s, { accountId: account.accountId, permissions: perms, domainUuid: domains[2].id })).secret,
+      (await insertApiToken(s, { accountId: account.accountId, permissions: perms, identityUuid: identities[0].id })).secret,
+    ];
+    const resolver = createPrincipalResolver(s.app.orm, { now: () => new Date() } as never);
+    const tenantIds = tenants.map((t) => t.id);
+    const domainIds = domains.map((d) => d.id);
+    const cases: [unknown, object][] = [
+      [Tenant, { id: { $in: tenantIds } }],
+      [Tenant, { $and: [{}, { id: { $gt: tenantIds[0] } }] }],
+      [Domain, { tenant: { $in: tenantIds } }],
+      [Domain, { tenant: null }],
+      [Template, { domain: { $in: domainIds } }],
+      [SenderIdentity, { tenant: { $in: tenantIds } }],
+      [SenderIdentity, { domain: { $in: domainIds }, status: 'CONFIRMED' }],
+      [Template, { $or: [{ name: 'Template 0' }, { domain: domainIds[0] }] }],
+    ];
+    let direct = 0;
+    for (const token of tokens) {
+      const principal = await authenticate(`Bearer ${token}`, resolver);
+      if (principal.kind === 'PUBLIC') throw new Error('token did not resolve');
+      for (const [entity, where] of cases) {
+        const em = scopedEm(s.app.orm, { kind: 'principal', scope: principal.scope });
+        sql = [];
+        const a = await readRows(em, entity as never, where as never, { orderBy: { id: 'asc' } as never });
+        if (!sql.some((q) => /"t0"/.test(q))) direct++;
+        const b = await readRowsWithQueryBuilder(em, entity as never, where as never, { orderBy: { id: 'asc' } as never });
+        expect(a.map((r) => ({ ...(r as object) }))).toEqual(b.map((r) => ({ ...(r as object) })));
+        expect(await countRows(em, entity as never, where as never)).toBe(await em.count(entity as never, where as never));
+      }
+    }
+    // The shortcut is taken (not every case falls back), and the other account's admin saw none of these rows.
+    expect(direct).toBe(tokens.length * cases.length);
+    const em = scopedEm(s.app.orm, { kind: 'principal', scope: ((await authenticate(`Bearer ${other.adminToken}`, resolver)) as unknown as { scope: never }).scope });
+    expect(await readRows(em, Tenant, { id: { $in: tenantIds } })).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import { readRows, type Row } from '../db/read-rows';
+import { countRows, readRows, type Row } from '../db/read-rows';
 import { openInteger, sealInteger } from '../lib/crypto';
 import { isUuid } from '../lib/ids';
 import { badInput } from './errors';
@@ -120,7 +120,7 @@ export async function paginate<T extends { id: string }>(em: EntityManager, enti
 export async function paginateRows<T extends { id: string }>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, args: PageArgs): Promise<Page<Row<T>>> {
   const first = pageSize(args.first);
   const afterId = args.after ? decodeCursor(args.after) : null;
-  const [rows, totalCount] = await Promise.all([readRows(em, entity, pageWhere(where, afterId), { orderBy: { id: 'asc' } as never, limit: first + 1 }), em.count(entity, where)]);
+  const [rows, totalCount] = await Promise.all([readRows(em, entity, pageWhere(where, afterId), { orderBy: { id: 'asc' } as never, limit: first + 1 }), countRows(em, entity, where)]);
   return page(rows as (Row<T> & { id: string })[], first, afterId, totalCount);
 }
 
