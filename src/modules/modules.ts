@@ -5,6 +5,7 @@ import { accountsModule } from './accounts/accounts.module';
 import { activityModule } from './activity/activity.module';
 import { apiTokensModule } from './api-tokens/api-tokens.module';
 import { domainsModule } from './domains/domains.module';
+import { exportsModule } from './exports/exports.module';
 import { identitiesModule } from './identities/identities.module';
 import { ingestionModule } from './ingestion/ingestion.module';
 import { mailModule } from './mail/mail.module';
@@ -37,6 +38,7 @@ export const MODULES: readonly FeatureModule[] = [
   nodeModule,
   viewerModule,
   webhooksModule,
+  exportsModule,
 ];
 
 /** Every entity the ORM maps. */
