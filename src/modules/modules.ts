@@ -12,6 +12,7 @@ import { mailModule } from './mail/mail.module';
 import { membersModule } from './members/members.module';
 import type { FeatureModule, NodeType, TaskDeps } from './module';
 import { nodeModule } from './node/node.module';
+import { retentionModule } from './retention/retention.module';
 import { sendingModule } from './sending/sending.module';
 import { suppressionsModule } from './suppressions/suppressions.module';
 import { templatesModule } from './templates/templates.module';
@@ -39,6 +40,7 @@ export const MODULES: readonly FeatureModule[] = [
   viewerModule,
   webhooksModule,
   exportsModule,
+  retentionModule,
 ];
 
 /** Every entity the ORM maps. */

@@ -549,12 +549,16 @@ export type UpdateTemplateInput = {
 
 /** Changes to a client. */
 export type UpdateTenantInput = {
+  /** Days message content is kept (1–3650, at most retentionDays); null clears it (content kept as long as the message). */
+  contentRetentionDays?: number | null | undefined;
   /** The tenant. */
   id: string | number;
   /** New display name. */
   name?: string | null | undefined;
   /** New ON_HOLD rule (needs SUPPRESSIONS_MANAGE too). */
   onHoldPolicy?: OnHoldPolicyInput | null | undefined;
+  /** Days messages and events are kept (1–3650; default 180). */
+  retentionDays?: number | null | undefined;
   /** New tag. */
   tag?: string | null | undefined;
 };
