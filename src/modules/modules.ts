@@ -5,6 +5,7 @@ import { accountsModule } from './accounts/accounts.module';
 import { activityModule } from './activity/activity.module';
 import { apiTokensModule } from './api-tokens/api-tokens.module';
 import { domainsModule } from './domains/domains.module';
+import { erasureModule } from './erasure/erasure.module';
 import { exportsModule } from './exports/exports.module';
 import { identitiesModule } from './identities/identities.module';
 import { ingestionModule } from './ingestion/ingestion.module';
@@ -41,6 +42,7 @@ export const MODULES: readonly FeatureModule[] = [
   webhooksModule,
   exportsModule,
   retentionModule,
+  erasureModule,
 ];
 
 /** Every entity the ORM maps. */

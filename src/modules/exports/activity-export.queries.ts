@@ -32,7 +32,7 @@ export function eventFilterCondition(q: SqlParams, f: ResolvedFilter): string {
 export function activityExportQuery(scope: RowScope, filter: ResolvedFilter): { sql: string; params: unknown[] } {
   const q = new SqlParams('pg');
   const where = `${scopeCondition(q, scope, 'e', EVENT_OWNERS)} and ${eventFilterCondition(q, filter)}`;
-  const sql = `select e.id, e.account_id, to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as occurred_at, e.type, e.message_id, e.tenant_id, e.domain_id, e.sender_identity_id, e.recipient, e.tags, e.data,
+  const sql = `select e.id, e.account_id, to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at, e.type, e.message_id, e.tenant_id, e.domain_id, e.sender_identity_id, e.recipient, e.tags, e.data,
       m.status, m.from_email, m.message_id_header, d.name as domain
     from activity_events e
     join messages m on m.id = e.message_id and m.account_id = e.account_id
