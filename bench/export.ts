@@ -82,18 +82,25 @@ interface Run {
   seconds: number;
   rssBeforeMb: number;
   rssPeakMb: number;
+  heapPeakMb: number;
 }
 
 /** Samples RSS every 50 ms while `work` runs; returns the peak (MB) and the work's result. */
-async function withPeakRss<T>(work: () => Promise<T>): Promise<{ peak: number; before: number; result: T }> {
+async function withPeakRss<T>(work: () => Promise<T>): Promise<{ peak: number; before: number; heapPeak: number; result: T }> {
   global.gc?.();
   const before = process.memoryUsage().rss;
   let peak = before;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  let heapPeak = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    heapPeak = Math.max(heapPeak, m.heapUsed);
+  };
+  const timer = setInterval(sample, 50);
   try {
     const result = await work();
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { peak: peak / 2 ** 20, before: before / 2 ** 20, result };
+    sample();
+    return { peak: peak / 2 ** 20, before: before / 2 ** 20, heapPeak: heapPeak / 2 ** 20, result };
   } finally {
     clearInterval(timer);
   }
@@ -107,20 +114,20 @@ async function exportOnce(app: App, w: World, format: 'CSV' | 'JSON', filter: Re
     body: JSON.stringify({ query: 'mutation($i: ExportActivityInput!) { exportActivity(input: $i) { url } }', variables: { i: { format, filter } } }),
   });
   const url = ((await res.json()) as { data: { exportActivity: { url: string } } }).data.exportActivity.url;
-  const { peak, before, result } = await withPeakRss(async () => {
+  const { peak, before, heapPeak, result } = await withPeakRss(async () => {
     const started = performance.now();
     const file = await fetch(`${app.url}${new URL(url).pathname}`);
     let lines = 0;
     let bytes = 0;
     for await (const chunk of file.body as unknown as AsyncIterable<Uint8Array>) {
       bytes += chunk.length;
-      for (const b of chunk) if (b === 10) lines++;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
     }
     return { lines, bytes, seconds: (performance.now() - started) / 1000 };
   });
   // CSV: a header line and one line per row (\r\n); JSON: "[", one line per row, "]".
   const rows = format === 'CSV' ? result.lines - 1 : result.lines - 2;
-  return { rows, bytes: result.bytes, seconds: result.seconds, rssBeforeMb: before, rssPeakMb: peak };
+  return { rows, bytes: result.bytes, seconds: result.seconds, rssBeforeMb: before, rssPeakMb: peak, heapPeakMb: heapPeak };
 }
 
 /** The baseline: the same SQL read through the same server-side cursor on one connection, rows dropped. */
@@ -156,13 +163,13 @@ async function main(): Promise<void> {
     const json = await exportOnce(app, w, 'JSON', null);
     const mb = (n: number) => (n / 2 ** 20).toFixed(0);
     const line = (name: string, r: Run) =>
-      `| ${name} | ${r.rows} | ${mb(r.bytes)} | ${r.seconds.toFixed(1)} | ${Math.round(r.rows / r.seconds)} | ${(r.rows / r.seconds / (base.rows / base.seconds)).toFixed(2)} | ${r.rssBeforeMb.toFixed(0)} → ${r.rssPeakMb.toFixed(0)} |`;
+      `| ${name} | ${r.rows} | ${mb(r.bytes)} | ${r.seconds.toFixed(1)} | ${Math.round(r.rows / r.seconds)} | ${(r.rows / r.seconds / (base.rows / base.seconds)).toFixed(2)} | ${r.rssBeforeMb.toFixed(0)} → ${r.rssPeakMb.toFixed(0)} | ${r.heapPeakMb.toFixed(0)} |`;
     console.log(`\n${new Date().toISOString()} — export\n`);
     console.log(
       [
-        '| path | rows | MB | seconds | rows/s | × cursor | RSS MB (before → peak) |',
-        '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-        `| bare server-side cursor, same SQL, rows dropped (baseline) | ${base.rows} | | ${base.seconds.toFixed(1)} | ${Math.round(base.rows / base.seconds)} | 1.00 | |`,
+        '| path | rows | MB | seconds | rows/s | × cursor | RSS MB (before → peak) | peak heap MB |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        `| bare server-side cursor, same SQL, rows dropped (baseline) | ${base.rows} | | ${base.seconds.toFixed(1)} | ${Math.round(base.rows / base.seconds)} | 1.00 | | |`,
         line('exportActivity CSV, one tenant (100k)', small),
         line('exportActivity CSV, whole account (1M)', csv),
         line('exportActivity JSON, whole account (1M)', json),

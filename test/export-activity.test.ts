@@ -58,7 +58,7 @@ describe('exportActivity', () => {
     const delivered = rows.find((r) => r[2] === 'DELIVERED')!;
     expect(delivered[5]).toBe('QUEUED'); // the message's status as stored (the fixture does not move it)
     expect(delivered[8]).toBe(w.d1.name);
-    expect(text).toContain('"{""ip"":""192.0.2.7"",""note"":""=cmd""}"');
+    expect(text).toContain('"{""ip"": ""192.0.2.7"", ""note"": ""=cmd""}"');
     // Event ids are the activity query's ids.
     const api = ok(await s.gql<any, any>('{ activity(first: 100) { edges { node { id } } } }', undefined, w.tenant1)).activity.edges.map((e: any) => e.node.id);
     expect(rows.map((r) => r[0]).sort()).toEqual([...api].sort());

@@ -26,13 +26,13 @@ export function eventFilterCondition(q: SqlParams, f: ResolvedFilter): string {
 
 /**
  * The export query (node-postgres placeholders): every event in `scope` matching `filter`, in id
- * (commit) order, with its message's metadata — status, From, Message-ID header — and never its
+ * (commit) order, details as JSON text (passed through, never parsed), with its message's metadata — status, From, Message-ID header — and never its
  * content (subject, bodies, headers, variables).
  */
 export function activityExportQuery(scope: RowScope, filter: ResolvedFilter): { sql: string; params: unknown[] } {
   const q = new SqlParams('pg');
   const where = `${scopeCondition(q, scope, 'e', EVENT_OWNERS)} and ${eventFilterCondition(q, filter)}`;
-  const sql = `select e.id, e.account_id, to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at, e.type, e.message_id, e.tenant_id, e.domain_id, e.sender_identity_id, e.recipient, e.tags, e.data,
+  const sql = `select e.id, e.account_id, to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at, e.type, e.message_id, e.tenant_id, e.domain_id, e.sender_identity_id, e.recipient, e.tags, e.data::text as data,
       m.status, m.from_email, m.message_id_header, d.name as domain
     from activity_events e
     join messages m on m.id = e.message_id and m.account_id = e.account_id

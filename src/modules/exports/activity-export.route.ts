@@ -35,7 +35,8 @@ type ExportRow = Record<(typeof ACTIVITY_EXPORT_COLUMNS)[number], unknown>;
 /**
  * One database row as the API would show it to `scope`: ids as global ids (the event id sealed, as the
  * activity query gives it), and the domain, tenant and sender identity only when the scope may read them
- * (the same rule as Message.domain / tenant / senderIdentity: null outside the scope). Pure.
+ * (the same rule as Message.domain / tenant / senderIdentity: null outside the scope); `details` stays the
+ * stored JSON text. Pure.
  */
 export function exportRow(secret: Buffer, scope: Scope, r: Record<string, unknown>): ExportRow {
   const all = isAccountWide(scope) || scope.allDomains;
@@ -59,13 +60,20 @@ export function exportRow(secret: Buffer, scope: Scope, r: Record<string, unknow
   };
 }
 
+/** One row as a JSON object: the columns in file order, `details` spliced in as the stored JSON text. Pure. */
+export function jsonRow(row: ExportRow): string {
+  const { details, ...rest } = row;
+  const head = JSON.stringify(rest);
+  return `${head.slice(0, -1)},"details":${typeof details === 'string' ? details : JSON.stringify(details)}}`;
+}
+
 function toCsv(secret: Buffer, scope: Scope): Transform {
   return new Transform({
     writableObjectMode: true,
     transform(r: Record<string, unknown>, _enc, done) {
       try {
         const row = exportRow(secret, scope, r);
-        const cells = ACTIVITY_EXPORT_COLUMNS.map((c) => (c === 'tags' ? (row.tags as string[]).join(';') : c === 'details' ? JSON.stringify(row.details) : row[c]));
+        const cells = ACTIVITY_EXPORT_COLUMNS.map((c) => (c === 'tags' ? (row.tags as string[]).join(';') : row[c]));
         done(null, cells.map(csvField).join(',') + '\r\n');
       } catch (err) {
         done(err as Error);
@@ -80,7 +88,7 @@ function toJson(secret: Buffer, scope: Scope): Transform {
     writableObjectMode: true,
     transform(r: Record<string, unknown>, _enc, done) {
       try {
-        const text = JSON.stringify(exportRow(secret, scope, r));
+        const text = jsonRow(exportRow(secret, scope, r));
         done(null, first ? `[\n${text}` : `,\n${text}`);
         first = false;
       } catch (err) {
