@@ -107,6 +107,10 @@ describe('authorization matrix: every query and mutation, as every principal kin
     expect(hooks.data.webhooks.edges).toEqual([{ node: { id: fx.ownIds.Webhook[0], deliveries: { totalCount: 1, edges: [{ node: { id: fx.ownIds.WebhookDelivery[0] } }] } } }]);
     const replay = await s.gql<any, any>(`query($id: ID!) { node(id: $id) { id __typename } }`, { id: fx.ownIds.WebhookReplay[0] }, tenantToken);
     expect(replay.data.node).toEqual({ id: fx.ownIds.WebhookReplay[0], __typename: 'WebhookReplay' });
+    // The erasure log is the account's: its admin reads both tenants' records (and nothing of account B's).
+    const adminA = fx.principals.find((p) => p.name === 'admin token A')!.token;
+    const log = await s.gql<any, any>('{ erasures { totalCount edges { node { id } } } }', undefined, adminA);
+    expect(log.data.erasures.edges.map((e: any) => e.node.id).sort()).toEqual([...fx.accountAIds.ErasureRequest].sort());
   });
 });
 

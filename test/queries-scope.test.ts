@@ -16,6 +16,8 @@ import { User } from '../src/modules/members/user.entity';
 import { SuppressionList, SuppressionSource } from '../src/modules/suppressions/suppression.enums';
 import { deleteEntries, insertEntries, type NewEntry, recipientEntries, streamExport } from '../src/modules/suppressions/suppressions.queries';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
+import { streamActivityExport } from '../src/modules/exports/activity-export.queries';
+import { insertMessage, recordEvents, ActivityEventType } from './support/activity-fixture';
 import { insertApiToken, insertDomain, unique } from './support/factories';
 import { startTestServer, type TestServer } from './support/harness';
 
@@ -96,6 +98,18 @@ async function seed(): Promise<void> {
     ]),
   );
   rows.forEach((r, i) => labelOfId.set(r.id, owners[Math.floor(i / 2)][0]));
+  // Events (for the activity export) of every owner an event can have: every event has a sending domain.
+  const eventOwners: [string, { accountId: string; domainUuid: string; tenantUuid: string | null; identityUuid: string | null }][] = [
+    ['t1-domain', { accountId: a.accountId, domainUuid: t1.domain.id, tenantUuid: t1.tenant.id, identityUuid: null }],
+    ['t1-tenant', { accountId: a.accountId, domainUuid: agency.id, tenantUuid: t1.tenant.id, identityUuid: null }],
+    ['t1-identity', { accountId: a.accountId, domainUuid: agency.id, tenantUuid: t1.tenant.id, identityUuid: t1.identity.id }],
+    ['t2-domain', { accountId: a.accountId, domainUuid: t2.domain.id, tenantUuid: t2.tenant.id, identityUuid: null }],
+    ['t2-tenant', { accountId: a.accountId, domainUuid: agency.id, tenantUuid: t2.tenant.id, identityUuid: null }],
+    ['t2-identity', { accountId: a.accountId, domainUuid: agency.id, tenantUuid: t2.tenant.id, identityUuid: t2.identity.id }],
+    ['b-domain', { accountId: b.accountId, domainUuid: bDomain.id, tenantUuid: null, identityUuid: null }],
+    ['b-account', { accountId: b.accountId, domainUuid: bDomain.id, tenantUuid: null, identityUuid: null }],
+  ];
+  for (const [label, o] of eventOwners) await recordEvents(s, await insertMessage(s, { ...o, recipient: `only-${label}@suppressed.example` }), [ActivityEventType.QUEUED]);
 
   const token = async (opts: Parameters<typeof insertApiToken>[1]): Promise<Scope> => {
     const { tokenUuid } = await insertApiToken(s, opts);
@@ -151,6 +165,14 @@ const READS: Record<string, (scope: RowScope) => Promise<string[]>> = {
     });
     return labels;
   },
+  'activity-export.queries.ts#streamActivityExport': async (scope) => {
+    let labels: string[] = [];
+    const none = { tenantId: null, domainIds: null, senderIdentityIds: null, messageId: null, types: null, tags: null, recipient: null, from: null, to: null };
+    await streamActivityExport(systemEm(s.app.orm), scope, none, async (rows) => {
+      labels = (await readAll(rows)).map((r) => onlyLabel(r.recipient)).filter((l): l is string => l !== null);
+    });
+    return labels;
+  },
   // A write, checked the same way: inside a transaction that is rolled back.
   'suppressions.queries.ts#deleteEntries': async (scope) => {
     const labels: string[] = [];
@@ -166,7 +188,7 @@ const READS: Record<string, (scope: RowScope) => Promise<string[]>> = {
   },
 };
 /** Functions that take a scope but build SQL only (run through the entries above). */
-const BUILDERS = new Set(['suppressions.queries.ts#exportQuery']);
+const BUILDERS = new Set(['suppressions.queries.ts#exportQuery', 'activity-export.queries.ts#activityExportQuery']);
 
 describe('raw-SQL read models apply the scope in their SQL', () => {
   it('every exported *.queries.ts function that takes a scope is run below', () => {

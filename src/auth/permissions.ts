@@ -24,6 +24,8 @@ export enum Permission {
   BLOCKLIST_READ = 'BLOCKLIST_READ',
   BLOCKLIST_MANAGE = 'BLOCKLIST_MANAGE',
   BILLING_READ = 'BILLING_READ',
+  /** Erase one recipient's personal data in a tenant (eraseRecipient) and read the erasure log. */
+  DATA_ERASE = 'DATA_ERASE',
 }
 registerEnumType(Permission, { name: 'Permission', description: 'A permission granted to an API token or a member role.' });
 
@@ -37,12 +39,14 @@ export enum Role {
 }
 registerEnumType(Role, {
   name: 'Role',
-  description: 'A member role: ADMIN (all), MANAGER (all but billing and members), DESIGNER (templates, read-only domains), ACCOUNTANT (billing and usage), CUSTOM (explicit permissions).',
+  description:
+    'A member role: ADMIN (all), MANAGER (all but billing, members and data erasure), DESIGNER (templates, read-only domains), ACCOUNTANT (billing and usage), CUSTOM (explicit permissions).',
 });
 
 export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
 
-const MANAGER = ALL_PERMISSIONS.filter((p) => p !== Permission.BILLING_READ && p !== Permission.MEMBERS_MANAGE);
+// Erasure is irreversible: ADMIN only among the fixed roles (a CUSTOM role or a token may be given it).
+const MANAGER = ALL_PERMISSIONS.filter((p) => p !== Permission.BILLING_READ && p !== Permission.MEMBERS_MANAGE && p !== Permission.DATA_ERASE);
 
 /** The permissions a role grants; CUSTOM grants the membership's explicit list. */
 export function rolePermissionsFor(role: Role, custom: readonly Permission[]): Permission[] {

@@ -15,8 +15,16 @@ export function digestEquals(a: string, b: string): boolean {
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 }
 
+// Derived keys by master secret and purpose: purposes are a small fixed set, and sealing an id per
+// exported row must not pay an extra HMAC each time.
+const derived = new WeakMap<Buffer, Map<string, Buffer>>();
+
 function deriveKey(master: Buffer, purpose: string): Buffer {
-  return createHmac('sha256', master).update(`mailroom:${purpose}`).digest();
+  let keys = derived.get(master);
+  if (!keys) derived.set(master, (keys = new Map()));
+  let key = keys.get(purpose);
+  if (!key) keys.set(purpose, (key = createHmac('sha256', master).update(`mailroom:${purpose}`).digest()));
+  return key;
 }
 
 /** Encrypts with AES-256-GCM under a key derived from the master secret; returns `v1.<iv>.<tag>.<data>` base64url. */

@@ -5,12 +5,15 @@ import { accountsModule } from './accounts/accounts.module';
 import { activityModule } from './activity/activity.module';
 import { apiTokensModule } from './api-tokens/api-tokens.module';
 import { domainsModule } from './domains/domains.module';
+import { erasureModule } from './erasure/erasure.module';
+import { exportsModule } from './exports/exports.module';
 import { identitiesModule } from './identities/identities.module';
 import { ingestionModule } from './ingestion/ingestion.module';
 import { mailModule } from './mail/mail.module';
 import { membersModule } from './members/members.module';
 import type { FeatureModule, NodeType, TaskDeps } from './module';
 import { nodeModule } from './node/node.module';
+import { retentionModule } from './retention/retention.module';
 import { sendingModule } from './sending/sending.module';
 import { suppressionsModule } from './suppressions/suppressions.module';
 import { templatesModule } from './templates/templates.module';
@@ -37,6 +40,9 @@ export const MODULES: readonly FeatureModule[] = [
   nodeModule,
   viewerModule,
   webhooksModule,
+  exportsModule,
+  retentionModule,
+  erasureModule,
 ];
 
 /** Every entity the ORM maps. */

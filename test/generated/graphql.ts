@@ -351,6 +351,7 @@ export type Permission =
   | 'BILLING_READ'
   | 'BLOCKLIST_MANAGE'
   | 'BLOCKLIST_READ'
+  | 'DATA_ERASE'
   | 'DMARC_MANAGE'
   | 'DMARC_READ'
   | 'DOMAINS_MANAGE'
@@ -414,7 +415,7 @@ export type RevokeApiTokenInput = {
   id: string | number;
 };
 
-/** A member role: ADMIN (all), MANAGER (all but billing and members), DESIGNER (templates, read-only domains), ACCOUNTANT (billing and usage), CUSTOM (explicit permissions). */
+/** A member role: ADMIN (all), MANAGER (all but billing, members and data erasure), DESIGNER (templates, read-only domains), ACCOUNTANT (billing and usage), CUSTOM (explicit permissions). */
 export type Role =
   | 'ACCOUNTANT'
   | 'ADMIN'
@@ -549,12 +550,16 @@ export type UpdateTemplateInput = {
 
 /** Changes to a client. */
 export type UpdateTenantInput = {
+  /** Days message content is kept (1–3650, at most retentionDays); null clears it (content kept as long as the message). */
+  contentRetentionDays?: number | null | undefined;
   /** The tenant. */
   id: string | number;
   /** New display name. */
   name?: string | null | undefined;
   /** New ON_HOLD rule (needs SUPPRESSIONS_MANAGE too). */
   onHoldPolicy?: OnHoldPolicyInput | null | undefined;
+  /** Days messages and events are kept (1–3650; default 180). */
+  retentionDays?: number | null | undefined;
   /** New tag. */
   tag?: string | null | undefined;
 };
@@ -682,6 +687,7 @@ export type ApiTokenScopeNodeQuery = { node:
     | { __typename: 'ApiToken', id: string }
     | { __typename: 'BulkSend', id: string }
     | { __typename: 'Domain', id: string }
+    | { __typename: 'ErasureRequest', id: string }
     | { __typename: 'Member', id: string }
     | { __typename: 'Message', id: string }
     | { __typename: 'SenderIdentity', id: string }
@@ -898,6 +904,7 @@ export type MemberNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { name: string, id: string }
+    | { id: string }
     | { role: Role, email: string, id: string }
     | { id: string }
     | { id: string }
@@ -1020,6 +1027,7 @@ export type DomainWithTemplatesQuery = { node:
     | { id: string }
     | { id: string }
     | { name: string, id: string, templates: Array<{ id: string, name: string }> }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }

@@ -17,6 +17,8 @@ import { generateWebhookSecret } from '../../src/modules/webhooks/signing';
 import { WebhookDelivery, WebhookDeliveryStatus } from '../../src/modules/webhooks/webhook-delivery.entity';
 import { WebhookReplay } from '../../src/modules/webhooks/webhook-replay.entity';
 import { Webhook } from '../../src/modules/webhooks/webhook.entity';
+import { ErasureRequest } from '../../src/modules/erasure/erasure-request.entity';
+import { ActivityEventType, insertMessage, recordEvents } from './activity-fixture';
 import { insertApiToken, insertDomain, unique } from './factories';
 import type { TestServer } from './harness';
 
@@ -124,7 +126,22 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
     responseBody: `answer of ${label}`,
   });
   const replay = em.create(WebhookReplay, { account: accountId, webhook, tenant: tenant.id, from: new Date(Date.now() - 3600_000), to: new Date() });
+  // A message with events (what exportActivity and eraseRecipient reach) and a record of an erasure in the tenant.
+  const erasure = em.create(ErasureRequest, {
+    account: accountId,
+    tenantUuid: tenant.id,
+    principalKey: 'token:matrix',
+    principalLabel: `Eraser of ${label}`,
+    emailHash: `hash-of-${label.toLowerCase()}`,
+    messages: 1,
+    events: 2,
+    suppressions: 0,
+    softBounces: 0,
+    webhookDeliveries: 0,
+  });
   await em.flush();
+  const message = await insertMessage(s, { accountId, domainUuid: domain.id, tenantUuid: tenant.id, recipient: `mail-${label.toLowerCase()}@inbox.example.net` });
+  await recordEvents(s, message, [ActivityEventType.QUEUED, ActivityEventType.DELIVERED], { ip: `ip of ${label}` });
   const token = await insertApiToken(s, { accountId, permissions: [Permission.DOMAINS_READ], tenantUuid: tenant.id, name: `Token of ${label}` });
   // Suppressions on the tenant's domain and of its identity on the agency domain, so the new fields have something to find.
   const lower = label.toLowerCase();
@@ -136,7 +153,7 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
   await insertEntries(em, [
     { ...entry, domainId: domain.id, senderIdentityId: null, list: SuppressionList.BLOCKLIST, recipient: null, pattern: `${lower}*@blocked.example`, likePattern: `${lower}%@blocked.example` },
   ]);
-  return { tenant, domain, identity, template, webhook, delivery, replay, tokenUuid: token.tokenUuid, suppressionIds: [suppression.id, identitySuppression.id] };
+  return { tenant, domain, identity, template, webhook, delivery, replay, erasure, message, tokenUuid: token.tokenUuid, suppressionIds: [suppression.id, identitySuppression.id] };
 }
 
 function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string[]> {
@@ -150,6 +167,8 @@ function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string
     Webhook: [toGlobalId('Webhook', x.webhook.id)],
     WebhookDelivery: [toGlobalId('WebhookDelivery', x.delivery.id)],
     WebhookReplay: [toGlobalId('WebhookReplay', x.replay.id)],
+    ErasureRequest: [toGlobalId('ErasureRequest', x.erasure.id)],
+    Message: [toGlobalId('Message', x.message.id)],
   };
 }
 
@@ -176,6 +195,11 @@ function markersOf(x: Awaited<ReturnType<typeof seedTenant>>): string[] {
     x.delivery.id,
     x.delivery.messageId,
     x.replay.id,
+    x.erasure.id,
+    x.erasure.principalLabel,
+    x.erasure.emailHash,
+    x.message.id,
+    x.message.recipient,
     ...Object.values(ids).flat(),
   ];
 }

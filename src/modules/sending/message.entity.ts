@@ -22,6 +22,7 @@ import { MessageStatus } from './message.types';
 @Index({ properties: ['tenant', 'id'] })
 @Index({ properties: ['senderIdentity', 'id'] })
 @Index({ properties: ['bulkId'] })
+@Index({ properties: ['account', 'tenant', 'createdAt', 'id'] })
 @Unique({ properties: ['verpToken'] })
 @Filter(scopeFilter((s) => ownedRows(s, { domain: 'domain', tenant: 'tenant', senderIdentity: 'identity' }, false)))
 @ObjectType({ implements: Node, description: 'One e-mail to one recipient, with its events.' })

@@ -1,11 +1,12 @@
 import { Entity, Filter, ManyToOne, Property, type Ref, Unique } from '@mikro-orm/core';
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../db/base.entity';
 import { inIds, scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
 import { ON_HOLD_LIMITS, OnHoldPolicy } from './on-hold-policy';
+import { RETENTION_LIMITS, type RetentionPolicy } from './retention-policy';
 
 /** A client of the agency. */
 @Entity({ tableName: 'tenants' })
@@ -37,8 +38,27 @@ export class Tenant extends BaseEntity implements Node {
   @Property({ type: 'integer', default: ON_HOLD_LIMITS.holdHours.default })
   onHoldHours: number = ON_HOLD_LIMITS.holdHours.default;
 
+  @Field(() => Int, {
+    description: `Days this client's messages and events are kept before the daily retention job deletes them (default ${RETENTION_LIMITS.default}; set by account-wide principals with updateTenant).`,
+  })
+  @Property({ type: 'integer', default: RETENTION_LIMITS.default })
+  retentionDays: number = RETENTION_LIMITS.default;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'When set, days a message keeps its content (subject, bodies, raw MIME, variables, headers); the retention job clears it after that, keeping the message, its status and events.',
+  })
+  @Property({ type: 'integer', nullable: true })
+  contentRetentionDays: number | null = null;
+
   get gid(): string {
     return toGlobalId('Tenant', this.id);
+  }
+
+  /** Sets the retention policy (values already validated). */
+  setRetention(p: RetentionPolicy): void {
+    this.retentionDays = p.retentionDays;
+    this.contentRetentionDays = p.contentRetentionDays;
   }
 
   @Field(() => OnHoldPolicy, { description: 'When this client’s recipients go ON_HOLD after soft bounces (set with updateTenant).' })

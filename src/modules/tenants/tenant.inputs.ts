@@ -1,5 +1,5 @@
 import { IsOptional, Length, Matches } from 'class-validator';
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, ID, InputType, Int } from 'type-graphql';
 import { OnHoldPolicyInput } from './on-hold-policy';
 
 const TAG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -34,6 +34,12 @@ export class UpdateTenantInput {
 
   @Field(() => OnHoldPolicyInput, { nullable: true, description: 'New ON_HOLD rule (needs SUPPRESSIONS_MANAGE too).' })
   onHoldPolicy?: OnHoldPolicyInput | null;
+
+  @Field(() => Int, { nullable: true, description: 'Days messages and events are kept (1–3650; default 180).' })
+  retentionDays?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Days message content is kept (1–3650, at most retentionDays); null clears it (content kept as long as the message).' })
+  contentRetentionDays?: number | null;
 }
 
 /** Input of deleteTenant. */

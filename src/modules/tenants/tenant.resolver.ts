@@ -26,7 +26,7 @@ export class TenantResolver {
     return { tenant: await createTenant(ctx, input) };
   }
 
-  @Mutation(() => TenantPayload, { description: 'Renames or re-tags a client, or sets its ON_HOLD rule (SUPPRESSIONS_MANAGE). Needs DOMAINS_MANAGE and an account-wide principal.' })
+  @Mutation(() => TenantPayload, { description: 'Renames or re-tags a client, sets its ON_HOLD rule (SUPPRESSIONS_MANAGE) or its data retention. Needs DOMAINS_MANAGE and an account-wide principal.' })
   async updateTenant(@Arg('input', () => UpdateTenantInput) input: UpdateTenantInput, @Ctx() ctx: Context): Promise<TenantPayload> {
     return { tenant: await updateTenant(ctx, input) };
   }

@@ -9,6 +9,7 @@ import type { Row } from '../../db/read-rows';
 import { Domain } from '../domains/domain.entity';
 import { SenderIdentity } from '../identities/sender-identity.entity';
 import { mergeOnHoldPolicy } from './on-hold-policy';
+import { mergeRetention } from './retention-policy';
 import { Tenant } from './tenant.entity';
 import type { CreateTenantInput, DeleteTenantInput, UpdateTenantInput } from './tenant.inputs';
 import { findInScope } from '../../db/find-in-scope';
@@ -43,16 +44,21 @@ export async function createTenant(ctx: Context, input: CreateTenantInput): Prom
   return tenant;
 }
 
-/** Renames or re-tags a tenant, or sets its ON_HOLD rule (that needs SUPPRESSIONS_MANAGE too). */
+/**
+ * Renames or re-tags a tenant, sets its ON_HOLD rule (that needs SUPPRESSIONS_MANAGE too) or its
+ * retention. Account-wide principals only: a scoped one gets FORBIDDEN and changes nothing.
+ */
 export async function updateTenant(ctx: Context, input: UpdateTenantInput): Promise<Tenant> {
   requirePermission(ctx, Permission.DOMAINS_MANAGE);
   if (input.onHoldPolicy) requirePermission(ctx, Permission.SUPPRESSIONS_MANAGE);
   requireAccountWide(ctx);
   const tenant = await getTenant(ctx, input.id);
   const policy = input.onHoldPolicy ? mergeOnHoldPolicy(tenant.onHoldPolicy, input.onHoldPolicy) : null;
+  const retention = mergeRetention({ retentionDays: tenant.retentionDays, contentRetentionDays: tenant.contentRetentionDays }, input);
   if (input.name !== undefined && input.name !== null) tenant.rename(input.name.trim());
   if (input.tag !== undefined && input.tag !== null) tenant.tag = input.tag;
   if (policy) tenant.setOnHoldPolicy(policy);
+  tenant.setRetention(retention);
   await flushUnique(ctx);
   return tenant;
 }
