@@ -54,6 +54,8 @@ export interface CredentialCache {
    * does. `key` is `keyOf(authorization)` when the caller keeps it (an open socket asks before every event).
    */
   current(authorization: string, key?: string): Promise<Principal>;
+  /** The cached principal of a credential key while it is fresh, without a lookup; undefined otherwise. */
+  peek(key: string): Principal | undefined;
   /** Looks the credential up now, bypassing (and refreshing) the cache. */
   refresh(authorization: string): Promise<Principal>;
   /** Drops every entry depending on one of `subjects` in this process; listeners hear the dropped keys. */
@@ -155,6 +157,10 @@ export function createCredentialCache(opts: CredentialCacheOptions): CredentialC
       const hit = entries.get(key);
       if (hit && opts.now() < hit.until) return hit.principal;
       return inFlight.get(key) ?? refresh(authorization);
+    },
+    peek(key) {
+      const hit = entries.get(key);
+      return hit && opts.now() < hit.until ? hit.principal : undefined;
     },
     refresh,
     invalidate,

@@ -82,7 +82,7 @@ export function formatWsResult(result: ExecutionResult, ctx: Context): Formatted
  * `return()` (the socket closed, the client completed) reaches the source at once, even while it waits
  * for its next event: a plain iterator, not a generator, whose `return` would queue behind that wait.
  */
-export function guardStream(source: AsyncIterable<ExecutionResult>, args: ExecutionArgs, allowed: () => Promise<boolean>): AsyncIterableIterator<ExecutionResult> {
+export function guardStream(source: AsyncIterable<ExecutionResult>, args: ExecutionArgs, allowed: () => boolean | Promise<boolean>): AsyncIterableIterator<ExecutionResult> {
   const it = source[Symbol.asyncIterator]();
   const end: IteratorReturnResult<undefined> = { value: undefined, done: true };
   let done = false;
@@ -112,7 +112,8 @@ export function guardStream(source: AsyncIterable<ExecutionResult>, args: Execut
         done = true;
         return end;
       }
-      if (!(await allowed()) || done) return finish();
+      const verdict = allowed();
+      if (!(verdict === true || (verdict !== false && (await verdict))) || done) return finish();
       return next;
     },
     return: finish,

@@ -110,14 +110,25 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
   timer.unref();
   const stopListening = credentials.onInvalidate((keys) => void Promise.all(keys.map(recheck)));
 
-  /** True when the socket's credential still grants what it was opened with; otherwise closes the socket. */
-  async function stillCurrent(ctx: Ctx): Promise<boolean> {
+  /**
+   * True when the socket's credential still grants what it was opened with; otherwise closes the socket.
+   * Answered at once from a fresh cache entry (an open socket asks before every event); a stale or
+   * invalidated entry is looked up again first.
+   */
+  function stillCurrent(ctx: Ctx): boolean | Promise<boolean> {
     const { authorization, credentialKey, fingerprint, socket } = ctx.extra;
     if (authorization === undefined) return true;
-    const now = await credentials.current(authorization, credentialKey).then(accessFingerprint, () => null);
-    if (now === fingerprint) return true;
-    socket.close(CLOSE_FORBIDDEN, 'Forbidden');
-    return false;
+    const verdict = (now: string | null): boolean => {
+      if (now === fingerprint) return true;
+      socket.close(CLOSE_FORBIDDEN, 'Forbidden');
+      return false;
+    };
+    const cached = credentialKey === undefined ? undefined : credentials.peek(credentialKey);
+    if (cached) return verdict(accessFingerprint(cached));
+    return credentials
+      .current(authorization, credentialKey)
+      .then(accessFingerprint, () => null)
+      .then(verdict);
   }
 
   function track(ctx: Ctx, authorization: string, fingerprint: string): void {
