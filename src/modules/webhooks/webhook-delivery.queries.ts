@@ -2,67 +2,90 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { BUS_CHANNEL } from '../../pubsub/bus';
 import type { Attempt, DeliveryUpdatedEvent } from './webhook-attempt';
 import { WEBHOOK_DELIVERY_TOPIC } from './webhook-attempt';
-import type { WebhookDeliveryStatus } from './webhook-delivery.entity';
+import { WebhookDeliveryStatus } from './webhook-delivery.entity';
 
-/** A delivery and its webhook, as the delivery job needs them (system read: jobs see every account). */
-export interface DeliveryForAttempt {
+/** A webhook as its dispatcher needs it (system read: jobs see every account). */
+export interface DispatchTarget {
   id: string;
   accountId: string;
-  webhookId: string;
-  status: WebhookDeliveryStatus;
-  attempts: number;
-  scheduleStep: number;
-  messageId: string;
-  body: string;
-  webhook: {
-    name: string;
-    url: string;
-    enabled: boolean;
-    secretEncrypted: string;
-    previousSecretEncrypted: string | null;
-    previousSecretExpiresAt: Date | null;
-    consecutiveFailures: number;
-    failingSince: Date | null;
-    lastSuccessAt: Date | null;
-  };
+  name: string;
+  url: string;
+  enabled: boolean;
+  secretEncrypted: string;
+  previousSecretEncrypted: string | null;
+  previousSecretExpiresAt: Date | null;
+  consecutiveFailures: number;
+  lastSuccessAt: Date | null;
 }
 
 const date = (v: unknown) => (v ? new Date(v as string) : null);
 
-/** Loads a delivery with its webhook in one query; null when it is gone. */
-export async function deliveryForAttempt(em: EntityManager, id: string): Promise<DeliveryForAttempt | null> {
+/** Loads a webhook for its dispatcher; null when it is gone. */
+export async function dispatchTarget(em: EntityManager, webhookId: string): Promise<DispatchTarget | null> {
   const [r] = await em.execute<Record<string, unknown>[]>(
-    `select d.id, d.account_id, d.webhook_id, d.status, d.attempts, d.schedule_step, d.message_id, d.body,
-       w.name, w.url, w.enabled, w.secret_encrypted, w.previous_secret_encrypted, w.previous_secret_expires_at, w.consecutive_failures, w.failing_since, w.last_success_at
-     from webhook_deliveries d join webhooks w on w.id = d.webhook_id where d.id = ?`,
-    [id],
+    `select id, account_id, name, url, enabled, secret_encrypted, previous_secret_encrypted, previous_secret_expires_at, consecutive_failures, last_success_at
+     from webhooks where id = ?`,
+    [webhookId],
   );
   if (!r) return null;
   return {
     id: String(r.id),
     accountId: String(r.account_id),
-    webhookId: String(r.webhook_id),
-    status: r.status as WebhookDeliveryStatus,
-    attempts: Number(r.attempts),
-    scheduleStep: Number(r.schedule_step),
-    messageId: String(r.message_id),
-    body: String(r.body),
-    webhook: {
-      name: String(r.name),
-      url: String(r.url),
-      enabled: Boolean(r.enabled),
-      secretEncrypted: String(r.secret_encrypted),
-      previousSecretEncrypted: (r.previous_secret_encrypted as string | null) ?? null,
-      previousSecretExpiresAt: date(r.previous_secret_expires_at),
-      consecutiveFailures: Number(r.consecutive_failures),
-      failingSince: date(r.failing_since),
-      lastSuccessAt: date(r.last_success_at),
-    },
+    name: String(r.name),
+    url: String(r.url),
+    enabled: Boolean(r.enabled),
+    secretEncrypted: String(r.secret_encrypted),
+    previousSecretEncrypted: (r.previous_secret_encrypted as string | null) ?? null,
+    previousSecretExpiresAt: date(r.previous_secret_expires_at),
+    consecutiveFailures: Number(r.consecutive_failures),
+    lastSuccessAt: date(r.last_success_at),
   };
+}
+
+/** A PENDING delivery that is due, as its attempt needs it. */
+export interface DueDelivery {
+  id: string;
+  attempts: number;
+  scheduleStep: number;
+  messageId: string;
+  body: string;
+}
+
+/**
+ * The next PENDING deliveries of a webhook due at `now`, in creation (= event) order, leaving out
+ * `exclude` (those in flight). The caller must hold the webhook's dispatch lock: nobody else sends them.
+ */
+export async function dueDeliveries(em: EntityManager, webhookId: string, now: Date, exclude: readonly string[], limit: number): Promise<DueDelivery[]> {
+  const rows = await em.execute<Record<string, unknown>[]>(
+    `select id, attempts, schedule_step, message_id, body from webhook_deliveries
+     where webhook_id = ? and status = 'PENDING' and next_attempt_at <= ? and id <> all(?::uuid[])
+     order by id limit ?`,
+    [webhookId, now, `{${exclude.join(',')}}`, limit],
+  );
+  return rows.map((r) => ({ id: String(r.id), attempts: Number(r.attempts), scheduleStep: Number(r.schedule_step), messageId: String(r.message_id), body: String(r.body) }));
+}
+
+/** When a webhook's earliest PENDING delivery is due; null when none is pending. */
+export async function nextDueAt(em: EntityManager, webhookId: string): Promise<Date | null> {
+  const [r] = await em.execute<{ at: string | null }[]>(`select min(next_attempt_at) as at from webhook_deliveries where webhook_id = ? and status = 'PENDING'`, [webhookId]);
+  return date(r?.at);
+}
+
+/** The webhook of a delivery that is still PENDING; null otherwise. */
+export async function pendingDeliveryWebhook(em: EntityManager, deliveryId: string): Promise<string | null> {
+  const [r] = await em.execute<{ webhook_id: string }[]>(`select webhook_id from webhook_deliveries where id = ? and status = 'PENDING'`, [deliveryId]);
+  return r ? String(r.webhook_id) : null;
+}
+
+/** The webhooks with a PENDING delivery due before `before` (for the sweep that re-kicks dispatchers). */
+export async function webhooksWithDueDeliveries(em: EntityManager, before: Date, limit: number): Promise<string[]> {
+  const rows = await em.execute<{ webhook_id: string }[]>(`select distinct webhook_id from webhook_deliveries where status = 'PENDING' and next_attempt_at < ? limit ?`, [before, limit]);
+  return rows.map((r) => String(r.webhook_id));
 }
 
 /** The outcome to store on a delivery. */
 export interface DeliveryOutcome {
+  id: string;
   status: WebhookDeliveryStatus;
   scheduleStep: number;
   nextAttemptAt: Date | null;
@@ -70,63 +93,96 @@ export interface DeliveryOutcome {
   attempt: Attempt | null;
   /** Shown when there was no attempt. */
   error?: string;
-  /** Also mark the webhook's last success (and end its failure streak), in the same statement. */
-  stampSuccess?: boolean;
 }
 
 /**
- * Stores a delivery's outcome (and, with `stampSuccess`, the webhook's last success) and announces it to
- * webhookDeliveryUpdated subscribers on commit, in one statement (`em`'s transaction, or its own). Its
- * transaction commits without waiting for the WAL flush (`synchronous_commit` off, local): the job's
- * completion, committed right after, flushes it too; a database crash in between re-runs the job, which
- * sends the same request again (same `webhook-id`), as a crash mid-request does. Side effects: write, NOTIFY on commit.
+ * Stores the outcomes of a group of one webhook's deliveries (and, with `stampSuccessAt`, the webhook's
+ * last success, ending its failure streak) and announces each to webhookDeliveryUpdated subscribers on
+ * commit — one statement (`em`'s transaction, or its own). Only PENDING rows change. Its transaction
+ * commits without waiting for the WAL flush (`synchronous_commit` off, local): a database crash right
+ * after it can lose the outcome, and the delivery is sent again with the same `webhook-id`, as after a
+ * worker crash mid-request. Side effects: write, NOTIFY on commit.
  */
-export async function storeOutcome(em: EntityManager, d: DeliveryForAttempt, o: DeliveryOutcome): Promise<void> {
-  const a = o.attempt;
-  const event: DeliveryUpdatedEvent = { deliveryId: d.id, webhookId: d.webhookId, accountId: d.accountId };
+export async function storeOutcomes(em: EntityManager, target: { id: string; accountId: string }, outcomes: readonly DeliveryOutcome[], stampSuccessAt: Date | null): Promise<void> {
+  if (outcomes.length === 0) return;
+  const rows = outcomes.map((o) => {
+    const a = o.attempt;
+    return {
+      id: o.id,
+      status: o.status,
+      schedule_step: o.scheduleStep,
+      next_attempt_at: o.nextAttemptAt?.toISOString() ?? null,
+      attempted: !!a,
+      at: a?.at.toISOString() ?? null,
+      url: a?.url ?? null,
+      headers: a?.headers ?? null,
+      response_status: a?.result.status ?? null,
+      response_body: a?.result.body ?? null,
+      duration_ms: a?.result.durationMs ?? null,
+      error: a ? a.result.error : (o.error ?? null),
+    };
+  });
+  const notices = outcomes.map((o) =>
+    JSON.stringify({ topic: WEBHOOK_DELIVERY_TOPIC, payload: { deliveryId: o.id, webhookId: target.id, accountId: target.accountId } satisfies DeliveryUpdatedEvent }),
+  );
   await em.execute(
     `with nosync as (select set_config('synchronous_commit', 'off', true)),
-     w as (update webhooks set consecutive_failures = 0, failing_since = null, last_success_at = ?, updated_at = now() where ? and id = ? returning id),
+     w as (update webhooks set consecutive_failures = 0, failing_since = null, last_success_at = ?, updated_at = now() where ?::timestamptz is not null and id = ? returning id),
+     o as (select * from jsonb_to_recordset(?::jsonb) as x(id uuid, status text, schedule_step int, next_attempt_at timestamptz, attempted boolean, at timestamptz, url text,
+             headers jsonb, response_status int, response_body text, duration_ms int, error text)),
      u as (
-       update webhook_deliveries set status = ?, schedule_step = ?, next_attempt_at = ?, updated_at = now(),
-         attempts = attempts + ?, last_attempt_at = coalesce(?, last_attempt_at), url = coalesce(?, url), request_headers = coalesce(?::jsonb, request_headers),
-         response_status = case when ? then ? else response_status end, response_body = case when ? then ? else response_body end,
-         duration_ms = case when ? then ? else duration_ms end, error = ?
-       where id = ? returning id)
-     select pg_notify(?, ?), (select count(*) from nosync), (select count(*) from w) from u`,
-    [
-      a?.at ?? null,
-      !!o.stampSuccess,
-      d.webhookId,
-      o.status,
-      o.scheduleStep,
-      o.nextAttemptAt,
-      a ? 1 : 0,
-      a?.at ?? null,
-      a?.url ?? null,
-      a ? JSON.stringify(a.headers) : null,
-      !!a,
-      a?.result.status ?? null,
-      !!a,
-      a?.result.body ?? null,
-      !!a,
-      a?.result.durationMs ?? null,
-      a ? a.result.error : (o.error ?? null),
-      d.id,
-      BUS_CHANNEL,
-      JSON.stringify({ topic: WEBHOOK_DELIVERY_TOPIC, payload: event }),
-    ],
+       update webhook_deliveries d set status = o.status, schedule_step = o.schedule_step, next_attempt_at = o.next_attempt_at, updated_at = now(),
+         attempts = d.attempts + case when o.attempted then 1 else 0 end, last_attempt_at = coalesce(o.at, d.last_attempt_at), url = coalesce(o.url, d.url),
+         request_headers = coalesce(o.headers, d.request_headers),
+         response_status = case when o.attempted then o.response_status else d.response_status end,
+         response_body = case when o.attempted then o.response_body else d.response_body end,
+         duration_ms = case when o.attempted then o.duration_ms else d.duration_ms end, error = o.error
+       from o where d.id = o.id and d.webhook_id = ? and d.status = 'PENDING' returning d.id)
+     select (select count(*) from u), (select count(*) from nosync), (select count(*) from w),
+       (select count(pg_notify(?, m)) from jsonb_array_elements_text(?::jsonb) as m where exists (select 1 from u))`,
+    [stampSuccessAt, stampSuccessAt, target.id, JSON.stringify(rows), target.id, BUS_CHANNEL, JSON.stringify(notices)],
   );
 }
 
-/** Counts a failed attempt on the webhook; returns the streak as it stands now, or null when the webhook is gone. */
-export async function recordWebhookFailure(em: EntityManager, webhookId: string, at: Date): Promise<{ failures: number; failingSince: Date; enabled: boolean } | null> {
-  const [r] = await em.execute<{ consecutive_failures: number; failing_since: string; enabled: boolean }[]>(
-    `update webhooks set consecutive_failures = consecutive_failures + 1, failing_since = coalesce(failing_since, ?), updated_at = now() where id = ?
-     returning consecutive_failures, failing_since, enabled`,
-    [at, webhookId],
+/** Fails every due PENDING delivery of a webhook without an attempt (the webhook is disabled); returns how many. Side effects: write, NOTIFY on commit. */
+export async function failDueDeliveries(em: EntityManager, target: { id: string; accountId: string }, now: Date, error: string): Promise<number> {
+  const rows = await em.execute<{ id: string }[]>(
+    `update webhook_deliveries set status = ?, next_attempt_at = null, error = ?, updated_at = now()
+     where webhook_id = ? and status = 'PENDING' and next_attempt_at <= ? returning id`,
+    [WebhookDeliveryStatus.FAILED, error, target.id, now],
   );
-  return r ? { failures: Number(r.consecutive_failures), failingSince: new Date(r.failing_since), enabled: Boolean(r.enabled) } : null;
+  const notices = rows.map((r) =>
+    JSON.stringify({ topic: WEBHOOK_DELIVERY_TOPIC, payload: { deliveryId: String(r.id), webhookId: target.id, accountId: target.accountId } satisfies DeliveryUpdatedEvent }),
+  );
+  if (notices.length) await em.execute('select pg_notify(?, m) from jsonb_array_elements_text(?::jsonb) as m', [BUS_CHANNEL, JSON.stringify(notices)]);
+  return rows.length;
+}
+
+/** What a group of outcomes does to a webhook's failure streak (attempts in completion order). */
+export interface StreakChange {
+  /** A success in the group ends the streak: it restarts from the failures after the last success. */
+  reset: boolean;
+  /** Failures counted onto the streak (after the group's last success, if any). */
+  failures: number;
+  /** When the first of those failures happened (the streak's start when it starts anew). */
+  firstFailureAt: Date | null;
+  /** The group's last success. */
+  lastSuccessAt: Date | null;
+  /** The streak is counted up to this. */
+  cap: number;
+}
+
+/** Applies a group's failures to the webhook's streak; returns the streak as it stands now, or null when the webhook is gone. */
+export async function recordWebhookFailures(em: EntityManager, webhookId: string, c: StreakChange): Promise<{ failures: number; failingSince: Date | null; enabled: boolean } | null> {
+  const [r] = await em.execute<{ consecutive_failures: number; failing_since: string | null; enabled: boolean }[]>(
+    `update webhooks set
+       consecutive_failures = least(case when ? then 0 else consecutive_failures end + ?, ?),
+       failing_since = case when ? then ?::timestamptz else coalesce(failing_since, ?::timestamptz) end,
+       last_success_at = coalesce(?::timestamptz, last_success_at), updated_at = now()
+     where id = ? returning consecutive_failures, failing_since, enabled`,
+    [c.reset, c.failures, c.cap, c.reset, c.firstFailureAt, c.firstFailureAt, c.lastSuccessAt, webhookId],
+  );
+  return r ? { failures: Number(r.consecutive_failures), failingSince: date(r.failing_since), enabled: Boolean(r.enabled) } : null;
 }
 
 /** Disables a webhook with the platform's reason; returns whether this call disabled it (it was enabled). */

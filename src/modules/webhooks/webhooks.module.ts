@@ -1,9 +1,8 @@
 import { Permission } from '../../auth/permissions';
 import { defineModule } from '../module';
-import { createEndpointLimiter } from './endpoint-limiter';
 import { WebhookDelivery } from './webhook-delivery.entity';
-import { runDeliverJob } from './webhook-deliver.task';
-import { DELIVER_TASK } from './webhook-fanout';
+import { LEGACY_DELIVER_TASK, runDispatchJob, runLegacyDeliverJob, runSweepJob, SWEEP_TASK } from './webhook-dispatch.task';
+import { DISPATCH_TASK } from './webhook-fanout';
 import { REPLAY_TASK, RETENTION_TASK, runReplayJob, runRetentionJob } from './webhook-jobs.task';
 import { WebhookReplay } from './webhook-replay.entity';
 import { webhookConsumer } from './webhook.consumer';
@@ -16,15 +15,14 @@ export const webhooksModule = defineModule({
   entities: [Webhook, WebhookDelivery, WebhookReplay],
   resolvers: [WebhookResolver, WebhookDeliveryResolver, WebhookReplayResolver],
   consumers: [webhookConsumer],
-  tasks: (td) => {
-    const limiter = createEndpointLimiter(td.config.webhookEndpointConcurrency);
-    return {
-      [DELIVER_TASK]: (payload) => runDeliverJob(td, limiter, payload),
-      [REPLAY_TASK]: (payload) => runReplayJob(td, payload),
-      [RETENTION_TASK]: async () => void (await runRetentionJob(td)),
-    };
-  },
-  crontab: [`30 3 * * * ${RETENTION_TASK}`],
+  tasks: (td) => ({
+    [DISPATCH_TASK]: (payload, helpers) => runDispatchJob(td, payload, helpers),
+    [LEGACY_DELIVER_TASK]: (payload) => runLegacyDeliverJob(td, payload),
+    [SWEEP_TASK]: () => runSweepJob(td),
+    [REPLAY_TASK]: (payload) => runReplayJob(td, payload),
+    [RETENTION_TASK]: async () => void (await runRetentionJob(td)),
+  }),
+  crontab: [`30 3 * * * ${RETENTION_TASK}`, `* * * * * ${SWEEP_TASK}`],
   nodeTypes: {
     Webhook: { entity: Webhook, permission: Permission.WEBHOOKS_READ },
     WebhookDelivery: { entity: WebhookDelivery, permission: Permission.WEBHOOKS_READ },

@@ -1,0 +1,291 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { JobHelpers } from 'graphile-worker';
+import { Role } from '../../auth/permissions';
+import { systemEm } from '../../context';
+import { isUuid } from '../../lib/ids';
+import { SystemEmailKind } from '../mail/system-email.entity';
+import { sendSystemEmail } from '../mail/system-mail.service';
+import { Membership, MemberStatus } from '../members/membership.entity';
+import type { TaskDeps } from '../module';
+import { type Attempt, isSuccess, sendSigned, signingSecrets } from './webhook-attempt';
+import { WebhookDeliveryStatus } from './webhook-delivery.entity';
+import {
+  type DeliveryOutcome,
+  type DispatchTarget,
+  disableWebhook,
+  dispatchTarget,
+  type DueDelivery,
+  dueDeliveries,
+  failDueDeliveries,
+  nextDueAt,
+  pendingDeliveryWebhook,
+  recordWebhookFailures,
+  storeOutcomes,
+  webhooksWithDueDeliveries,
+} from './webhook-delivery.queries';
+import { DISPATCH_TASK, type DispatchJobPayload, dispatchJobKey, kickDispatchers, retryJobKey } from './webhook-fanout';
+
+/** The job of the delivery-per-job design before dispatchers: a queued one (from before an upgrade) kicks its webhook's dispatcher. */
+export const LEGACY_DELIVER_TASK = 'webhook-deliver';
+
+/** The recurring job that re-kicks the dispatchers of webhooks whose due deliveries wait (a lost kick costs a minute, not the delivery). */
+export const SWEEP_TASK = 'webhook-sweep';
+
+/** Why a delivery of a disabled webhook was not sent. */
+const DISABLED = 'The webhook is disabled';
+
+/** How stale `lastSuccessAt` may get before a success writes the webhook row again. */
+const SUCCESS_STAMP_MS = 60_000;
+
+/** Due deliveries read per query. */
+const CLAIM_BATCH = 200;
+
+/** How long one dispatch job sends before it queues its successor and gives its worker slot back (other jobs and webhooks get a turn). */
+const DISPATCH_BUDGET_MS = 10_000;
+
+/** First key of the advisory locks "this webhook's deliveries are being sent" (the second: hashtext of the webhook id). */
+const DISPATCH_LOCK_CLASS = 4_242_200;
+
+function validPayload(p: unknown): p is DispatchJobPayload {
+  const x = p as DispatchJobPayload | null;
+  return typeof x?.webhookId === 'string' && isUuid(x.webhookId);
+}
+
+/** Mails the account's active admins that the platform disabled a webhook. Side effects: mail, writes. */
+async function tellAdmins(em: EntityManager, td: TaskDeps, w: DispatchTarget, reason: string): Promise<void> {
+  const admins = await em.find(Membership, { account: w.accountId, role: Role.ADMIN, status: MemberStatus.ACTIVE }, { populate: ['user'] });
+  const text = `Mailroom disabled the webhook "${w.name}" (${w.url}).\n\nReason: ${reason}\n\nFix the endpoint, then enable the webhook again with updateWebhook; replayWebhookEvents re-sends what it missed.`;
+  for (const m of admins) {
+    await sendSystemEmail(em, td.deps, td.config, {
+      accountId: w.accountId,
+      kind: SystemEmailKind.WEBHOOK_DISABLED,
+      to: m.user.getEntity().email,
+      subject: `Webhook disabled: ${w.name}`,
+      text,
+      secrets: [],
+    });
+  }
+}
+
+/** One answered attempt of a delivery, waiting for its outcome to be stored. */
+interface Answered {
+  d: DueDelivery;
+  attempt: Attempt;
+}
+
+/**
+ * Stores the outcomes of a group of attempts (in the order they were answered) and returns whether
+ * the webhook is still enabled. Successes only: one statement (with the webhook's last success when it
+ * is stale or ends a streak). With failures, one transaction: the streak (a success in the group ends
+ * it; failures after the last success count, up to WEBHOOK_DISABLE_AFTER_FAILURES), the disabling — at
+ * once on `410 Gone`, or when every attempt failed for WEBHOOK_DISABLE_AFTER_HOURS and at least
+ * WEBHOOK_DISABLE_AFTER_FAILURES times in a row (whichever is later), mailing the admins — and each
+ * failed delivery's next attempt on the retry schedule (`next_attempt_at`), or FAILED past its end or
+ * when the webhook is disabled. Side effects: writes, NOTIFY on commit, system mail.
+ */
+async function settleGroup(td: TaskDeps, w: DispatchTarget, group: readonly Answered[]): Promise<boolean> {
+  const em = systemEm(td.orm);
+  const succeeded = group.filter((g) => isSuccess(g.attempt.result));
+  const lastSuccess = succeeded.at(-1)?.attempt.at ?? null;
+  const success = (g: Answered): DeliveryOutcome => ({ id: g.d.id, status: WebhookDeliveryStatus.SUCCEEDED, scheduleStep: g.d.scheduleStep, nextAttemptAt: null, attempt: g.attempt });
+  if (succeeded.length === group.length) {
+    const stamp = w.consecutiveFailures !== 0 || !w.lastSuccessAt || lastSuccess!.getTime() - w.lastSuccessAt.getTime() > SUCCESS_STAMP_MS;
+    await storeOutcomes(em, w, group.map(success), stamp ? lastSuccess : null);
+    if (stamp) Object.assign(w, { consecutiveFailures: 0, lastSuccessAt: lastSuccess });
+    return true;
+  }
+  const lastSuccessIndex = group.findLastIndex((g) => isSuccess(g.attempt.result));
+  const streakFailures = group.slice(lastSuccessIndex + 1);
+  return em.transactional(async (tx) => {
+    const threshold = td.config.webhookDisableAfterFailures;
+    const streak = await recordWebhookFailures(tx, w.id, {
+      reset: lastSuccessIndex >= 0,
+      failures: streakFailures.length,
+      firstFailureAt: streakFailures[0]?.attempt.at ?? null,
+      lastSuccessAt: lastSuccess,
+      cap: threshold,
+    });
+    let enabled = !!streak?.enabled;
+    const last = group.at(-1)!.attempt.at;
+    if (streak && enabled) {
+      w.consecutiveFailures = streak.failures;
+      if (lastSuccess) w.lastSuccessAt = lastSuccess;
+      const failingMs = streak.failingSince ? last.getTime() - streak.failingSince.getTime() : 0;
+      const reason = group.some((g) => g.attempt.result.status === 410)
+        ? 'The endpoint answered 410 Gone'
+        : streak.failures >= threshold && streak.failingSince && failingMs >= td.config.webhookDisableAfterHours * 3600_000
+          ? `Every delivery failed for ${Math.floor(failingMs / 3600_000)} hours (at least ${streak.failures} attempts in a row)`
+          : null;
+      if (reason) {
+        enabled = false;
+        if (await disableWebhook(tx, w.id, reason)) await tellAdmins(tx, td, w, reason);
+      }
+    }
+    const schedule = td.config.webhookRetryScheduleSeconds;
+    const outcomes = group.map((g): DeliveryOutcome => {
+      if (isSuccess(g.attempt.result)) return success(g);
+      const step = g.d.scheduleStep + 1;
+      if (!enabled || step >= schedule.length) return { id: g.d.id, status: WebhookDeliveryStatus.FAILED, scheduleStep: g.d.scheduleStep, nextAttemptAt: null, attempt: g.attempt };
+      return { id: g.d.id, status: WebhookDeliveryStatus.PENDING, scheduleStep: step, nextAttemptAt: new Date(g.attempt.at.getTime() + schedule[step] * 1000), attempt: g.attempt };
+    });
+    await storeOutcomes(tx, w, outcomes, null);
+    return enabled;
+  });
+}
+
+/**
+ * Sends a webhook's due deliveries, the caller holding its dispatch lock. Deliveries are taken in
+ * creation (= event) order and started in that order, at most WEBHOOK_ENDPOINT_CONCURRENCY at once; a
+ * slot is freed only once its outcome is stored (committed), so at most that many requests are ever
+ * sent and not yet recorded — what a crash can make us send again. Outcomes answered together are
+ * stored together (one statement per group). The webhook (URL, secrets, enabled) is read again with
+ * every claim; once it is disabled no new request starts and its due deliveries fail. Side effects:
+ * network, writes, NOTIFY, system mail.
+ */
+async function dispatch(td: TaskDeps, webhookId: string): Promise<void> {
+  const em = systemEm(td.orm);
+  const limit = td.config.webhookEndpointConcurrency;
+  const started = Date.now();
+  const inFlight = new Set<string>();
+  const slots = new Set<Promise<void>>();
+  const buffer: DueDelivery[] = [];
+  let target: DispatchTarget | null = null;
+  let secrets: string[] = [];
+  let enabled = true;
+  let failure: unknown = null;
+
+  // Group commit: answers that arrive while a group is being stored form the next group.
+  let waiting: { a: Answered; done: () => void; fail: (e: unknown) => void }[] = [];
+  let storing = false;
+  const storeLoop = async () => {
+    storing = true;
+    while (waiting.length) {
+      const group = waiting;
+      waiting = [];
+      try {
+        if (
+          !(await settleGroup(
+            td,
+            target!,
+            group.map((g) => g.a),
+          ))
+        )
+          enabled = false;
+        group.forEach((g) => g.done());
+      } catch (err) {
+        group.forEach((g) => g.fail(err));
+      }
+    }
+    storing = false;
+  };
+  const settle = (a: Answered) =>
+    new Promise<void>((done, fail) => {
+      waiting.push({ a, done, fail });
+      if (!storing) void storeLoop();
+    });
+
+  for (;;) {
+    if (!enabled || failure) break;
+    if (slots.size >= limit) {
+      await Promise.race(slots);
+      continue;
+    }
+    if (buffer.length === 0) {
+      if (Date.now() - started > DISPATCH_BUDGET_MS) break;
+      const fresh = await dispatchTarget(em, webhookId);
+      if (!fresh) break;
+      // Keep the streak as counted by this dispatcher's own writes; take everything else (URL, secrets, enabled) fresh.
+      target = target ? { ...fresh, consecutiveFailures: target.consecutiveFailures, lastSuccessAt: target.lastSuccessAt } : fresh;
+      if (!fresh.enabled) {
+        enabled = false;
+        break;
+      }
+      secrets = signingSecrets(td.config, fresh, td.deps.clock.now());
+      buffer.push(...(await dueDeliveries(em, webhookId, td.deps.clock.now(), [...inFlight], CLAIM_BATCH)));
+      if (buffer.length === 0) {
+        if (slots.size === 0) break;
+        await Promise.race(slots);
+        continue;
+      }
+    }
+    const d = buffer.shift()!;
+    const url = target!.url;
+    const signWith = secrets;
+    inFlight.add(d.id);
+    const slot: Promise<void> = sendSigned(td.deps, url, signWith, d.messageId, d.body)
+      .then((attempt) => settle({ d, attempt }))
+      .catch((err: unknown) => void (failure ??= err))
+      .finally(() => {
+        inFlight.delete(d.id);
+        slots.delete(slot);
+      });
+    slots.add(slot);
+  }
+  await Promise.all(slots);
+  if (failure) throw failure;
+  if (!enabled && target) await failDueDeliveries(em, target, td.deps.clock.now(), DISABLED);
+}
+
+/**
+ * Queues what comes after a dispatch, once its lock is released: a dispatch now when deliveries are
+ * due (they came after its last look, or it stopped for its time budget: the successor queues behind
+ * the jobs waiting), else one at the earliest pending retry (keyed per webhook). Looking after the
+ * release is what lets a job that found the lock taken simply end. Side effect: a job.
+ */
+async function scheduleNext(td: TaskDeps, webhookId: string): Promise<void> {
+  const em = systemEm(td.orm);
+  const at = await nextDueAt(em, webhookId);
+  if (!at) return;
+  const payload = { webhookId } satisfies DispatchJobPayload;
+  if (at.getTime() <= td.deps.clock.now().getTime()) return kickDispatchers(em, td.deps.queue, [webhookId]);
+  await td.deps.queue.add(em, DISPATCH_TASK, payload, { runAt: at, jobKey: retryJobKey(webhookId), maxAttempts: 25 });
+}
+
+/**
+ * The `webhook-dispatch` job: sends one webhook's due deliveries (see `dispatch`) while holding its
+ * dispatch lock — a session advisory lock on a connection of the worker's pool, so one dispatcher per
+ * webhook runs in the whole cluster and a process killed mid-delivery releases it with its connection.
+ * A job that finds the lock taken ends: the holder sends what is due, and looks once more after its
+ * release. Jobs are queued by the fan-out (keyed per webhook: at most one waits), by redelivery, by a
+ * dispatch for what came after it or for the next retry, and by the sweep.
+ *
+ * Order: a webhook's deliveries are started in creation order — the event order of the stream, with
+ * replays and redeliveries queued behind what is already due — and none is started before every
+ * earlier due one was started; with WEBHOOK_ENDPOINT_CONCURRENCY=1 none is started before the previous
+ * one's outcome (success, failure, or its retry scheduled) is committed, so first attempts arrive
+ * strictly in event order. A failed attempt is retried at its time on the schedule and does not hold
+ * the later deliveries back: a retry can arrive after deliveries of later events. A crash re-sends
+ * only the requests in flight (at most WEBHOOK_ENDPOINT_CONCURRENCY per webhook), with the same
+ * `webhook-id`. Side effects: network, writes, jobs, system mail when a webhook is disabled.
+ */
+export async function runDispatchJob(td: TaskDeps, payload: unknown, helpers: Pick<JobHelpers, 'withPgClient'>): Promise<void> {
+  if (!validPayload(payload)) return td.deps.logger.warn({ payload }, 'webhook-dispatch job with an invalid payload');
+  const { webhookId } = payload;
+  const ran = await helpers.withPgClient(async (client) => {
+    const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as ok', [DISPATCH_LOCK_CLASS, webhookId]);
+    if (!rows[0]?.ok) return false;
+    try {
+      await dispatch(td, webhookId);
+    } finally {
+      await client.query('select pg_advisory_unlock($1, hashtext($2))', [DISPATCH_LOCK_CLASS, webhookId]);
+    }
+    return true;
+  });
+  if (ran) await scheduleNext(td, webhookId);
+}
+
+/** The `webhook-deliver` job of before dispatchers (`{ deliveryId }`): kicks the dispatcher of that delivery's webhook. Side effect: a job. */
+export async function runLegacyDeliverJob(td: TaskDeps, payload: unknown): Promise<void> {
+  const id = (payload as { deliveryId?: unknown } | null)?.deliveryId;
+  if (typeof id !== 'string' || !isUuid(id)) return td.deps.logger.warn({ payload }, 'webhook-deliver job with an invalid payload');
+  const em = systemEm(td.orm);
+  const webhookId = await pendingDeliveryWebhook(em, id);
+  if (webhookId) await kickDispatchers(em, td.deps.queue, [webhookId]);
+}
+
+/** The `webhook-sweep` job (every minute): kicks the dispatchers of webhooks with deliveries due for more than a minute. Side effect: jobs. */
+export async function runSweepJob(td: TaskDeps): Promise<void> {
+  const em = systemEm(td.orm);
+  const ids = await webhooksWithDueDeliveries(em, new Date(td.deps.clock.now().getTime() - 60_000), 1000);
+  if (ids.length) await kickDispatchers(em, td.deps.queue, ids);
+}
