@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PoolClient } from 'pg';
 import { BUS_CHANNEL } from '../../pubsub/bus';
 import type { Attempt, DeliveryUpdatedEvent } from './webhook-attempt';
 import { WEBHOOK_DELIVERY_TOPIC } from './webhook-attempt';
@@ -15,6 +16,7 @@ export interface DispatchTarget {
   previousSecretEncrypted: string | null;
   previousSecretExpiresAt: Date | null;
   consecutiveFailures: number;
+  failingSince: Date | null;
   lastSuccessAt: Date | null;
 }
 
@@ -23,7 +25,7 @@ const date = (v: unknown) => (v ? new Date(v as string) : null);
 /** Loads a webhook for its dispatcher; null when it is gone. */
 export async function dispatchTarget(em: EntityManager, webhookId: string): Promise<DispatchTarget | null> {
   const [r] = await em.execute<Record<string, unknown>[]>(
-    `select id, account_id, name, url, enabled, secret_encrypted, previous_secret_encrypted, previous_secret_expires_at, consecutive_failures, last_success_at
+    `select id, account_id, name, url, enabled, secret_encrypted, previous_secret_encrypted, previous_secret_expires_at, consecutive_failures, failing_since, last_success_at
      from webhooks where id = ?`,
     [webhookId],
   );
@@ -38,8 +40,28 @@ export async function dispatchTarget(em: EntityManager, webhookId: string): Prom
     previousSecretEncrypted: (r.previous_secret_encrypted as string | null) ?? null,
     previousSecretExpiresAt: date(r.previous_secret_expires_at),
     consecutiveFailures: Number(r.consecutive_failures),
+    failingSince: date(r.failing_since),
     lastSuccessAt: date(r.last_success_at),
   };
+}
+
+/**
+ * The advisory lock key of "this webhook's deliveries are being sent": the webhook id's last 64 bits
+ * (random in a UUIDv7) as a signed bigint — two webhooks sharing one is a 1-in-2^62 chance. Pure.
+ */
+function dispatchLockKey(webhookId: string): string {
+  return BigInt.asIntN(64, BigInt(`0x${webhookId.replace(/-/g, '').slice(16)}`)).toString();
+}
+
+/** Takes a webhook's dispatch lock on `client` (a session lock: it lasts until released or the connection ends); false when another holds it. */
+export async function tryDispatchLock(client: PoolClient, webhookId: string): Promise<boolean> {
+  const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1::bigint) as ok', [dispatchLockKey(webhookId)]);
+  return rows[0]?.ok === true;
+}
+
+/** Releases a webhook's dispatch lock taken on `client`. */
+export async function releaseDispatchLock(client: PoolClient, webhookId: string): Promise<void> {
+  await client.query('select pg_advisory_unlock($1::bigint)', [dispatchLockKey(webhookId)]);
 }
 
 /** A PENDING delivery that is due, as its attempt needs it. */
@@ -54,14 +76,21 @@ export interface DueDelivery {
 /**
  * The next PENDING deliveries of a webhook due at `now`, in creation (= event) order, leaving out
  * `exclude` (those in flight). The caller must hold the webhook's dispatch lock: nobody else sends them.
+ * Always an ordered scan of the pending index (the planner is told so): the statistics of a table that
+ * just took a burst of deliveries tend to call a webhook's pending rows few, and a bitmap scan and sort
+ * of them all per read would cost as much as the backlog is long — while the ordered scan stops at
+ * `limit` and marks the index entries of settled rows dead on the way, so the next read skips them.
  */
 export async function dueDeliveries(em: EntityManager, webhookId: string, now: Date, exclude: readonly string[], limit: number): Promise<DueDelivery[]> {
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `select id, attempts, schedule_step, message_id, body from webhook_deliveries
-     where webhook_id = ? and status = 'PENDING' and next_attempt_at <= ? and id <> all(?::uuid[])
-     order by id limit ?`,
-    [webhookId, now, `{${exclude.join(',')}}`, limit],
-  );
+  const rows = await em.transactional(async (tx) => {
+    await tx.execute(`select set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)`);
+    return tx.execute<Record<string, unknown>[]>(
+      `select id, attempts, schedule_step, message_id, body from webhook_deliveries
+       where webhook_id = ? and status = 'PENDING' and next_attempt_at <= ? and id <> all(?::uuid[])
+       order by id limit ?`,
+      [webhookId, now, `{${exclude.join(',')}}`, limit],
+    );
+  });
   return rows.map((r) => ({ id: String(r.id), attempts: Number(r.attempts), scheduleStep: Number(r.schedule_step), messageId: String(r.message_id), body: String(r.body) }));
 }
 
@@ -98,7 +127,7 @@ export interface DeliveryOutcome {
 /**
  * Stores the outcomes of a group of one webhook's deliveries (and, with `stampSuccessAt`, the webhook's
  * last success, ending its failure streak) and announces each to webhookDeliveryUpdated subscribers on
- * commit — one statement (`em`'s transaction, or its own). Only PENDING rows change. Its transaction
+ * commit — one statement (`em`'s transaction, or its own), the rows found by primary key. Only PENDING rows change. Its transaction
  * commits without waiting for the WAL flush (`synchronous_commit` off, local): a database crash right
  * after it can lose the outcome, and the delivery is sent again with the same `webhook-id`, as after a
  * worker crash mid-request. Side effects: write, NOTIFY on commit.
@@ -137,10 +166,10 @@ export async function storeOutcomes(em: EntityManager, target: { id: string; acc
          response_status = case when o.attempted then o.response_status else d.response_status end,
          response_body = case when o.attempted then o.response_body else d.response_body end,
          duration_ms = case when o.attempted then o.duration_ms else d.duration_ms end, error = o.error
-       from o where d.id = o.id and d.webhook_id = ? and d.status = 'PENDING' returning d.id)
+       from o where d.id = o.id and d.id = any(?::uuid[]) and d.webhook_id = ? and d.status = 'PENDING' returning d.id)
      select (select count(*) from u), (select count(*) from nosync), (select count(*) from w),
        (select count(pg_notify(?, m)) from jsonb_array_elements_text(?::jsonb) as m where exists (select 1 from u))`,
-    [stampSuccessAt, stampSuccessAt, target.id, JSON.stringify(rows), target.id, BUS_CHANNEL, JSON.stringify(notices)],
+    [stampSuccessAt, stampSuccessAt, target.id, JSON.stringify(rows), `{${outcomes.map((o) => o.id).join(',')}}`, target.id, BUS_CHANNEL, JSON.stringify(notices)],
   );
 }
 

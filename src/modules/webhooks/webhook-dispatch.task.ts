@@ -20,7 +20,9 @@ import {
   nextDueAt,
   pendingDeliveryWebhook,
   recordWebhookFailures,
+  releaseDispatchLock,
   storeOutcomes,
+  tryDispatchLock,
   webhooksWithDueDeliveries,
 } from './webhook-delivery.queries';
 import { DISPATCH_TASK, type DispatchJobPayload, dispatchJobKey, kickDispatchers, retryJobKey } from './webhook-fanout';
@@ -42,9 +44,6 @@ const CLAIM_BATCH = 200;
 
 /** How long one dispatch job sends before it queues its successor and gives its worker slot back (other jobs and webhooks get a turn). */
 const DISPATCH_BUDGET_MS = 10_000;
-
-/** First key of the advisory locks "this webhook's deliveries are being sent" (the second: hashtext of the webhook id). */
-const DISPATCH_LOCK_CLASS = 4_242_200;
 
 function validPayload(p: unknown): p is DispatchJobPayload {
   const x = p as DispatchJobPayload | null;
@@ -73,6 +72,15 @@ interface Answered {
   attempt: Attempt;
 }
 
+/** The outcome of an answered attempt: success, the next attempt on the retry schedule, or FAILED past its end (or when the webhook is disabled). */
+function outcomeOf(td: TaskDeps, g: Answered, enabled: boolean): DeliveryOutcome {
+  if (isSuccess(g.attempt.result)) return { id: g.d.id, status: WebhookDeliveryStatus.SUCCEEDED, scheduleStep: g.d.scheduleStep, nextAttemptAt: null, attempt: g.attempt };
+  const schedule = td.config.webhookRetryScheduleSeconds;
+  const step = g.d.scheduleStep + 1;
+  if (!enabled || step >= schedule.length) return { id: g.d.id, status: WebhookDeliveryStatus.FAILED, scheduleStep: g.d.scheduleStep, nextAttemptAt: null, attempt: g.attempt };
+  return { id: g.d.id, status: WebhookDeliveryStatus.PENDING, scheduleStep: step, nextAttemptAt: new Date(g.attempt.at.getTime() + schedule[step] * 1000), attempt: g.attempt };
+}
+
 /**
  * Stores the outcomes of a group of attempts (in the order they were answered) and returns whether
  * the webhook is still enabled. Successes only: one statement (with the webhook's last success when it
@@ -81,23 +89,44 @@ interface Answered {
  * once on `410 Gone`, or when every attempt failed for WEBHOOK_DISABLE_AFTER_HOURS and at least
  * WEBHOOK_DISABLE_AFTER_FAILURES times in a row (whichever is later), mailing the admins — and each
  * failed delivery's next attempt on the retry schedule (`next_attempt_at`), or FAILED past its end or
- * when the webhook is disabled. Side effects: writes, NOTIFY on commit, system mail.
+ * when the webhook is disabled. A streak already counted up to its cap and not yet old enough to
+ * disable is not written again (one statement, as for successes): a failing endpoint costs what a
+ * healthy one does. Side effects: writes, NOTIFY on commit, system mail.
  */
 async function settleGroup(td: TaskDeps, w: DispatchTarget, group: readonly Answered[]): Promise<boolean> {
   const em = systemEm(td.orm);
-  const succeeded = group.filter((g) => isSuccess(g.attempt.result));
-  const lastSuccess = succeeded.at(-1)?.attempt.at ?? null;
-  const success = (g: Answered): DeliveryOutcome => ({ id: g.d.id, status: WebhookDeliveryStatus.SUCCEEDED, scheduleStep: g.d.scheduleStep, nextAttemptAt: null, attempt: g.attempt });
-  if (succeeded.length === group.length) {
+  const threshold = td.config.webhookDisableAfterFailures;
+  const lastSuccessIndex = group.findLastIndex((g) => isSuccess(g.attempt.result));
+  const lastSuccess = lastSuccessIndex >= 0 ? group[lastSuccessIndex].attempt.at : null;
+  const last = group.at(-1)!.attempt.at;
+  if (lastSuccessIndex === group.length - 1 && group.every((g) => isSuccess(g.attempt.result))) {
     const stamp = w.consecutiveFailures !== 0 || !w.lastSuccessAt || lastSuccess!.getTime() - w.lastSuccessAt.getTime() > SUCCESS_STAMP_MS;
-    await storeOutcomes(em, w, group.map(success), stamp ? lastSuccess : null);
-    if (stamp) Object.assign(w, { consecutiveFailures: 0, lastSuccessAt: lastSuccess });
+    await storeOutcomes(
+      em,
+      w,
+      group.map((g) => outcomeOf(td, g, true)),
+      stamp ? lastSuccess : null,
+    );
+    if (stamp) Object.assign(w, { consecutiveFailures: 0, failingSince: null, lastSuccessAt: lastSuccess });
     return true;
   }
-  const lastSuccessIndex = group.findLastIndex((g) => isSuccess(g.attempt.result));
+  const counted =
+    lastSuccessIndex < 0 &&
+    !group.some((g) => g.attempt.result.status === 410) &&
+    w.failingSince !== null &&
+    w.consecutiveFailures >= threshold &&
+    last.getTime() - w.failingSince.getTime() < td.config.webhookDisableAfterHours * 3600_000;
+  if (counted) {
+    await storeOutcomes(
+      em,
+      w,
+      group.map((g) => outcomeOf(td, g, true)),
+      null,
+    );
+    return true;
+  }
   const streakFailures = group.slice(lastSuccessIndex + 1);
   return em.transactional(async (tx) => {
-    const threshold = td.config.webhookDisableAfterFailures;
     const streak = await recordWebhookFailures(tx, w.id, {
       reset: lastSuccessIndex >= 0,
       failures: streakFailures.length,
@@ -106,10 +135,8 @@ async function settleGroup(td: TaskDeps, w: DispatchTarget, group: readonly Answ
       cap: threshold,
     });
     let enabled = !!streak?.enabled;
-    const last = group.at(-1)!.attempt.at;
     if (streak && enabled) {
-      w.consecutiveFailures = streak.failures;
-      if (lastSuccess) w.lastSuccessAt = lastSuccess;
+      Object.assign(w, { consecutiveFailures: streak.failures, failingSince: streak.failingSince, lastSuccessAt: lastSuccess ?? w.lastSuccessAt });
       const failingMs = streak.failingSince ? last.getTime() - streak.failingSince.getTime() : 0;
       const reason = group.some((g) => g.attempt.result.status === 410)
         ? 'The endpoint answered 410 Gone'
@@ -121,14 +148,12 @@ async function settleGroup(td: TaskDeps, w: DispatchTarget, group: readonly Answ
         if (await disableWebhook(tx, w.id, reason)) await tellAdmins(tx, td, w, reason);
       }
     }
-    const schedule = td.config.webhookRetryScheduleSeconds;
-    const outcomes = group.map((g): DeliveryOutcome => {
-      if (isSuccess(g.attempt.result)) return success(g);
-      const step = g.d.scheduleStep + 1;
-      if (!enabled || step >= schedule.length) return { id: g.d.id, status: WebhookDeliveryStatus.FAILED, scheduleStep: g.d.scheduleStep, nextAttemptAt: null, attempt: g.attempt };
-      return { id: g.d.id, status: WebhookDeliveryStatus.PENDING, scheduleStep: step, nextAttemptAt: new Date(g.attempt.at.getTime() + schedule[step] * 1000), attempt: g.attempt };
-    });
-    await storeOutcomes(tx, w, outcomes, null);
+    await storeOutcomes(
+      tx,
+      w,
+      group.map((g) => outcomeOf(td, g, enabled)),
+      null,
+    );
     return enabled;
   });
 }
@@ -195,7 +220,7 @@ async function dispatch(td: TaskDeps, webhookId: string): Promise<void> {
       const fresh = await dispatchTarget(em, webhookId);
       if (!fresh) break;
       // Keep the streak as counted by this dispatcher's own writes; take everything else (URL, secrets, enabled) fresh.
-      target = target ? { ...fresh, consecutiveFailures: target.consecutiveFailures, lastSuccessAt: target.lastSuccessAt } : fresh;
+      target = target ? { ...fresh, consecutiveFailures: target.consecutiveFailures, failingSince: target.failingSince, lastSuccessAt: target.lastSuccessAt } : fresh;
       if (!fresh.enabled) {
         enabled = false;
         break;
@@ -262,12 +287,11 @@ export async function runDispatchJob(td: TaskDeps, payload: unknown, helpers: Pi
   if (!validPayload(payload)) return td.deps.logger.warn({ payload }, 'webhook-dispatch job with an invalid payload');
   const { webhookId } = payload;
   const ran = await helpers.withPgClient(async (client) => {
-    const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as ok', [DISPATCH_LOCK_CLASS, webhookId]);
-    if (!rows[0]?.ok) return false;
+    if (!(await tryDispatchLock(client, webhookId))) return false;
     try {
       await dispatch(td, webhookId);
     } finally {
-      await client.query('select pg_advisory_unlock($1, hashtext($2))', [DISPATCH_LOCK_CLASS, webhookId]);
+      await releaseDispatchLock(client, webhookId);
     }
     return true;
   });
