@@ -22,8 +22,27 @@ export interface DispatchTarget {
 
 const date = (v: unknown) => (v ? new Date(v as string) : null);
 
+/** What the dispatcher's queries run on: an entity manager, or one connection of its own (`onConnection`). */
+export interface Sql {
+  execute: EntityManager['execute'];
+}
+
+/** Runs queries written with `?` placeholders on one pg connection (a dispatcher's own: no waiting for the ORM's pool). */
+export function onConnection(client: PoolClient): Sql {
+  const execute = async (sql: string, params: unknown[] = []) => {
+    let n = 0;
+    return (
+      await client.query(
+        sql.replace(/\?/g, () => `$${++n}`),
+        params,
+      )
+    ).rows;
+  };
+  return { execute: execute as unknown as EntityManager['execute'] };
+}
+
 /** Loads a webhook for its dispatcher; null when it is gone. */
-export async function dispatchTarget(em: EntityManager, webhookId: string): Promise<DispatchTarget | null> {
+export async function dispatchTarget(em: Sql, webhookId: string): Promise<DispatchTarget | null> {
   const [r] = await em.execute<Record<string, unknown>[]>(
     `select id, account_id, name, url, enabled, secret_encrypted, previous_secret_encrypted, previous_secret_expires_at, consecutive_failures, failing_since, last_success_at
      from webhooks where id = ?`,
@@ -53,15 +72,23 @@ function dispatchLockKey(webhookId: string): string {
   return BigInt.asIntN(64, BigInt(`0x${webhookId.replace(/-/g, '').slice(16)}`)).toString();
 }
 
-/** Takes a webhook's dispatch lock on `client` (a session lock: it lasts until released or the connection ends); false when another holds it. */
+/**
+ * Takes a webhook's dispatch lock on `client` (a session lock: it lasts until released or the
+ * connection ends) and readies the session for `dueDeliveries` (no bitmap scans, no sorts); false
+ * when another holds the lock.
+ */
 export async function tryDispatchLock(client: PoolClient, webhookId: string): Promise<boolean> {
   const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1::bigint) as ok', [dispatchLockKey(webhookId)]);
-  return rows[0]?.ok === true;
+  if (rows[0]?.ok !== true) return false;
+  await client.query(`select set_config('enable_bitmapscan', 'off', false), set_config('enable_sort', 'off', false)`);
+  return true;
 }
 
-/** Releases a webhook's dispatch lock taken on `client`. */
+/** Releases a webhook's dispatch lock taken on `client` and resets the session's planner settings. */
 export async function releaseDispatchLock(client: PoolClient, webhookId: string): Promise<void> {
   await client.query('select pg_advisory_unlock($1::bigint)', [dispatchLockKey(webhookId)]);
+  await client.query('reset enable_bitmapscan');
+  await client.query('reset enable_sort');
 }
 
 /** A PENDING delivery that is due, as its attempt needs it. */
@@ -75,27 +102,24 @@ export interface DueDelivery {
 
 /**
  * The next PENDING deliveries of a webhook due at `now`, in creation (= event) order, leaving out
- * `exclude` (those in flight). The caller must hold the webhook's dispatch lock: nobody else sends them.
- * Always an ordered scan of the pending index (the planner is told so): the statistics of a table that
- * just took a burst of deliveries tend to call a webhook's pending rows few, and a bitmap scan and sort
- * of them all per read would cost as much as the backlog is long — while the ordered scan stops at
- * `limit` and marks the index entries of settled rows dead on the way, so the next read skips them.
+ * `exclude` (those in flight). Run on the connection holding the webhook's dispatch lock (nobody else
+ * sends them), which has bitmap scans and sorts off: the statistics of a table that just took a burst
+ * of deliveries tend to call a webhook's pending rows few, and a bitmap scan and sort of them all per
+ * read costs as much as the backlog is long — while the ordered scan of the pending index stops at
+ * `limit` and marks the entries of settled rows dead on the way, so the next read skips them.
  */
-export async function dueDeliveries(em: EntityManager, webhookId: string, now: Date, exclude: readonly string[], limit: number): Promise<DueDelivery[]> {
-  const rows = await em.transactional(async (tx) => {
-    await tx.execute(`select set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)`);
-    return tx.execute<Record<string, unknown>[]>(
-      `select id, attempts, schedule_step, message_id, body from webhook_deliveries
-       where webhook_id = ? and status = 'PENDING' and next_attempt_at <= ? and id <> all(?::uuid[])
-       order by id limit ?`,
-      [webhookId, now, `{${exclude.join(',')}}`, limit],
-    );
-  });
+export async function dueDeliveries(sql: Sql, webhookId: string, now: Date, exclude: readonly string[], limit: number): Promise<DueDelivery[]> {
+  const rows = await sql.execute<Record<string, unknown>[]>(
+    `select id, attempts, schedule_step, message_id, body from webhook_deliveries
+     where webhook_id = ? and status = 'PENDING' and next_attempt_at <= ? and id <> all(?::uuid[])
+     order by id limit ?`,
+    [webhookId, now, `{${exclude.join(',')}}`, limit],
+  );
   return rows.map((r) => ({ id: String(r.id), attempts: Number(r.attempts), scheduleStep: Number(r.schedule_step), messageId: String(r.message_id), body: String(r.body) }));
 }
 
 /** When a webhook's earliest PENDING delivery is due; null when none is pending. */
-export async function nextDueAt(em: EntityManager, webhookId: string): Promise<Date | null> {
+export async function nextDueAt(em: Sql, webhookId: string): Promise<Date | null> {
   const [r] = await em.execute<{ at: string | null }[]>(`select min(next_attempt_at) as at from webhook_deliveries where webhook_id = ? and status = 'PENDING'`, [webhookId]);
   return date(r?.at);
 }
@@ -132,7 +156,7 @@ export interface DeliveryOutcome {
  * after it can lose the outcome, and the delivery is sent again with the same `webhook-id`, as after a
  * worker crash mid-request. Side effects: write, NOTIFY on commit.
  */
-export async function storeOutcomes(em: EntityManager, target: { id: string; accountId: string }, outcomes: readonly DeliveryOutcome[], stampSuccessAt: Date | null): Promise<void> {
+export async function storeOutcomes(em: Sql, target: { id: string; accountId: string }, outcomes: readonly DeliveryOutcome[], stampSuccessAt: Date | null): Promise<void> {
   if (outcomes.length === 0) return;
   const rows = outcomes.map((o) => {
     const a = o.attempt;
@@ -174,7 +198,7 @@ export async function storeOutcomes(em: EntityManager, target: { id: string; acc
 }
 
 /** Fails every due PENDING delivery of a webhook without an attempt (the webhook is disabled); returns how many. Side effects: write, NOTIFY on commit. */
-export async function failDueDeliveries(em: EntityManager, target: { id: string; accountId: string }, now: Date, error: string): Promise<number> {
+export async function failDueDeliveries(em: Sql, target: { id: string; accountId: string }, now: Date, error: string): Promise<number> {
   const rows = await em.execute<{ id: string }[]>(
     `update webhook_deliveries set status = ?, next_attempt_at = null, error = ?, updated_at = now()
      where webhook_id = ? and status = 'PENDING' and next_attempt_at <= ? returning id`,

@@ -18,9 +18,11 @@ import {
   dueDeliveries,
   failDueDeliveries,
   nextDueAt,
+  onConnection,
   pendingDeliveryWebhook,
   recordWebhookFailures,
   releaseDispatchLock,
+  type Sql,
   storeOutcomes,
   tryDispatchLock,
   webhooksWithDueDeliveries,
@@ -93,8 +95,7 @@ function outcomeOf(td: TaskDeps, g: Answered, enabled: boolean): DeliveryOutcome
  * disable is not written again (one statement, as for successes): a failing endpoint costs what a
  * healthy one does. Side effects: writes, NOTIFY on commit, system mail.
  */
-async function settleGroup(td: TaskDeps, w: DispatchTarget, group: readonly Answered[]): Promise<boolean> {
-  const em = systemEm(td.orm);
+async function settleGroup(td: TaskDeps, sql: Sql, w: DispatchTarget, group: readonly Answered[]): Promise<boolean> {
   const threshold = td.config.webhookDisableAfterFailures;
   const lastSuccessIndex = group.findLastIndex((g) => isSuccess(g.attempt.result));
   const lastSuccess = lastSuccessIndex >= 0 ? group[lastSuccessIndex].attempt.at : null;
@@ -102,7 +103,7 @@ async function settleGroup(td: TaskDeps, w: DispatchTarget, group: readonly Answ
   if (lastSuccessIndex === group.length - 1 && group.every((g) => isSuccess(g.attempt.result))) {
     const stamp = w.consecutiveFailures !== 0 || !w.lastSuccessAt || lastSuccess!.getTime() - w.lastSuccessAt.getTime() > SUCCESS_STAMP_MS;
     await storeOutcomes(
-      em,
+      sql,
       w,
       group.map((g) => outcomeOf(td, g, true)),
       stamp ? lastSuccess : null,
@@ -118,7 +119,7 @@ async function settleGroup(td: TaskDeps, w: DispatchTarget, group: readonly Answ
     last.getTime() - w.failingSince.getTime() < td.config.webhookDisableAfterHours * 3600_000;
   if (counted) {
     await storeOutcomes(
-      em,
+      sql,
       w,
       group.map((g) => outcomeOf(td, g, true)),
       null,
@@ -126,7 +127,7 @@ async function settleGroup(td: TaskDeps, w: DispatchTarget, group: readonly Answ
     return true;
   }
   const streakFailures = group.slice(lastSuccessIndex + 1);
-  return em.transactional(async (tx) => {
+  return systemEm(td.orm).transactional(async (tx) => {
     const streak = await recordWebhookFailures(tx, w.id, {
       reset: lastSuccessIndex >= 0,
       failures: streakFailures.length,
@@ -159,7 +160,8 @@ async function settleGroup(td: TaskDeps, w: DispatchTarget, group: readonly Answ
 }
 
 /**
- * Sends a webhook's due deliveries, the caller holding its dispatch lock. Deliveries are taken in
+ * Sends a webhook's due deliveries, the caller holding its dispatch lock on `sql`'s connection (which
+ * the hot path's statements run on: no waiting for the ORM's pool). Deliveries are taken in
  * creation (= event) order and started in that order, at most WEBHOOK_ENDPOINT_CONCURRENCY at once; a
  * slot is freed only once its outcome is stored (committed), so at most that many requests are ever
  * sent and not yet recorded — what a crash can make us send again. Outcomes answered together are
@@ -167,8 +169,7 @@ async function settleGroup(td: TaskDeps, w: DispatchTarget, group: readonly Answ
  * every claim; once it is disabled no new request starts and its due deliveries fail. Side effects:
  * network, writes, NOTIFY, system mail.
  */
-async function dispatch(td: TaskDeps, webhookId: string): Promise<void> {
-  const em = systemEm(td.orm);
+async function dispatch(td: TaskDeps, sql: Sql, webhookId: string): Promise<void> {
   const limit = td.config.webhookEndpointConcurrency;
   const started = Date.now();
   const inFlight = new Set<string>();
@@ -188,14 +189,13 @@ async function dispatch(td: TaskDeps, webhookId: string): Promise<void> {
       const group = waiting;
       waiting = [];
       try {
-        if (
-          !(await settleGroup(
-            td,
-            target!,
-            group.map((g) => g.a),
-          ))
-        )
-          enabled = false;
+        const stillEnabled = await settleGroup(
+          td,
+          sql,
+          target!,
+          group.map((g) => g.a),
+        );
+        if (!stillEnabled) enabled = false;
         group.forEach((g) => g.done());
       } catch (err) {
         group.forEach((g) => g.fail(err));
@@ -217,7 +217,7 @@ async function dispatch(td: TaskDeps, webhookId: string): Promise<void> {
     }
     if (buffer.length === 0) {
       if (Date.now() - started > DISPATCH_BUDGET_MS) break;
-      const fresh = await dispatchTarget(em, webhookId);
+      const fresh = await dispatchTarget(sql, webhookId);
       if (!fresh) break;
       // Keep the streak as counted by this dispatcher's own writes; take everything else (URL, secrets, enabled) fresh.
       target = target ? { ...fresh, consecutiveFailures: target.consecutiveFailures, failingSince: target.failingSince, lastSuccessAt: target.lastSuccessAt } : fresh;
@@ -226,7 +226,7 @@ async function dispatch(td: TaskDeps, webhookId: string): Promise<void> {
         break;
       }
       secrets = signingSecrets(td.config, fresh, td.deps.clock.now());
-      buffer.push(...(await dueDeliveries(em, webhookId, td.deps.clock.now(), [...inFlight], CLAIM_BATCH)));
+      buffer.push(...(await dueDeliveries(sql, webhookId, td.deps.clock.now(), [...inFlight], CLAIM_BATCH)));
       if (buffer.length === 0) {
         if (slots.size === 0) break;
         await Promise.race(slots);
@@ -248,7 +248,7 @@ async function dispatch(td: TaskDeps, webhookId: string): Promise<void> {
   }
   await Promise.all(slots);
   if (failure) throw failure;
-  if (!enabled && target) await failDueDeliveries(em, target, td.deps.clock.now(), DISABLED);
+  if (!enabled && target) await failDueDeliveries(sql, target, td.deps.clock.now(), DISABLED);
 }
 
 /**
@@ -289,7 +289,7 @@ export async function runDispatchJob(td: TaskDeps, payload: unknown, helpers: Pi
   const ran = await helpers.withPgClient(async (client) => {
     if (!(await tryDispatchLock(client, webhookId))) return false;
     try {
-      await dispatch(td, webhookId);
+      await dispatch(td, onConnection(client), webhookId);
     } finally {
       await releaseDispatchLock(client, webhookId);
     }
