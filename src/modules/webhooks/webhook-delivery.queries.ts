@@ -1,8 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
-import { BUS_CHANNEL } from '../../pubsub/bus';
-import type { Attempt, DeliveryUpdatedEvent } from './webhook-attempt';
-import { WEBHOOK_DELIVERY_TOPIC } from './webhook-attempt';
+import type { Attempt } from './webhook-attempt';
 import { WebhookDeliveryStatus } from './webhook-delivery.entity';
 
 /** A webhook as its dispatcher needs it (system read: jobs see every account). */
@@ -150,13 +148,15 @@ export interface DeliveryOutcome {
 
 /**
  * Stores the outcomes of a group of one webhook's deliveries (and, with `stampSuccessAt`, the webhook's
- * last success, ending its failure streak) and announces each to webhookDeliveryUpdated subscribers on
- * commit — one statement (`em`'s transaction, or its own), the rows found by primary key. Only PENDING rows change. Its transaction
- * commits without waiting for the WAL flush (`synchronous_commit` off, local): a database crash right
- * after it can lose the outcome, and the delivery is sent again with the same `webhook-id`, as after a
- * worker crash mid-request. Side effects: write, NOTIFY on commit.
+ * last success, ending its failure streak) in one statement (`em`'s transaction, or its own), the rows
+ * found by primary key. Only PENDING rows change. No NOTIFY here: a transaction that notifies takes
+ * PostgreSQL's one notification lock for its commit (shared by every database of the server), so the
+ * caller announces the changes after the commit, off the delivery path (createDeliveryNotices). Its
+ * transaction commits without waiting for the WAL flush (`synchronous_commit` off, local): a database
+ * crash right after it can lose the outcome, and the delivery is sent again with the same
+ * `webhook-id`, as after a worker crash mid-request. Side effect: write.
  */
-export async function storeOutcomes(em: Sql, target: { id: string; accountId: string }, outcomes: readonly DeliveryOutcome[], stampSuccessAt: Date | null): Promise<void> {
+export async function storeOutcomes(em: Sql, target: { id: string }, outcomes: readonly DeliveryOutcome[], stampSuccessAt: Date | null): Promise<void> {
   if (outcomes.length === 0) return;
   const rows = outcomes.map((o) => {
     const a = o.attempt;
@@ -175,9 +175,6 @@ export async function storeOutcomes(em: Sql, target: { id: string; accountId: st
       error: a ? a.result.error : (o.error ?? null),
     };
   });
-  const notices = outcomes.map((o) =>
-    JSON.stringify({ topic: WEBHOOK_DELIVERY_TOPIC, payload: { deliveryId: o.id, webhookId: target.id, accountId: target.accountId } satisfies DeliveryUpdatedEvent }),
-  );
   await em.execute(
     `with nosync as (select set_config('synchronous_commit', 'off', true)),
      w as (update webhooks set consecutive_failures = 0, failing_since = null, last_success_at = ?, updated_at = now() where ?::timestamptz is not null and id = ? returning id),
@@ -191,24 +188,19 @@ export async function storeOutcomes(em: Sql, target: { id: string; accountId: st
          response_body = case when o.attempted then o.response_body else d.response_body end,
          duration_ms = case when o.attempted then o.duration_ms else d.duration_ms end, error = o.error
        from o where d.id = o.id and d.id = any(?::uuid[]) and d.webhook_id = ? and d.status = 'PENDING' returning d.id)
-     select (select count(*) from u), (select count(*) from nosync), (select count(*) from w),
-       (select count(pg_notify(?, m)) from jsonb_array_elements_text(?::jsonb) as m where exists (select 1 from u))`,
-    [stampSuccessAt, stampSuccessAt, target.id, JSON.stringify(rows), `{${outcomes.map((o) => o.id).join(',')}}`, target.id, BUS_CHANNEL, JSON.stringify(notices)],
+     select (select count(*) from u), (select count(*) from nosync), (select count(*) from w)`,
+    [stampSuccessAt, stampSuccessAt, target.id, JSON.stringify(rows), `{${outcomes.map((o) => o.id).join(',')}}`, target.id],
   );
 }
 
-/** Fails every due PENDING delivery of a webhook without an attempt (the webhook is disabled); returns how many. Side effects: write, NOTIFY on commit. */
-export async function failDueDeliveries(em: Sql, target: { id: string; accountId: string }, now: Date, error: string): Promise<number> {
+/** Fails every due PENDING delivery of a webhook without an attempt (the webhook is disabled); returns their ids. Side effect: write. */
+export async function failDueDeliveries(em: Sql, target: { id: string }, now: Date, error: string): Promise<string[]> {
   const rows = await em.execute<{ id: string }[]>(
     `update webhook_deliveries set status = ?, next_attempt_at = null, error = ?, updated_at = now()
      where webhook_id = ? and status = 'PENDING' and next_attempt_at <= ? returning id`,
     [WebhookDeliveryStatus.FAILED, error, target.id, now],
   );
-  const notices = rows.map((r) =>
-    JSON.stringify({ topic: WEBHOOK_DELIVERY_TOPIC, payload: { deliveryId: String(r.id), webhookId: target.id, accountId: target.accountId } satisfies DeliveryUpdatedEvent }),
-  );
-  if (notices.length) await em.execute('select pg_notify(?, m) from jsonb_array_elements_text(?::jsonb) as m', [BUS_CHANNEL, JSON.stringify(notices)]);
-  return rows.length;
+  return rows.map((r) => String(r.id));
 }
 
 /** What a group of outcomes does to a webhook's failure streak (attempts in completion order). */

@@ -1,13 +1,15 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { JobHelpers } from 'graphile-worker';
 import { Role } from '../../auth/permissions';
 import { systemEm } from '../../context';
 import { isUuid } from '../../lib/ids';
+import type { Logger } from '../../lib/logger';
+import { publishAllOnCommit } from '../../pubsub/bus';
 import { SystemEmailKind } from '../mail/system-email.entity';
 import { sendSystemEmail } from '../mail/system-mail.service';
 import { Membership, MemberStatus } from '../members/membership.entity';
 import type { TaskDeps } from '../module';
-import { type Attempt, isSuccess, sendSigned, signingSecrets } from './webhook-attempt';
+import { type Attempt, type DeliveryUpdatedEvent, isSuccess, sendSigned, signingSecrets, WEBHOOK_DELIVERY_TOPIC } from './webhook-attempt';
 import { WebhookDeliveryStatus } from './webhook-delivery.entity';
 import {
   type DeliveryOutcome,
@@ -46,6 +48,43 @@ const CLAIM_BATCH = 200;
 
 /** How long one dispatch job sends before it queues its successor and gives its worker slot back (other jobs and webhooks get a turn). */
 const DISPATCH_BUDGET_MS = 10_000;
+
+/** Announces delivery changes to webhookDeliveryUpdated subscribers, after their commit. */
+export interface DeliveryNotices {
+  /** Queues the announcement of committed changes (never waits for it). */
+  publish(events: readonly DeliveryUpdatedEvent[]): void;
+}
+
+/**
+ * Announcements on the bus (NOTIFY), at most one statement at a time: what is queued while one is
+ * sent goes in the next. They are off the delivery path because PostgreSQL takes one lock, shared by
+ * every database of the server, for the commit of each transaction that notifies — a dispatcher that
+ * notified in its outcome statement would wait there for every other notifier's commit. Subscriptions
+ * are live only: an announcement lost in a crash costs a subscriber one update, never a delivery.
+ * Side effects: database NOTIFY.
+ */
+export function createDeliveryNotices(orm: MikroORM, logger: Logger): DeliveryNotices {
+  let queued: DeliveryUpdatedEvent[] = [];
+  let sending = false;
+  const pump = async () => {
+    while (queued.length) {
+      const batch = queued;
+      queued = [];
+      await publishAllOnCommit(systemEm(orm), WEBHOOK_DELIVERY_TOPIC, batch).catch((err: Error) => logger.warn({ err: err.message, count: batch.length }, 'webhook delivery announcements failed'));
+    }
+    sending = false;
+  };
+  return {
+    publish(events) {
+      if (events.length === 0) return;
+      queued.push(...events);
+      if (!sending) {
+        sending = true;
+        void pump();
+      }
+    },
+  };
+}
 
 function validPayload(p: unknown): p is DispatchJobPayload {
   const x = p as DispatchJobPayload | null;
@@ -160,7 +199,7 @@ async function settleGroup(td: TaskDeps, sql: Sql, w: DispatchTarget, group: rea
 }
 
 /**
- * Sends a webhook's due deliveries, the caller holding its dispatch lock on `sql`'s connection (which
+ * Sends a webhook's due deliveries (announcing each outcome after its commit through `notices`), the caller holding its dispatch lock on `sql`'s connection (which
  * the hot path's statements run on: no waiting for the ORM's pool). Deliveries are taken in
  * creation (= event) order and started in that order, at most WEBHOOK_ENDPOINT_CONCURRENCY at once; a
  * slot is freed only once its outcome is stored (committed), so at most that many requests are ever
@@ -169,7 +208,7 @@ async function settleGroup(td: TaskDeps, sql: Sql, w: DispatchTarget, group: rea
  * every claim; once it is disabled no new request starts and its due deliveries fail. Side effects:
  * network, writes, NOTIFY, system mail.
  */
-async function dispatch(td: TaskDeps, sql: Sql, webhookId: string): Promise<void> {
+async function dispatch(td: TaskDeps, notices: DeliveryNotices, sql: Sql, webhookId: string): Promise<void> {
   const limit = td.config.webhookEndpointConcurrency;
   const started = Date.now();
   const inFlight = new Set<string>();
@@ -196,6 +235,7 @@ async function dispatch(td: TaskDeps, sql: Sql, webhookId: string): Promise<void
           group.map((g) => g.a),
         );
         if (!stillEnabled) enabled = false;
+        notices.publish(group.map((g) => ({ deliveryId: g.a.d.id, webhookId, accountId: target!.accountId })));
         group.forEach((g) => g.done());
       } catch (err) {
         group.forEach((g) => g.fail(err));
@@ -248,7 +288,11 @@ async function dispatch(td: TaskDeps, sql: Sql, webhookId: string): Promise<void
   }
   await Promise.all(slots);
   if (failure) throw failure;
-  if (!enabled && target) await failDueDeliveries(sql, target, td.deps.clock.now(), DISABLED);
+  if (!enabled && target) {
+    const accountId = target.accountId;
+    const failed = await failDueDeliveries(sql, target, td.deps.clock.now(), DISABLED);
+    notices.publish(failed.map((deliveryId) => ({ deliveryId, webhookId, accountId })));
+  }
 }
 
 /**
@@ -283,13 +327,13 @@ async function scheduleNext(td: TaskDeps, webhookId: string): Promise<void> {
  * only the requests in flight (at most WEBHOOK_ENDPOINT_CONCURRENCY per webhook), with the same
  * `webhook-id`. Side effects: network, writes, jobs, system mail when a webhook is disabled.
  */
-export async function runDispatchJob(td: TaskDeps, payload: unknown, helpers: Pick<JobHelpers, 'withPgClient'>): Promise<void> {
+export async function runDispatchJob(td: TaskDeps, notices: DeliveryNotices, payload: unknown, helpers: Pick<JobHelpers, 'withPgClient'>): Promise<void> {
   if (!validPayload(payload)) return td.deps.logger.warn({ payload }, 'webhook-dispatch job with an invalid payload');
   const { webhookId } = payload;
   const ran = await helpers.withPgClient(async (client) => {
     if (!(await tryDispatchLock(client, webhookId))) return false;
     try {
-      await dispatch(td, onConnection(client), webhookId);
+      await dispatch(td, notices, onConnection(client), webhookId);
     } finally {
       await releaseDispatchLock(client, webhookId);
     }

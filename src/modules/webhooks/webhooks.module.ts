@@ -1,7 +1,7 @@
 import { Permission } from '../../auth/permissions';
 import { defineModule } from '../module';
 import { WebhookDelivery } from './webhook-delivery.entity';
-import { LEGACY_DELIVER_TASK, runDispatchJob, runLegacyDeliverJob, runSweepJob, SWEEP_TASK } from './webhook-dispatch.task';
+import { createDeliveryNotices, LEGACY_DELIVER_TASK, runDispatchJob, runLegacyDeliverJob, runSweepJob, SWEEP_TASK } from './webhook-dispatch.task';
 import { DISPATCH_TASK } from './webhook-fanout';
 import { REPLAY_TASK, RETENTION_TASK, runReplayJob, runRetentionJob } from './webhook-jobs.task';
 import { WebhookReplay } from './webhook-replay.entity';
@@ -15,13 +15,16 @@ export const webhooksModule = defineModule({
   entities: [Webhook, WebhookDelivery, WebhookReplay],
   resolvers: [WebhookResolver, WebhookDeliveryResolver, WebhookReplayResolver],
   consumers: [webhookConsumer],
-  tasks: (td) => ({
-    [DISPATCH_TASK]: (payload, helpers) => runDispatchJob(td, payload, helpers),
-    [LEGACY_DELIVER_TASK]: (payload) => runLegacyDeliverJob(td, payload),
-    [SWEEP_TASK]: () => runSweepJob(td),
-    [REPLAY_TASK]: (payload) => runReplayJob(td, payload),
-    [RETENTION_TASK]: async () => void (await runRetentionJob(td)),
-  }),
+  tasks: (td) => {
+    const notices = createDeliveryNotices(td.orm, td.deps.logger);
+    return {
+      [DISPATCH_TASK]: (payload, helpers) => runDispatchJob(td, notices, payload, helpers),
+      [LEGACY_DELIVER_TASK]: (payload) => runLegacyDeliverJob(td, payload),
+      [SWEEP_TASK]: () => runSweepJob(td),
+      [REPLAY_TASK]: (payload) => runReplayJob(td, payload),
+      [RETENTION_TASK]: async () => void (await runRetentionJob(td)),
+    };
+  },
   crontab: [`30 3 * * * ${RETENTION_TASK}`, `* * * * * ${SWEEP_TASK}`],
   nodeTypes: {
     Webhook: { entity: Webhook, permission: Permission.WEBHOOKS_READ },
