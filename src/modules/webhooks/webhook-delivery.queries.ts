@@ -146,22 +146,29 @@ export interface DeliveryOutcome {
   error?: string;
 }
 
+/** An outcome to store, with its delivery's webhook. */
+export interface WebhookOutcome {
+  webhookId: string;
+  outcome: DeliveryOutcome;
+}
+
 /**
- * Stores the outcomes of a group of one webhook's deliveries (and, with `stampSuccessAt`, the webhook's
- * last success, ending its failure streak) in one statement (`em`'s transaction, or its own), the rows
- * found by primary key. Only PENDING rows change. No NOTIFY here: a transaction that notifies takes
- * PostgreSQL's one notification lock for its commit (shared by every database of the server), so the
- * caller announces the changes after the commit, off the delivery path (createDeliveryNotices). Its
- * transaction commits without waiting for the WAL flush (`synchronous_commit` off, local): a database
- * crash right after it can lose the outcome, and the delivery is sent again with the same
- * `webhook-id`, as after a worker crash mid-request. Side effect: write.
+ * Stores a group of outcomes — of one webhook or of many — and the last successes of the webhooks in
+ * `stamps` (ending their failure streaks), in one statement (`em`'s transaction, or its own), the
+ * rows found by primary key. Only PENDING rows of the named webhook change. No NOTIFY here: a
+ * transaction that notifies takes PostgreSQL's one notification lock for its commit (shared by every
+ * database of the server), so the caller announces the changes after the commit, off the delivery
+ * path (createDeliveryNotices). Its transaction commits without waiting for the WAL flush
+ * (`synchronous_commit` off, local): a database crash right after it can lose the outcome, and the
+ * delivery is sent again with the same `webhook-id`, as after a worker crash mid-request. Side effect: write.
  */
-export async function storeOutcomes(em: Sql, target: { id: string }, outcomes: readonly DeliveryOutcome[], stampSuccessAt: Date | null): Promise<void> {
-  if (outcomes.length === 0) return;
-  const rows = outcomes.map((o) => {
+export async function storeOutcomes(em: Sql, outcomes: readonly WebhookOutcome[], stamps: readonly { webhookId: string; at: Date }[]): Promise<void> {
+  if (outcomes.length === 0 && stamps.length === 0) return;
+  const rows = outcomes.map(({ webhookId, outcome: o }) => {
     const a = o.attempt;
     return {
       id: o.id,
+      webhook_id: webhookId,
       status: o.status,
       schedule_step: o.scheduleStep,
       next_attempt_at: o.nextAttemptAt?.toISOString() ?? null,
@@ -177,8 +184,9 @@ export async function storeOutcomes(em: Sql, target: { id: string }, outcomes: r
   });
   await em.execute(
     `with nosync as (select set_config('synchronous_commit', 'off', true)),
-     w as (update webhooks set consecutive_failures = 0, failing_since = null, last_success_at = ?, updated_at = now() where ?::timestamptz is not null and id = ? returning id),
-     o as (select * from jsonb_to_recordset(?::jsonb) as x(id uuid, status text, schedule_step int, next_attempt_at timestamptz, attempted boolean, at timestamptz, url text,
+     s as (select * from jsonb_to_recordset(?::jsonb) as x(id uuid, at timestamptz)),
+     w as (update webhooks set consecutive_failures = 0, failing_since = null, last_success_at = s.at, updated_at = now() from s where webhooks.id = s.id returning webhooks.id),
+     o as (select * from jsonb_to_recordset(?::jsonb) as x(id uuid, webhook_id uuid, status text, schedule_step int, next_attempt_at timestamptz, attempted boolean, at timestamptz, url text,
              headers jsonb, response_status int, response_body text, duration_ms int, error text)),
      u as (
        update webhook_deliveries d set status = o.status, schedule_step = o.schedule_step, next_attempt_at = o.next_attempt_at, updated_at = now(),
@@ -187,9 +195,9 @@ export async function storeOutcomes(em: Sql, target: { id: string }, outcomes: r
          response_status = case when o.attempted then o.response_status else d.response_status end,
          response_body = case when o.attempted then o.response_body else d.response_body end,
          duration_ms = case when o.attempted then o.duration_ms else d.duration_ms end, error = o.error
-       from o where d.id = o.id and d.id = any(?::uuid[]) and d.webhook_id = ? and d.status = 'PENDING' returning d.id)
+       from o where d.id = o.id and d.id = any(?::uuid[]) and d.webhook_id = o.webhook_id and d.status = 'PENDING' returning d.id)
      select (select count(*) from u), (select count(*) from nosync), (select count(*) from w)`,
-    [stampSuccessAt, stampSuccessAt, target.id, JSON.stringify(rows), `{${outcomes.map((o) => o.id).join(',')}}`, target.id],
+    [JSON.stringify(stamps.map((x) => ({ id: x.webhookId, at: x.at.toISOString() }))), JSON.stringify(rows), `{${outcomes.map((o) => o.outcome.id).join(',')}}`],
   );
 }
 

@@ -63,7 +63,7 @@ export interface DeliveryNotices {
  * are live only: an announcement lost in a crash costs a subscriber one update, never a delivery.
  * Side effects: database NOTIFY.
  */
-export function createDeliveryNotices(orm: MikroORM, logger: Logger): DeliveryNotices {
+function createDeliveryNotices(orm: MikroORM, logger: Logger): DeliveryNotices {
   let queued: DeliveryUpdatedEvent[] = [];
   let sending = false;
   const pump = async () => {
@@ -84,6 +84,18 @@ export function createDeliveryNotices(orm: MikroORM, logger: Logger): DeliveryNo
       }
     },
   };
+}
+
+/** What the dispatchers of one process share. */
+export interface DispatchStores {
+  successes: SuccessStore;
+  notices: DeliveryNotices;
+}
+
+/** The dispatchers' shared stores of one process. */
+export function createDispatchStores(orm: MikroORM, logger: Logger): DispatchStores {
+  const notices = createDeliveryNotices(orm, logger);
+  return { notices, successes: createSuccessStore(orm, notices) };
 }
 
 function validPayload(p: unknown): p is DispatchJobPayload {
@@ -122,63 +134,83 @@ function outcomeOf(td: TaskDeps, g: Answered, enabled: boolean): DeliveryOutcome
   return { id: g.d.id, status: WebhookDeliveryStatus.PENDING, scheduleStep: step, nextAttemptAt: new Date(g.attempt.at.getTime() + schedule[step] * 1000), attempt: g.attempt };
 }
 
+/** Stores successful attempts for every dispatcher of the process, together. */
+export interface SuccessStore {
+  /** Stores a success (and the webhook's last success, with `stamp`); resolves once it is committed. */
+  store(webhook: { id: string; accountId: string }, a: Answered, stamp: boolean): Promise<void>;
+}
+
 /**
- * Stores the outcomes of a group of attempts (in the order they were answered) and returns whether
- * the webhook is still enabled. Successes only: one statement (with the webhook's last success when it
- * is stale or ends a streak). With failures, one transaction: the streak (a success in the group ends
- * it; failures after the last success count, up to WEBHOOK_DISABLE_AFTER_FAILURES), the disabling — at
- * once on `410 Gone`, or when every attempt failed for WEBHOOK_DISABLE_AFTER_HOURS and at least
- * WEBHOOK_DISABLE_AFTER_FAILURES times in a row (whichever is later), mailing the admins — and each
- * failed delivery's next attempt on the retry schedule (`next_attempt_at`), or FAILED past its end or
- * when the webhook is disabled. A streak already counted up to its cap and not yet old enough to
- * disable is not written again (one statement, as for successes): a failing endpoint costs what a
- * healthy one does. Side effects: writes, NOTIFY on commit, system mail.
+ * Group commit across the process's dispatchers: successes answered while a statement runs are stored
+ * by the next one, whatever their webhook (one statement at a time), then announced. The fewer the
+ * statements, the fewer the round trips and socket writes per delivery: under load the groups grow.
+ * Side effects: writes, announcements.
  */
-async function settleGroup(td: TaskDeps, sql: Sql, w: DispatchTarget, group: readonly Answered[]): Promise<boolean> {
+export function createSuccessStore(orm: MikroORM, notices: DeliveryNotices): SuccessStore {
+  let waiting: { webhook: { id: string; accountId: string }; a: Answered; stamp: boolean; done: () => void; fail: (e: unknown) => void }[] = [];
+  let storing = false;
+  const loop = async () => {
+    while (waiting.length) {
+      const group = waiting;
+      waiting = [];
+      try {
+        const stamps = new Map(group.filter((g) => g.stamp).map((g) => [g.webhook.id, g.a.attempt.at]));
+        await storeOutcomes(
+          systemEm(orm),
+          group.map((g) => ({
+            webhookId: g.webhook.id,
+            outcome: { id: g.a.d.id, status: WebhookDeliveryStatus.SUCCEEDED, scheduleStep: g.a.d.scheduleStep, nextAttemptAt: null, attempt: g.a.attempt },
+          })),
+          [...stamps].map(([webhookId, at]) => ({ webhookId, at })),
+        );
+        notices.publish(group.map((g) => ({ deliveryId: g.a.d.id, webhookId: g.webhook.id, accountId: g.webhook.accountId })));
+        group.forEach((g) => g.done());
+      } catch (err) {
+        group.forEach((g) => g.fail(err));
+      }
+    }
+    storing = false;
+  };
+  return {
+    store: (webhook, a, stamp) =>
+      new Promise<void>((done, fail) => {
+        waiting.push({ webhook, a, stamp, done, fail });
+        if (!storing) {
+          storing = true;
+          void loop();
+        }
+      }),
+  };
+}
+
+/**
+ * Stores a group of one webhook's failed attempts (in the order they were answered) and returns
+ * whether the webhook is still enabled. One transaction: the streak (failures count, up to
+ * WEBHOOK_DISABLE_AFTER_FAILURES; a success ends it, see SuccessStore), the disabling — at once on
+ * `410 Gone`, or when every attempt failed for WEBHOOK_DISABLE_AFTER_HOURS and at least
+ * WEBHOOK_DISABLE_AFTER_FAILURES times in a row (whichever is later), mailing the admins — and each
+ * delivery's next attempt on the retry schedule (`next_attempt_at`), or FAILED past its end or when the
+ * webhook is disabled. A streak already counted up to its cap and not yet old enough to disable is not
+ * written again (one statement): a failing endpoint costs about what a healthy one does. Side effects:
+ * writes, system mail.
+ */
+async function settleFailures(td: TaskDeps, sql: Sql, w: DispatchTarget, group: readonly Answered[]): Promise<boolean> {
   const threshold = td.config.webhookDisableAfterFailures;
-  const lastSuccessIndex = group.findLastIndex((g) => isSuccess(g.attempt.result));
-  const lastSuccess = lastSuccessIndex >= 0 ? group[lastSuccessIndex].attempt.at : null;
   const last = group.at(-1)!.attempt.at;
-  if (lastSuccessIndex === group.length - 1 && group.every((g) => isSuccess(g.attempt.result))) {
-    const stamp = w.consecutiveFailures !== 0 || !w.lastSuccessAt || lastSuccess!.getTime() - w.lastSuccessAt.getTime() > SUCCESS_STAMP_MS;
-    await storeOutcomes(
-      sql,
-      w,
-      group.map((g) => outcomeOf(td, g, true)),
-      stamp ? lastSuccess : null,
-    );
-    if (stamp) Object.assign(w, { consecutiveFailures: 0, failingSince: null, lastSuccessAt: lastSuccess });
-    return true;
-  }
-  const counted =
-    lastSuccessIndex < 0 &&
-    !group.some((g) => g.attempt.result.status === 410) &&
-    w.failingSince !== null &&
-    w.consecutiveFailures >= threshold &&
-    last.getTime() - w.failingSince.getTime() < td.config.webhookDisableAfterHours * 3600_000;
+  const gone = group.some((g) => g.attempt.result.status === 410);
+  const outcomes = (enabled: boolean) => group.map((g) => ({ webhookId: w.id, outcome: outcomeOf(td, g, enabled) }));
+  const counted = !gone && w.failingSince !== null && w.consecutiveFailures >= threshold && last.getTime() - w.failingSince.getTime() < td.config.webhookDisableAfterHours * 3600_000;
   if (counted) {
-    await storeOutcomes(
-      sql,
-      w,
-      group.map((g) => outcomeOf(td, g, true)),
-      null,
-    );
+    await storeOutcomes(sql, outcomes(true), []);
     return true;
   }
-  const streakFailures = group.slice(lastSuccessIndex + 1);
   return systemEm(td.orm).transactional(async (tx) => {
-    const streak = await recordWebhookFailures(tx, w.id, {
-      reset: lastSuccessIndex >= 0,
-      failures: streakFailures.length,
-      firstFailureAt: streakFailures[0]?.attempt.at ?? null,
-      lastSuccessAt: lastSuccess,
-      cap: threshold,
-    });
+    const streak = await recordWebhookFailures(tx, w.id, { reset: false, failures: group.length, firstFailureAt: group[0].attempt.at, lastSuccessAt: null, cap: threshold });
     let enabled = !!streak?.enabled;
     if (streak && enabled) {
-      Object.assign(w, { consecutiveFailures: streak.failures, failingSince: streak.failingSince, lastSuccessAt: lastSuccess ?? w.lastSuccessAt });
+      Object.assign(w, { consecutiveFailures: streak.failures, failingSince: streak.failingSince });
       const failingMs = streak.failingSince ? last.getTime() - streak.failingSince.getTime() : 0;
-      const reason = group.some((g) => g.attempt.result.status === 410)
+      const reason = gone
         ? 'The endpoint answered 410 Gone'
         : streak.failures >= threshold && streak.failingSince && failingMs >= td.config.webhookDisableAfterHours * 3600_000
           ? `Every delivery failed for ${Math.floor(failingMs / 3600_000)} hours (at least ${streak.failures} attempts in a row)`
@@ -188,12 +220,7 @@ async function settleGroup(td: TaskDeps, sql: Sql, w: DispatchTarget, group: rea
         if (await disableWebhook(tx, w.id, reason)) await tellAdmins(tx, td, w, reason);
       }
     }
-    await storeOutcomes(
-      tx,
-      w,
-      group.map((g) => outcomeOf(td, g, enabled)),
-      null,
-    );
+    await storeOutcomes(tx, outcomes(enabled), []);
     return enabled;
   });
 }
@@ -208,7 +235,7 @@ async function settleGroup(td: TaskDeps, sql: Sql, w: DispatchTarget, group: rea
  * every claim; once it is disabled no new request starts and its due deliveries fail. Side effects:
  * network, writes, NOTIFY, system mail.
  */
-async function dispatch(td: TaskDeps, notices: DeliveryNotices, sql: Sql, webhookId: string): Promise<void> {
+async function dispatch(td: TaskDeps, stores: DispatchStores, sql: Sql, webhookId: string): Promise<void> {
   const limit = td.config.webhookEndpointConcurrency;
   const started = Date.now();
   const inFlight = new Set<string>();
@@ -219,23 +246,23 @@ async function dispatch(td: TaskDeps, notices: DeliveryNotices, sql: Sql, webhoo
   let enabled = true;
   let failure: unknown = null;
 
-  // Group commit: answers that arrive while a group is being stored form the next group.
-  let waiting: { a: Answered; done: () => void; fail: (e: unknown) => void }[] = [];
+  // Failures of this webhook are stored in groups of their own (the streak is counted in order): those
+  // answered while a group is being stored form the next. Successes go to the process's SuccessStore.
+  let failed: { a: Answered; done: () => void; fail: (e: unknown) => void }[] = [];
   let storing = false;
-  const storeLoop = async () => {
-    storing = true;
-    while (waiting.length) {
-      const group = waiting;
-      waiting = [];
+  const failureLoop = async () => {
+    while (failed.length) {
+      const group = failed;
+      failed = [];
       try {
-        const stillEnabled = await settleGroup(
+        const stillEnabled = await settleFailures(
           td,
           sql,
           target!,
           group.map((g) => g.a),
         );
         if (!stillEnabled) enabled = false;
-        notices.publish(group.map((g) => ({ deliveryId: g.a.d.id, webhookId, accountId: target!.accountId })));
+        stores.notices.publish(group.map((g) => ({ deliveryId: g.a.d.id, webhookId, accountId: target!.accountId })));
         group.forEach((g) => g.done());
       } catch (err) {
         group.forEach((g) => g.fail(err));
@@ -243,11 +270,21 @@ async function dispatch(td: TaskDeps, notices: DeliveryNotices, sql: Sql, webhoo
     }
     storing = false;
   };
-  const settle = (a: Answered) =>
-    new Promise<void>((done, fail) => {
-      waiting.push({ a, done, fail });
-      if (!storing) void storeLoop();
+  const settle = (a: Answered): Promise<void> => {
+    const w = target!;
+    if (isSuccess(a.attempt.result)) {
+      const stamp = w.consecutiveFailures !== 0 || !w.lastSuccessAt || a.attempt.at.getTime() - w.lastSuccessAt.getTime() > SUCCESS_STAMP_MS;
+      if (stamp) Object.assign(w, { consecutiveFailures: 0, failingSince: null, lastSuccessAt: a.attempt.at });
+      return stores.successes.store(w, a, stamp);
+    }
+    return new Promise<void>((done, fail) => {
+      failed.push({ a, done, fail });
+      if (!storing) {
+        storing = true;
+        void failureLoop();
+      }
     });
+  };
 
   for (;;) {
     if (!enabled || failure) break;
@@ -290,8 +327,8 @@ async function dispatch(td: TaskDeps, notices: DeliveryNotices, sql: Sql, webhoo
   if (failure) throw failure;
   if (!enabled && target) {
     const accountId = target.accountId;
-    const failed = await failDueDeliveries(sql, target, td.deps.clock.now(), DISABLED);
-    notices.publish(failed.map((deliveryId) => ({ deliveryId, webhookId, accountId })));
+    const ids = await failDueDeliveries(sql, target, td.deps.clock.now(), DISABLED);
+    stores.notices.publish(ids.map((deliveryId) => ({ deliveryId, webhookId, accountId })));
   }
 }
 
@@ -327,13 +364,13 @@ async function scheduleNext(td: TaskDeps, webhookId: string): Promise<void> {
  * only the requests in flight (at most WEBHOOK_ENDPOINT_CONCURRENCY per webhook), with the same
  * `webhook-id`. Side effects: network, writes, jobs, system mail when a webhook is disabled.
  */
-export async function runDispatchJob(td: TaskDeps, notices: DeliveryNotices, payload: unknown, helpers: Pick<JobHelpers, 'withPgClient'>): Promise<void> {
+export async function runDispatchJob(td: TaskDeps, stores: DispatchStores, payload: unknown, helpers: Pick<JobHelpers, 'withPgClient'>): Promise<void> {
   if (!validPayload(payload)) return td.deps.logger.warn({ payload }, 'webhook-dispatch job with an invalid payload');
   const { webhookId } = payload;
   const ran = await helpers.withPgClient(async (client) => {
     if (!(await tryDispatchLock(client, webhookId))) return false;
     try {
-      await dispatch(td, notices, onConnection(client), webhookId);
+      await dispatch(td, stores, onConnection(client), webhookId);
     } finally {
       await releaseDispatchLock(client, webhookId);
     }

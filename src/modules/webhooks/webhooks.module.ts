@@ -1,7 +1,7 @@
 import { Permission } from '../../auth/permissions';
 import { defineModule } from '../module';
 import { WebhookDelivery } from './webhook-delivery.entity';
-import { createDeliveryNotices, LEGACY_DELIVER_TASK, runDispatchJob, runLegacyDeliverJob, runSweepJob, SWEEP_TASK } from './webhook-dispatch.task';
+import { createDispatchStores, LEGACY_DELIVER_TASK, runDispatchJob, runLegacyDeliverJob, runSweepJob, SWEEP_TASK } from './webhook-dispatch.task';
 import { DISPATCH_TASK } from './webhook-fanout';
 import { REPLAY_TASK, RETENTION_TASK, runReplayJob, runRetentionJob } from './webhook-jobs.task';
 import { WebhookReplay } from './webhook-replay.entity';
@@ -16,9 +16,9 @@ export const webhooksModule = defineModule({
   resolvers: [WebhookResolver, WebhookDeliveryResolver, WebhookReplayResolver],
   consumers: [webhookConsumer],
   tasks: (td) => {
-    const notices = createDeliveryNotices(td.orm, td.deps.logger);
+    const stores = createDispatchStores(td.orm, td.deps.logger);
     return {
-      [DISPATCH_TASK]: (payload, helpers) => runDispatchJob(td, notices, payload, helpers),
+      [DISPATCH_TASK]: (payload, helpers) => runDispatchJob(td, stores, payload, helpers),
       [LEGACY_DELIVER_TASK]: (payload) => runLegacyDeliverJob(td, payload),
       [SWEEP_TASK]: () => runSweepJob(td),
       [REPLAY_TASK]: (payload) => runReplayJob(td, payload),
