@@ -49,6 +49,9 @@ const CLAIM_BATCH = 200;
 /** How long one dispatch job sends before it queues its successor and gives its worker slot back (other jobs and webhooks get a turn). */
 const DISPATCH_BUDGET_MS = 10_000;
 
+/** When another job holds a webhook's dispatch lock, a job of its key looks again this much later. */
+const BUSY_RETRY_MS = 1000;
+
 /** Announces delivery changes to webhookDeliveryUpdated subscribers, after their commit. */
 export interface DeliveryNotices {
   /** Queues the announcement of committed changes (never waits for it). */
@@ -335,8 +338,7 @@ async function dispatch(td: TaskDeps, stores: DispatchStores, sql: Sql, webhookI
 /**
  * Queues what comes after a dispatch, once its lock is released: a dispatch now when deliveries are
  * due (they came after its last look, or it stopped for its time budget: the successor queues behind
- * the jobs waiting), else one at the earliest pending retry (keyed per webhook). Looking after the
- * release is what lets a job that found the lock taken simply end. Side effect: a job.
+ * the jobs waiting), else one at the earliest pending retry (keyed per webhook). Side effect: a job.
  */
 async function scheduleNext(td: TaskDeps, webhookId: string): Promise<void> {
   const em = systemEm(td.orm);
@@ -351,8 +353,9 @@ async function scheduleNext(td: TaskDeps, webhookId: string): Promise<void> {
  * The `webhook-dispatch` job: sends one webhook's due deliveries (see `dispatch`) while holding its
  * dispatch lock — a session advisory lock on a connection of the worker's pool, so one dispatcher per
  * webhook runs in the whole cluster and a process killed mid-delivery releases it with its connection.
- * A job that finds the lock taken ends: the holder sends what is due, and looks once more after its
- * release. Jobs are queued by the fan-out (keyed per webhook: at most one waits), by redelivery, by a
+ * A job that finds the lock taken queues another of its key a second later (the holder sends what is
+ * due meanwhile, and looks once more after its release; if it dies, that job takes over once the dead
+ * connection's lock is gone). Jobs are queued by the fan-out (keyed per webhook: at most one waits), by redelivery, by a
  * dispatch for what came after it or for the next retry, and by the sweep.
  *
  * Order: a webhook's deliveries are started in creation order — the event order of the stream, with
@@ -376,7 +379,15 @@ export async function runDispatchJob(td: TaskDeps, stores: DispatchStores, paylo
     }
     return true;
   });
-  if (ran) await scheduleNext(td, webhookId);
+  if (ran) return scheduleNext(td, webhookId);
+  // Not simply ended: the holder may die without looking again, and its own job may never run again
+  // (a kick that met it running used up its attempts) — a job of the key must stay queued meanwhile.
+  await td.deps.queue.add(systemEm(td.orm), DISPATCH_TASK, { webhookId } satisfies DispatchJobPayload, {
+    runAt: new Date(td.deps.clock.now().getTime() + BUSY_RETRY_MS),
+    jobKey: dispatchJobKey(webhookId),
+    jobKeyMode: 'preserve_run_at',
+    maxAttempts: 25,
+  });
 }
 
 /** The `webhook-deliver` job of before dispatchers (`{ deliveryId }`): kicks the dispatcher of that delivery's webhook. Side effect: a job. */
