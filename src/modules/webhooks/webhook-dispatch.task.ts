@@ -360,7 +360,7 @@ async function scheduleNext(td: TaskDeps, webhookId: string): Promise<void> {
  *
  * Order: a webhook's deliveries are started in creation order — the event order of the stream, with
  * replays and redeliveries queued behind what is already due — and none is started before every
- * earlier due one was started; with WEBHOOK_ENDPOINT_CONCURRENCY=1 none is started before the previous
+ * earlier one that was due when its batch (CLAIM_BATCH) was read was started; with WEBHOOK_ENDPOINT_CONCURRENCY=1 none is started before the previous
  * one's outcome (success, failure, or its retry scheduled) is committed, so first attempts arrive
  * strictly in event order. A failed attempt is retried at its time on the schedule and does not hold
  * the later deliveries back: a retry can arrive after deliveries of later events. A crash re-sends
