@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { Agent, request } from 'undici';
 import { createApp, type App } from '../src/app';
 import { type Config, loadConfig } from '../src/config';
@@ -201,18 +202,26 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   try {
     // Each run has an account of its own: the first run's webhooks do not receive the second run's events.
+    // The machine is shared: a bare loop right after each Mailroom run, and the load average of each phase, to read the ratios by.
+    const load = () => loadavg()[0].toFixed(1);
     const healthy = await fanOutRun(app, await seed(app), rx, 'healthy', null);
-    const failing = await fanOutRun(app, await seed(app), rx, 'failing', '/w5');
+    const healthyLoad = load();
     const bare = await bareLoop(rx, healthy.deliveries, config);
+    const bareLoad = load();
+    const failing = await fanOutRun(app, await seed(app), rx, 'failing', '/w5');
+    const failingLoad = load();
+    const bareAfter = await bareLoop(rx, healthy.deliveries, config);
+    const bareAfterLoad = load();
     const rate = (r: { deliveries: number; seconds: number }) => r.deliveries / r.seconds;
     console.log(`\n${new Date().toISOString()} — ${EVENTS} events, 10 webhooks (2 account, 3 tenant, 5 domain), worker concurrency ${CONCURRENCY}\n`);
     console.log(
       [
-        '| run | deliveries | seconds | deliveries/s | commit → receipt p50 ms | p99 ms | vs baseline |',
-        '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-        `| all endpoints answer 200 | ${healthy.deliveries} | ${healthy.seconds.toFixed(1)} | ${rate(healthy).toFixed(0)} | ${healthy.p50.toFixed(0)} | ${healthy.p99.toFixed(0)} | ${(rate(healthy) / (healthy.deliveries / bare)).toFixed(2)}× |`,
-        `| one endpoint answers 500 (the other 9) | ${failing.deliveries} | ${failing.seconds.toFixed(1)} | ${rate(failing).toFixed(0)} | ${failing.p50.toFixed(0)} | ${failing.p99.toFixed(0)} | ${(rate(failing) / rate(healthy)).toFixed(2)}× of healthy |`,
-        `| bare loop: same signed POSTs with undici, ${CONCURRENCY} at a time (baseline) | ${healthy.deliveries} | ${bare.toFixed(1)} | ${(healthy.deliveries / bare).toFixed(0)} | | | |`,
+        '| run (in this order) | deliveries | seconds | deliveries/s | commit → receipt p50 ms | p99 ms | ratio | load average (1 min) at its end |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        `| all endpoints answer 200 | ${healthy.deliveries} | ${healthy.seconds.toFixed(1)} | ${rate(healthy).toFixed(0)} | ${healthy.p50.toFixed(0)} | ${healthy.p99.toFixed(0)} | ${(rate(healthy) / (healthy.deliveries / bare)).toFixed(2)}× of the bare loop after it | ${healthyLoad} |`,
+        `| bare loop: same signed POSTs with undici, ${CONCURRENCY} at a time (baseline) | ${healthy.deliveries} | ${bare.toFixed(1)} | ${(healthy.deliveries / bare).toFixed(0)} | | | | ${bareLoad} |`,
+        `| one endpoint answers 500 (the other 9) | ${failing.deliveries} | ${failing.seconds.toFixed(1)} | ${rate(failing).toFixed(0)} | ${failing.p50.toFixed(0)} | ${failing.p99.toFixed(0)} | ${(rate(failing) / rate(healthy)).toFixed(2)}× of healthy (${(rate(failing) / (healthy.deliveries / bareAfter)).toFixed(2)}× of the bare loop after it) | ${failingLoad} |`,
+        `| bare loop again | ${healthy.deliveries} | ${bareAfter.toFixed(1)} | ${(healthy.deliveries / bareAfter).toFixed(0)} | | | | ${bareAfterLoad} |`,
       ].join('\n'),
     );
   } finally {

@@ -72,7 +72,7 @@ export interface Config {
   readonly webhookAllowPrivate: boolean;
   /** Delay before each webhook delivery attempt, in seconds (the first is the first attempt's); default the Standard Webhooks schedule. */
   readonly webhookRetryScheduleSeconds: readonly number[];
-  /** Most requests in flight per webhook in one worker process (1: strictly in event order). */
+  /** Most requests in flight per webhook in the whole cluster (its one dispatcher's); 1: first attempts strictly in event order. */
   readonly webhookEndpointConcurrency: number;
   /** Timeout of one webhook request (connect to last byte). */
   readonly webhookTimeoutSeconds: number;

@@ -39,13 +39,18 @@ export interface Mailer {
 export interface JobOptions {
   runAt?: Date;
   jobKey?: string;
+  /** With a `jobKey` and a queued (not yet running) job of that key: `replace` (default) moves it to `runAt`; `preserve_run_at` keeps its time. */
+  jobKeyMode?: 'replace' | 'preserve_run_at';
   maxAttempts?: number;
 }
 
 /** Adds jobs to the durable queue inside the caller's transaction. */
 export interface JobQueue {
   add(em: EntityManager, task: string, payload: object, opts?: JobOptions): Promise<void>;
-  /** Adds many jobs in one statement (graphile-worker's add_jobs), in list order: jobs due at the same time are picked in that order. */
+  /**
+   * Adds many jobs in one statement (graphile-worker's add_jobs), in list order: jobs due at the same time are picked in that order.
+   * Keyed jobs of one call share one `jobKeyMode` (add_jobs takes one for all).
+   */
   addMany(em: EntityManager, jobs: readonly { task: string; payload: object; opts?: JobOptions }[]): Promise<void>;
 }
 

@@ -16,11 +16,13 @@ export function createJobQueue(): JobQueue {
         (opts.runAt ?? new Date()).toISOString(),
         opts.jobKey ?? null,
         opts.maxAttempts ?? 25,
-        opts.jobKey ? 'replace' : null,
+        opts.jobKey ? (opts.jobKeyMode ?? 'replace') : null,
       ]);
     },
     async addMany(em: EntityManager, jobs) {
       if (jobs.length === 0) return;
+      const modes = new Set(jobs.filter((j) => j.opts?.jobKey).map((j) => j.opts?.jobKeyMode ?? 'replace'));
+      if (modes.size > 1) throw new Error('addMany: keyed jobs of one call must share one jobKeyMode');
       const specs = jobs.map((j) => ({
         identifier: j.task,
         payload: j.payload,
@@ -33,8 +35,8 @@ export function createJobQueue(): JobQueue {
         `select count(*) from graphile_worker.add_jobs(array(
            select row(x->>'identifier', x->'payload', null, (x->>'run_at')::timestamptz + (n - 1) * interval '1 microsecond',
                       (x->>'max_attempts')::int, x->>'job_key', null, null)::graphile_worker.job_spec
-           from json_array_elements(?::json) with ordinality as t(x, n) order by n))`,
-        [JSON.stringify(specs)],
+           from json_array_elements(?::json) with ordinality as t(x, n) order by n), ?)`,
+        [JSON.stringify(specs), modes.has('preserve_run_at')],
       );
     },
   };

@@ -19,6 +19,8 @@ export interface WebhookReceiver {
   respond(path: string, status: number | ((n: number) => number)): void;
   /** Delays every answer by `ms` (requests in flight for longer). */
   setDelay(ms: number): void;
+  /** The most requests to `path` that were being answered at once. */
+  peakInFlight(path: string): number;
   /** Resolves when `path` has received `n` requests (or throws after `timeoutMs`). */
   waitFor(path: string, n: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
   close(): Promise<void>;
@@ -29,6 +31,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const answers = new Map<string, number | ((n: number) => number)>();
   let delayMs = 0;
+  const active = new Map<string, number>();
+  const peaks = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -37,7 +41,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const before = received.filter((r) => r.path === path).length;
       received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
       const a = answers.get(path) ?? 200;
+      active.set(path, (active.get(path) ?? 0) + 1);
+      peaks.set(path, Math.max(peaks.get(path) ?? 0, active.get(path)!));
       const answer = () => {
+        active.set(path, active.get(path)! - 1);
         res.writeHead(typeof a === 'function' ? a(before) : a, { 'content-type': 'text/plain' });
         res.end(`answer to ${path}`);
       };
@@ -54,6 +61,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     on,
     respond: (path, status) => void answers.set(path, status),
     setDelay: (ms) => void (delayMs = ms),
+    peakInFlight: (path) => peaks.get(path) ?? 0,
     async waitFor(path, n, timeoutMs = 15_000) {
       const started = Date.now();
       while (on(path).length < n) {

@@ -42,10 +42,15 @@ export function signingSecrets(config: Config, target: SigningTarget, now: Date)
 
 /** Makes one request of a delivery (`messageId`, `body`) to the webhook's current URL, signed with its current secrets and timestamp. Side effects: network. */
 export async function sendAttempt(config: Config, deps: Deps, target: SigningTarget, messageId: string, body: string): Promise<Attempt> {
+  return sendSigned(deps, target.url, signingSecrets(config, target, deps.clock.now()), messageId, body);
+}
+
+/** Makes one request to `url` signed with `secrets` (decrypted already: a dispatcher signs a batch with them) and the current timestamp. Side effects: network. */
+export async function sendSigned(deps: Deps, url: string, secrets: readonly string[], messageId: string, body: string): Promise<Attempt> {
   const at = deps.clock.now();
-  const headers = signedHeaders(signingSecrets(config, target, at), messageId, Math.floor(at.getTime() / 1000), body);
-  const result = await deps.webhookSender.post(target.url, headers, body);
-  return { at, url: target.url, headers, result };
+  const headers = signedHeaders(secrets, messageId, Math.floor(at.getTime() / 1000), body);
+  const result = await deps.webhookSender.post(url, headers, body);
+  return { at, url, headers, result };
 }
 
 /** Writes an attempt onto a delivery entity (not flushed). */

@@ -31,6 +31,11 @@ export const RESPONSE_BODY_LIMIT = 2048;
 @Entity({ tableName: 'webhook_deliveries' })
 @Index({ properties: ['account', 'webhook', 'id'] })
 @Index({ properties: ['createdAt'] })
+// A webhook's dispatcher reads its due deliveries in creation order.
+@Index({
+  name: 'webhook_deliveries_pending_index',
+  expression: `create index "webhook_deliveries_pending_index" on "webhook_deliveries" ("webhook_id", "id") where "status" = 'PENDING'`,
+})
 @Filter(scopeFilter(webhookScopeCond))
 @ObjectType({ implements: Node, description: 'One event sent to one webhook: the request, the outcome of the last attempt, and the next attempt.' })
 export class WebhookDelivery extends BaseEntity implements Node {

@@ -6,7 +6,7 @@ import { fromGlobalId } from '../../graphql/global-id';
 import { paginate, type Page } from '../../graphql/pagination';
 import { type DeliveryUpdatedEvent, WEBHOOK_DELIVERY_TOPIC } from './webhook-attempt';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity';
-import { DELIVER_TASK, type DeliverJobPayload } from './webhook-fanout';
+import { kickDispatchers } from './webhook-fanout';
 import { REPLAY_TASK } from './webhook-jobs.task';
 import { WebhookReplay } from './webhook-replay.entity';
 import type { Webhook } from './webhook.entity';
@@ -33,8 +33,8 @@ export async function listDeliveries(ctx: Context, webhook: Webhook, args: Webho
 
 /**
  * Sends a delivery again (WEBHOOKS_MANAGE): a new series of attempts on the retry schedule, with the
- * same body and `webhook-id` (receivers dedupe by it). A delivery still PENDING is left as it is.
- * Side effects: write, a job.
+ * same body and `webhook-id` (receivers dedupe by it), due now — its webhook's dispatcher sends it in
+ * creation order with the others due. A delivery still PENDING is left as it is. Side effects: write, a job.
  */
 export async function redeliver(ctx: Context, input: RedeliverWebhookDeliveryInput): Promise<WebhookDelivery> {
   requirePermission(ctx, Permission.WEBHOOKS_MANAGE);
@@ -47,7 +47,7 @@ export async function redeliver(ctx: Context, input: RedeliverWebhookDeliveryInp
     delivery.scheduleStep = 0;
     delivery.nextAttemptAt = now;
     await tx.flush();
-    await ctx.deps.queue.add(tx, DELIVER_TASK, { deliveryId: delivery.id, attempt: delivery.attempts + 1 } satisfies DeliverJobPayload, { runAt: now, maxAttempts: 3 });
+    await kickDispatchers(tx, ctx.deps.queue, [delivery.webhook.id], now);
   });
   return delivery;
 }

@@ -10,13 +10,39 @@ import { eventBody } from './webhook-payload';
 import { Webhook } from './webhook.entity';
 import { insertDeliveries } from './webhooks.queries';
 
-/** The job that makes one delivery attempt. */
-export const DELIVER_TASK = 'webhook-deliver';
+/** The job that sends a webhook's due deliveries (one at a time per webhook in the whole cluster). */
+export const DISPATCH_TASK = 'webhook-dispatch';
 
-/** Payload of a delivery job: which delivery, and which attempt it is (a stale or repeated job is a no-op). */
-export interface DeliverJobPayload {
-  deliveryId: string;
-  attempt: number;
+/** Payload of a dispatch job: whose deliveries. */
+export interface DispatchJobPayload {
+  webhookId: string;
+}
+
+/** Key of a webhook's "deliveries are due now" job: one is queued at most, however many batches kick it. */
+export function dispatchJobKey(webhookId: string): string {
+  return `webhook-dispatch:${webhookId}`;
+}
+
+/** Key of a webhook's "a retry is due then" job (at the earliest pending retry). */
+export function retryJobKey(webhookId: string): string {
+  return `webhook-retry:${webhookId}`;
+}
+
+/**
+ * Queues a dispatch of each webhook (in `em`'s transaction, so it runs only once the deliveries it
+ * is for are committed): one job per webhook, keyed — a dispatch already queued keeps its time
+ * (`preserve_run_at`), one running gets a successor. Side effect: jobs.
+ */
+export async function kickDispatchers(em: EntityManager, queue: JobQueue, webhookIds: Iterable<string>, runAt?: Date): Promise<void> {
+  const ids = [...new Set(webhookIds)];
+  await queue.addMany(
+    em,
+    ids.map((webhookId) => ({
+      task: DISPATCH_TASK,
+      payload: { webhookId } satisfies DispatchJobPayload,
+      opts: { runAt, jobKey: dispatchJobKey(webhookId), jobKeyMode: 'preserve_run_at' as const, maxAttempts: 25 },
+    })),
+  );
 }
 
 /** What matching needs of a webhook. */
@@ -59,9 +85,10 @@ export async function enabledWebhooks(em: EntityManager, accountIds: readonly st
 }
 
 /**
- * Writes one PENDING delivery per (event, webhook) that matches, with its fat body, and queues its
- * first attempt in the same transaction (`em`): one job per delivery, due in event order.
- * Returns how many deliveries were queued. Side effects: writes deliveries and jobs.
+ * Writes one PENDING delivery per (event, webhook) that matches, with its fat body, due `now`, and
+ * queues a dispatch of each webhook concerned in the same transaction (`em`). The delivery rows are
+ * the durable queue: their ids (UUIDv7, made here in event order) are the order each webhook's
+ * dispatcher sends them in. Returns how many deliveries were queued. Side effects: writes deliveries and jobs.
  */
 export async function fanOut(em: EntityManager, config: Config, queue: JobQueue, events: readonly StreamEvent[], webhooks: readonly WebhookTarget[], now: Date): Promise<number> {
   const pairs = events.flatMap((e) => webhooks.filter((w) => webhookReceives(w, e)).map((w) => ({ e, w })));
@@ -90,9 +117,11 @@ export async function fanOut(em: EntityManager, config: Config, queue: JobQueue,
     };
   });
   await insertDeliveries(em, rows, now);
-  await queue.addMany(
+  await kickDispatchers(
     em,
-    rows.map((r) => ({ task: DELIVER_TASK, payload: { deliveryId: r.id, attempt: 1 } satisfies DeliverJobPayload, opts: { runAt: now, maxAttempts: 3 } })),
+    queue,
+    rows.map((r) => r.webhook_id),
+    now,
   );
   return rows.length;
 }

@@ -5,9 +5,10 @@ import { enabledWebhooks, fanOut } from './webhook-fanout';
 /**
  * The webhooks' durable event consumer: for each batch of the commit-ordered stream (activity and
  * platform events), finds the enabled webhooks of the batch's accounts that receive each event (type
- * and scope, see webhookReceives) and writes a delivery with its first job per (event, webhook) in the
- * batch's transaction — so a crash before the commit queues nothing and the batch runs again, and no
- * event is queued twice. The HTTP requests are the jobs' (webhook-deliver).
+ * and scope, see webhookReceives) and writes a PENDING delivery per (event, webhook) and a dispatch job
+ * per webhook concerned in the batch's transaction — so a crash before the commit queues nothing and
+ * the batch runs again, and no event is queued twice. The HTTP requests are the dispatchers'
+ * (webhook-dispatch, one per webhook at a time, in event order).
  */
 export const webhookConsumer: StreamConsumer<TaskDeps> = {
   name: 'webhooks',

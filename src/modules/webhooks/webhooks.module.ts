@@ -1,9 +1,8 @@
 import { Permission } from '../../auth/permissions';
 import { defineModule } from '../module';
-import { createEndpointLimiter } from './endpoint-limiter';
 import { WebhookDelivery } from './webhook-delivery.entity';
-import { runDeliverJob } from './webhook-deliver.task';
-import { DELIVER_TASK } from './webhook-fanout';
+import { createDispatchStores, LEGACY_DELIVER_TASK, runDispatchJob, runLegacyDeliverJob, runSweepJob, SWEEP_TASK } from './webhook-dispatch.task';
+import { DISPATCH_TASK } from './webhook-fanout';
 import { REPLAY_TASK, RETENTION_TASK, runReplayJob, runRetentionJob } from './webhook-jobs.task';
 import { WebhookReplay } from './webhook-replay.entity';
 import { webhookConsumer } from './webhook.consumer';
@@ -17,14 +16,16 @@ export const webhooksModule = defineModule({
   resolvers: [WebhookResolver, WebhookDeliveryResolver, WebhookReplayResolver],
   consumers: [webhookConsumer],
   tasks: (td) => {
-    const limiter = createEndpointLimiter(td.config.webhookEndpointConcurrency);
+    const stores = createDispatchStores(td.orm, td.deps.logger);
     return {
-      [DELIVER_TASK]: (payload) => runDeliverJob(td, limiter, payload),
+      [DISPATCH_TASK]: (payload, helpers) => runDispatchJob(td, stores, payload, helpers),
+      [LEGACY_DELIVER_TASK]: (payload) => runLegacyDeliverJob(td, payload),
+      [SWEEP_TASK]: () => runSweepJob(td),
       [REPLAY_TASK]: (payload) => runReplayJob(td, payload),
       [RETENTION_TASK]: async () => void (await runRetentionJob(td)),
     };
   },
-  crontab: [`30 3 * * * ${RETENTION_TASK}`],
+  crontab: [`30 3 * * * ${RETENTION_TASK}`, `* * * * * ${SWEEP_TASK}`],
   nodeTypes: {
     Webhook: { entity: Webhook, permission: Permission.WEBHOOKS_READ },
     WebhookDelivery: { entity: WebhookDelivery, permission: Permission.WEBHOOKS_READ },
