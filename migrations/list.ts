@@ -9,6 +9,7 @@ import { Migration20261201100000PlatformEvents } from './Migration20261201100000
 import { Migration20261201100100Webhooks } from './Migration20261201100100Webhooks';
 import { Migration20261202000000Suppressions } from './Migration20261202000000Suppressions';
 import { Migration20261202010000SuppressedMessages } from './Migration20261202010000SuppressedMessages';
+import { Migration20261204000000Analytics } from './Migration20261204000000Analytics';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201100100Webhooks', class: Migration20261201100100Webhooks },
   { name: 'Migration20261202000000Suppressions', class: Migration20261202000000Suppressions },
   { name: 'Migration20261202010000SuppressedMessages', class: Migration20261202010000SuppressedMessages },
+  { name: 'Migration20261204000000Analytics', class: Migration20261204000000Analytics },
 ];

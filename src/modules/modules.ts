@@ -3,6 +3,7 @@ import type { EventConsumer } from '../events/consumers';
 import type { HttpRoute } from '../http/routes';
 import { accountsModule } from './accounts/accounts.module';
 import { activityModule } from './activity/activity.module';
+import { analyticsModule } from './analytics/analytics.module';
 import { apiTokensModule } from './api-tokens/api-tokens.module';
 import { domainsModule } from './domains/domains.module';
 import { identitiesModule } from './identities/identities.module';
@@ -37,6 +38,7 @@ export const MODULES: readonly FeatureModule[] = [
   nodeModule,
   viewerModule,
   webhooksModule,
+  analyticsModule,
 ];
 
 /** Every entity the ORM maps. */

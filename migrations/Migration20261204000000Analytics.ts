@@ -1,0 +1,35 @@
+import { Migration } from '@mikro-orm/migrations';
+
+const COUNTS = ['queued', 'sent', 'delivered', 'deferred', 'soft_bounced', 'hard_bounced', 'opened', 'opened_unique', 'clicked', 'clicked_unique', 'unsubscribed', 'spam_complaint', 'suppressed'];
+const DIMS = '"account_id" uuid not null, "hour" timestamptz not null, "tenant_id" uuid null, "domain_id" uuid not null, "sender_identity_id" uuid null, "template_id" uuid null, "tag" text null';
+const KEY = '"account_id", "hour", "domain_id", "tenant_id", "sender_identity_id", "template_id", "tag"';
+
+/**
+ * Analytics: hourly (UTC) rollups of message events kept by the `analytics-rollups` consumer — counts per
+ * (account, tenant, domain, sender identity, template, tag, hour), one column per event type, and the
+ * opens/clicks by country, client and reading environment — and saved reports.
+ */
+export class Migration20261204000000Analytics extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create table "analytics_hourly" (${DIMS}, ${COUNTS.map((c) => `"${c}" int not null default 0`).join(', ')});`);
+    this.addSql(`alter table "analytics_hourly" add constraint "analytics_hourly_key" unique nulls not distinct (${KEY});`);
+    this.addSql(`create index "analytics_hourly_tenant_index" on "analytics_hourly" ("account_id", "tenant_id", "hour") where "tag" is null;`);
+    this.addSql(`create index "analytics_hourly_identity_index" on "analytics_hourly" ("account_id", "sender_identity_id", "hour") where "tag" is null and "sender_identity_id" is not null;`);
+    this.addSql(`create index "analytics_hourly_domain_index" on "analytics_hourly" ("account_id", "domain_id", "hour") where "tag" is null;`);
+    this.addSql(`create index "analytics_hourly_tag_index" on "analytics_hourly" ("account_id", "tag", "hour") where "tag" is not null;`);
+    this.addSql(`alter table "analytics_hourly" add constraint "analytics_hourly_account_id_foreign" foreign key ("account_id") references "accounts" ("id") on delete cascade;`);
+
+    this.addSql(
+      `create table "analytics_engagement_hourly" (${DIMS}, "type" text not null check ("type" in ('OPENED', 'OPENED_UNIQUE', 'CLICKED', 'CLICKED_UNIQUE')), "dimension" text not null check ("dimension" in ('COUNTRY', 'CLIENT', 'ENVIRONMENT')), "key" text not null, "count" int not null default 0);`,
+    );
+    this.addSql(`alter table "analytics_engagement_hourly" add constraint "analytics_engagement_hourly_key" unique nulls not distinct (${KEY}, "type", "dimension", "key");`);
+    this.addSql(`create index "analytics_engagement_hourly_scan_index" on "analytics_engagement_hourly" ("account_id", "dimension", "type", "hour");`);
+    this.addSql(`alter table "analytics_engagement_hourly" add constraint "analytics_engagement_hourly_account_id_foreign" foreign key ("account_id") references "accounts" ("id") on delete cascade;`);
+
+    this.addSql(
+      `create table "reports" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "account_id" uuid not null, "principal_key" text not null, "name" text not null, "description" text null, "filter" jsonb not null, "group_by" text check ("group_by" in ('HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR')) not null, "timezone" text not null, "breakdowns" text[] not null, "owner_scope" jsonb not null, constraint "reports_pkey" primary key ("id"));`,
+    );
+    this.addSql(`create index "reports_account_id_principal_key_index" on "reports" ("account_id", "principal_key");`);
+    this.addSql(`alter table "reports" add constraint "reports_account_id_foreign" foreign key ("account_id") references "accounts" ("id") on update cascade on delete cascade;`);
+  }
+}

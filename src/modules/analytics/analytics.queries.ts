@@ -1,0 +1,192 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RowScope } from '../../auth/scope';
+import { type OwnerColumns, scopeCondition, SqlParams } from '../../db/scope-sql';
+import { COUNT_COLUMNS, type CountColumn, type EngagementDimension, type EngagementRow, type HourlyRow } from './rollup';
+
+/** The owner columns of the rollup tables: every row has a domain (no account-level rows). */
+const ROLLUP_OWNERS: OwnerColumns = { account: 'account_id', domain: 'domain_id', tenant: 'tenant_id', identity: 'sender_identity_id', accountLevel: false };
+
+const DIM_COLUMNS = ['account_id', 'hour', 'tenant_id', 'domain_id', 'sender_identity_id', 'template_id', 'tag'] as const;
+const RECORD_DIMS = 'account_id uuid, hour timestamptz, tenant_id uuid, domain_id uuid, sender_identity_id uuid, template_id uuid, tag text';
+const CONFLICT_KEY = 'account_id, hour, domain_id, tenant_id, sender_identity_id, template_id, tag';
+
+/** Adds a batch's hourly rows (aggregated, so each key once) in ONE insert … on conflict: counts are summed into existing rows. */
+export async function upsertHourly(em: EntityManager, rows: readonly HourlyRow[]): Promise<void> {
+  if (!rows.length) return;
+  const cols = [...DIM_COLUMNS, ...COUNT_COLUMNS].join(', ');
+  await em.execute(
+    `insert into analytics_hourly as h (${cols})
+     select ${cols} from jsonb_to_recordset(?::jsonb) as x(${RECORD_DIMS}, ${COUNT_COLUMNS.map((c) => `${c} int`).join(', ')})
+     on conflict (${CONFLICT_KEY}) do update set ${COUNT_COLUMNS.map((c) => `${c} = h.${c} + excluded.${c}`).join(', ')}`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** Adds a batch's reader rows (country, client, environment of opens and clicks) in ONE insert … on conflict. */
+export async function upsertEngagement(em: EntityManager, rows: readonly EngagementRow[]): Promise<void> {
+  if (!rows.length) return;
+  const cols = `${DIM_COLUMNS.join(', ')}, type, dimension, key, count`;
+  await em.execute(
+    `insert into analytics_engagement_hourly as h (${cols})
+     select ${cols} from jsonb_to_recordset(?::jsonb) as x(${RECORD_DIMS}, type text, dimension text, key text, count int)
+     on conflict (${CONFLICT_KEY}, type, dimension, key) do update set count = h.count + excluded.count`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** The template of each message (absent ids: deleted messages). No scope: the consumer's own lookup. */
+export async function templatesOfMessages(em: EntityManager, messageIds: readonly string[]): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  if (!messageIds.length) return out;
+  const q = new SqlParams();
+  const rows = await em.execute<{ id: string; template_id: string | null }[]>(`select id, template_id from messages where id = any(${q.uuids(messageIds)})`, q.params);
+  for (const r of rows) out.set(r.id, r.template_id);
+  return out;
+}
+
+/** Series buckets analytics groups by. */
+export type Interval = 'HOUR' | 'DAY' | 'WEEK' | 'MONTH' | 'YEAR';
+
+/** A validated analytics request: range [from, to) taken to whole UTC hours, filters (null: no filter), interval and IANA timezone. */
+export interface RollupQuery {
+  from: Date;
+  to: Date;
+  interval: Interval;
+  timezone: string;
+  tenantIds: readonly string[] | null;
+  domainIds: readonly string[] | null;
+  identityIds: readonly string[] | null;
+  templateIds: readonly string[] | null;
+  tags: readonly string[] | null;
+}
+
+/** Counts per event column. */
+export type Counts = Record<CountColumn, number>;
+
+const SUMS = COUNT_COLUMNS.map((c) => `sum(h.${c})::bigint as ${c}`).join(', ');
+
+function countsOf(r: Record<string, unknown>): Counts {
+  return Object.fromEntries(COUNT_COLUMNS.map((c) => [c, Number(r[c] ?? 0)])) as Counts;
+}
+
+/**
+ * The where-clause of a rollup read: the reader's scope and the owner scope (a saved report's), both in
+ * SQL; the hour range; the filters; and which tag rows (null-tag rows for totals, unless tags are asked
+ * for: then the rows of those tags, so a message carrying two of them counts under each).
+ */
+function where(q: SqlParams, scope: RowScope, ownerScope: RowScope | null, f: RollupQuery, tagRows: 'totals' | 'tagged'): string {
+  const parts = [scopeCondition(q, scope, 'h', ROLLUP_OWNERS)];
+  if (ownerScope) parts.push(scopeCondition(q, ownerScope, 'h', ROLLUP_OWNERS));
+  parts.push(`h.hour >= date_trunc('hour', ${q.p(f.from.toISOString())}::timestamptz)`, `h.hour < ${q.p(f.to.toISOString())}::timestamptz`);
+  if (f.tenantIds) parts.push(`h.tenant_id = any(${q.uuids(f.tenantIds)})`);
+  if (f.domainIds) parts.push(`h.domain_id = any(${q.uuids(f.domainIds)})`);
+  if (f.identityIds) parts.push(`h.sender_identity_id = any(${q.uuids(f.identityIds)})`);
+  if (f.templateIds) parts.push(`h.template_id = any(${q.uuids(f.templateIds)})`);
+  if (f.tags) parts.push(`h.tag in (select jsonb_array_elements_text(${q.p(JSON.stringify(f.tags))}::jsonb))`);
+  else parts.push(tagRows === 'totals' ? 'h.tag is null' : 'h.tag is not null');
+  return parts.join(' and ');
+}
+
+const UNIT: Record<Interval, string> = { HOUR: 'hour', DAY: 'day', WEEK: 'week', MONTH: 'month', YEAR: 'year' };
+
+/** One point of a series: its start and its counts. */
+export interface SeriesRow {
+  start: Date;
+  counts: Counts;
+}
+
+/**
+ * The series of `f`: one point per interval of the range, zeros included. HOUR points are UTC hours (an
+ * hour of local time in every zone); DAY…YEAR points start at local midnight of the timezone (DST-aware,
+ * computed by PostgreSQL), each UTC hour bucket counted in the local interval its start falls in — exact
+ * for zones with whole-hour offsets. Applies both scopes in SQL. Read-only.
+ */
+export async function rollupSeries(em: EntityManager, scope: RowScope, ownerScope: RowScope | null, f: RollupQuery): Promise<SeriesRow[]> {
+  const q = new SqlParams();
+  const unit = UNIT[f.interval];
+  const cols = COUNT_COLUMNS.map((c) => `coalesce(b.${c}, 0) as ${c}`).join(', ');
+  let sql: string;
+  if (f.interval === 'HOUR') {
+    const w = where(q, scope, ownerScope, f, 'totals');
+    const from = q.p(f.from.toISOString());
+    const to = q.p(f.to.toISOString());
+    sql = `with b as (select h.hour as start, ${SUMS} from analytics_hourly h where ${w} group by 1)
+      select s.start, ${cols} from generate_series(date_trunc('hour', ${from}::timestamptz), ${to}::timestamptz - interval '1 microsecond', interval '1 hour') as s(start)
+      left join b on b.start = s.start order by s.start`;
+  } else {
+    // Placeholders are positional: parameters are added in the order they appear in the text.
+    const tz1 = q.p(f.timezone);
+    const w = where(q, scope, ownerScope, f, 'totals');
+    const tz4 = q.p(f.timezone);
+    const from = q.p(f.from.toISOString());
+    const tz2 = q.p(f.timezone);
+    const to = q.p(f.to.toISOString());
+    const tz3 = q.p(f.timezone);
+    sql = `with b as (select date_trunc('${unit}', h.hour at time zone ${tz1}) as local_start, ${SUMS} from analytics_hourly h where ${w} group by 1)
+      select s.local_start at time zone ${tz4} as start, ${cols}
+      from generate_series(date_trunc('${unit}', ${from}::timestamptz at time zone ${tz2}), (${to}::timestamptz at time zone ${tz3}) - interval '1 microsecond', interval '1 ${unit}') as s(local_start)
+      left join b on b.local_start = s.local_start order by s.local_start`;
+  }
+  const rows = await em.execute<Record<string, unknown>[]>(sql, q.params);
+  return rows.map((r) => ({ start: new Date(r.start as string), counts: countsOf(r) }));
+}
+
+/** The columns a by-dimension breakdown groups by. */
+export type RollupDimension = 'tenant' | 'domain' | 'identity' | 'template' | 'tag';
+const DIMENSION_COLUMN: Record<RollupDimension, string> = { tenant: 'tenant_id', domain: 'domain_id', identity: 'sender_identity_id', template: 'template_id', tag: 'tag' };
+
+/** At most this many rows per breakdown (the largest counts first). */
+export const BREAKDOWN_LIMIT = 1000;
+
+/**
+ * Counts of `f` grouped by one dimension (tenant, domain, sender identity, template or tag; null key: mail
+ * without one, e.g. the agency's own), most sent first. `onlyTemplates` narrows the template breakdown
+ * to a template allow-list. Applies both scopes in SQL. Read-only.
+ */
+export async function rollupByDimension(
+  em: EntityManager,
+  scope: RowScope,
+  ownerScope: RowScope | null,
+  f: RollupQuery,
+  dimension: RollupDimension,
+  onlyTemplates: readonly string[] | null,
+): Promise<{ key: string | null; counts: Counts }[]> {
+  const q = new SqlParams();
+  const col = DIMENSION_COLUMN[dimension];
+  let w = where(q, scope, ownerScope, f, dimension === 'tag' ? 'tagged' : 'totals');
+  if (onlyTemplates) w += ` and h.template_id = any(${q.uuids(onlyTemplates)})`;
+  const rows = await em.execute<Record<string, unknown>[]>(
+    `select h.${col}::text as key, ${SUMS} from analytics_hourly h where ${w} group by 1 order by sum(h.sent) desc, sum(h.queued) desc, 1 limit ${BREAKDOWN_LIMIT}`,
+    q.params,
+  );
+  return rows.map((r) => ({ key: (r.key as string | null) ?? null, counts: countsOf(r) }));
+}
+
+/**
+ * Opens or clicks (`type`: OPENED, OPENED_UNIQUE, CLICKED, CLICKED_UNIQUE) of `f` by a reader dimension
+ * (country, client, environment), largest first. Applies both scopes in SQL. Read-only.
+ */
+export async function rollupReaders(
+  em: EntityManager,
+  scope: RowScope,
+  ownerScope: RowScope | null,
+  f: RollupQuery,
+  dimension: EngagementDimension,
+  type: string,
+): Promise<{ key: string; count: number }[]> {
+  const q = new SqlParams();
+  const w = where(q, scope, ownerScope, f, 'totals');
+  const d = q.p(dimension);
+  const t = q.p(type);
+  const rows = await em.execute<{ key: string; count: string }[]>(
+    `select h.key, sum(h.count)::bigint as count from analytics_engagement_hourly h where ${w} and h.dimension = ${d} and h.type = ${t} group by 1 order by 2 desc, 1 limit ${BREAKDOWN_LIMIT}`,
+    q.params,
+  );
+  return rows.map((r) => ({ key: r.key, count: Number(r.count) }));
+}
+
+/** Every timezone name PostgreSQL knows (IANA, with its aliases). No scope: static data. */
+export async function timezoneNames(em: EntityManager): Promise<Set<string>> {
+  const rows = await em.execute<{ name: string }[]>('select name from pg_timezone_names');
+  return new Set(rows.map((r) => r.name));
+}
