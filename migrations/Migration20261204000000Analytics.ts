@@ -27,7 +27,7 @@ export class Migration20261204000000Analytics extends Migration {
     this.addSql(`alter table "analytics_engagement_hourly" add constraint "analytics_engagement_hourly_account_id_foreign" foreign key ("account_id") references "accounts" ("id") on delete cascade;`);
 
     this.addSql(
-      `create table "reports" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "account_id" uuid not null, "principal_key" text not null, "name" text not null, "description" text null, "filter" jsonb not null, "group_by" text check ("group_by" in ('HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR')) not null, "timezone" text not null, "breakdowns" text[] not null, "owner_scope" jsonb not null, constraint "reports_pkey" primary key ("id"));`,
+      `create table "reports" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "account_id" uuid not null, "principal_key" text not null, "name" text not null, "description" text null, "filter" jsonb not null, "group_by" text check ("group_by" in ('HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR')) not null default 'DAY', "timezone" text not null default 'UTC', "breakdowns" text[] not null, "owner_scope" jsonb not null, constraint "reports_pkey" primary key ("id"));`,
     );
     this.addSql(`create index "reports_account_id_principal_key_index" on "reports" ("account_id", "principal_key");`);
     this.addSql(`alter table "reports" add constraint "reports_account_id_foreign" foreign key ("account_id") references "accounts" ("id") on update cascade on delete cascade;`);

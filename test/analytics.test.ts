@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Permission } from '../src/auth/permissions';
 import type { EventRow } from '../src/events/event-row';
 import { toGlobalId } from '../src/graphql/global-id';
-import { insertAnalyticsMessage, insertClient, messageLife, prng, recordAll, type AnalyticsClient } from './support/analytics-fixture';
-import { insertApiToken, insertDomain } from './support/factories';
+import { ANALYTICS_FROM as FROM, ANALYTICS_TAGS as TAGS, ANALYTICS_TO as TO, type AnalyticsClient, seedAnalytics } from './support/analytics-fixture';
+import { insertApiToken } from './support/factories';
 import { errorCode, startTestServer, type TestServer } from './support/harness';
 
 /**
@@ -16,12 +16,9 @@ let B: { accountId: string; adminToken: string };
 let c1: AnalyticsClient;
 let c2: AnalyticsClient;
 let events: EventRow[] = [];
-const templateOf = new Map<string, string | null>();
+let templateOf = new Map<string, string | null>();
 const tokens: Record<string, string> = {};
 
-const FROM = '2026-10-23T00:00:00.000Z';
-const TO = '2026-11-04T00:00:00.000Z';
-const TAGS = ['news', 'promo', 'vip'];
 const FIELDS: Record<string, string> = {
   QUEUED: 'queued',
   SENT: 'sent',
@@ -51,41 +48,7 @@ const localDay = (d: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA',
 const localTime = (d: Date, timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
 
 async function seed(): Promise<void> {
-  A = await s.newAccount('Analytics A');
-  B = await s.newAccount('Analytics B');
-  const agencyA = await insertDomain(s, { accountId: A.accountId, tenantUuid: null });
-  const agencyB = await insertDomain(s, { accountId: B.accountId, tenantUuid: null });
-  c1 = await insertClient(s, A.accountId, agencyA.id, 'One');
-  c2 = await insertClient(s, A.accountId, agencyA.id, 'Two');
-  const cb = await insertClient(s, B.accountId, agencyB.id, 'Bee');
-  const rnd = prng(42);
-  const all = [];
-  const start = Date.parse(FROM) - 6 * 3600_000;
-  const span = Date.parse('2026-11-03T10:00:00Z') - start;
-  for (const [accountId, client, n] of [
-    [A.accountId, c1, 90],
-    [A.accountId, c2, 60],
-    [A.accountId, null, 20],
-    [B.accountId, cb, 40],
-  ] as const) {
-    for (let i = 0; i < n; i++) {
-      const viaIdentity = client !== null && rnd() < 0.4;
-      const tags = TAGS.filter(() => rnd() < 0.4);
-      const templateId = client && rnd() < 0.6 ? client.templateId : null;
-      const m = await insertAnalyticsMessage(s, {
-        accountId,
-        domainId: client === null ? agencyA.id : viaIdentity ? client.agencyDomainId : client.domainId,
-        tenantId: client?.tenantId ?? null,
-        identityId: viaIdentity ? client!.identityId : null,
-        templateId,
-        tags,
-      });
-      templateOf.set(m.id, templateId);
-      all.push(...messageLife(m, new Date(start + Math.floor((rnd() * span) / 60_000) * 60_000), rnd));
-    }
-  }
-  events = await recordAll(s, all);
-  await s.app.consumers!.drain();
+  ({ A, B, c1, c2, events, templateOf } = await seedAnalytics(s));
   tokens.tenant1 = (await insertApiToken(s, { accountId: A.accountId, permissions: [Permission.ANALYTICS_READ], tenantUuid: c1.tenantId })).secret;
   tokens.identity1 = (await insertApiToken(s, { accountId: A.accountId, permissions: [Permission.ANALYTICS_READ], identityUuid: c1.identityId })).secret;
   tokens.domain1 = (await insertApiToken(s, { accountId: A.accountId, permissions: [Permission.ANALYTICS_READ], domainUuid: c1.domainId })).secret;

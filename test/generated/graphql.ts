@@ -684,6 +684,7 @@ export type ApiTokenScopeNodeQuery = { node:
     | { __typename: 'Domain', id: string }
     | { __typename: 'Member', id: string }
     | { __typename: 'Message', id: string }
+    | { __typename: 'Report', id: string }
     | { __typename: 'SenderIdentity', id: string }
     | { __typename: 'Suppression', id: string }
     | { __typename: 'SuppressionImport', id: string }
@@ -909,6 +910,7 @@ export type MemberNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
    | null };
 
 export type MemberVisibleDomainsQueryVariables = Exact<{ [key: string]: never; }>;
@@ -1020,6 +1022,7 @@ export type DomainWithTemplatesQuery = { node:
     | { id: string }
     | { id: string }
     | { name: string, id: string, templates: Array<{ id: string, name: string }> }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }

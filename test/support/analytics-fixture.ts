@@ -128,3 +128,64 @@ export async function recordAll(s: TestServer, events: NewEvent[]): Promise<Even
   for (let i = 0; i < events.length; i += 2000) out.push(...(await insertEvents(systemEm(s.app.orm), events.slice(i, i + 2000))));
   return out;
 }
+
+/** The range the seeded mail falls in (Europe/Berlin and America/New_York change clocks inside it). */
+export const ANALYTICS_FROM = '2026-10-23T00:00:00.000Z';
+export const ANALYTICS_TO = '2026-11-04T00:00:00.000Z';
+export const ANALYTICS_TAGS = ['news', 'promo', 'vip'];
+
+/** What seedAnalytics made. */
+export interface SeededAnalytics {
+  A: { accountId: string; adminToken: string };
+  B: { accountId: string; adminToken: string };
+  c1: AnalyticsClient;
+  c2: AnalyticsClient;
+  cb: AnalyticsClient;
+  events: EventRow[];
+  templateOf: Map<string, string | null>;
+}
+
+/**
+ * Accounts A (agency domain, clients c1 and c2, some agency mail) and B (client cb), messages with tags
+ * and templates through tenant domains and sender identities, their events spread over the range, and
+ * the consumers caught up (the server must run its worker).
+ */
+export async function seedAnalytics(s: TestServer): Promise<SeededAnalytics> {
+  const templateOf = new Map<string, string | null>();
+  const A = await s.newAccount('Analytics A');
+  const B = await s.newAccount('Analytics B');
+  const agencyA = await insertDomain(s, { accountId: A.accountId, tenantUuid: null });
+  const agencyB = await insertDomain(s, { accountId: B.accountId, tenantUuid: null });
+  const c1 = await insertClient(s, A.accountId, agencyA.id, 'One');
+  const c2 = await insertClient(s, A.accountId, agencyA.id, 'Two');
+  const cb = await insertClient(s, B.accountId, agencyB.id, 'Bee');
+  const rnd = prng(42);
+  const all = [];
+  const start = Date.parse(ANALYTICS_FROM) - 6 * 3600_000;
+  const span = Date.parse('2026-11-03T10:00:00Z') - start;
+  for (const [accountId, client, n] of [
+    [A.accountId, c1, 90],
+    [A.accountId, c2, 60],
+    [A.accountId, null, 20],
+    [B.accountId, cb, 40],
+  ] as const) {
+    for (let i = 0; i < n; i++) {
+      const viaIdentity = client !== null && rnd() < 0.4;
+      const tags = ANALYTICS_TAGS.filter(() => rnd() < 0.4);
+      const templateId = client && rnd() < 0.6 ? client.templateId : null;
+      const m = await insertAnalyticsMessage(s, {
+        accountId,
+        domainId: client === null ? agencyA.id : viaIdentity ? client.agencyDomainId : client.domainId,
+        tenantId: client?.tenantId ?? null,
+        identityId: viaIdentity ? client!.identityId : null,
+        templateId,
+        tags,
+      });
+      templateOf.set(m.id, templateId);
+      all.push(...messageLife(m, new Date(start + Math.floor((rnd() * span) / 60_000) * 60_000), rnd));
+    }
+  }
+  const events = await recordAll(s, all);
+  await s.app.consumers!.drain();
+  return { A, B, c1, c2, cb, events, templateOf };
+}

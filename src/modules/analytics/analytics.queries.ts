@@ -190,3 +190,12 @@ export async function timezoneNames(em: EntityManager): Promise<Set<string>> {
   const rows = await em.execute<{ name: string }[]>('select name from pg_timezone_names');
   return new Set(rows.map((r) => r.name));
 }
+
+/** The range of "the last `days` days" at `now` in `timezone`: from local midnight `days - 1` days before today to the end of the current UTC hour. No scope: arithmetic. */
+export async function relativeRange(em: EntityManager, now: Date, days: number, timezone: string): Promise<{ from: Date; to: Date }> {
+  const [row] = await em.execute<{ from: string; to: string }[]>(
+    `select (date_trunc('day', ?::timestamptz at time zone ?) - (? * interval '1 day')) at time zone ? as "from", date_trunc('hour', ?::timestamptz) + interval '1 hour' as "to"`,
+    [now.toISOString(), timezone, days - 1, timezone, now.toISOString()],
+  );
+  return { from: new Date(row.from), to: new Date(row.to) };
+}

@@ -11,7 +11,7 @@ import { COUNT_COLUMNS, type EngagementDimension } from './rollup';
 let zones: Promise<Set<string>> | null = null;
 
 /** The timezone names PostgreSQL knows, read once per process. */
-function knownZones(ctx: Context): Promise<Set<string>> {
+export function knownZones(ctx: Context): Promise<Set<string>> {
   zones ??= timezoneNames(ctx.em).catch((e: unknown) => {
     zones = null;
     throw e;
