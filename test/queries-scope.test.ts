@@ -16,7 +16,7 @@ import { User } from '../src/modules/members/user.entity';
 import { SuppressionList, SuppressionSource } from '../src/modules/suppressions/suppression.enums';
 import { deleteEntries, insertEntries, type NewEntry, recipientEntries, streamExport } from '../src/modules/suppressions/suppressions.queries';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
-import { type RollupQuery, rollupByDimension, rollupReaders, rollupSeries, upsertEngagement, upsertHourly } from '../src/modules/analytics/analytics.queries';
+import { type RollupQuery, rollupByDimension, rollupReaders, rollupSeries, streamSeries, upsertEngagement, upsertHourly } from '../src/modules/analytics/analytics.queries';
 import { COUNT_COLUMNS } from '../src/modules/analytics/rollup';
 import { ActivityEventType } from '../src/events/event-type';
 import { insertApiToken, insertDomain, unique } from './support/factories';
@@ -209,6 +209,13 @@ const READS: Record<string, (scope: RowScope) => Promise<string[]>> = {
     return rollupBits(rows.reduce((n, r) => n + r.counts.sent, 0));
   },
   'analytics.queries.ts#rollupReaders': async (scope) => rollupBits((await rollupReaders(systemEm(s.app.orm), scope, null, ROLLUP_QUERY, 'COUNTRY', 'OPENED')).reduce((n, r) => n + r.count, 0)),
+  'analytics.queries.ts#streamSeries': async (scope) => {
+    let sum = 0;
+    await streamSeries(systemEm(s.app.orm), scope, null, { ...ROLLUP_QUERY, interval: 'HOUR' }, async (rows) => {
+      for (const r of await readAll(rows)) sum += Number(r.sent);
+    });
+    return rollupBits(sum);
+  },
   // A write, checked the same way: inside a transaction that is rolled back.
   'suppressions.queries.ts#deleteEntries': async (scope) => {
     const labels: string[] = [];
@@ -224,7 +231,7 @@ const READS: Record<string, (scope: RowScope) => Promise<string[]>> = {
   },
 };
 /** Functions that take a scope but build SQL only (run through the entries above). */
-const BUILDERS = new Set(['suppressions.queries.ts#exportQuery']);
+const BUILDERS = new Set(['suppressions.queries.ts#exportQuery', 'analytics.queries.ts#seriesQuery']);
 
 describe('raw-SQL read models apply the scope in their SQL', () => {
   it('every exported *.queries.ts function that takes a scope is run below', () => {

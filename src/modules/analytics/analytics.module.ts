@@ -1,5 +1,6 @@
 import { Permission } from '../../auth/permissions';
 import { defineModule } from '../module';
+import { analyticsExportRoute } from './analytics-export.route';
 import { analyticsConsumer } from './analytics.consumer';
 import { AnalyticsResolver } from './analytics.resolver';
 import { Report } from './report.entity';
@@ -11,5 +12,6 @@ export const analyticsModule = defineModule({
   entities: [Report],
   resolvers: [AnalyticsResolver, ReportResolver],
   consumers: [analyticsConsumer],
+  routes: [analyticsExportRoute],
   nodeTypes: { Report: { entity: Report, permission: Permission.ANALYTICS_READ } },
 });

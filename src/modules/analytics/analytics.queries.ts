@@ -1,4 +1,7 @@
+import type { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PoolClient } from 'pg';
+import QueryStream from 'pg-query-stream';
 import type { RowScope } from '../../auth/scope';
 import { type OwnerColumns, scopeCondition, SqlParams } from '../../db/scope-sql';
 import { COUNT_COLUMNS, type CountColumn, type EngagementDimension, type EngagementRow, type HourlyRow } from './rollup';
@@ -96,39 +99,79 @@ export interface SeriesRow {
 }
 
 /**
- * The series of `f`: one point per interval of the range, zeros included. HOUR points are UTC hours (an
- * hour of local time in every zone); DAY…YEAR points start at local midnight of the timezone (DST-aware,
- * computed by PostgreSQL), each UTC hour bucket counted in the local interval its start falls in — exact
- * for zones with whole-hour offsets. Applies both scopes in SQL. Read-only.
+ * SQL of the series of `f`: one row per interval of the range, zeros included, with its start (UTC) and
+ * its local start in the timezone (text). HOUR points are UTC hours (an hour of local time in every zone);
+ * DAY…YEAR points start at local midnight of the timezone (DST-aware, computed by PostgreSQL), each UTC
+ * hour bucket counted in the local interval its start falls in — exact for zones with whole-hour
+ * offsets. Both scopes are applied in SQL.
  */
-export async function rollupSeries(em: EntityManager, scope: RowScope, ownerScope: RowScope | null, f: RollupQuery): Promise<SeriesRow[]> {
-  const q = new SqlParams();
+export function seriesQuery(scope: RowScope, ownerScope: RowScope | null, f: RollupQuery, style: 'knex' | 'pg'): { sql: string; params: unknown[] } {
   const unit = UNIT[f.interval];
-  const cols = COUNT_COLUMNS.map((c) => `coalesce(b.${c}, 0) as ${c}`).join(', ');
-  let sql: string;
+  const cols = COUNT_COLUMNS.map((c) => `coalesce(b.${c}, 0)::bigint as ${c}`).join(', ');
+  const local = (start: string, tz: string) => `to_char(${start} at time zone ${tz}, 'YYYY-MM-DD"T"HH24:MI:SS') as local_start`;
+  // Placeholders are positional: parameters are added in the order they appear in the text.
+  const q = new SqlParams(style);
   if (f.interval === 'HOUR') {
     const w = where(q, scope, ownerScope, f, 'totals');
+    const tz = q.p(f.timezone);
     const from = q.p(f.from.toISOString());
     const to = q.p(f.to.toISOString());
-    sql = `with b as (select h.hour as start, ${SUMS} from analytics_hourly h where ${w} group by 1)
-      select s.start, ${cols} from generate_series(date_trunc('hour', ${from}::timestamptz), ${to}::timestamptz - interval '1 microsecond', interval '1 hour') as s(start)
-      left join b on b.start = s.start order by s.start`;
-  } else {
-    // Placeholders are positional: parameters are added in the order they appear in the text.
-    const tz1 = q.p(f.timezone);
-    const w = where(q, scope, ownerScope, f, 'totals');
-    const tz4 = q.p(f.timezone);
-    const from = q.p(f.from.toISOString());
-    const tz2 = q.p(f.timezone);
-    const to = q.p(f.to.toISOString());
-    const tz3 = q.p(f.timezone);
-    sql = `with b as (select date_trunc('${unit}', h.hour at time zone ${tz1}) as local_start, ${SUMS} from analytics_hourly h where ${w} group by 1)
-      select s.local_start at time zone ${tz4} as start, ${cols}
-      from generate_series(date_trunc('${unit}', ${from}::timestamptz at time zone ${tz2}), (${to}::timestamptz at time zone ${tz3}) - interval '1 microsecond', interval '1 ${unit}') as s(local_start)
-      left join b on b.local_start = s.local_start order by s.local_start`;
+    return {
+      sql: `with b as (select h.hour as start, ${SUMS} from analytics_hourly h where ${w} group by 1)
+        select s.start, ${local('s.start', `${tz}::text`)}, ${cols}
+        from generate_series(date_trunc('hour', ${from}::timestamptz), ${to}::timestamptz - interval '1 microsecond', interval '1 hour') as s(start)
+        left join b on b.start = s.start order by s.start`,
+      params: q.params,
+    };
   }
-  const rows = await em.execute<Record<string, unknown>[]>(sql, q.params);
-  return rows.map((r) => ({ start: new Date(r.start as string), counts: countsOf(r) }));
+  const tz1 = q.p(f.timezone);
+  const w = where(q, scope, ownerScope, f, 'totals');
+  const tz4 = q.p(f.timezone);
+  const from = q.p(f.from.toISOString());
+  const tz2 = q.p(f.timezone);
+  const to = q.p(f.to.toISOString());
+  const tz3 = q.p(f.timezone);
+  return {
+    sql: `with b as (select date_trunc('${unit}', h.hour at time zone ${tz1}::text) as local_start, ${SUMS} from analytics_hourly h where ${w} group by 1)
+      select s.local_start at time zone ${tz4}::text as start, to_char(s.local_start, 'YYYY-MM-DD"T"HH24:MI:SS') as local_start, ${cols}
+      from generate_series(date_trunc('${unit}', ${from}::timestamptz at time zone ${tz2}::text), (${to}::timestamptz at time zone ${tz3}::text) - interval '1 microsecond', interval '1 ${unit}') as s(local_start)
+      left join b on b.local_start = s.local_start order by s.local_start`,
+    params: q.params,
+  };
+}
+
+/** One point of a series: its start, its local start (text, in the query's timezone) and its counts. */
+export interface SeriesRow {
+  start: Date;
+  localStart: string;
+  counts: Counts;
+}
+
+/** A row of the series query as the API uses it. Pure. */
+export function toSeriesRow(r: Record<string, unknown>): SeriesRow {
+  return { start: r.start instanceof Date ? r.start : new Date(String(r.start)), localStart: String(r.local_start), counts: countsOf(r) };
+}
+
+/** The series of `f` (see seriesQuery), both scopes applied in SQL. Read-only. */
+export async function rollupSeries(em: EntityManager, scope: RowScope, ownerScope: RowScope | null, f: RollupQuery): Promise<SeriesRow[]> {
+  const { sql, params } = seriesQuery(scope, ownerScope, f, 'knex');
+  const rows = await em.execute<Record<string, unknown>[]>(sql, params);
+  return rows.map(toSeriesRow);
+}
+
+/**
+ * Streams the series of `f` from a server-side cursor (pg-query-stream, 500 rows at a time, with
+ * backpressure) to `consume`, both scopes applied in SQL: what exports read, never held in memory. Read-only.
+ */
+export async function streamSeries(em: EntityManager, scope: RowScope, ownerScope: RowScope | null, f: RollupQuery, consume: (rows: Readable) => Promise<void>): Promise<void> {
+  const { sql, params } = seriesQuery(scope, ownerScope, f, 'pg');
+  const knex = em.getConnection().getKnex();
+  const client = (await knex.client.acquireConnection()) as PoolClient;
+  try {
+    await consume(client.query(new QueryStream(sql, params, { batchSize: 500 })));
+  } finally {
+    await knex.client.releaseConnection(client);
+  }
 }
 
 /** The columns a by-dimension breakdown groups by. */

@@ -1,6 +1,8 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { Analytics } from './analytics';
+import { createAnalyticsExport } from './analytics-export';
+import { ExportAnalyticsInput, ExportAnalyticsPayload } from './analytics-export.types';
 import { AnalyticsFilterInput, AnalyticsInterval, resolveFilterIds } from './analytics.inputs';
 import { analyticsByOwner, analyticsByTag, analyticsReaders, analyticsSeries, analyticsTotals, buildAnalytics } from './analytics.service';
 import { AnalyticsCounts, AnalyticsEngagement, AnalyticsIdCounts, AnalyticsPoint, AnalyticsShare, AnalyticsTagCounts } from './analytics.types';
@@ -18,6 +20,13 @@ export class AnalyticsResolver {
     @Ctx() ctx: Context,
   ): Promise<Analytics> {
     return buildAnalytics(ctx, { from: filter.from, to: filter.to, ids: resolveFilterIds(filter), interval: groupBy ?? AnalyticsInterval.DAY, timezone });
+  }
+
+  @Mutation(() => ExportAnalyticsPayload, {
+    description: 'A signed link, valid for an hour, to the series of a saved report or a filter as CSV (header row, timezone stated) or JSON, streamed. Needs ANALYTICS_READ.',
+  })
+  exportAnalytics(@Arg('input', () => ExportAnalyticsInput) input: ExportAnalyticsInput, @Ctx() ctx: Context): Promise<ExportAnalyticsPayload> {
+    return createAnalyticsExport(ctx, input);
   }
 
   @FieldResolver(() => AnalyticsCounts, { description: 'Counts over the whole range.' })
