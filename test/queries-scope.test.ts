@@ -18,7 +18,6 @@ import { deleteEntries, insertEntries, type NewEntry, recipientEntries, streamEx
 import { Tenant } from '../src/modules/tenants/tenant.entity';
 import { type RollupQuery, rollupByDimension, rollupReaders, rollupSeries, streamSeries, upsertEngagement, upsertHourly } from '../src/modules/analytics/analytics.queries';
 import { COUNT_COLUMNS } from '../src/modules/analytics/rollup';
-import { ActivityEventType } from '../src/events/event-type';
 import { insertApiToken, insertDomain, unique } from './support/factories';
 import { startTestServer, type TestServer } from './support/harness';
 
@@ -145,7 +144,7 @@ async function seed(): Promise<void> {
   );
   await upsertEngagement(
     em,
-    dims.map((d, i) => ({ ...d, type: ActivityEventType.OPENED, dimension: 'COUNTRY' as const, key: 'DE', count: 2 ** i })),
+    dims.map((d, i) => ({ ...d, country: 'DE', client: 'Gmail', environment: 'WEBMAIL', opened: 2 ** i, opened_unique: 0, clicked: 0, clicked_unique: 0 })),
   );
   rollupLabels = rollupOwners.map(([label]) => label);
 
@@ -208,7 +207,7 @@ const READS: Record<string, (scope: RowScope) => Promise<string[]>> = {
     const rows = await rollupByDimension(systemEm(s.app.orm), scope, null, ROLLUP_QUERY, 'tenant', null);
     return rollupBits(rows.reduce((n, r) => n + r.counts.sent, 0));
   },
-  'analytics.queries.ts#rollupReaders': async (scope) => rollupBits((await rollupReaders(systemEm(s.app.orm), scope, null, ROLLUP_QUERY, 'COUNTRY', 'OPENED')).reduce((n, r) => n + r.count, 0)),
+  'analytics.queries.ts#rollupReaders': async (scope) => rollupBits((await rollupReaders(systemEm(s.app.orm), scope, null, ROLLUP_QUERY, 'COUNTRY', 'opened')).reduce((n, r) => n + r.count, 0)),
   'analytics.queries.ts#streamSeries': async (scope) => {
     let sum = 0;
     await streamSeries(systemEm(s.app.orm), scope, null, { ...ROLLUP_QUERY, interval: 'HOUR' }, async (rows) => {

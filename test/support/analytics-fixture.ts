@@ -132,7 +132,7 @@ export async function recordAll(s: TestServer, events: NewEvent[]): Promise<Even
 /** The range the seeded mail falls in (Europe/Berlin and America/New_York change clocks inside it). */
 export const ANALYTICS_FROM = '2026-10-23T00:00:00.000Z';
 export const ANALYTICS_TO = '2026-11-04T00:00:00.000Z';
-export const ANALYTICS_TAGS = ['news', 'promo', 'vip'];
+export const ANALYTICS_TAGS = ['news', 'promo', 'say "hi", {x} \\ NULL', 'vip'];
 
 /** What seedAnalytics made. */
 export interface SeededAnalytics {

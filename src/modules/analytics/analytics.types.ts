@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Counts } from './analytics.queries';
+import type { EngagementColumn } from './rollup';
 
 /** Which opens or clicks a reader breakdown counts. */
 export enum AnalyticsEngagement {
@@ -13,12 +14,12 @@ registerEnumType(AnalyticsEngagement, {
   description: 'Which engagement a reader breakdown counts: every open or click, or only the first per message.',
 });
 
-/** The event type each engagement counts. */
-export const ENGAGEMENT_EVENT: Record<AnalyticsEngagement, string> = {
-  OPENS: 'OPENED',
-  UNIQUE_OPENS: 'OPENED_UNIQUE',
-  CLICKS: 'CLICKED',
-  UNIQUE_CLICKS: 'CLICKED_UNIQUE',
+/** The rollup column each engagement counts. */
+export const ENGAGEMENT_EVENT: Record<AnalyticsEngagement, EngagementColumn> = {
+  OPENS: 'opened',
+  UNIQUE_OPENS: 'opened_unique',
+  CLICKS: 'clicked',
+  UNIQUE_CLICKS: 'clicked_unique',
 };
 
 const ratio = (n: number, d: number) => (d > 0 ? n / d : 0);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRow } from '../../events/event-row';
 import { ActivityEventType as T } from '../../events/event-type';
-import { aggregate, environmentOf, hourOf, readerKeys } from './rollup';
+import { pgArray } from './analytics.queries';
+import { aggregate, environmentOf, hourOf, readerOf } from './rollup';
 
 const base = { accountId: 'a', messageId: 'm1', tenantId: 't', domainId: 'd', senderIdentityId: null, recipient: 'r@x', data: {} };
 const ev = (id: string, type: T, at: string, tags: string[] = [], data: Record<string, unknown> = {}, messageId = 'm1'): EventRow => ({
@@ -34,24 +35,34 @@ describe('aggregate', () => {
     ]);
   });
 
-  it('rolls up the reader of opens and clicks by country, client and environment', () => {
-    const { engagement } = aggregate([ev('1', T.OPENED, '2026-01-01T10:00:00Z', [], { country: 'de', client: 'Gmail', environment: 'webmail' }), ev('2', T.SENT, '2026-01-01T10:00:00Z')], new Map());
-    expect(engagement.map((r) => [r.type, r.dimension, r.key, r.count])).toEqual([
-      ['OPENED', 'COUNTRY', 'DE', 1],
-      ['OPENED', 'CLIENT', 'Gmail', 1],
-      ['OPENED', 'ENVIRONMENT', 'WEBMAIL', 1],
+  it('rolls up the reader of opens and clicks (country, client, environment), an open and its unique open in one row', () => {
+    const reader = { country: 'de', client: 'Gmail', environment: 'webmail' };
+    const { engagement } = aggregate(
+      [
+        ev('1', T.OPENED, '2026-01-01T10:00:00Z', [], reader),
+        ev('2', T.OPENED_UNIQUE, '2026-01-01T10:00:00Z', [], reader),
+        ev('3', T.CLICKED, '2026-01-01T10:30:00Z', [], {}),
+        ev('4', T.SENT, '2026-01-01T10:00:00Z'),
+      ],
+      new Map(),
+    );
+    expect(engagement.map((r) => [r.country, r.client, r.environment, r.opened, r.opened_unique, r.clicked, r.clicked_unique])).toEqual([
+      ['DE', 'Gmail', 'WEBMAIL', 1, 1, 0, 0],
+      ['UNKNOWN', 'UNKNOWN', 'OTHER', 0, 0, 1, 0],
     ]);
   });
 });
 
 describe('reader keys', () => {
   it('names unknown readers UNKNOWN and OTHER', () => {
-    expect(readerKeys({})).toEqual([
-      ['COUNTRY', 'UNKNOWN'],
-      ['CLIENT', 'UNKNOWN'],
-      ['ENVIRONMENT', 'OTHER'],
-    ]);
+    expect(readerOf({})).toEqual({ country: 'UNKNOWN', client: 'UNKNOWN', environment: 'OTHER' });
     expect(environmentOf({ environment: 'mobile' })).toBe('MOBILE');
     expect(hourOf(new Date('2026-03-29T01:59:59.999Z'))).toBe('2026-03-29T01:00:00.000Z');
+  });
+});
+
+describe('pgArray', () => {
+  it('quotes every text element and escapes quotes and backslashes; null is NULL', () => {
+    expect(pgArray(['a', null, 'say "hi"', 'back\\slash', 'NULL', '{x,y}', 3])).toBe('{"a",NULL,"say \\"hi\\"","back\\\\slash","NULL","{x,y}",3}');
   });
 });
