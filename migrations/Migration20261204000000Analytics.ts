@@ -33,5 +33,15 @@ export class Migration20261204000000Analytics extends Migration {
     );
     this.addSql(`create index "reports_account_id_principal_key_index" on "reports" ("account_id", "principal_key");`);
     this.addSql(`alter table "reports" add constraint "reports_account_id_foreign" foreign key ("account_id") references "accounts" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(
+      `create table "report_schedules" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "account_id" uuid not null, "report_id" uuid not null, "principal_key" text not null, "principal" jsonb not null, "cadence" text check ("cadence" in ('DAILY', 'WEEKLY', 'MONTHLY')) not null, "recipients" text[] not null, "next_run_at" timestamptz not null, "last_sent_at" timestamptz null, "last_error" text null, constraint "report_schedules_pkey" primary key ("id"));`,
+    );
+    this.addSql(`alter table "report_schedules" add constraint "report_schedules_report_id_principal_key_unique" unique ("report_id", "principal_key");`);
+    this.addSql(`alter table "report_schedules" add constraint "report_schedules_account_id_foreign" foreign key ("account_id") references "accounts" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "report_schedules" add constraint "report_schedules_report_id_foreign" foreign key ("report_id") references "reports" ("id") on update cascade on delete cascade;`);
+    this.addSql(`create index "report_schedules_next_run_at_index" on "report_schedules" ("next_run_at");`);
+    this.addSql(`alter table "system_emails" drop constraint if exists "system_emails_kind_check";`);
+    this.addSql(`alter table "system_emails" add constraint "system_emails_kind_check" check("kind" in ('SENDER_CONFIRMATION', 'MEMBER_INVITATION', 'WEBHOOK_DISABLED', 'ANALYTICS_REPORT'));`);
   }
 }

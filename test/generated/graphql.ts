@@ -479,6 +479,7 @@ export type SwitchAccountInput = {
 
 /** The purpose of a system e-mail. */
 export type SystemEmailKind =
+  | 'ANALYTICS_REPORT'
   | 'MEMBER_INVITATION'
   | 'SENDER_CONFIRMATION'
   | 'WEBHOOK_DISABLED';

@@ -284,3 +284,13 @@ export async function relativeRange(em: EntityManager, now: Date, days: number, 
   );
   return { from: new Date(row.from), to: new Date(row.to) };
 }
+
+/** The start of the day, week (Monday) or month after `after` in `timezone`: when a schedule runs next. No scope: arithmetic. */
+export async function nextPeriodStart(em: EntityManager, after: Date, unit: 'day' | 'week' | 'month', timezone: string): Promise<Date> {
+  const [row] = await em.execute<{ at: string }[]>(`select (date_trunc('${unit}', ?::timestamptz at time zone ?) + interval '1 ${unit}') at time zone ? as at`, [
+    after.toISOString(),
+    timezone,
+    timezone,
+  ]);
+  return new Date(row.at);
+}

@@ -6,6 +6,8 @@ import { Report } from './report.entity';
 import { CreateReportInput, DeleteReportInput, UpdateReportInput } from './report.inputs';
 import { CreateReportPayload, DeleteReportPayload, ReportConnection, ReportFilter, UpdateReportPayload } from './report.types';
 import { createReport, deleteReport, getReport, listReports, reportFilter, reportResult, updateReport } from './reports.service';
+import { ReportSchedule } from './report-schedule.entity';
+import { scheduleReport, scheduleReportId, ScheduleReportInput, ScheduleReportPayload } from './report-schedules.service';
 
 /** Saved reports: queries, mutations and the report's filter and result. */
 @Resolver(() => Report)
@@ -43,5 +45,21 @@ export class ReportResolver {
   @FieldResolver(() => Analytics, { description: 'Its analytics now (a relative range is computed at the time of reading).' })
   result(@Root() r: Report, @Ctx() ctx: Context): Promise<Analytics> {
     return reportResult(ctx, r);
+  }
+}
+
+/** scheduleReport and the schedule's report id. */
+@Resolver(() => ReportSchedule)
+export class ReportScheduleResolver {
+  @Mutation(() => ScheduleReportPayload, {
+    description: 'Mails a link to the report’s CSV to the recipients at the start of each day, week or month of its timezone, as you (with your access when it runs). Needs ANALYTICS_READ.',
+  })
+  async scheduleReport(@Arg('input', () => ScheduleReportInput) input: ScheduleReportInput, @Ctx() ctx: Context): Promise<ScheduleReportPayload> {
+    return { schedule: await scheduleReport(ctx, input) };
+  }
+
+  @FieldResolver(() => ID, { description: 'Global id of the report.' })
+  reportId(@Root() s: ReportSchedule): string {
+    return scheduleReportId(s);
   }
 }
