@@ -159,6 +159,12 @@ async function rollUpInSql(client: pg.Client, cut: string): Promise<void> {
     [cut],
   );
   await client.query(
+    `insert into analytics_hourly_account (account_id, hour, ${COLS})
+     select e.account_id, date_trunc('hour', e.occurred_at, 'UTC'), ${COUNT_SQL('e')} from activity_events e
+     where e.id <= $1 and e.type not in ('RENDER_FAILED', 'CANCELLED') group by 1, 2`,
+    [cut],
+  );
+  await client.query(
     `insert into analytics_engagement_hourly (account_id, hour, tenant_id, domain_id, sender_identity_id, template_id, tag, country, client, environment, opened, opened_unique, clicked, clicked_unique)
      select e.account_id, date_trunc('hour', e.occurred_at, 'UTC'), e.tenant_id, e.domain_id, e.sender_identity_id, m.template_id, t.tag,
             coalesce(upper(e.data->>'country'), 'UNKNOWN'), coalesce(e.data->>'client', 'UNKNOWN'),

@@ -21,6 +21,11 @@ export class Migration20261204000000Analytics extends Migration {
     this.addSql(`create index "analytics_hourly_domain_index" on "analytics_hourly" ("account_id", "domain_id", "hour") where "tag" is null;`);
     this.addSql(`create index "analytics_hourly_tag_index" on "analytics_hourly" ("account_id", "tag", "hour") where "tag" is not null;`);
 
+    // The account's own totals per hour: what an account-wide principal's unfiltered series reads (one row an hour).
+    this.addSql(
+      `create table "analytics_hourly_account" ("account_id" uuid not null, "hour" timestamptz not null, ${COUNTS.map((c) => `"${c}" int not null default 0`).join(', ')}, constraint "analytics_hourly_account_pkey" primary key ("account_id", "hour")) with (fillfactor = 70);`,
+    );
+
     // One row per reader (country, client, environment) of an owner/template/tag/hour, its opens and clicks as columns.
     this.addSql(
       `create table "analytics_engagement_hourly" (${DIMS}, "country" text not null, "client" text not null, "environment" text not null, ${ENGAGEMENT.map((c) => `"${c}" int not null default 0`).join(', ')}) with (fillfactor = 70);`,

@@ -61,7 +61,8 @@ describe('saved reports', () => {
     const r = ok(await create(x.A.adminToken, { filter: { lastDays: 60, tenantIds: [toGlobalId('Tenant', x.c1.tenantId)] }, timezone: 'America/New_York' })).createReport.report;
     expect(r.filter).toMatchObject({ from: null, to: null, lastDays: 60 });
     expect(r.result.series).toHaveLength(60);
-    expect(r.result.totals.sent).toBe(sent(ofA().filter((e) => e.tenantId === x.c1.tenantId)));
+    // Every seeded event is within the last 60 days, including those just before FROM.
+    expect(r.result.totals.sent).toBe(ofA().filter((e) => e.type === 'SENT' && e.tenantId === x.c1.tenantId).length);
   });
 
   it('an identity token’s report counts only that identity’s mail, whoever reads it and whatever its filter says', async () => {

@@ -16,7 +16,7 @@ import { User } from '../src/modules/members/user.entity';
 import { SuppressionList, SuppressionSource } from '../src/modules/suppressions/suppression.enums';
 import { deleteEntries, insertEntries, type NewEntry, recipientEntries, streamExport } from '../src/modules/suppressions/suppressions.queries';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
-import { type RollupQuery, rollupByDimension, rollupReaders, rollupSeries, streamSeries, upsertEngagement, upsertHourly } from '../src/modules/analytics/analytics.queries';
+import { type RollupQuery, rollupByDimension, rollupReaders, rollupSeries, streamSeries, upsertAccountHourly, upsertEngagement, upsertHourly } from '../src/modules/analytics/analytics.queries';
 import { COUNT_COLUMNS } from '../src/modules/analytics/rollup';
 import { insertApiToken, insertDomain, unique } from './support/factories';
 import { startTestServer, type TestServer } from './support/harness';
@@ -146,6 +146,9 @@ async function seed(): Promise<void> {
     em,
     dims.map((d, i) => ({ ...d, country: 'DE', client: 'Gmail', environment: 'WEBMAIL', opened: 2 ** i, opened_unique: 0, clicked: 0, clicked_unique: 0 })),
   );
+  // Each account's hourly totals (what an unfiltered account-wide series reads): the sum of its rows' bits.
+  const totalsOf = (accountId: string) => ({ ...zero, account_id: accountId, hour: ROLLUP_HOUR, sent: rollupOwners.reduce((n, o, i) => (o[1] === accountId ? n + 2 ** i : n), 0) });
+  await upsertAccountHourly(em, [totalsOf(a.accountId), totalsOf(b.accountId)]);
   rollupLabels = rollupOwners.map(([label]) => label);
 
   const token = async (opts: Parameters<typeof insertApiToken>[1]): Promise<Scope> => {

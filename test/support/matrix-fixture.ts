@@ -20,7 +20,7 @@ import { Webhook } from '../../src/modules/webhooks/webhook.entity';
 import { insertApiToken, insertDomain, unique } from './factories';
 import { ActivityEventType } from '../../src/events/event-type';
 import type { EventRow } from '../../src/events/event-row';
-import { upsertEngagement, upsertHourly } from '../../src/modules/analytics/analytics.queries';
+import { upsertAccountHourly, upsertEngagement, upsertHourly } from '../../src/modules/analytics/analytics.queries';
 import { Report } from '../../src/modules/analytics/report.entity';
 import { aggregate } from '../../src/modules/analytics/rollup';
 import type { TestServer } from './harness';
@@ -155,6 +155,7 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
   const rollups = aggregate(events, new Map([[tenant.id, template.id]]));
   await upsertHourly(em, rollups.hourly);
   await upsertEngagement(em, rollups.engagement);
+  await upsertAccountHourly(em, rollups.account);
   const report = em.create(Report, {
     account: accountId,
     principalKey: `token:${token.tokenUuid}`,

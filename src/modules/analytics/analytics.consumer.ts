@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventConsumer } from '../../events/consumers';
 import type { ActivityEventType } from '../../events/event-type';
 import type { TaskDeps } from '../module';
-import { templatesOfMessages, upsertEngagement, upsertHourly } from './analytics.queries';
+import { templatesOfMessages, upsertAccountHourly, upsertEngagement, upsertHourly } from './analytics.queries';
 import { aggregate, COUNTED } from './rollup';
 
 /** Messages' templates seen lately (a message's template never changes, so a hit is always right). */
@@ -39,8 +39,9 @@ export const analyticsConsumer: EventConsumer<TaskDeps> = {
   types: Object.keys(COUNTED) as ActivityEventType[],
   async handle(em, events) {
     const templates = await templatesOf(em, [...new Set(events.map((e) => e.messageId))]);
-    const { hourly, engagement } = aggregate(events, templates);
+    const { hourly, engagement, account } = aggregate(events, templates);
     await upsertHourly(em, hourly);
+    await upsertAccountHourly(em, account);
     await upsertEngagement(em, engagement);
   },
 };

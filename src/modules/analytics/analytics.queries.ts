@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { RowScope } from '../../auth/scope';
 import { type OwnerColumns, scopeCondition, SqlParams } from '../../db/scope-sql';
-import { COUNT_COLUMNS, type CountColumn, type EngagementColumn, type EngagementDimension, type EngagementRow, type HourlyRow } from './rollup';
+import { type AccountHourRow, COUNT_COLUMNS, type CountColumn, type EngagementColumn, type EngagementDimension, type EngagementRow, type HourlyRow } from './rollup';
 
 const ENGAGEMENT_COLUMNS: readonly string[] = ['opened', 'opened_unique', 'clicked', 'clicked_unique'];
 
@@ -71,6 +71,11 @@ export async function upsertHourly(em: EntityManager, rows: readonly HourlyRow[]
   await upsertRows(em, 'analytics_hourly', CONFLICT_KEY, DIM_COLUMNS, DIM_TYPES, COUNT_COLUMNS, rows);
 }
 
+/** Adds a batch's per-account hourly totals in ONE insert … on conflict. */
+export async function upsertAccountHourly(em: EntityManager, rows: readonly AccountHourRow[]): Promise<void> {
+  await upsertRows(em, 'analytics_hourly_account', 'account_id, hour', ['account_id', 'hour'], DIM_TYPES, COUNT_COLUMNS, rows);
+}
+
 /** Adds a batch's reader rows (opens and clicks by country, client, environment) in ONE insert … on conflict. */
 export async function upsertEngagement(em: EntityManager, rows: readonly EngagementRow[]): Promise<void> {
   const dims = [...DIM_COLUMNS, 'country', 'client', 'environment'] as const;
@@ -117,9 +122,15 @@ function countsOf(r: Record<string, unknown>): Counts {
  * SQL; the hour range; the filters; and which tag rows (null-tag rows for totals, unless tags are asked
  * for: then the rows of those tags, so a message carrying two of them counts under each).
  */
-function where(q: SqlParams, scope: RowScope, ownerScope: RowScope | null, f: RollupQuery, tagRows: 'totals' | 'tagged'): string {
+function where(q: SqlParams, scope: RowScope, ownerScope: RowScope | null, f: RollupQuery, tagRows: 'totals' | 'tagged', table = 'analytics_hourly'): string {
   const parts = [scopeCondition(q, scope, 'h', ROLLUP_OWNERS)];
   if (ownerScope) parts.push(scopeCondition(q, ownerScope, 'h', ROLLUP_OWNERS));
+  // The account's totals table has no owner, template or tag columns: only unfiltered account-wide reads come here.
+  if (table === 'analytics_hourly_account') {
+    if (!readsAccountTotals(scope, ownerScope, f)) throw new Error('account totals read with a narrower scope or a filter');
+    parts.push(`h.hour >= date_trunc('hour', ${q.p(f.from.toISOString())}::timestamptz, 'UTC')`, `h.hour < ${q.p(f.to.toISOString())}::timestamptz`);
+    return parts.join(' and ');
+  }
   parts.push(`h.hour >= date_trunc('hour', ${q.p(f.from.toISOString())}::timestamptz, 'UTC')`, `h.hour < ${q.p(f.to.toISOString())}::timestamptz`);
   if (f.tenantIds) parts.push(`h.tenant_id = any(${q.uuids(f.tenantIds)})`);
   if (f.domainIds) parts.push(`h.domain_id = any(${q.uuids(f.domainIds)})`);
@@ -128,6 +139,11 @@ function where(q: SqlParams, scope: RowScope, ownerScope: RowScope | null, f: Ro
   if (f.tags) parts.push(`h.tag in (select jsonb_array_elements_text(${q.p(JSON.stringify(f.tags))}::jsonb))`);
   else parts.push(tagRows === 'totals' ? 'h.tag is null' : 'h.tag is not null');
   return parts.join(' and ');
+}
+
+/** Whether a read may use the account's hourly totals: every scope account-wide, and no filter but the range. Pure. */
+function readsAccountTotals(scope: RowScope, ownerScope: RowScope | null, f: RollupQuery): boolean {
+  return scope.accountWide && (!ownerScope || ownerScope.accountWide) && !f.tenantIds && !f.domainIds && !f.identityIds && !f.templateIds && !f.tags;
 }
 
 const UNIT: Record<Interval, string> = { HOUR: 'hour', DAY: 'day', WEEK: 'week', MONTH: 'month', YEAR: 'year' };
@@ -151,13 +167,14 @@ export function seriesQuery(scope: RowScope, ownerScope: RowScope | null, f: Rol
   const local = (start: string, tz: string) => `to_char(${start} at time zone ${tz}, 'YYYY-MM-DD"T"HH24:MI:SS') as local_start`;
   // Placeholders are positional: parameters are added in the order they appear in the text.
   const q = new SqlParams(style);
+  const table = readsAccountTotals(scope, ownerScope, f) ? 'analytics_hourly_account' : 'analytics_hourly';
   if (f.interval === 'HOUR') {
-    const w = where(q, scope, ownerScope, f, 'totals');
+    const w = where(q, scope, ownerScope, f, 'totals', table);
     const tz = q.p(f.timezone);
     const from = q.p(f.from.toISOString());
     const to = q.p(f.to.toISOString());
     return {
-      sql: `with b as (select h.hour as start, ${SUMS} from analytics_hourly h where ${w} group by 1)
+      sql: `with b as (select h.hour as start, ${SUMS} from ${table} h where ${w} group by 1)
         select s.start, ${local('s.start', `${tz}::text`)}, ${cols}
         from generate_series(date_trunc('hour', ${from}::timestamptz, 'UTC'), ${to}::timestamptz - interval '1 microsecond', interval '1 hour') as s(start)
         left join b on b.start = s.start order by s.start`,
@@ -165,14 +182,14 @@ export function seriesQuery(scope: RowScope, ownerScope: RowScope | null, f: Rol
     };
   }
   const tz1 = q.p(f.timezone);
-  const w = where(q, scope, ownerScope, f, 'totals');
+  const w = where(q, scope, ownerScope, f, 'totals', table);
   const tz4 = q.p(f.timezone);
   const from = q.p(f.from.toISOString());
   const tz2 = q.p(f.timezone);
   const to = q.p(f.to.toISOString());
   const tz3 = q.p(f.timezone);
   return {
-    sql: `with b as (select date_trunc('${unit}', h.hour at time zone ${tz1}::text) as local_start, ${SUMS} from analytics_hourly h where ${w} group by 1)
+    sql: `with b as (select date_trunc('${unit}', h.hour at time zone ${tz1}::text) as local_start, ${SUMS} from ${table} h where ${w} group by 1)
       select s.local_start at time zone ${tz4}::text as start, to_char(s.local_start, 'YYYY-MM-DD"T"HH24:MI:SS') as local_start, ${cols}
       from generate_series(date_trunc('${unit}', ${from}::timestamptz at time zone ${tz2}::text), (${to}::timestamptz at time zone ${tz3}::text) - interval '1 microsecond', interval '1 ${unit}') as s(local_start)
       left join b on b.local_start = s.local_start order by s.local_start`,

@@ -56,6 +56,9 @@ export interface RollupDims {
 /** One row of analytics_hourly to add. */
 export type HourlyRow = RollupDims & Record<CountColumn, number>;
 
+/** One row of analytics_hourly_account (the account's totals of an hour) to add. */
+export type AccountHourRow = Pick<RollupDims, 'account_id' | 'hour'> & Record<CountColumn, number>;
+
 /** The engagement columns of analytics_engagement_hourly, by the event type each counts. */
 export const ENGAGEMENT_COLUMN: Readonly<Partial<Record<ActivityEventType, EngagementColumn>>> = {
   [ActivityEventType.OPENED]: 'opened',
@@ -107,8 +110,9 @@ export function readerOf(data: Record<string, unknown>): { country: string; clie
  * tag its message carries (byTag and tag filters). Opens and clicks also add 1 to their reader's row
  * (country, client, environment), the same way. `templateOf` maps message ids to their template (absent: none). Pure.
  */
-export function aggregate(events: readonly EventRow[], templateOf: ReadonlyMap<string, string | null>): { hourly: HourlyRow[]; engagement: EngagementRow[] } {
+export function aggregate(events: readonly EventRow[], templateOf: ReadonlyMap<string, string | null>): { hourly: HourlyRow[]; engagement: EngagementRow[]; account: AccountHourRow[] } {
   const hourly = new Map<string, HourlyRow>();
+  const account = new Map<string, AccountHourRow>();
   const engagement = new Map<string, EngagementRow>();
   for (const e of events) {
     const column = COUNTED[e.type];
@@ -122,6 +126,13 @@ export function aggregate(events: readonly EventRow[], templateOf: ReadonlyMap<s
       template_id: templateOf.get(e.messageId) ?? null,
     };
     const baseKey = `${base.account_id}|${base.hour}|${base.tenant_id}|${base.domain_id}|${base.sender_identity_id}|${base.template_id}`;
+    const accountKey = `${base.account_id}|${base.hour}`;
+    let totals = account.get(accountKey);
+    if (!totals) {
+      totals = accountHourRow(base.account_id, base.hour);
+      account.set(accountKey, totals);
+    }
+    totals[column]++;
     const tags: (string | null)[] = [null, ...new Set(e.tags)];
     const engaged = ENGAGEMENT_COLUMN[e.type];
     const reader = engaged ? readerOf(e.data) : null;
@@ -143,7 +154,7 @@ export function aggregate(events: readonly EventRow[], templateOf: ReadonlyMap<s
       er[engaged]++;
     }
   }
-  return { hourly: [...hourly.values()], engagement: [...engagement.values()] };
+  return { hourly: [...hourly.values()], engagement: [...engagement.values()], account: [...account.values()] };
 }
 
 function engagementRow(b: Omit<RollupDims, 'tag'>, tag: string | null, r: { country: string; client: string; environment: string }): EngagementRow {
@@ -162,6 +173,26 @@ function engagementRow(b: Omit<RollupDims, 'tag'>, tag: string | null, r: { coun
     opened_unique: 0,
     clicked: 0,
     clicked_unique: 0,
+  };
+}
+
+function accountHourRow(account_id: string, hour: string): AccountHourRow {
+  return {
+    account_id,
+    hour,
+    queued: 0,
+    sent: 0,
+    delivered: 0,
+    deferred: 0,
+    soft_bounced: 0,
+    hard_bounced: 0,
+    opened: 0,
+    opened_unique: 0,
+    clicked: 0,
+    clicked_unique: 0,
+    unsubscribed: 0,
+    spam_complaint: 0,
+    suppressed: 0,
   };
 }
 
