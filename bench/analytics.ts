@@ -33,6 +33,8 @@ const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
 const RAW_QUERIES = Number(process.env.BENCH_RAW_QUERIES ?? 200);
 const BATCH = Number(process.env.BENCH_BATCH ?? analyticsConsumer.batchSize ?? 500);
 const TENANTS_PER_ACCOUNT = 25;
+/** BENCH_REUSE=1: measure again on a database this script seeded (events kept, rollups rebuilt). */
+const REUSE = process.env.BENCH_REUSE === '1';
 const EVENTS_PER_MESSAGE = 4.0;
 const TAG_SETS = ['{}', '{news}', '{promo}', '{news,vip}', '{promo,vip}', '{}', '{news}'];
 
@@ -96,6 +98,23 @@ async function seedOwners(app: App) {
   }
   await em.flush();
   return { accounts, owners };
+}
+
+/** The accounts and tenants of a database this script seeded before. */
+async function existingOwners(app: App) {
+  const em = systemEm(app.orm);
+  const rows = await em.execute<{ id: string }[]>("select id from accounts where name like 'Analytics bench %' order by name");
+  const accounts = [];
+  for (const { id } of rows) {
+    const tenants = [];
+    for (const tenant of await em.find(Tenant, { account: id }, { orderBy: { name: 'asc' } })) {
+      const domain = await em.findOneOrFail(Domain, { tenant: tenant.id });
+      const identity = await em.findOneOrFail(SenderIdentity, { tenant: tenant.id });
+      tenants.push({ tenant, domain, identity });
+    }
+    accounts.push({ accountId: id, tenants });
+  }
+  return { accounts, owners: [] as Owner[] };
 }
 
 /** Event life per message (r1, r2 in 0..999 from the message id): type, minutes after the message, condition. */
@@ -219,13 +238,25 @@ async function main(): Promise<void> {
   const td: TaskDeps = { orm: app.orm, config: app.config, deps: app.deps };
   try {
     await client.query('select mailroom_ensure_event_partitions(13, 3)');
-    const { accounts, owners } = await seedOwners(app);
-    const messages = Math.round(EVENTS / EVENTS_PER_MESSAGE);
     const seedStart = performance.now();
-    const [{ before }] = (await client.query<{ before: string }>('select coalesce(max(id), 0)::text as before from activity_events')).rows;
-    console.log(`seeding ${messages.toLocaleString('en')} messages and ~${EVENTS.toLocaleString('en')} events`);
-    await seedEvents(client, owners, messages);
+    let accounts: Awaited<ReturnType<typeof seedOwners>>['accounts'];
+    let owners: Owner[];
+    let before = '0';
+    const messages = Math.round(EVENTS / EVENTS_PER_MESSAGE);
+    if (REUSE) {
+      // A database this script seeded before: its events stay, the rollups are made again.
+      ({ accounts, owners } = await existingOwners(app));
+      await client.query('truncate analytics_hourly, analytics_engagement_hourly, analytics_hourly_account');
+    } else {
+      ({ accounts, owners } = await seedOwners(app));
+      before = (await client.query<{ before: string }>('select coalesce(max(id), 0)::text as before from activity_events')).rows[0].before;
+      console.log(`seeding ${messages.toLocaleString('en')} messages and ~${EVENTS.toLocaleString('en')} events`);
+      await seedEvents(client, owners, messages);
+    }
     const [{ total, max }] = (await client.query<{ total: string; max: string }>('select count(*)::text as total, max(id)::text as max from activity_events where id > $1', [before])).rows;
+    const combos = REUSE
+      ? Number((await client.query<{ n: string }>('select count(distinct (tenant_id, domain_id, sender_identity_id, template_id))::text as n from messages')).rows[0].n)
+      : owners.length;
     const cut = String(BigInt(max) - BigInt(CATCHUP));
     await rollUpInSql(client, cut);
     await client.query('analyze');
@@ -299,7 +330,7 @@ async function main(): Promise<void> {
     ).rows;
 
     console.log(
-      `\n${new Date().toISOString()} — analytics (${Number(total).toLocaleString('en')} events, ${messages.toLocaleString('en')} messages, ${owners.length} owner combinations over 2 accounts × ${TENANTS_PER_ACCOUNT} tenants; rollup rows: ${Number(hourly).toLocaleString('en')} hourly, ${Number(engagement).toLocaleString('en')} reader)\n`,
+      `\n${new Date().toISOString()} — analytics (${Number(total).toLocaleString('en')} events, ${(REUSE ? Number((await client.query<{ n: string }>('select count(*)::text as n from messages')).rows[0].n) : messages).toLocaleString('en')} messages, ${combos} owner combinations over 2 accounts × ${TENANTS_PER_ACCOUNT} tenants; rollup rows: ${Number(hourly).toLocaleString('en')} hourly, ${Number(engagement).toLocaleString('en')} reader)\n`,
     );
     console.log(['| 30-day daily series | queries | p50 ms | p99 ms | × raw (p50) |', '| --- | ---: | ---: | ---: | ---: |', ...rows].join('\n'));
     console.log(
