@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Permission } from '../src/auth/permissions';
 import { systemEm } from '../src/context';
 import { ApiToken } from '../src/modules/api-tokens/api-token.entity';
-import { queueDueSchedules } from '../src/modules/analytics/analytics.tasks';
+import { mailSchedule, queueDueSchedules } from '../src/modules/analytics/analytics.tasks';
 import { ReportSchedule } from '../src/modules/analytics/report-schedule.entity';
 import { SystemEmail, SystemEmailKind } from '../src/modules/mail/system-email.entity';
 import type { TaskDeps } from '../src/modules/module';
@@ -49,42 +49,42 @@ describe('scheduleReport', () => {
     expect(next.getTime()).toBeGreaterThan(Date.now());
     expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next)).toBe('00:00');
 
-    // Not due yet: nothing is queued for it.
+    // Not due yet: it stays where it is.
     await queueDueSchedules(td);
-    expect(s.inbox.messages.filter((m) => m.rcptTo.includes(to))).toHaveLength(0);
-    // A day later it is due: one mail, and the next run moves a day on.
+    const id = Buffer.from(report.id, 'base64url').toString().split(':')[1];
+    const row = await systemEm(s.app.orm).findOneOrFail(ReportSchedule, { report: id });
+    expect(row.nextRunAt.toISOString()).toBe(next.toISOString());
+    // A day later it is due: one mail job (the job queue is shared by every worker on the database, so
+    // any of them may run it), and the next run moves a day on.
     offsetMs = next.getTime() - Date.now() + 60_000;
     expect(await queueDueSchedules(td)).toBeGreaterThanOrEqual(1);
-    const [mail] = await s.inbox.waitFor(to, 1);
-    const text = (await simpleParser(mail.raw)).text ?? '';
+    const moved = await systemEm(s.app.orm).findOneOrFail(ReportSchedule, { id: row.id });
+    expect(moved.nextRunAt.getTime()).toBeGreaterThan(next.getTime());
+    await queueDueSchedules(td);
+    expect((await systemEm(s.app.orm).findOneOrFail(ReportSchedule, { id: row.id })).nextRunAt.toISOString()).toBe(moved.nextRunAt.toISOString());
+    // The mailing itself, here (with this server's mailer, which relays to the sink).
+    await mailSchedule(td, row.id);
+    const mails = await s.inbox.waitFor(to, 1);
+    const text = (await simpleParser(mails.at(-1)!.raw)).text ?? '';
     const url = /https?:\/\/\S+\/analytics\/export\/\S+/.exec(text)![0];
     const csv = await (await fetch(`${s.url}${new URL(url).pathname}`)).text();
     const [head, ...lines] = csv.trim().split('\r\n');
     const sentCol = head.split(',').indexOf('sent');
     const sent = lines.reduce((n, l) => n + Number(l.split(',')[sentCol]), 0);
     expect(sent).toBe(x.events.filter((e) => e.type === 'SENT' && e.tenantId === x.c1.tenantId && e.occurredAt >= new Date(FROM) && e.occurredAt < new Date(TO)).length);
-    const row = await systemEm(s.app.orm).findOneOrFail(ReportSchedule, { report: Buffer.from(report.id, 'base64url').toString().split(':')[1] });
-    expect(row.lastSentAt).not.toBeNull();
-    expect(row.nextRunAt.getTime()).toBeGreaterThan(next.getTime());
-    await queueDueSchedules(td);
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(s.inbox.messages.filter((m) => m.rcptTo.includes(to))).toHaveLength(1);
+    expect((await systemEm(s.app.orm).findOneOrFail(ReportSchedule, { id: row.id })).lastSentAt).not.toBeNull();
     // The outbox keeps a copy without the link's secret.
-    const stored = await systemEm(s.app.orm).findOneOrFail(SystemEmail, { toEmail: to, kind: SystemEmailKind.ANALYTICS_REPORT });
-    expect(stored.text).not.toContain(new URL(url).pathname.split('/').at(-1)!);
+    const stored = await systemEm(s.app.orm).find(SystemEmail, { toEmail: to, kind: SystemEmailKind.ANALYTICS_REPORT });
+    expect(stored.length).toBeGreaterThanOrEqual(1);
+    for (const m of stored) expect(m.text).not.toContain(new URL(url).pathname.split('/').at(-1)!);
 
-    // The maker's token is revoked: the next period mails nothing and says why.
+    // The maker's token is revoked: the next mailing sends nothing and says why.
     await systemEm(s.app.orm).nativeUpdate(ApiToken, { id: tenantTokenUuid }, { revokedAt: new Date() });
-    offsetMs = row.nextRunAt.getTime() - Date.now() + 60_000;
-    await queueDueSchedules(td);
-    for (let i = 0; i < 50; i++) {
-      const again = await systemEm(s.app.orm).findOneOrFail(ReportSchedule, { id: row.id });
-      if (again.lastError) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const before = s.inbox.messages.filter((m) => m.rcptTo.includes(to)).length;
+    await mailSchedule(td, row.id);
     const after = await systemEm(s.app.orm).findOneOrFail(ReportSchedule, { id: row.id });
     expect(after.lastError).toMatch(/can no longer read/);
-    expect(s.inbox.messages.filter((m) => m.rcptTo.includes(to))).toHaveLength(1);
+    expect(s.inbox.messages.filter((m) => m.rcptTo.includes(to))).toHaveLength(before);
     offsetMs = 0;
   });
 
