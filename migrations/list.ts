@@ -10,6 +10,7 @@ import { Migration20261201100100Webhooks } from './Migration20261201100100Webhoo
 import { Migration20261202000000Suppressions } from './Migration20261202000000Suppressions';
 import { Migration20261202010000SuppressedMessages } from './Migration20261202010000SuppressedMessages';
 import { Migration20261203000000WebhookDispatch } from './Migration20261203000000WebhookDispatch';
+import { Migration20261204000000Analytics } from './Migration20261204000000Analytics';
 import { Migration20261205000000Retention } from './Migration20261205000000Retention';
 import { Migration20261205010000Erasures } from './Migration20261205010000Erasures';
 
@@ -26,6 +27,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202000000Suppressions', class: Migration20261202000000Suppressions },
   { name: 'Migration20261202010000SuppressedMessages', class: Migration20261202010000SuppressedMessages },
   { name: 'Migration20261203000000WebhookDispatch', class: Migration20261203000000WebhookDispatch },
+  { name: 'Migration20261204000000Analytics', class: Migration20261204000000Analytics },
   { name: 'Migration20261205000000Retention', class: Migration20261205000000Retention },
   { name: 'Migration20261205010000Erasures', class: Migration20261205010000Erasures },
 ];

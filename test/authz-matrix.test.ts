@@ -8,6 +8,7 @@ import { Domain } from '../src/modules/domains/domain.entity';
 import { Suppression } from '../src/modules/suppressions/suppression.entity';
 import { WebhookDelivery } from '../src/modules/webhooks/webhook-delivery.entity';
 import { Webhook } from '../src/modules/webhooks/webhook.entity';
+import { Report } from '../src/modules/analytics/report.entity';
 import { buildMatrixFixture, type MatrixFixture } from './support/matrix-fixture';
 import { operationsFor, type ScalarOverride } from './support/schema-walker';
 import { startTestServer, type TestServer } from './support/harness';
@@ -50,6 +51,7 @@ async function snapshot(): Promise<string> {
     em.find(Suppression, { $or: [{ id: { $in: ids('Suppression') } }, { domain: { $in: ids('Domain') } }] }, { orderBy: { id: 'asc' } }),
     em.find(Webhook, { id: { $in: ids('Webhook') } }, { orderBy: { id: 'asc' } }),
     em.find(WebhookDelivery, { id: { $in: ids('WebhookDelivery') } }, { orderBy: { id: 'asc' } }),
+    em.find(Report, { id: { $in: ids('Report') } }, { orderBy: { id: 'asc' } }),
   ]);
   return JSON.stringify(rows.map((list) => list.map((r) => ({ ...r, updatedAt: undefined }))));
 }
@@ -105,10 +107,17 @@ describe('authorization matrix: every query and mutation, as every principal kin
     expect(own.data.suppressions.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining(fx.ownIds.Suppression));
     const hooks = await s.gql<any, any>(`{ webhooks { totalCount edges { node { id deliveries { totalCount edges { node { id } } } } } } }`, {}, tenantToken);
     expect(hooks.data.webhooks.edges).toEqual([{ node: { id: fx.ownIds.Webhook[0], deliveries: { totalCount: 1, edges: [{ node: { id: fx.ownIds.WebhookDelivery[0] } }] } } }]);
+    const from = new Date(Date.now() - 2 * 86400_000).toISOString();
+    const to = new Date(Date.now() + 86400_000).toISOString();
+    const stats = await s.gql<any, any>('query($f: AnalyticsFilterInput!) { analytics(filter: $f) { totals { sent } byTenant { id } byClient { key } } }', { f: { from, to } }, tenantToken);
+    expect(stats.data.analytics).toEqual({ totals: { sent: 2 }, byTenant: [{ id: fx.ownIds.Tenant[0] }], byClient: [{ key: 'Client One' }] });
+    const adminA = fx.principals.find((p) => p.name === 'admin token A')!.token;
+    const reports = await s.gql<any, any>('{ reports { edges { node { id result { totals { sent } } } } } }', undefined, adminA);
+    expect(reports.data.reports.edges.map((e: any) => e.node.result.totals.sent)).toEqual([2, 2]);
+    expect(reports.data.reports.edges.map((e: any) => e.node.id)).toEqual([fx.ownIds.Report[0], fx.foreignIds.Report[0]]);
     const replay = await s.gql<any, any>(`query($id: ID!) { node(id: $id) { id __typename } }`, { id: fx.ownIds.WebhookReplay[0] }, tenantToken);
     expect(replay.data.node).toEqual({ id: fx.ownIds.WebhookReplay[0], __typename: 'WebhookReplay' });
     // The erasure log is the account's: its admin reads both tenants' records (and nothing of account B's).
-    const adminA = fx.principals.find((p) => p.name === 'admin token A')!.token;
     const log = await s.gql<any, any>('{ erasures { totalCount edges { node { id } } } }', undefined, adminA);
     expect(log.data.erasures.edges.map((e: any) => e.node.id).sort()).toEqual([...fx.accountAIds.ErasureRequest].sort());
   });

@@ -18,6 +18,8 @@ import { deleteEntries, insertEntries, type NewEntry, recipientEntries, streamEx
 import { Tenant } from '../src/modules/tenants/tenant.entity';
 import { streamActivityExport } from '../src/modules/exports/activity-export.queries';
 import { insertMessage, recordEvents, ActivityEventType } from './support/activity-fixture';
+import { type RollupQuery, rollupByDimension, rollupReaders, rollupSeries, streamSeries, upsertAccountHourly, upsertEngagement, upsertHourly } from '../src/modules/analytics/analytics.queries';
+import { COUNT_COLUMNS } from '../src/modules/analytics/rollup';
 import { insertApiToken, insertDomain, unique } from './support/factories';
 import { startTestServer, type TestServer } from './support/harness';
 
@@ -41,6 +43,22 @@ const scopes: Record<string, RowScope> = {};
 let customSession = '';
 const labelOfId = new Map<string, string>();
 const EMAIL = 'someone@suppressed.example';
+const ROLLUP_HOUR = '2025-03-04T05:00:00.000Z';
+/** Labels of the rollup rows, by power of two. */
+let rollupLabels: string[] = [];
+const ROLLUP_QUERY: RollupQuery = {
+  from: new Date('2025-03-04T00:00:00Z'),
+  to: new Date('2025-03-05T00:00:00Z'),
+  interval: 'DAY',
+  timezone: 'Europe/Berlin',
+  tenantIds: null,
+  domainIds: null,
+  identityIds: null,
+  templateIds: null,
+  tags: null,
+};
+/** The labels of the rollup rows a sum of powers of two added up. */
+const rollupBits = (sum: number) => rollupLabels.filter((_, i) => (sum & (2 ** i)) !== 0);
 
 async function seed(): Promise<void> {
   const em = systemEm(s.app.orm);
@@ -111,6 +129,42 @@ async function seed(): Promise<void> {
   ];
   for (const [label, o] of eventOwners) await recordEvents(s, await insertMessage(s, { ...o, recipient: `only-${label}@suppressed.example` }), [ActivityEventType.QUEUED]);
 
+  // Analytics rollups: one row per owner, its `sent` (and reader count) a power of two, so a sum names the rows it added.
+  // Rollup rows always have a domain: a second domain of account B stands for B's account-level row.
+  const bOther = await insertDomain(s, { accountId: b.accountId, tenantUuid: null });
+  const rollupOwners: [string, string, string, string | null, string | null][] = [
+    ['t1-domain', a.accountId, t1.domain.id, t1.tenant.id, null],
+    ['t1-tenant', a.accountId, agency.id, t1.tenant.id, null],
+    ['t1-identity', a.accountId, agency.id, t1.tenant.id, t1.identity.id],
+    ['t2-domain', a.accountId, t2.domain.id, t2.tenant.id, null],
+    ['t2-tenant', a.accountId, agency.id, t2.tenant.id, null],
+    ['t2-identity', a.accountId, agency.id, t2.tenant.id, t2.identity.id],
+    ['b-domain', b.accountId, bDomain.id, null, null],
+    ['b-account', b.accountId, bOther.id, null, null],
+  ];
+  const zero = Object.fromEntries(COUNT_COLUMNS.map((c) => [c, 0])) as Record<(typeof COUNT_COLUMNS)[number], number>;
+  const dims = rollupOwners.map(([, accountId, domainId, tenantId, identityId]) => ({
+    account_id: accountId,
+    hour: ROLLUP_HOUR,
+    tenant_id: tenantId,
+    domain_id: domainId,
+    sender_identity_id: identityId,
+    template_id: null,
+    tag: null,
+  }));
+  await upsertHourly(
+    em,
+    dims.map((d, i) => ({ ...d, ...zero, sent: 2 ** i })),
+  );
+  await upsertEngagement(
+    em,
+    dims.map((d, i) => ({ ...d, country: 'DE', client: 'Gmail', environment: 'WEBMAIL', opened: 2 ** i, opened_unique: 0, clicked: 0, clicked_unique: 0 })),
+  );
+  // Each account's hourly totals (what an unfiltered account-wide series reads): the sum of its rows' bits.
+  const totalsOf = (accountId: string) => ({ ...zero, account_id: accountId, hour: ROLLUP_HOUR, sent: rollupOwners.reduce((n, o, i) => (o[1] === accountId ? n + 2 ** i : n), 0) });
+  await upsertAccountHourly(em, [totalsOf(a.accountId), totalsOf(b.accountId)]);
+  rollupLabels = rollupOwners.map(([label]) => label);
+
   const token = async (opts: Parameters<typeof insertApiToken>[1]): Promise<Scope> => {
     const { tokenUuid } = await insertApiToken(s, opts);
     return scopeForToken(em, await em.findOneOrFail(ApiToken, { id: tokenUuid }));
@@ -173,6 +227,19 @@ const READS: Record<string, (scope: RowScope) => Promise<string[]>> = {
     });
     return labels;
   },
+  'analytics.queries.ts#rollupSeries': async (scope) => rollupBits((await rollupSeries(systemEm(s.app.orm), scope, null, ROLLUP_QUERY)).reduce((n, p) => n + p.counts.sent, 0)),
+  'analytics.queries.ts#rollupByDimension': async (scope) => {
+    const rows = await rollupByDimension(systemEm(s.app.orm), scope, null, ROLLUP_QUERY, 'tenant', null);
+    return rollupBits(rows.reduce((n, r) => n + r.counts.sent, 0));
+  },
+  'analytics.queries.ts#rollupReaders': async (scope) => rollupBits((await rollupReaders(systemEm(s.app.orm), scope, null, ROLLUP_QUERY, 'COUNTRY', 'opened')).reduce((n, r) => n + r.count, 0)),
+  'analytics.queries.ts#streamSeries': async (scope) => {
+    let sum = 0;
+    await streamSeries(systemEm(s.app.orm), scope, null, { ...ROLLUP_QUERY, interval: 'HOUR' }, async (rows) => {
+      for (const r of await readAll(rows)) sum += Number(r.sent);
+    });
+    return rollupBits(sum);
+  },
   // A write, checked the same way: inside a transaction that is rolled back.
   'suppressions.queries.ts#deleteEntries': async (scope) => {
     const labels: string[] = [];
@@ -188,7 +255,7 @@ const READS: Record<string, (scope: RowScope) => Promise<string[]>> = {
   },
 };
 /** Functions that take a scope but build SQL only (run through the entries above). */
-const BUILDERS = new Set(['suppressions.queries.ts#exportQuery', 'activity-export.queries.ts#activityExportQuery']);
+const BUILDERS = new Set(['suppressions.queries.ts#exportQuery', 'activity-export.queries.ts#activityExportQuery', 'analytics.queries.ts#seriesQuery']);
 
 describe('raw-SQL read models apply the scope in their SQL', () => {
   it('every exported *.queries.ts function that takes a scope is run below', () => {

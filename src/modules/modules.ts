@@ -3,6 +3,7 @@ import type { EventConsumer } from '../events/consumers';
 import type { HttpRoute } from '../http/routes';
 import { accountsModule } from './accounts/accounts.module';
 import { activityModule } from './activity/activity.module';
+import { analyticsModule } from './analytics/analytics.module';
 import { apiTokensModule } from './api-tokens/api-tokens.module';
 import { domainsModule } from './domains/domains.module';
 import { erasureModule } from './erasure/erasure.module';
@@ -43,6 +44,7 @@ export const MODULES: readonly FeatureModule[] = [
   exportsModule,
   retentionModule,
   erasureModule,
+  analyticsModule,
 ];
 
 /** Every entity the ORM maps. */

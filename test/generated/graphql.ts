@@ -480,6 +480,7 @@ export type SwitchAccountInput = {
 
 /** The purpose of a system e-mail. */
 export type SystemEmailKind =
+  | 'ANALYTICS_REPORT'
   | 'MEMBER_INVITATION'
   | 'SENDER_CONFIRMATION'
   | 'WEBHOOK_DISABLED';
@@ -690,6 +691,7 @@ export type ApiTokenScopeNodeQuery = { node:
     | { __typename: 'ErasureRequest', id: string }
     | { __typename: 'Member', id: string }
     | { __typename: 'Message', id: string }
+    | { __typename: 'Report', id: string }
     | { __typename: 'SenderIdentity', id: string }
     | { __typename: 'Suppression', id: string }
     | { __typename: 'SuppressionImport', id: string }
@@ -916,6 +918,7 @@ export type MemberNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
    | null };
 
 export type MemberVisibleDomainsQueryVariables = Exact<{ [key: string]: never; }>;
@@ -1027,6 +1030,7 @@ export type DomainWithTemplatesQuery = { node:
     | { id: string }
     | { id: string }
     | { name: string, id: string, templates: Array<{ id: string, name: string }> }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }

@@ -18,8 +18,13 @@ import { WebhookDelivery, WebhookDeliveryStatus } from '../../src/modules/webhoo
 import { WebhookReplay } from '../../src/modules/webhooks/webhook-replay.entity';
 import { Webhook } from '../../src/modules/webhooks/webhook.entity';
 import { ErasureRequest } from '../../src/modules/erasure/erasure-request.entity';
-import { ActivityEventType, insertMessage, recordEvents } from './activity-fixture';
+import { insertMessage, recordEvents } from './activity-fixture';
 import { insertApiToken, insertDomain, unique } from './factories';
+import { ActivityEventType } from '../../src/events/event-type';
+import type { EventRow } from '../../src/events/event-row';
+import { upsertAccountHourly, upsertEngagement, upsertHourly } from '../../src/modules/analytics/analytics.queries';
+import { Report } from '../../src/modules/analytics/report.entity';
+import { aggregate } from '../../src/modules/analytics/rollup';
 import type { TestServer } from './harness';
 
 /** A principal the matrix runs as, and what it must never see. */
@@ -143,6 +148,39 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
   const message = await insertMessage(s, { accountId, domainUuid: domain.id, tenantUuid: tenant.id, recipient: `mail-${label.toLowerCase()}@inbox.example.net` });
   await recordEvents(s, message, [ActivityEventType.QUEUED, ActivityEventType.DELIVERED], { ip: `ip of ${label}` });
   const token = await insertApiToken(s, { accountId, permissions: [Permission.DOMAINS_READ], tenantUuid: tenant.id, name: `Token of ${label}` });
+  // Analytics: rollups of an hour ago (the tenant's domain and its identity on the agency domain, tagged
+  // with the tenant's tag, its template) and a saved report of the tenant's token.
+  const at = new Date(Date.now() - 3600_000);
+  const events: EventRow[] = ['QUEUED', 'SENT', 'DELIVERED', 'OPENED', 'OPENED_UNIQUE', 'CLICKED', 'CLICKED_UNIQUE'].flatMap((type, i) =>
+    [
+      [domain.id, null],
+      [agencyDomainId, identity.id],
+    ].map(([domainId, senderIdentityId]) => ({
+      id: String(i),
+      type: type as ActivityEventType,
+      occurredAt: at,
+      accountId,
+      messageId: tenant.id,
+      tenantId: tenant.id,
+      domainId: domainId!,
+      senderIdentityId,
+      recipient: `rcpt-${label.toLowerCase()}@example.net`,
+      tags: [tenant.tag],
+      data: { country: 'DE', client: `Client ${label}`, environment: 'webmail' },
+    })),
+  );
+  const rollups = aggregate(events, new Map([[tenant.id, template.id]]));
+  await upsertHourly(em, rollups.hourly);
+  await upsertEngagement(em, rollups.engagement);
+  await upsertAccountHourly(em, rollups.account);
+  const report = em.create(Report, {
+    account: accountId,
+    principalKey: `token:${token.tokenUuid}`,
+    name: `Report ${label}`,
+    filter: { from: null, to: null, lastDays: 7, tenantIds: [tenant.id], domainIds: null, identityIds: null, templateIds: [template.id], tags: null },
+    ownerScope: { accountId, accountWide: false, allDomains: false, tenantIds: [tenant.id], domainIds: [domain.id], identityIds: [identity.id] },
+  });
+  await em.flush();
   // Suppressions on the tenant's domain and of its identity on the agency domain, so the new fields have something to find.
   const lower = label.toLowerCase();
   const entry = { accountId, tenantId: tenant.id, pattern: null, likePattern: null, reason: `Reason ${label}`, source: SuppressionSource.API };
@@ -153,7 +191,7 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
   await insertEntries(em, [
     { ...entry, domainId: domain.id, senderIdentityId: null, list: SuppressionList.BLOCKLIST, recipient: null, pattern: `${lower}*@blocked.example`, likePattern: `${lower}%@blocked.example` },
   ]);
-  return { tenant, domain, identity, template, webhook, delivery, replay, erasure, message, tokenUuid: token.tokenUuid, suppressionIds: [suppression.id, identitySuppression.id] };
+  return { tenant, domain, identity, template, webhook, delivery, replay, erasure, message, report, tokenUuid: token.tokenUuid, suppressionIds: [suppression.id, identitySuppression.id] };
 }
 
 function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string[]> {
@@ -169,6 +207,7 @@ function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string
     WebhookReplay: [toGlobalId('WebhookReplay', x.replay.id)],
     ErasureRequest: [toGlobalId('ErasureRequest', x.erasure.id)],
     Message: [toGlobalId('Message', x.message.id)],
+    Report: [toGlobalId('Report', x.report.id)],
   };
 }
 
@@ -200,6 +239,9 @@ function markersOf(x: Awaited<ReturnType<typeof seedTenant>>): string[] {
     x.erasure.emailHash,
     x.message.id,
     x.message.recipient,
+    x.report.name,
+    x.report.id,
+    `Client ${x.tenant.name.replace('Tenant ', '')}`,
     ...Object.values(ids).flat(),
   ];
 }

@@ -24,7 +24,10 @@ export interface GeneratedOperation {
   variables: Record<string, unknown>;
 }
 
-const NODE_TYPES = ['WebhookDelivery', 'WebhookReplay', 'Webhook', 'SenderIdentity', 'ApiToken', 'Template', 'Tenant', 'Domain', 'Member', 'SystemEmail', 'Account', 'Suppression'];
+const NODE_TYPES = ['WebhookDelivery', 'WebhookReplay', 'Webhook', 'SenderIdentity', 'ApiToken', 'Template', 'Tenant', 'Domain', 'Member', 'SystemEmail', 'Account', 'Suppression', 'Report'];
+
+/** Analytics operations: their range starts two days back (so it covers the seeded rollups), with no relative range and no tag condition. */
+const ANALYTICS_OPS = /^(analytics|createReport|updateReport|exportAnalytics)$/;
 
 /** Which node type an ID argument or input field points at, guessed from its name and the operation's. */
 export function targetType(fieldName: string, operationName: string): string | null {
@@ -71,12 +74,20 @@ export function inputValue(type: GraphQLInputType, field: string, op: string, pi
   if (isListType(type)) return [inputValue(type.ofType, field, op, pickId, override)];
   if (isInputObjectType(type)) {
     const out: Record<string, unknown> = {};
-    for (const f of Object.values(type.getFields())) out[f.name] = inputValue(f.type, f.name, op, pickId, override);
+    for (const f of Object.values(type.getFields())) {
+      if (ANALYTICS_OPS.test(op) && (f.name === 'lastDays' || f.name === 'tags')) continue;
+      out[f.name] = inputValue(f.type, f.name, op, pickId, override);
+    }
     return out;
   }
   if (isEnumType(type)) return type.getValues()[0].value;
   const name = (type as GraphQLNamedType).name;
-  const ordinary = isScalarType(type) && name === 'ID' ? pickId(targetType(field, op)) : scalarValue(name, field);
+  const ordinary =
+    isScalarType(type) && name === 'ID'
+      ? pickId(targetType(field, op))
+      : name === 'DateTime' && field === 'from' && ANALYTICS_OPS.test(op)
+        ? new Date(Date.now() - 2 * 86400_000).toISOString()
+        : scalarValue(name, field);
   const replaced = override?.(name, field, ordinary);
   return replaced === undefined ? ordinary : replaced;
 }

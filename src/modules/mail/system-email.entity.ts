@@ -11,6 +11,7 @@ export enum SystemEmailKind {
   SENDER_CONFIRMATION = 'SENDER_CONFIRMATION',
   MEMBER_INVITATION = 'MEMBER_INVITATION',
   WEBHOOK_DISABLED = 'WEBHOOK_DISABLED',
+  ANALYTICS_REPORT = 'ANALYTICS_REPORT',
 }
 registerEnumType(SystemEmailKind, { name: 'SystemEmailKind', description: 'The purpose of a system e-mail.' });
 

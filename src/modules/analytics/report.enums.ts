@@ -1,0 +1,14 @@
+import { registerEnumType } from 'type-graphql';
+
+/** The breakdowns a report shows and exports besides its totals and series. */
+export enum ReportBreakdown {
+  COUNTRY = 'COUNTRY',
+  CLIENT = 'CLIENT',
+  READING_ENVIRONMENT = 'READING_ENVIRONMENT',
+  TAG = 'TAG',
+  DOMAIN = 'DOMAIN',
+  TENANT = 'TENANT',
+  SENDER_IDENTITY = 'SENDER_IDENTITY',
+  TEMPLATE = 'TEMPLATE',
+}
+registerEnumType(ReportBreakdown, { name: 'ReportBreakdown', description: 'A breakdown a saved report shows and exports.' });
