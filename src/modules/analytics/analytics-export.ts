@@ -4,10 +4,10 @@ import type { Principal } from '../../auth/principal';
 import { rowScope, type RowScope, type Scope, scopeAllows } from '../../auth/scope';
 import { type Context, requirePermission } from '../../context';
 import { badInput } from '../../graphql/errors';
-import { sign, verifySignature } from '../../lib/crypto';
+import { openClaims, signClaims } from '../../auth/signed-claims';
 import type { Clock } from '../../lib/clock';
 import { isUuid } from '../../lib/ids';
-import { type StoredPrincipal, storePrincipal } from '../sending/principal-refresh';
+import { readStoredPrincipal, type StoredPrincipal, storePrincipal } from '../sending/principal-refresh';
 import { AnalyticsInterval, ANALYTICS_LIMITS, checkRange, checkTimezone, resolveFilterIds } from './analytics.inputs';
 import { type RollupQuery, relativeRange } from './analytics.queries';
 import { knownZones } from './analytics.service';
@@ -48,9 +48,7 @@ export interface AnalyticsExportClaims {
 
 /** Signs claims into a URL-safe token: base64url(JSON) + '.' + HMAC signature (purpose-bound key). Pure. */
 export function createAnalyticsExportToken(secret: Buffer, c: AnalyticsExportClaims): string {
-  const body = { a: c.accountId, p: c.principal, r: c.reportId, f: c.filter, g: c.groupBy, z: c.timezone, o: c.format, e: Math.floor(c.expiresAt.getTime() / 1000) };
-  const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
-  return `${payload}.${sign(secret, PURPOSE, payload)}`;
+  return signClaims(secret, PURPOSE, c.accountId, c.expiresAt, { p: c.principal, r: c.reportId, f: c.filter, g: c.groupBy, z: c.timezone, o: c.format });
 }
 
 const uuidsOrNull = (v: unknown): string[] | null | undefined =>
@@ -71,37 +69,19 @@ function readFilter(f: unknown): LinkFilter | null | undefined {
   return { from: x.from, to: x.to, tenantIds: ids[0]!, domainIds: ids[1]!, identityIds: ids[2]!, templateIds: ids[3]!, tags };
 }
 
-function readPrincipal(p: unknown): StoredPrincipal | null {
-  const x = (p ?? {}) as Record<string, unknown>;
-  const label = typeof x.label === 'string' ? x.label : '';
-  if (x.kind === 'API_TOKEN' && typeof x.tokenId === 'string' && isUuid(x.tokenId)) return { kind: 'API_TOKEN', tokenId: x.tokenId, label };
-  if (x.kind === 'MEMBER' && [x.membershipId, x.userId, x.sessionId].every((v) => typeof v === 'string' && isUuid(v))) {
-    return { kind: 'MEMBER', membershipId: x.membershipId as string, userId: x.userId as string, sessionId: x.sessionId as string, label };
-  }
-  return null;
-}
-
 /** Verifies a token's signature and expiry; null when it is malformed, tampered with or expired. Pure. */
 export function readAnalyticsExportToken(secret: Buffer, token: string, now: Date): AnalyticsExportClaims | null {
-  const parts = token.split('.');
-  if (parts.length !== 2 || !/^[A-Za-z0-9_-]{1,16000}$/.test(parts[0]) || !/^[A-Za-z0-9_-]{1,100}$/.test(parts[1])) return null;
-  if (!verifySignature(secret, PURPOSE, parts[0], parts[1])) return null;
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-  const { a, p, r, f, g, z, o, e } = raw ?? {};
-  if (typeof a !== 'string' || !isUuid(a) || typeof e !== 'number' || e * 1000 <= now.getTime()) return null;
-  const principal = readPrincipal(p);
+  const opened = openClaims(secret, PURPOSE, token, now, 16000);
+  if (!opened) return null;
+  const { p, r, f, g, z, o } = opened.raw;
+  const principal = readStoredPrincipal(p);
   const filter = readFilter(f);
   const reportId = r === null ? null : typeof r === 'string' && isUuid(r) ? r : undefined;
   const groupBy = g === null ? null : Object.values(AnalyticsInterval).includes(g as AnalyticsInterval) ? (g as AnalyticsInterval) : undefined;
   const timezone = z === null ? null : typeof z === 'string' && z.length <= ANALYTICS_LIMITS.timezoneLength ? z : undefined;
   const format = Object.values(AnalyticsExportFormat).includes(o as AnalyticsExportFormat) ? (o as AnalyticsExportFormat) : undefined;
   if (!principal || filter === undefined || reportId === undefined || groupBy === undefined || timezone === undefined || !format || (reportId === null) === (filter === null)) return null;
-  return { accountId: a, principal, reportId, filter, groupBy, timezone, format, expiresAt: new Date(e * 1000) };
+  return { accountId: opened.accountId, principal, reportId, filter, groupBy, timezone, format, expiresAt: opened.expiresAt };
 }
 
 /**

@@ -2,10 +2,10 @@ import { Permission } from '../../auth/permissions';
 import { type Context, requirePermission } from '../../context';
 import { ActivityEventType } from '../../events/event-type';
 import { badInput } from '../../graphql/errors';
-import { sign, verifySignature } from '../../lib/crypto';
+import { openClaims, signClaims } from '../../auth/signed-claims';
 import { isUuid } from '../../lib/ids';
 import { type ResolvedFilter, resolveFilter } from '../activity/activity-filter';
-import { type StoredPrincipal, storePrincipal } from '../sending/principal-refresh';
+import { readStoredPrincipal, type StoredPrincipal, storePrincipal } from '../sending/principal-refresh';
 import { ActivityExportFormat, type ExportActivityInput } from './exports.inputs';
 
 const PURPOSE = 'activity-export';
@@ -30,9 +30,7 @@ export interface ActivityExportClaims {
 
 /** Signs claims into a URL-safe token: base64url(JSON) + '.' + HMAC signature (purpose-bound key). Pure. */
 export function createActivityExportToken(secret: Buffer, c: ActivityExportClaims): string {
-  const body = { a: c.accountId, p: c.principal, f: c.filter, o: c.format, e: Math.floor(c.expiresAt.getTime() / 1000) };
-  const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
-  return `${payload}.${sign(secret, PURPOSE, payload)}`;
+  return signClaims(secret, PURPOSE, c.accountId, c.expiresAt, { p: c.principal, f: c.filter, o: c.format });
 }
 
 const uuidList = (v: unknown): v is string[] => Array.isArray(v) && v.length <= 100 && v.every((x) => typeof x === 'string' && isUuid(x));
@@ -70,34 +68,16 @@ function readFilter(f: unknown): ResolvedFilter | null {
   return Object.values(out).some((v) => v === undefined) ? null : (out as ResolvedFilter);
 }
 
-function readPrincipal(p: unknown): StoredPrincipal | null {
-  const x = (p ?? {}) as Record<string, unknown>;
-  const label = typeof x.label === 'string' ? x.label : '';
-  if (x.kind === 'API_TOKEN' && typeof x.tokenId === 'string' && isUuid(x.tokenId)) return { kind: 'API_TOKEN', tokenId: x.tokenId, label };
-  if (x.kind === 'MEMBER' && [x.membershipId, x.userId, x.sessionId].every((v) => typeof v === 'string' && isUuid(v))) {
-    return { kind: 'MEMBER', membershipId: x.membershipId as string, userId: x.userId as string, sessionId: x.sessionId as string, label };
-  }
-  return null;
-}
-
 /** Verifies a token's signature and expiry; null when it is malformed, tampered with or expired. Pure. */
 export function readActivityExportToken(secret: Buffer, token: string, now: Date): ActivityExportClaims | null {
-  const parts = token.split('.');
-  if (parts.length !== 2 || !/^[A-Za-z0-9_-]{1,14000}$/.test(parts[0]) || !/^[A-Za-z0-9_-]{1,100}$/.test(parts[1])) return null;
-  if (!verifySignature(secret, PURPOSE, parts[0], parts[1])) return null;
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-  const { a, p, f, o, e } = raw ?? {};
-  if (typeof a !== 'string' || !isUuid(a) || typeof e !== 'number' || (o !== ActivityExportFormat.CSV && o !== ActivityExportFormat.JSON)) return null;
-  if (e * 1000 <= now.getTime()) return null;
-  const principal = readPrincipal(p);
+  const opened = openClaims(secret, PURPOSE, token, now, 14000);
+  if (!opened) return null;
+  const { p, f, o } = opened.raw;
+  if (o !== ActivityExportFormat.CSV && o !== ActivityExportFormat.JSON) return null;
+  const principal = readStoredPrincipal(p);
   const filter = readFilter(f);
   if (!principal || !filter) return null;
-  return { accountId: a, principal, filter, format: o, expiresAt: new Date(e * 1000) };
+  return { accountId: opened.accountId, principal, filter, format: o, expiresAt: opened.expiresAt };
 }
 
 /**

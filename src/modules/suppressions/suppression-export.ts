@@ -1,9 +1,9 @@
 import { Permission } from '../../auth/permissions';
 import { type Context, requirePermission } from '../../context';
-import { sign, verifySignature } from '../../lib/crypto';
+import { openClaims, signClaims } from '../../auth/signed-claims';
 import { isUuid } from '../../lib/ids';
 import type { ResolvedSuppressionFilter } from './sql';
-import { type StoredPrincipal, storePrincipal } from '../sending/principal-refresh';
+import { readStoredPrincipal, type StoredPrincipal, storePrincipal } from '../sending/principal-refresh';
 import { SuppressionList } from './suppression.enums';
 import { type ExportSuppressionsInput, resolveSuppressionFilter, SUPPRESSION_LIMITS } from './suppressions.inputs';
 
@@ -23,9 +23,7 @@ export interface ExportClaims {
 
 /** Signs claims into a URL-safe token: base64url(JSON) + '.' + HMAC signature (purpose-bound key). */
 export function createExportToken(secret: Buffer, c: ExportClaims): string {
-  const body = { a: c.accountId, p: c.principal, f: c.filter, e: Math.floor(c.expiresAt.getTime() / 1000) };
-  const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
-  return `${payload}.${sign(secret, PURPOSE, payload)}`;
+  return signClaims(secret, PURPOSE, c.accountId, c.expiresAt, { p: c.principal, f: c.filter });
 }
 
 const uuids = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string' && isUuid(x));
@@ -41,34 +39,15 @@ function readFilter(f: unknown): ResolvedSuppressionFilter | null {
   return { lists, domainIds, tenantId, query };
 }
 
-function readPrincipal(p: unknown): StoredPrincipal | null {
-  const x = (p ?? {}) as Record<string, unknown>;
-  const label = typeof x.label === 'string' ? x.label : '';
-  if (x.kind === 'API_TOKEN' && typeof x.tokenId === 'string' && isUuid(x.tokenId)) return { kind: 'API_TOKEN', tokenId: x.tokenId, label };
-  if (x.kind === 'MEMBER' && [x.membershipId, x.userId, x.sessionId].every((v) => typeof v === 'string' && isUuid(v))) {
-    return { kind: 'MEMBER', membershipId: x.membershipId as string, userId: x.userId as string, sessionId: x.sessionId as string, label };
-  }
-  return null;
-}
-
 /** Verifies a token's signature and expiry; null when it is malformed, tampered with or expired. */
 export function readExportToken(secret: Buffer, token: string, now: Date): ExportClaims | null {
-  const parts = token.split('.');
-  if (parts.length !== 2 || !/^[A-Za-z0-9_-]{1,12000}$/.test(parts[0]) || !/^[A-Za-z0-9_-]{1,100}$/.test(parts[1])) return null;
-  if (!verifySignature(secret, PURPOSE, parts[0], parts[1])) return null;
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-  const { a, p, f, e } = raw ?? {};
-  if (typeof a !== 'string' || !isUuid(a) || typeof e !== 'number') return null;
-  if (e * 1000 <= now.getTime()) return null;
-  const principal = readPrincipal(p);
+  const opened = openClaims(secret, PURPOSE, token, now, 12000);
+  if (!opened) return null;
+  const { p, f } = opened.raw;
+  const principal = readStoredPrincipal(p);
   const filter = readFilter(f);
   if (!principal || !filter) return null;
-  return { accountId: a, principal, filter, expiresAt: new Date(e * 1000) };
+  return { accountId: opened.accountId, principal, filter, expiresAt: opened.expiresAt };
 }
 
 /**
