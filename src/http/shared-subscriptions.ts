@@ -9,17 +9,37 @@ function isStream(r: Outcome): r is AsyncIterable<ExecutionResult> {
   return typeof r === 'object' && r !== null && Symbol.asyncIterator in r;
 }
 
-/** One subscriber's view of a shared stream: what the group broadcast since it joined, in order. */
-class Member implements AsyncIterableIterator<ExecutionResult> {
+/**
+ * Where a member's results go instead of its iterator, when the transport writes them itself: each
+ * result with its JSON (serialised once for every member of the group; `json()` is computed on first use).
+ */
+export type MemberSink = (result: ExecutionResult, json: () => string) => void;
+
+/**
+ * One subscriber's view of a shared stream: what the group broadcast since it joined, in order. Read
+ * as an iterator, or — after `attach(sink)` — handed to the sink as it comes, the iterator then only
+ * ending (or failing) when the stream does.
+ */
+export class SharedMember implements AsyncIterableIterator<ExecutionResult> {
   private queue: ExecutionResult[] = [];
   private waiting: { resolve(r: IteratorResult<ExecutionResult>): void; reject(err: unknown): void } | null = null;
   private ended = false;
   private failure: { err: unknown } | null = null;
+  private sink: MemberSink | null = null;
 
-  constructor(private readonly leave: (m: Member) => void) {}
+  constructor(private readonly leave: (m: SharedMember) => void) {}
 
-  push(result: ExecutionResult): void {
+  /** From now on results go to `sink` (what was queued first, in order). */
+  attach(sink: MemberSink): void {
+    this.sink = sink;
+    const queued = this.queue;
+    this.queue = [];
+    for (const r of queued) sink(r, () => JSON.stringify(r));
+  }
+
+  push(result: ExecutionResult, json: () => string = () => JSON.stringify(result)): void {
     if (this.ended) return;
+    if (this.sink) return this.sink(result, json);
     if (this.waiting) {
       const w = this.waiting;
       this.waiting = null;
@@ -73,7 +93,7 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
 
 /** One execution of a subscription document, its results handed to every member. */
 interface Group {
-  members: Set<Member>;
+  members: Set<SharedMember>;
   /** The started source, or the error result every joiner gets. Pending while the first subscribe runs. */
   ready: Promise<{ source: AsyncIterator<ExecutionResult> } | { error: ExecutionResult }>;
   closed: boolean;
@@ -138,7 +158,7 @@ export function shareKey(args: ExecutionArgs): string | null {
 export function createSharedSubscriptions(): SharedSubscriptions {
   const groups = new Map<string, Group>();
 
-  function leave(key: string, group: Group, m: Member): void {
+  function leave(key: string, group: Group, m: SharedMember): void {
     group.members.delete(m);
     if (group.members.size > 0 || group.closed) return;
     group.closed = true;
@@ -154,7 +174,10 @@ export function createSharedSubscriptions(): SharedSubscriptions {
       while (!group.closed) {
         const next = await source.next();
         if (next.done) break;
-        for (const m of group.members) m.push(next.value);
+        const result = next.value;
+        let json: string | undefined;
+        const once = () => (json ??= JSON.stringify(result));
+        for (const m of group.members) m.push(result, once);
       }
     } catch (err) {
       failure = { err };
@@ -195,7 +218,7 @@ export function createSharedSubscriptions(): SharedSubscriptions {
       if (key === null) return subscribe(args);
       let group = groups.get(key);
       if (!group || group.closed) group = start(key, args);
-      const member = new Member((m) => leave(key, group, m));
+      const member = new SharedMember((m) => leave(key, group, m));
       // Joined before any await: it misses nothing the execution yields after this call.
       group.members.add(member);
       const ready = await group.ready.catch((err: unknown) => {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { type ExecutionResult, type GraphQLSchema, specifiedRules } from 'graphql';
+import { type ExecutionArgs, type ExecutionResult, type GraphQLSchema, specifiedRules } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -13,7 +13,7 @@ import type { Logger } from '../lib/logger';
 import { clientIp } from './client-ip';
 import { createArmor } from './graphql-http';
 import { CLOSE_TOO_MANY_SOCKETS, type WsLimits } from './ws-limits';
-import { createSharedSubscriptions, type SharedSubscriptions } from './shared-subscriptions';
+import { createSharedSubscriptions, type MemberSink, SharedMember, type SharedSubscriptions } from './shared-subscriptions';
 import { formatWsError, formatWsResult, guardStream, prepareWsOperation, type WsPayload } from './ws-operations';
 
 /** Options of the WebSocket endpoint. */
@@ -131,6 +131,42 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
       .then(verdict);
   }
 
+  /**
+   * Writes a shared execution's results to one socket as graphql-ws `next` messages, in order: each after
+   * the socket's credential is found current (at once from a fresh cache entry; a lookup holds back this
+   * and every later result of the operation until it answers), formatted as `onNext` would (errors per
+   * socket), with the JSON of an error-free result made once for every socket.
+   */
+  function directSink(ctx: Ctx, id: string, args: ExecutionArgs): MemberSink {
+    const socket = ctx.extra.socket;
+    const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    let pending: Promise<void> | null = null;
+    const write = (result: ExecutionResult, json: () => string): void => {
+      if (socket.readyState !== socket.OPEN) return;
+      const body = result.errors?.length ? JSON.stringify(formatWsResult(result, args.contextValue as Context)) : json();
+      socket.send(`${prefix}${body}}`);
+    };
+    return (result, json) => {
+      let verdict: boolean | Promise<boolean> | null = null;
+      if (!pending) {
+        verdict = stillCurrent(ctx);
+        if (verdict === true) return write(result, json);
+        if (verdict === false) return;
+      }
+      const asked = verdict;
+      const p: Promise<void> = (pending ?? Promise.resolve())
+        .then(() => asked ?? stillCurrent(ctx))
+        .then((ok) => {
+          if (ok) write(result, json);
+        })
+        .catch((err: unknown) => opts.logger.error({ err }, 'a live event could not be written'));
+      pending = p;
+      void p.then(() => {
+        if (pending === p) pending = null;
+      });
+    };
+  }
+
   function track(ctx: Ctx, authorization: string, fingerprint: string): void {
     const key = credentials.keyOf(authorization);
     let entry = live.get(key);
@@ -190,7 +226,12 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
         return prepareWsOperation(opts.schema, rules, payload as WsPayload, () => opts.makeContext(principal, randomUUID(), ip), opts.logger);
       },
       // Each subscription event is checked against the credential's current access before it goes out.
-      onOperation: (ctx, _id, _payload, args, result) => (isAsyncIterable(result) ? guardStream(result, args, () => stillCurrent(ctx)) : undefined),
+      onOperation: (ctx, id, _payload, args, result) => {
+        // A shared execution's results are written here, serialised once for all its sockets; its iterator
+        // then only ends the operation (graphql-ws sends `complete` after the last frame) or carries its error.
+        if (result instanceof SharedMember) result.attach(directSink(ctx, id, args));
+        return isAsyncIterable(result) ? guardStream(result, args, () => stillCurrent(ctx)) : undefined;
+      },
       onNext: (_ctx, _id, _payload, args, result) => formatWsResult(result as ExecutionResult, args.contextValue as Context),
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatWsError(e, opts.logger, randomUUID())),
     },
