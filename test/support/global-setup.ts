@@ -21,6 +21,28 @@ let embedded: EmbeddedDatabase | null = null;
 let dropDb: (() => Promise<void>) | null = null;
 let tmp: string | null = null;
 
+/** Whether a process with this pid runs on this machine. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Drops the databases of earlier runs on this machine whose process is gone (a run killed before its
+ * teardown leaves its database behind); those of runs still going are kept.
+ */
+async function dropAbandoned(admin: pg.Client): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname ~ '^mailroom_(test|sending)_[0-9]+_'`);
+  for (const { datname } of rows) {
+    const pid = Number(/^mailroom_(?:test|sending)_(\d+)_/.exec(datname)?.[1]);
+    if (pid && pid !== process.pid && !alive(pid)) await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => undefined);
+  }
+}
+
 /**
  * One database per test run: a fresh database on DATABASE_URL's server when it is set, else an
  * embedded PostgreSQL in a temporary folder. Migrations build it, as in production.
@@ -34,6 +56,7 @@ export default async function setup(project: TestProject): Promise<void> {
     const name = `mailroom_test_${process.pid}_${Date.now()}`;
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
+    await dropAbandoned(admin);
     await admin.query(`create database ${name}`);
     await admin.end();
     const u = new URL(adminUrl);
