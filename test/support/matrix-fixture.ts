@@ -22,7 +22,7 @@ import { insertMessage, recordEvents } from './activity-fixture';
 import { insertApiToken, insertDomain, unique } from './factories';
 import { ActivityEventType } from '../../src/events/event-type';
 import type { EventRow } from '../../src/events/event-row';
-import { upsertAccountHourly, upsertEngagement, upsertHourly } from '../../src/modules/analytics/analytics.queries';
+import { upsertAccountHourly, upsertEngagement, upsertHourly } from '../../src/modules/analytics/rollup-writes.queries';
 import { Report } from '../../src/modules/analytics/report.entity';
 import { aggregate } from '../../src/modules/analytics/rollup';
 import type { TestServer } from './harness';

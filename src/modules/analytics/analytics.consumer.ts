@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventConsumer } from '../../events/consumers';
 import type { ActivityEventType } from '../../events/event-type';
 import type { TaskDeps } from '../module';
-import { templatesOfMessages, upsertAccountHourly, upsertEngagement, upsertHourly } from './analytics.queries';
+import { templatesOfMessages, upsertAccountHourly, upsertEngagement, upsertHourly } from './rollup-writes.queries';
 import { aggregate, COUNTED } from './rollup';
 
 /** Messages' templates seen lately (a message's template never changes, so a hit is always right). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRow } from '../../events/event-row';
 import { ActivityEventType as T } from '../../events/event-type';
-import { pgArray } from './analytics.queries';
+import { pgArray } from './rollup-writes.queries';
 import { aggregate, environmentOf, hourOf, readerOf } from './rollup';
 
 const base = { accountId: 'a', messageId: 'm1', tenantId: 't', domainId: 'd', senderIdentityId: null, recipient: 'r@x', data: {} };
