@@ -66,6 +66,12 @@ async function startReceiver(ports: number): Promise<{ urls: string[]; failing: 
   };
 }
 
+/** This process's CPU time (user + system) since `since`, per item, in µs: less sensitive to a shared machine than wall time. */
+const cpuPer = (since: NodeJS.CpuUsage, items: number) => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / items;
+};
+
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
@@ -156,6 +162,7 @@ async function fanOutRun(app: App, w: World, rx: Awaited<ReturnType<typeof start
   const hooks = await createWebhooks(app, w, rx.urls, run);
   if (failingPath) rx.failing.add(`/${run}${failingPath}`);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const { committedAt, events } = await commitEvents(app, w);
   const expected = new Map([...hooks].map(([path, h]) => [path, events.filter((e) => webhookReceives(h, { ...e, id: '0', occurredAt: new Date() })).length]));
   const healthy = [...hooks.keys()].filter((p) => !rx.failing.has(p));
@@ -169,16 +176,17 @@ async function fanOutRun(app: App, w: World, rx: Awaited<ReturnType<typeof start
   const last = Math.max(...healthy.flatMap((p) => got(p).map((a) => a.at)));
   const latencies = healthy.flatMap((p) => got(p).map((a) => a.at - committedAt[a.batch]));
   if (process.env.BENCH_DEBUG) console.log(run, [...expected].map(([p, n]) => `${p}: ${got(p).length}/${n}`).join(', '));
-  return { deliveries: want, seconds: (last - started) / 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { deliveries: want, seconds: (last - started) / 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuUs: cpuPer(cpu, want) };
 }
 
 /** The baseline: the same number of signed POSTs to the same 10 origins with undici, CONCURRENCY at a time (the same per-origin connection limit). */
-async function bareLoop(rx: Awaited<ReturnType<typeof startReceiver>>, deliveries: number, config: Config): Promise<number> {
+async function bareLoop(rx: Awaited<ReturnType<typeof startReceiver>>, deliveries: number, config: Config): Promise<{ seconds: number; cpuUs: number }> {
   const agent = new Agent({ connections: config.webhookEndpointConcurrency });
   const secret = generateWebhookSecret();
   const body = JSON.stringify({ type: 'activity.sent', timestamp: new Date().toISOString(), data: { event: { details: {} } } });
   let next = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < deliveries) {
@@ -189,8 +197,9 @@ async function bareLoop(rx: Awaited<ReturnType<typeof startReceiver>>, deliverie
       }
     }),
   );
+  const cpuUs = cpuPer(cpu, deliveries);
   await agent.close();
-  return (performance.now() - started) / 1000;
+  return { seconds: (performance.now() - started) / 1000, cpuUs };
 }
 
 async function main(): Promise<void> {
@@ -206,22 +215,22 @@ async function main(): Promise<void> {
     const load = () => loadavg()[0].toFixed(1);
     const healthy = await fanOutRun(app, await seed(app), rx, 'healthy', null);
     const healthyLoad = load();
-    const bare = await bareLoop(rx, healthy.deliveries, config);
+    const { seconds: bare, cpuUs: bareCpu } = await bareLoop(rx, healthy.deliveries, config);
     const bareLoad = load();
     const failing = await fanOutRun(app, await seed(app), rx, 'failing', '/w5');
     const failingLoad = load();
-    const bareAfter = await bareLoop(rx, healthy.deliveries, config);
+    const { seconds: bareAfter, cpuUs: bareAfterCpu } = await bareLoop(rx, healthy.deliveries, config);
     const bareAfterLoad = load();
     const rate = (r: { deliveries: number; seconds: number }) => r.deliveries / r.seconds;
     console.log(`\n${new Date().toISOString()} — ${EVENTS} events, 10 webhooks (2 account, 3 tenant, 5 domain), worker concurrency ${CONCURRENCY}\n`);
     console.log(
       [
-        '| run (in this order) | deliveries | seconds | deliveries/s | commit → receipt p50 ms | p99 ms | ratio | load average (1 min) at its end |',
-        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-        `| all endpoints answer 200 | ${healthy.deliveries} | ${healthy.seconds.toFixed(1)} | ${rate(healthy).toFixed(0)} | ${healthy.p50.toFixed(0)} | ${healthy.p99.toFixed(0)} | ${(rate(healthy) / (healthy.deliveries / bare)).toFixed(2)}× of the bare loop after it | ${healthyLoad} |`,
-        `| bare loop: same signed POSTs with undici, ${CONCURRENCY} at a time (baseline) | ${healthy.deliveries} | ${bare.toFixed(1)} | ${(healthy.deliveries / bare).toFixed(0)} | | | | ${bareLoad} |`,
-        `| one endpoint answers 500 (the other 9) | ${failing.deliveries} | ${failing.seconds.toFixed(1)} | ${rate(failing).toFixed(0)} | ${failing.p50.toFixed(0)} | ${failing.p99.toFixed(0)} | ${(rate(failing) / rate(healthy)).toFixed(2)}× of healthy (${(rate(failing) / (healthy.deliveries / bareAfter)).toFixed(2)}× of the bare loop after it) | ${failingLoad} |`,
-        `| bare loop again | ${healthy.deliveries} | ${bareAfter.toFixed(1)} | ${(healthy.deliveries / bareAfter).toFixed(0)} | | | | ${bareAfterLoad} |`,
+        '| run (in this order) | deliveries | seconds | deliveries/s | commit → receipt p50 ms | p99 ms | ratio | this process CPU µs / delivery | load average (1 min) at its end |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        `| all endpoints answer 200 | ${healthy.deliveries} | ${healthy.seconds.toFixed(1)} | ${rate(healthy).toFixed(0)} | ${healthy.p50.toFixed(0)} | ${healthy.p99.toFixed(0)} | ${(rate(healthy) / (healthy.deliveries / bare)).toFixed(2)}× of the bare loop after it | ${healthy.cpuUs.toFixed(0)} | ${healthyLoad} |`,
+        `| bare loop: same signed POSTs with undici, ${CONCURRENCY} at a time (baseline) | ${healthy.deliveries} | ${bare.toFixed(1)} | ${(healthy.deliveries / bare).toFixed(0)} | | | | ${bareCpu.toFixed(0)} | ${bareLoad} |`,
+        `| one endpoint answers 500 (the other 9) | ${failing.deliveries} | ${failing.seconds.toFixed(1)} | ${rate(failing).toFixed(0)} | ${failing.p50.toFixed(0)} | ${failing.p99.toFixed(0)} | ${(rate(failing) / rate(healthy)).toFixed(2)}× of healthy (${(rate(failing) / (healthy.deliveries / bareAfter)).toFixed(2)}× of the bare loop after it) | ${failing.cpuUs.toFixed(0)} | ${failingLoad} |`,
+        `| bare loop again | ${healthy.deliveries} | ${bareAfter.toFixed(1)} | ${(healthy.deliveries / bareAfter).toFixed(0)} | | | | ${bareAfterCpu.toFixed(0)} | ${bareAfterLoad} |`,
       ].join('\n'),
     );
   } finally {

@@ -86,8 +86,8 @@ describe('a worker killed in the middle of webhook deliveries', () => {
       const distinct = new Set(got.map((r) => r.headers['webhook-id']));
       expect(distinct.size).toBe(EVENTS);
       expect(new Set(eventIds).size).toBe(EVENTS);
-      // Every event arrived; a re-send carries the same webhook-id (distinct ids = events). At most 2 requests per endpoint are in flight: at most 2 re-sends each.
-      expect(got.length - EVENTS).toBeLessThanOrEqual(2);
+      // Every event arrived; a re-send carries the same webhook-id (distinct ids = events). At most 4 × 2 requests per endpoint are sent and not yet recorded (WEBHOOK_ENDPOINT_CONCURRENCY=2): at most 8 re-sends each.
+      expect(got.length - EVENTS).toBeLessThanOrEqual(4 * 2);
     }
     console.info(`webhook crash test: ${atKill} requests before SIGKILL; re-sent after restart: ${env.rx.on('/crash-1').length + env.rx.on('/crash-2').length - 2 - 2 * EVENTS}`);
     expect(events).toHaveLength(EVENTS);

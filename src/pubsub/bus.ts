@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeWithParams } from '../db/raw-params.queries';
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { Bus } from '../context';
 
@@ -37,5 +38,5 @@ export async function publishOnCommit(em: EntityManager, topic: string, payload:
 export async function publishAllOnCommit(em: EntityManager, topic: string, payloads: readonly unknown[]): Promise<void> {
   if (payloads.length === 0) return;
   const messages = payloads.map((payload) => JSON.stringify({ topic, payload }));
-  await em.execute('select pg_notify(?, m) from jsonb_array_elements_text(?::jsonb) as m', [BUS_CHANNEL, JSON.stringify(messages)]);
+  await executeWithParams(em, 'select pg_notify(?, m) from jsonb_array_elements_text(?::jsonb) as m', [BUS_CHANNEL, JSON.stringify(messages)]);
 }

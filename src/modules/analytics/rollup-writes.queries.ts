@@ -1,4 +1,5 @@
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeWithParams } from '../../db/raw-params.queries';
 import { SqlParams } from '../../db/scope-sql';
 import { type AccountHourRow, COUNT_COLUMNS, type EngagementColumn, type EngagementRow, type HourlyRow } from './rollup';
 
@@ -11,15 +12,6 @@ export const ENGAGEMENT_COLUMNS: readonly string[] = ['opened', 'opened_unique',
 
 const DIM_COLUMNS = ['account_id', 'hour', 'tenant_id', 'domain_id', 'sender_identity_id', 'template_id', 'tag'] as const;
 const CONFLICT_KEY = 'account_id, hour, domain_id, tenant_id, sender_identity_id, template_id, tag';
-
-/**
- * Runs a statement with large parameters in `em`'s transaction through knex directly: em.execute
- * formats the whole query with its parameters inlined first (for its logger), ~100 ms per MB.
- */
-async function runWithLargeParams(em: EntityManager, sql: string, params: string[]): Promise<void> {
-  const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getConnection().getKnex();
-  await knex.raw(sql, params);
-}
 
 /** A PostgreSQL array literal of texts (null: NULL), each element quoted. Pure. */
 export function pgArray(values: readonly (string | number | null)[]): string {
@@ -42,7 +34,7 @@ async function upsertRows<R extends object>(
   if (!rows.length) return;
   const cols = [...text, ...counts];
   const arrays = cols.map((c) => pgArray(rows.map((r) => r[c] as string | number | null)));
-  await runWithLargeParams(
+  await executeWithParams(
     em,
     `insert into ${table} as h (${cols.join(', ')})
      select * from unnest(${cols.map((c) => `?::${types[c] ?? 'int'}[]`).join(', ')})

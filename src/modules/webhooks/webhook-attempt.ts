@@ -8,11 +8,11 @@ import type { WebhookDelivery } from './webhook-delivery.entity';
 /** Bus topic of delivery changes (payload: ids only). */
 export const WEBHOOK_DELIVERY_TOPIC = 'webhookDeliveryUpdated';
 
-/** What is published when a delivery changed. */
-export interface DeliveryUpdatedEvent {
-  deliveryId: string;
+/** What is published when deliveries of one webhook changed: their ids, in the order they changed. */
+export interface DeliveriesUpdatedEvent {
   webhookId: string;
   accountId: string;
+  deliveryIds: string[];
 }
 
 /** What signing and sending need of a webhook. */

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
+import { executeWithParams } from '../../db/raw-params.queries';
 import type { Attempt } from './webhook-attempt';
 import { WebhookDeliveryStatus } from './webhook-delivery.entity';
 
@@ -37,6 +38,11 @@ export function onConnection(client: PoolClient): Sql {
     ).rows;
   };
   return { execute: execute as unknown as EntityManager['execute'] };
+}
+
+/** Runs queries on `em` (its transaction, or a pooled connection) with bind parameters: for statements whose parameters are large (see executeWithParams). */
+export function withBindParams(em: EntityManager): Sql {
+  return { execute: ((sql: string, params: unknown[] = []) => executeWithParams(em, sql, params)) as unknown as EntityManager['execute'] };
 }
 
 /** Loads a webhook for its dispatcher; null when it is gone. */

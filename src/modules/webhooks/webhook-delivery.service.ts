@@ -1,10 +1,11 @@
-import { filter, map, pipe } from '@graphql-yoga/subscription';
+import { filter, pipe } from '@graphql-yoga/subscription';
 import { Permission } from '../../auth/permissions';
 import { type Context, requirePermission } from '../../context';
 import { badInput } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
 import { paginate, type Page } from '../../graphql/pagination';
-import { type DeliveryUpdatedEvent, WEBHOOK_DELIVERY_TOPIC } from './webhook-attempt';
+import { expandEach } from '../../lib/expand';
+import { type DeliveriesUpdatedEvent, WEBHOOK_DELIVERY_TOPIC } from './webhook-attempt';
 import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity';
 import { kickDispatchers } from './webhook-fanout';
 import { REPLAY_TASK } from './webhook-jobs.task';
@@ -77,9 +78,9 @@ export async function replayEvents(ctx: Context, input: ReplayWebhookEventsInput
   });
 }
 
-function isUpdate(e: unknown): e is DeliveryUpdatedEvent {
-  const x = e as DeliveryUpdatedEvent | null;
-  return typeof x?.deliveryId === 'string' && typeof x.webhookId === 'string' && typeof x.accountId === 'string';
+function isUpdate(e: unknown): e is DeliveriesUpdatedEvent {
+  const x = e as DeliveriesUpdatedEvent | null;
+  return typeof x?.webhookId === 'string' && typeof x.accountId === 'string' && Array.isArray(x.deliveryIds) && x.deliveryIds.every((id) => typeof id === 'string');
 }
 
 /**
@@ -90,10 +91,13 @@ function isUpdate(e: unknown): e is DeliveryUpdatedEvent {
 export async function deliveryUpdates(ctx: Context, webhookGid: string): Promise<AsyncIterable<WebhookDelivery>> {
   const scope = requirePermission(ctx, Permission.WEBHOOKS_READ);
   const webhook = await getWebhook(ctx, webhookGid, 'webhookId');
-  return pipe(
+  const announcements = pipe(
     ctx.deps.bus.subscribe(WEBHOOK_DELIVERY_TOPIC),
-    filter((e: unknown): e is DeliveryUpdatedEvent => isUpdate(e) && e.accountId === scope.accountId && e.webhookId === webhook.id),
-    map((e: DeliveryUpdatedEvent) => ctx.em.fork({ clear: true }).findOne(WebhookDelivery, { id: e.deliveryId })),
-    filter((d: WebhookDelivery | null): d is WebhookDelivery => d !== null),
+    filter((e: unknown): e is DeliveriesUpdatedEvent => isUpdate(e) && e.accountId === scope.accountId && e.webhookId === webhook.id),
   );
+  return expandEach(announcements[Symbol.asyncIterator](), async (e) => {
+    const rows = await ctx.em.fork({ clear: true }).find(WebhookDelivery, { id: { $in: e.deliveryIds } });
+    const byId = new Map(rows.map((d) => [d.id, d]));
+    return e.deliveryIds.flatMap((id) => byId.get(id) ?? []);
+  });
 }

@@ -1,15 +1,14 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { JobHelpers } from 'graphile-worker';
 import { Role } from '../../auth/permissions';
 import { systemEm } from '../../context';
 import { isUuid } from '../../lib/ids';
-import type { Logger } from '../../lib/logger';
-import { publishAllOnCommit } from '../../pubsub/bus';
 import { SystemEmailKind } from '../mail/system-email.entity';
 import { sendSystemEmail } from '../mail/system-mail.service';
 import { Membership, MemberStatus } from '../members/membership.entity';
 import type { TaskDeps } from '../module';
-import { type Attempt, type DeliveryUpdatedEvent, isSuccess, sendSigned, signingSecrets, WEBHOOK_DELIVERY_TOPIC } from './webhook-attempt';
+import { isSuccess, sendSigned, signingSecrets } from './webhook-attempt';
+import { type Answered, type DispatchStores } from './webhook-dispatch-stores.task';
 import { WebhookDeliveryStatus } from './webhook-delivery.entity';
 import {
   type DeliveryOutcome,
@@ -27,6 +26,7 @@ import {
   type Sql,
   storeOutcomes,
   tryDispatchLock,
+  withBindParams,
   webhooksWithDueDeliveries,
 } from './webhook-delivery.queries';
 import { DISPATCH_TASK, type DispatchJobPayload, dispatchJobKey, kickDispatchers, retryJobKey } from './webhook-fanout';
@@ -49,57 +49,15 @@ const CLAIM_BATCH = 200;
 /** How long one dispatch job sends before it queues its successor and gives its worker slot back (other jobs and webhooks get a turn). */
 const DISPATCH_BUDGET_MS = 10_000;
 
+/**
+ * Requests sent and not yet recorded, per request slot: a success's slot is free at the answer while its
+ * outcome waits for the group commit, so this many per slot keeps the slots busy while a commit takes a
+ * few round trips' time. It bounds what a crash re-sends: at most this times WEBHOOK_ENDPOINT_CONCURRENCY.
+ */
+const UNRECORDED_PER_SLOT = 4;
+
 /** When another job holds a webhook's dispatch lock, a job of its key looks again this much later. */
 const BUSY_RETRY_MS = 1000;
-
-/** Announces delivery changes to webhookDeliveryUpdated subscribers, after their commit. */
-export interface DeliveryNotices {
-  /** Queues the announcement of committed changes (never waits for it). */
-  publish(events: readonly DeliveryUpdatedEvent[]): void;
-}
-
-/**
- * Announcements on the bus (NOTIFY), at most one statement at a time: what is queued while one is
- * sent goes in the next. They are off the delivery path because PostgreSQL takes one lock, shared by
- * every database of the server, for the commit of each transaction that notifies — a dispatcher that
- * notified in its outcome statement would wait there for every other notifier's commit. Subscriptions
- * are live only: an announcement lost in a crash costs a subscriber one update, never a delivery.
- * Side effects: database NOTIFY.
- */
-function createDeliveryNotices(orm: MikroORM, logger: Logger): DeliveryNotices {
-  let queued: DeliveryUpdatedEvent[] = [];
-  let sending = false;
-  const pump = async () => {
-    while (queued.length) {
-      const batch = queued;
-      queued = [];
-      await publishAllOnCommit(systemEm(orm), WEBHOOK_DELIVERY_TOPIC, batch).catch((err: Error) => logger.warn({ err: err.message, count: batch.length }, 'webhook delivery announcements failed'));
-    }
-    sending = false;
-  };
-  return {
-    publish(events) {
-      if (events.length === 0) return;
-      queued.push(...events);
-      if (!sending) {
-        sending = true;
-        void pump();
-      }
-    },
-  };
-}
-
-/** What the dispatchers of one process share. */
-export interface DispatchStores {
-  successes: SuccessStore;
-  notices: DeliveryNotices;
-}
-
-/** The dispatchers' shared stores of one process. */
-export function createDispatchStores(orm: MikroORM, logger: Logger): DispatchStores {
-  const notices = createDeliveryNotices(orm, logger);
-  return { notices, successes: createSuccessStore(orm, notices) };
-}
 
 function validPayload(p: unknown): p is DispatchJobPayload {
   const x = p as DispatchJobPayload | null;
@@ -122,12 +80,6 @@ async function tellAdmins(em: EntityManager, td: TaskDeps, w: DispatchTarget, re
   }
 }
 
-/** One answered attempt of a delivery, waiting for its outcome to be stored. */
-interface Answered {
-  d: DueDelivery;
-  attempt: Attempt;
-}
-
 /** The outcome of an answered attempt: success, the next attempt on the retry schedule, or FAILED past its end (or when the webhook is disabled). */
 function outcomeOf(td: TaskDeps, g: Answered, enabled: boolean): DeliveryOutcome {
   if (isSuccess(g.attempt.result)) return { id: g.d.id, status: WebhookDeliveryStatus.SUCCEEDED, scheduleStep: g.d.scheduleStep, nextAttemptAt: null, attempt: g.attempt };
@@ -135,55 +87,6 @@ function outcomeOf(td: TaskDeps, g: Answered, enabled: boolean): DeliveryOutcome
   const step = g.d.scheduleStep + 1;
   if (!enabled || step >= schedule.length) return { id: g.d.id, status: WebhookDeliveryStatus.FAILED, scheduleStep: g.d.scheduleStep, nextAttemptAt: null, attempt: g.attempt };
   return { id: g.d.id, status: WebhookDeliveryStatus.PENDING, scheduleStep: step, nextAttemptAt: new Date(g.attempt.at.getTime() + schedule[step] * 1000), attempt: g.attempt };
-}
-
-/** Stores successful attempts for every dispatcher of the process, together. */
-export interface SuccessStore {
-  /** Stores a success (and the webhook's last success, with `stamp`); resolves once it is committed. */
-  store(webhook: { id: string; accountId: string }, a: Answered, stamp: boolean): Promise<void>;
-}
-
-/**
- * Group commit across the process's dispatchers: successes answered while a statement runs are stored
- * by the next one, whatever their webhook (one statement at a time), then announced. The fewer the
- * statements, the fewer the round trips and socket writes per delivery: under load the groups grow.
- * Side effects: writes, announcements.
- */
-export function createSuccessStore(orm: MikroORM, notices: DeliveryNotices): SuccessStore {
-  let waiting: { webhook: { id: string; accountId: string }; a: Answered; stamp: boolean; done: () => void; fail: (e: unknown) => void }[] = [];
-  let storing = false;
-  const loop = async () => {
-    while (waiting.length) {
-      const group = waiting;
-      waiting = [];
-      try {
-        const stamps = new Map(group.filter((g) => g.stamp).map((g) => [g.webhook.id, g.a.attempt.at]));
-        await storeOutcomes(
-          systemEm(orm),
-          group.map((g) => ({
-            webhookId: g.webhook.id,
-            outcome: { id: g.a.d.id, status: WebhookDeliveryStatus.SUCCEEDED, scheduleStep: g.a.d.scheduleStep, nextAttemptAt: null, attempt: g.a.attempt },
-          })),
-          [...stamps].map(([webhookId, at]) => ({ webhookId, at })),
-        );
-        notices.publish(group.map((g) => ({ deliveryId: g.a.d.id, webhookId: g.webhook.id, accountId: g.webhook.accountId })));
-        group.forEach((g) => g.done());
-      } catch (err) {
-        group.forEach((g) => g.fail(err));
-      }
-    }
-    storing = false;
-  };
-  return {
-    store: (webhook, a, stamp) =>
-      new Promise<void>((done, fail) => {
-        waiting.push({ webhook, a, stamp, done, fail });
-        if (!storing) {
-          storing = true;
-          void loop();
-        }
-      }),
-  };
 }
 
 /**
@@ -223,26 +126,30 @@ async function settleFailures(td: TaskDeps, sql: Sql, w: DispatchTarget, group: 
         if (await disableWebhook(tx, w.id, reason)) await tellAdmins(tx, td, w, reason);
       }
     }
-    await storeOutcomes(tx, outcomes(enabled), []);
+    await storeOutcomes(withBindParams(tx), outcomes(enabled), []);
     return enabled;
   });
 }
 
 /**
- * Sends a webhook's due deliveries (announcing each outcome after its commit through `notices`), the caller holding its dispatch lock on `sql`'s connection (which
- * the hot path's statements run on: no waiting for the ORM's pool). Deliveries are taken in
- * creation (= event) order and started in that order, at most WEBHOOK_ENDPOINT_CONCURRENCY at once; a
- * slot is freed only once its outcome is stored (committed), so at most that many requests are ever
- * sent and not yet recorded — what a crash can make us send again. Outcomes answered together are
- * stored together (one statement per group). The webhook (URL, secrets, enabled) is read again with
- * every claim; once it is disabled no new request starts and its due deliveries fail. Side effects:
- * network, writes, NOTIFY, system mail.
+ * Sends a webhook's due deliveries (announcing each outcome after its commit through `notices`), the
+ * caller holding its dispatch lock on `sql`'s connection (which the hot path's statements run on: no
+ * waiting for the ORM's pool). Deliveries are taken in creation (= event) order and started in that
+ * order, at most WEBHOOK_ENDPOINT_CONCURRENCY requests at once. A success frees its request slot at the
+ * answer while its outcome is committed (the process's group commit); a failure keeps its slot until
+ * its outcome (the streak, a retry, a disabling) is stored. At most UNRECORDED_PER_SLOT × WEBHOOK_ENDPOINT_CONCURRENCY
+ * requests are ever sent and not yet recorded — what a crash can make us send again. The next batch of
+ * due deliveries is read ahead while the current one is sent; the webhook (URL, secrets, enabled) is
+ * read again with every batch; once it is disabled no new request starts and its due deliveries fail.
+ * Side effects: network, writes, NOTIFY, system mail.
  */
 async function dispatch(td: TaskDeps, stores: DispatchStores, sql: Sql, webhookId: string): Promise<void> {
   const limit = td.config.webhookEndpointConcurrency;
   const started = Date.now();
+  // Ids sent and not yet recorded (left out of reads); requests not yet answered; answered successes being committed.
   const inFlight = new Set<string>();
-  const slots = new Set<Promise<void>>();
+  const sending = new Set<Promise<void>>();
+  const recording = new Set<Promise<void>>();
   const buffer: DueDelivery[] = [];
   let target: DispatchTarget | null = null;
   let secrets: string[] = [];
@@ -265,7 +172,10 @@ async function dispatch(td: TaskDeps, stores: DispatchStores, sql: Sql, webhookI
           group.map((g) => g.a),
         );
         if (!stillEnabled) enabled = false;
-        stores.notices.publish(group.map((g) => ({ deliveryId: g.a.d.id, webhookId, accountId: target!.accountId })));
+        stores.notices.publish(
+          target!,
+          group.map((g) => g.a.d.id),
+        );
         group.forEach((g) => g.done());
       } catch (err) {
         group.forEach((g) => g.fail(err));
@@ -289,49 +199,69 @@ async function dispatch(td: TaskDeps, stores: DispatchStores, sql: Sql, webhookI
     });
   };
 
-  for (;;) {
-    if (!enabled || failure) break;
-    if (slots.size >= limit) {
-      await Promise.race(slots);
-      continue;
+  // A read of the webhook and of its next due deliveries, on the lock's connection: when the buffer is
+  // empty, and ahead of time (the buffer down to `limit`) while the last read found a full batch, so the
+  // slots do not wait for it. It leaves out what is buffered or not yet recorded.
+  const reads: { pending: Promise<void> | null; full: boolean; gone: boolean } = { pending: null, full: true, gone: false };
+  const read = async () => {
+    const fresh = await dispatchTarget(sql, webhookId);
+    if (!fresh || !fresh.enabled) {
+      reads.gone = true;
+      if (fresh) enabled = false;
+      return;
     }
-    if (buffer.length === 0) {
-      if (Date.now() - started > DISPATCH_BUDGET_MS) break;
-      const fresh = await dispatchTarget(sql, webhookId);
-      if (!fresh) break;
-      // Keep the streak as counted by this dispatcher's own writes; take everything else (URL, secrets, enabled) fresh.
-      target = target ? { ...fresh, consecutiveFailures: target.consecutiveFailures, failingSince: target.failingSince, lastSuccessAt: target.lastSuccessAt } : fresh;
-      if (!fresh.enabled) {
-        enabled = false;
-        break;
-      }
-      secrets = signingSecrets(td.config, fresh, td.deps.clock.now());
-      buffer.push(...(await dueDeliveries(sql, webhookId, td.deps.clock.now(), [...inFlight], CLAIM_BATCH)));
-      if (buffer.length === 0) {
-        if (slots.size === 0) break;
-        await Promise.race(slots);
-        continue;
-      }
-    }
-    const d = buffer.shift()!;
-    const url = target!.url;
-    const signWith = secrets;
-    inFlight.add(d.id);
-    const slot: Promise<void> = sendSigned(td.deps, url, signWith, d.messageId, d.body)
-      .then((attempt) => settle({ d, attempt }))
+    // Keep the streak as counted by this dispatcher's own writes; take everything else (URL, secrets, enabled) fresh.
+    target = target ? { ...fresh, consecutiveFailures: target.consecutiveFailures, failingSince: target.failingSince, lastSuccessAt: target.lastSuccessAt } : fresh;
+    secrets = signingSecrets(td.config, fresh, td.deps.clock.now());
+    const got = await dueDeliveries(sql, webhookId, td.deps.clock.now(), [...inFlight, ...buffer.map((d) => d.id)], CLAIM_BATCH);
+    buffer.push(...got);
+    reads.full = got.length === CLAIM_BATCH;
+  };
+  const startRead = () => {
+    reads.pending = read()
       .catch((err: unknown) => void (failure ??= err))
       .finally(() => {
-        inFlight.delete(d.id);
-        slots.delete(slot);
+        reads.pending = null;
       });
-    slots.add(slot);
+  };
+  const busy = () => [...sending, ...recording];
+
+  for (;;) {
+    if (!enabled || failure || reads.gone) break;
+    if (sending.size >= limit || sending.size + recording.size >= UNRECORDED_PER_SLOT * limit) {
+      await Promise.race(busy());
+      continue;
+    }
+    if (!reads.pending && Date.now() - started <= DISPATCH_BUDGET_MS && (buffer.length === 0 || (buffer.length <= limit && reads.full))) startRead();
+    if (buffer.length === 0) {
+      if (!reads.pending) break; // the time budget is spent
+      await reads.pending;
+      if (buffer.length === 0 && !reads.gone) {
+        if (sending.size + recording.size === 0) break;
+        await Promise.race(busy());
+      }
+      continue;
+    }
+    const d = buffer.shift()!;
+    inFlight.add(d.id);
+    const request: Promise<void> = sendSigned(td.deps, target!.url, secrets, d.messageId, d.body)
+      .then((attempt) => {
+        const recorded = settle({ d, attempt }).finally(() => inFlight.delete(d.id));
+        if (!isSuccess(attempt.result)) return recorded;
+        // A success frees its request slot at the answer; its outcome is committed meanwhile (group commit).
+        const r: Promise<void> = recorded.catch((err: unknown) => void (failure ??= err)).finally(() => recording.delete(r));
+        recording.add(r);
+      })
+      .catch((err: unknown) => void (failure ??= err))
+      .finally(() => sending.delete(request));
+    sending.add(request);
   }
-  await Promise.all(slots);
+  await reads.pending;
+  await Promise.all([...sending]);
+  await Promise.all([...recording]);
   if (failure) throw failure;
   if (!enabled && target) {
-    const accountId = target.accountId;
-    const ids = await failDueDeliveries(sql, target, td.deps.clock.now(), DISABLED);
-    stores.notices.publish(ids.map((deliveryId) => ({ deliveryId, webhookId, accountId })));
+    stores.notices.publish(target, await failDueDeliveries(sql, target, td.deps.clock.now(), DISABLED));
   }
 }
 
@@ -360,12 +290,12 @@ async function scheduleNext(td: TaskDeps, webhookId: string): Promise<void> {
  *
  * Order: a webhook's deliveries are started in creation order — the event order of the stream, with
  * replays and redeliveries queued behind what is already due — and none is started before every
- * earlier one that was due when its batch (CLAIM_BATCH) was read was started; with WEBHOOK_ENDPOINT_CONCURRENCY=1 none is started before the previous
- * one's outcome (success, failure, or its retry scheduled) is committed, so first attempts arrive
- * strictly in event order. A failed attempt is retried at its time on the schedule and does not hold
+ * earlier one that was due when its batch (CLAIM_BATCH) was read was started; with
+ * WEBHOOK_ENDPOINT_CONCURRENCY=1 none is started before the previous one was answered (and, when it
+ * failed, before its retry or disabling was committed), so first attempts arrive strictly in event order. A failed attempt is retried at its time on the schedule and does not hold
  * the later deliveries back: a retry can arrive after deliveries of later events. A crash re-sends
- * only the requests in flight (at most WEBHOOK_ENDPOINT_CONCURRENCY per webhook), with the same
- * `webhook-id`. Side effects: network, writes, jobs, system mail when a webhook is disabled.
+ * only the requests sent and not yet recorded (at most 4 × WEBHOOK_ENDPOINT_CONCURRENCY per webhook),
+ * with the same `webhook-id`. Side effects: network, writes, jobs, system mail when a webhook is disabled.
  */
 export async function runDispatchJob(td: TaskDeps, stores: DispatchStores, payload: unknown, helpers: Pick<JobHelpers, 'withPgClient'>): Promise<void> {
   if (!validPayload(payload)) return td.deps.logger.warn({ payload }, 'webhook-dispatch job with an invalid payload');

@@ -1,7 +1,8 @@
 import { Permission } from '../../auth/permissions';
 import { defineModule } from '../module';
 import { WebhookDelivery } from './webhook-delivery.entity';
-import { createDispatchStores, LEGACY_DELIVER_TASK, runDispatchJob, runLegacyDeliverJob, runSweepJob, SWEEP_TASK } from './webhook-dispatch.task';
+import { createDispatchStores } from './webhook-dispatch-stores.task';
+import { LEGACY_DELIVER_TASK, runDispatchJob, runLegacyDeliverJob, runSweepJob, SWEEP_TASK } from './webhook-dispatch.task';
 import { DISPATCH_TASK } from './webhook-fanout';
 import { REPLAY_TASK, RETENTION_TASK, runReplayJob, runRetentionJob } from './webhook-jobs.task';
 import { WebhookReplay } from './webhook-replay.entity';
