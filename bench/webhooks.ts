@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
@@ -179,25 +178,46 @@ async function fanOutRun(app: App, w: World, rx: Awaited<ReturnType<typeof start
   return { deliveries: want, seconds: (last - started) / 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuUs: cpuPer(cpu, want) };
 }
 
-/** The baseline: the same number of signed POSTs to the same 10 origins with undici, CONCURRENCY at a time (the same per-origin connection limit). */
-async function bareLoop(rx: Awaited<ReturnType<typeof startReceiver>>, deliveries: number, config: Config): Promise<{ seconds: number; cpuUs: number }> {
+/** What one delivery sent: where, its `webhook-id`, its body. */
+interface SentRequest {
+  url: string;
+  messageId: string;
+  body: string;
+}
+
+/** The requests a run's deliveries made (the successful ones), in creation order: what the bare loop sends again. */
+async function sentRequests(app: App, accountId: string): Promise<SentRequest[]> {
+  const rows = await systemEm(app.orm)
+    .fork()
+    .execute<{ url: string; message_id: string; body: string }[]>(
+      `select url, message_id, body from webhook_deliveries where account_id = ? and status = 'SUCCEEDED' and event_id is not null order by id`,
+      [accountId],
+    );
+  // A query string of its own: the receiver files them apart from the run's arrivals.
+  return rows.map((r) => ({ url: `${r.url}?bare`, messageId: r.message_id, body: r.body }));
+}
+
+/**
+ * The baseline: the same signed POSTs — the run's own URLs, webhook-ids and bodies, signed afresh — with
+ * undici, CONCURRENCY at a time, with the same per-origin connection limit; no database.
+ */
+async function bareLoop(requests: readonly SentRequest[], config: Config): Promise<{ seconds: number; cpuUs: number }> {
   const agent = new Agent({ connections: config.webhookEndpointConcurrency });
   const secret = generateWebhookSecret();
-  const body = JSON.stringify({ type: 'activity.sent', timestamp: new Date().toISOString(), data: { event: { details: {} } } });
   let next = 0;
   const started = performance.now();
   const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (next < deliveries) {
-        const n = next++;
-        const headers = signedHeaders([secret], `msg_${createHmac('sha256', 'x').update(String(n)).digest('hex').slice(0, 24)}`, Math.floor(Date.now() / 1000), body);
-        const res = await request(`${rx.urls[n % rx.urls.length]}/bare`, { method: 'POST', headers, body, dispatcher: agent });
+      while (next < requests.length) {
+        const r = requests[next++];
+        const headers = signedHeaders([secret], r.messageId, Math.floor(Date.now() / 1000), r.body);
+        const res = await request(r.url, { method: 'POST', headers, body: r.body, dispatcher: agent });
         await res.body.text();
       }
     }),
   );
-  const cpuUs = cpuPer(cpu, deliveries);
+  const cpuUs = cpuPer(cpu, requests.length);
   await agent.close();
   return { seconds: (performance.now() - started) / 1000, cpuUs };
 }
@@ -213,13 +233,21 @@ async function main(): Promise<void> {
     // Each run has an account of its own: the first run's webhooks do not receive the second run's events.
     // The machine is shared: a bare loop right after each Mailroom run, and the load average of each phase, to read the ratios by.
     const load = () => loadavg()[0].toFixed(1);
-    const healthy = await fanOutRun(app, await seed(app), rx, 'healthy', null);
+    const healthyWorld = await seed(app);
+    const healthy = await fanOutRun(app, healthyWorld, rx, 'healthy', null);
     const healthyLoad = load();
-    const { seconds: bare, cpuUs: bareCpu } = await bareLoop(rx, healthy.deliveries, config);
+    let sent = await sentRequests(app, healthyWorld.accountId);
+    // The last outcomes may still be committing.
+    for (let i = 0; i < 50 && sent.length < healthy.deliveries; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      sent = await sentRequests(app, healthyWorld.accountId);
+    }
+    if (sent.length !== healthy.deliveries) throw new Error(`${sent.length} successful deliveries stored, ${healthy.deliveries} received`);
+    const { seconds: bare, cpuUs: bareCpu } = await bareLoop(sent, config);
     const bareLoad = load();
     const failing = await fanOutRun(app, await seed(app), rx, 'failing', '/w5');
     const failingLoad = load();
-    const { seconds: bareAfter, cpuUs: bareAfterCpu } = await bareLoop(rx, healthy.deliveries, config);
+    const { seconds: bareAfter, cpuUs: bareAfterCpu } = await bareLoop(sent, config);
     const bareAfterLoad = load();
     const rate = (r: { deliveries: number; seconds: number }) => r.deliveries / r.seconds;
     console.log(`\n${new Date().toISOString()} — ${EVENTS} events, 10 webhooks (2 account, 3 tenant, 5 domain), worker concurrency ${CONCURRENCY}\n`);
