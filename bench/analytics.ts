@@ -10,6 +10,7 @@ import { startConsumers } from '../src/events/consumers';
 import { encrypt, sha256 } from '../src/lib/crypto';
 import { createAccountWithAdminToken } from '../src/modules/accounts/bootstrap';
 import { analyticsConsumer } from '../src/modules/analytics/analytics.consumer';
+import { rollUpRange } from '../src/modules/analytics/rollup-writes.queries';
 import { type RollupQuery, rollupSeries } from '../src/modules/analytics/analytics.queries';
 import { ApiToken } from '../src/modules/api-tokens/api-token.entity';
 import { Domain } from '../src/modules/domains/domain.entity';
@@ -164,37 +165,12 @@ const COUNT_SQL = (t: string) =>
   ['QUEUED', 'SENT', 'DELIVERED', 'DEFERRED', 'SOFT_BOUNCED', 'HARD_BOUNCED', 'OPENED', 'OPENED_UNIQUE', 'CLICKED', 'CLICKED_UNIQUE', 'UNSUBSCRIBED', 'SPAM_COMPLAINT', 'SUPPRESSED']
     .map((type) => `count(*) filter (where ${t}.type = '${type}')::int`)
     .join(', ');
-const COLS = 'queued, sent, delivered, deferred, soft_bounced, hard_bounced, opened, opened_unique, clicked, clicked_unique, unsubscribed, spam_complaint, suppressed';
-
-/** The rollups of every event up to `cut`, by one SQL statement per table that counts exactly what the consumer counts. */
-async function rollUpInSql(client: pg.Client, cut: string): Promise<void> {
-  await client.query(
-    `insert into analytics_hourly (account_id, hour, tenant_id, domain_id, sender_identity_id, template_id, tag, ${COLS})
-     select e.account_id, date_trunc('hour', e.occurred_at, 'UTC'), e.tenant_id, e.domain_id, e.sender_identity_id, m.template_id, t.tag, ${COUNT_SQL('e')}
-     from activity_events e join messages m on m.id = e.message_id
-     cross join lateral (select null::text as tag union all select distinct x from unnest(e.tags) x) t
-     where e.id <= $1 and e.type not in ('RENDER_FAILED', 'CANCELLED')
-     group by 1, 2, 3, 4, 5, 6, 7`,
-    [cut],
-  );
-  await client.query(
-    `insert into analytics_hourly_account (account_id, hour, ${COLS})
-     select e.account_id, date_trunc('hour', e.occurred_at, 'UTC'), ${COUNT_SQL('e')} from activity_events e
-     where e.id <= $1 and e.type not in ('RENDER_FAILED', 'CANCELLED') group by 1, 2`,
-    [cut],
-  );
-  await client.query(
-    `insert into analytics_engagement_hourly (account_id, hour, tenant_id, domain_id, sender_identity_id, template_id, tag, country, client, environment, opened, opened_unique, clicked, clicked_unique)
-     select e.account_id, date_trunc('hour', e.occurred_at, 'UTC'), e.tenant_id, e.domain_id, e.sender_identity_id, m.template_id, t.tag,
-            coalesce(upper(e.data->>'country'), 'UNKNOWN'), coalesce(e.data->>'client', 'UNKNOWN'),
-            case upper(e.data->>'environment') when 'WEBMAIL' then 'WEBMAIL' when 'MOBILE' then 'MOBILE' when 'DESKTOP' then 'DESKTOP' else 'OTHER' end,
-            count(*) filter (where e.type = 'OPENED'), count(*) filter (where e.type = 'OPENED_UNIQUE'), count(*) filter (where e.type = 'CLICKED'), count(*) filter (where e.type = 'CLICKED_UNIQUE')
-     from activity_events e join messages m on m.id = e.message_id
-     cross join lateral (select null::text as tag union all select distinct x from unnest(e.tags) x) t
-     where e.id <= $1 and e.type in ('OPENED', 'OPENED_UNIQUE', 'CLICKED', 'CLICKED_UNIQUE')
-     group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
-    [cut],
-  );
+/** The rollups of every event up to `cut`, by the consumer's own statement (rollUpRange), a million ids at a time. */
+async function rollUpInSql(app: App, cut: string): Promise<void> {
+  for (let from = 0n; from < BigInt(cut); from += 1_000_000n) {
+    const to = from + 1_000_000n < BigInt(cut) ? from + 1_000_000n : BigInt(cut);
+    await systemEm(app.orm).transactional((tx) => rollUpRange(tx, String(from), String(to)));
+  }
 }
 
 /** A random 30-day window of the past year, at a whole day. */
@@ -258,7 +234,7 @@ async function main(): Promise<void> {
       ? Number((await client.query<{ n: string }>('select count(distinct (tenant_id, domain_id, sender_identity_id, template_id))::text as n from messages')).rows[0].n)
       : owners.length;
     const cut = String(BigInt(max) - BigInt(CATCHUP));
-    await rollUpInSql(client, cut);
+    await rollUpInSql(app, cut);
     await client.query('analyze');
     const seedSeconds = (performance.now() - seedStart) / 1000;
     console.log(`seeded ${Number(total).toLocaleString('en')} events in ${seedSeconds.toFixed(0)} s; rolled up all but the last ${CATCHUP.toLocaleString('en')} in SQL`);

@@ -19,7 +19,7 @@ import { Tenant } from '../src/modules/tenants/tenant.entity';
 import { streamActivityExport } from '../src/modules/exports/activity-export.queries';
 import { insertMessage, recordEvents, ActivityEventType } from './support/activity-fixture';
 import { type RollupQuery, rollupByDimension, rollupReaders, rollupSeries, streamSeries } from '../src/modules/analytics/analytics.queries';
-import { upsertAccountHourly, upsertEngagement, upsertHourly } from '../src/modules/analytics/rollup-writes.queries';
+import { upsertAccountHourly, upsertEngagement, upsertHourly } from './support/rollup-seed';
 import { COUNT_COLUMNS } from '../src/modules/analytics/rollup';
 import { insertApiToken, insertDomain, unique } from './support/factories';
 import { startTestServer, type TestServer } from './support/harness';

@@ -89,11 +89,51 @@ export async function eventsAfter(em: EntityManager, afterId: string, limit: num
   return { events, scannedTo };
 }
 
+/**
+ * The next range of committed activity events after `afterId`, up to `limit` of them, for a consumer
+ * that applies a range in SQL without reading its rows (see RangeConsumer): the last id of the range
+ * (when full), how many events it holds, and how far the cursor may move — the newest committed id of the
+ * stream when the range is not full (platform events included: the cursor moves past them). One
+ * statement, one snapshot, as eventsAfter.
+ */
+export async function eventRangeAfter(em: EntityManager, afterId: string, limit: number): Promise<EventRange> {
+  const [row] = await em.execute<{ last: string | null; n: number; at: Date | null; top: string | null }[]>(
+    `with b as (select id, occurred_at from activity_events where id > ? order by id limit ?)
+     select (select max(id) from b)::text as last, (select count(*) from b)::int as n, (select max(occurred_at) from b) as at,
+       greatest((select max(id) from activity_events where id > ?), (select max(id) from platform_events where id > ?))::text as top`,
+    [afterId, limit, afterId, afterId],
+  );
+  const count = row?.n ?? 0;
+  const scannedTo = count === limit ? row!.last! : (row?.top ?? afterId);
+  return { afterId, upTo: scannedTo, count, lastOccurredAt: row?.at ? new Date(row.at) : null };
+}
+
+/** A range of the stream for a RangeConsumer: events with afterId < id ≤ upTo (upTo is where the cursor moves). */
+export interface EventRange {
+  afterId: string;
+  upTo: string;
+  /** Activity events in the range. */
+  count: number;
+  lastOccurredAt: Date | null;
+}
+
+/** How far a batch moved a consumer: the cursor's new place, how many events it applied, the time of the last. */
+export interface CursorAdvance {
+  scannedTo: string;
+  count: number;
+  lastOccurredAt: Date | null;
+}
+
+/** The advance of a batch of events. Pure. */
+export function advanceOf(batch: EventBatch): CursorAdvance {
+  return { scannedTo: batch.scannedTo, count: batch.events.length, lastOccurredAt: batch.events.at(-1)?.occurredAt ?? null };
+}
+
 /** Moves the cursor to `scannedTo` after the batch's events were applied, and clears any failure state (in the batch's transaction). */
-export async function advanceCursor(em: EntityManager, name: string, batch: EventBatch): Promise<void> {
+export async function advanceCursor(em: EntityManager, name: string, a: CursorAdvance): Promise<void> {
   await em.execute(
     `update event_consumers set last_event_id = ?, last_event_at = coalesce(?, last_event_at), processed = processed + ?, failures = 0, retry_at = null, last_error = null, updated_at = now() where name = ?`,
-    [batch.scannedTo, batch.events.at(-1)?.occurredAt ?? null, batch.events.length, name],
+    [a.scannedTo, a.lastOccurredAt, a.count, name],
   );
 }
 

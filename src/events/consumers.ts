@@ -4,7 +4,7 @@ import type { Logger } from '../lib/logger';
 import type { EventRow } from './event-row';
 import type { ActivityEventType } from './event-type';
 import { isPlatformEvent, type StreamEvent } from './platform-events.queries';
-import { advanceCursor, ensureCursor, eventsAfter, lockCursor, recordFailure } from './consumer-cursors.queries';
+import { advanceCursor, advanceOf, type CursorAdvance, ensureCursor, type EventRange, eventRangeAfter, eventsAfter, lockCursor, recordFailure } from './consumer-cursors.queries';
 
 /**
  * A durable event consumer: named code that sees every committed event exactly once, in id (= commit)
@@ -27,7 +27,7 @@ import { advanceCursor, ensureCursor, eventsAfter, lockCursor, recordFailure } f
  *   lock): a consumer with `platformEvents: true` gets both kinds merged in id order; any other gets
  *   the activity events only (its cursor still moves past the platform events).
  */
-export type EventConsumer<D = unknown> = ActivityConsumer<D> | StreamConsumer<D>;
+export type EventConsumer<D = unknown> = ActivityConsumer<D> | StreamConsumer<D> | RangeConsumer<D>;
 
 /** What every consumer declares. */
 interface ConsumerBase {
@@ -48,6 +48,7 @@ interface ConsumerBase {
 /** A consumer of message events only. */
 export interface ActivityConsumer<D = unknown> extends ConsumerBase {
   readonly platformEvents?: false;
+  readonly range?: false;
   /** Applies a batch, writing through `em` (the batch's transaction, sees every account: keep each event to its own account). */
   handle(em: EntityManager, events: readonly EventRow[], deps: D): Promise<void>;
 }
@@ -55,12 +56,26 @@ export interface ActivityConsumer<D = unknown> extends ConsumerBase {
 /** A consumer of the whole stream: message events and platform events, in id order. */
 export interface StreamConsumer<D = unknown> extends ConsumerBase {
   readonly platformEvents: true;
+  readonly range?: false;
   /** Applies a batch, writing through `em` (the batch's transaction, sees every account: keep each event to its own account). */
   handle(em: EntityManager, events: readonly StreamEvent[], deps: D): Promise<void>;
 }
 
+/**
+ * A consumer that applies a range of activity events in SQL, reading none of them into the process
+ * (aggregations: the rows never travel). It gets the range's bounds — `batchSize` events at most — and
+ * must take exactly the events with `afterId < id ≤ upTo` (of its types, in its statements); the same
+ * invariants hold (one transaction with the cursor's advance).
+ */
+export interface RangeConsumer<D = unknown> extends Omit<ConsumerBase, 'types'> {
+  readonly range: true;
+  readonly platformEvents?: false;
+  /** Applies the events of `range` (at least one), writing through `em` (the batch's transaction, sees every account). */
+  handleRange(em: EntityManager, range: EventRange, deps: D): Promise<void>;
+}
+
 /** Hands a batch to the consumer: the whole stream, or only its activity events (none: nothing to call). */
-async function handleBatch<D>(c: EventConsumer<D>, tx: EntityManager, events: StreamEvent[], deps: D): Promise<void> {
+async function handleBatch<D>(c: ActivityConsumer<D> | StreamConsumer<D>, tx: EntityManager, events: StreamEvent[], deps: D): Promise<void> {
   if (c.platformEvents) return c.handle(tx, events, deps);
   const activity = events.filter((e): e is EventRow => !isPlatformEvent(e));
   if (activity.length) await c.handle(tx, activity, deps);
@@ -94,12 +109,21 @@ async function runBatch<D>(orm: MikroORM, c: EventConsumer<D>, deps: D): Promise
     const cursor = await lockCursor(tx, c.name);
     if (!cursor) return { kind: 'locked' };
     if (cursor.retryAt && cursor.retryAt.getTime() > Date.now()) return { kind: 'wait', until: cursor.retryAt };
-    const batch = await eventsAfter(tx, cursor.lastEventId, size, { types: c.types ?? null, platform: c.platformEvents === true });
-    if (batch.scannedTo === cursor.lastEventId) return { kind: 'idle' };
-    if (batch.events.length) await handleBatch(c, tx, batch.events, deps);
+    let advance: CursorAdvance;
+    if (c.range) {
+      const range = await eventRangeAfter(tx, cursor.lastEventId, size);
+      if (range.upTo === cursor.lastEventId) return { kind: 'idle' };
+      if (range.count) await c.handleRange(tx, range, deps);
+      advance = { scannedTo: range.upTo, count: range.count, lastOccurredAt: range.lastOccurredAt };
+    } else {
+      const batch = await eventsAfter(tx, cursor.lastEventId, size, { types: c.types ?? null, platform: c.platformEvents === true });
+      if (batch.scannedTo === cursor.lastEventId) return { kind: 'idle' };
+      if (batch.events.length) await handleBatch(c, tx, batch.events, deps);
+      advance = advanceOf(batch);
+    }
     await tx.flush();
-    await advanceCursor(tx, c.name, batch);
-    return batch.events.length === size ? { kind: 'more' } : { kind: 'idle' };
+    await advanceCursor(tx, c.name, advance);
+    return advance.count === size ? { kind: 'more' } : { kind: 'idle' };
   });
 }
 

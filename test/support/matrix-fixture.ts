@@ -22,9 +22,8 @@ import { insertMessage, recordEvents } from './activity-fixture';
 import { insertApiToken, insertDomain, unique } from './factories';
 import { ActivityEventType } from '../../src/events/event-type';
 import type { EventRow } from '../../src/events/event-row';
-import { upsertAccountHourly, upsertEngagement, upsertHourly } from '../../src/modules/analytics/rollup-writes.queries';
+import { aggregate, upsertAccountHourly, upsertEngagement, upsertHourly } from './rollup-seed';
 import { Report } from '../../src/modules/analytics/report.entity';
-import { aggregate } from '../../src/modules/analytics/rollup';
 import type { TestServer } from './harness';
 
 /** A principal the matrix runs as, and what it must never see. */

@@ -1,4 +1,3 @@
-import type { EventRow } from '../../events/event-row';
 import { ActivityEventType } from '../../events/event-type';
 
 /** The event types the rollups count, each with its column in analytics_hourly. */
@@ -17,6 +16,11 @@ export const COUNTED: Readonly<Partial<Record<ActivityEventType, CountColumn>>> 
   [ActivityEventType.SPAM_COMPLAINT]: 'spam_complaint',
   [ActivityEventType.SUPPRESSED]: 'suppressed',
 };
+
+/** The event type a count column counts. Pure. */
+export function typeOfColumn(c: CountColumn): ActivityEventType {
+  return (Object.keys(COUNTED) as ActivityEventType[]).find((t) => COUNTED[t] === c)!;
+}
 
 /** The count columns of analytics_hourly, in order. */
 export const COUNT_COLUMNS = [
@@ -42,23 +46,6 @@ export type EngagementDimension = 'COUNTRY' | 'CLIENT' | 'ENVIRONMENT';
 /** The key of an event without a known country or client. */
 export const UNKNOWN_KEY = 'UNKNOWN';
 
-/** What a rollup row is counted by: owners, template, tag (null: the row of every message, whatever its tags) and UTC hour. */
-export interface RollupDims {
-  account_id: string;
-  hour: string;
-  tenant_id: string | null;
-  domain_id: string;
-  sender_identity_id: string | null;
-  template_id: string | null;
-  tag: string | null;
-}
-
-/** One row of analytics_hourly to add. */
-export type HourlyRow = RollupDims & Record<CountColumn, number>;
-
-/** One row of analytics_hourly_account (the account's totals of an hour) to add. */
-export type AccountHourRow = Pick<RollupDims, 'account_id' | 'hour'> & Record<CountColumn, number>;
-
 /** The engagement columns of analytics_engagement_hourly, by the event type each counts. */
 export const ENGAGEMENT_COLUMN: Readonly<Partial<Record<ActivityEventType, EngagementColumn>>> = {
   [ActivityEventType.OPENED]: 'opened',
@@ -67,157 +54,3 @@ export const ENGAGEMENT_COLUMN: Readonly<Partial<Record<ActivityEventType, Engag
   [ActivityEventType.CLICKED_UNIQUE]: 'clicked_unique',
 };
 export type EngagementColumn = 'opened' | 'opened_unique' | 'clicked' | 'clicked_unique';
-
-/** One row of analytics_engagement_hourly to add: one reader (country, client, environment), its opens and clicks. */
-export interface EngagementRow extends RollupDims, Record<EngagementColumn, number> {
-  country: string;
-  client: string;
-  environment: string;
-}
-
-const hourText = new Map<number, string>();
-
-/** The UTC hour an instant falls in, as ISO text (memoised: a batch spans few hours). */
-export function hourOf(d: Date): string {
-  const h = Math.floor(d.getTime() / 3_600_000);
-  let text = hourText.get(h);
-  if (text === undefined) {
-    if (hourText.size > 10_000) hourText.clear();
-    text = new Date(h * 3_600_000).toISOString();
-    hourText.set(h, text);
-  }
-  return text;
-}
-
-/** An event's reading environment as the API names it: WEBMAIL, DESKTOP, MOBILE or OTHER. Pure. */
-export function environmentOf(data: Record<string, unknown>): string {
-  const env = typeof data.environment === 'string' ? data.environment.toUpperCase() : '';
-  return env === 'WEBMAIL' || env === 'DESKTOP' || env === 'MOBILE' ? env : 'OTHER';
-}
-
-function text(v: unknown, max: number): string {
-  return typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : UNKNOWN_KEY;
-}
-
-/** The reader of an open or click: country (ISO code), client (user-agent family) and environment. Pure. */
-export function readerOf(data: Record<string, unknown>): { country: string; client: string; environment: string } {
-  return { country: text(data.country, 8).toUpperCase(), client: text(data.client, 64), environment: environmentOf(data) };
-}
-
-/**
- * Aggregates a batch of events into rollup rows (what one upsert per table adds). Each counted event adds
- * 1 to the row of its owners, template and hour with tag null (totals), and 1 to the row of each distinct
- * tag its message carries (byTag and tag filters). Opens and clicks also add 1 to their reader's row
- * (country, client, environment), the same way. `templateOf` maps message ids to their template (absent: none). Pure.
- */
-export function aggregate(events: readonly EventRow[], templateOf: ReadonlyMap<string, string | null>): { hourly: HourlyRow[]; engagement: EngagementRow[]; account: AccountHourRow[] } {
-  const hourly = new Map<string, HourlyRow>();
-  const account = new Map<string, AccountHourRow>();
-  const engagement = new Map<string, EngagementRow>();
-  for (const e of events) {
-    const column = COUNTED[e.type];
-    if (!column) continue;
-    const base = {
-      account_id: e.accountId,
-      hour: hourOf(e.occurredAt),
-      tenant_id: e.tenantId,
-      domain_id: e.domainId,
-      sender_identity_id: e.senderIdentityId,
-      template_id: templateOf.get(e.messageId) ?? null,
-    };
-    const baseKey = `${base.account_id}|${base.hour}|${base.tenant_id}|${base.domain_id}|${base.sender_identity_id}|${base.template_id}`;
-    const accountKey = `${base.account_id}|${base.hour}`;
-    let totals = account.get(accountKey);
-    if (!totals) {
-      totals = accountHourRow(base.account_id, base.hour);
-      account.set(accountKey, totals);
-    }
-    totals[column]++;
-    const tags: (string | null)[] = [null, ...new Set(e.tags)];
-    const engaged = ENGAGEMENT_COLUMN[e.type];
-    const reader = engaged ? readerOf(e.data) : null;
-    for (const tag of tags) {
-      const key = `${baseKey}|${tag === null ? '' : `#${tag}`}`;
-      let row = hourly.get(key);
-      if (!row) {
-        row = hourlyRow(base, tag);
-        hourly.set(key, row);
-      }
-      row[column]++;
-      if (!engaged || !reader) continue;
-      const ek = `${key}|${reader.country}|${reader.client}|${reader.environment}`;
-      let er = engagement.get(ek);
-      if (!er) {
-        er = engagementRow(base, tag, reader);
-        engagement.set(ek, er);
-      }
-      er[engaged]++;
-    }
-  }
-  return { hourly: [...hourly.values()], engagement: [...engagement.values()], account: [...account.values()] };
-}
-
-function engagementRow(b: Omit<RollupDims, 'tag'>, tag: string | null, r: { country: string; client: string; environment: string }): EngagementRow {
-  return {
-    account_id: b.account_id,
-    hour: b.hour,
-    tenant_id: b.tenant_id,
-    domain_id: b.domain_id,
-    sender_identity_id: b.sender_identity_id,
-    template_id: b.template_id,
-    tag,
-    country: r.country,
-    client: r.client,
-    environment: r.environment,
-    opened: 0,
-    opened_unique: 0,
-    clicked: 0,
-    clicked_unique: 0,
-  };
-}
-
-function accountHourRow(account_id: string, hour: string): AccountHourRow {
-  return {
-    account_id,
-    hour,
-    queued: 0,
-    sent: 0,
-    delivered: 0,
-    deferred: 0,
-    soft_bounced: 0,
-    hard_bounced: 0,
-    opened: 0,
-    opened_unique: 0,
-    clicked: 0,
-    clicked_unique: 0,
-    unsubscribed: 0,
-    spam_complaint: 0,
-    suppressed: 0,
-  };
-}
-
-// One literal with every key (object spread of many keys is slow in V8: ~60 µs a row).
-function hourlyRow(b: Omit<RollupDims, 'tag'>, tag: string | null): HourlyRow {
-  return {
-    account_id: b.account_id,
-    hour: b.hour,
-    tenant_id: b.tenant_id,
-    domain_id: b.domain_id,
-    sender_identity_id: b.sender_identity_id,
-    template_id: b.template_id,
-    tag,
-    queued: 0,
-    sent: 0,
-    delivered: 0,
-    deferred: 0,
-    soft_bounced: 0,
-    hard_bounced: 0,
-    opened: 0,
-    opened_unique: 0,
-    clicked: 0,
-    clicked_unique: 0,
-    unsubscribed: 0,
-    spam_complaint: 0,
-    suppressed: 0,
-  };
-}
