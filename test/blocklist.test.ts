@@ -145,7 +145,7 @@ describe('blocklist monitoring against a loopback DNS server', () => {
     const body = JSON.parse(listedHook.body);
     expect(body).toMatchObject({
       type: 'blocklist.listed',
-      data: { tenantId: w.tenantA, blocklistAlert: { id: byKind('LISTED')[0].id, kind: 'LISTED', address: '192.0.2.9', zone: 'listing.test', returnCodes: ['127.0.0.3'] } },
+      data: { tenantId: w.tenantA, blocklistAlert: { id: byKind('LISTED')[0].id, monitorId: created.id, kind: 'LISTED', address: '192.0.2.9', zone: 'listing.test', returnCodes: ['127.0.0.3'] } },
     });
     await expect.poll(() => mails.filter((m) => m.to === 'ops@client-a.example').length, { timeout: 20_000 }).toBe(1);
     expect(mails.find((m) => m.to === 'ops@client-a.example')).toMatchObject({ subject: 'Blocklist: 192.0.2.9 is listed on listing.test' });

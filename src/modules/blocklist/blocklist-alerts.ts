@@ -3,7 +3,7 @@ import { Permission } from '../../auth/permissions';
 import { type Context, type JobQueue, requirePermission } from '../../context';
 import { insertPlatformEvents } from '../../events/platform-events.queries';
 import { badInput } from '../../graphql/errors';
-import { fromGlobalId } from '../../graphql/global-id';
+import { fromGlobalId, toGlobalId } from '../../graphql/global-id';
 import { decodeSequenceCursor, encodeSequenceCursor } from '../../graphql/pagination';
 import { publishOnCommit } from '../../pubsub/bus';
 import { BlocklistAlert } from './blocklist-alert.entity';
@@ -56,7 +56,7 @@ export async function recordAlerts(em: EntityManager, queue: JobQueue, alerts: r
         senderIdentityId: null,
         subjectId: a.id,
         occurredAt: a.occurredAt,
-        data: { kind: a.kind, monitorId: a.monitorId, address: a.address, zone: a.zone, returnCodes: a.returnCodes, reason: a.reason },
+        data: { kind: a.kind, monitorId: toGlobalId('BlocklistMonitor', a.monitorId), address: a.address, zone: a.zone, returnCodes: a.returnCodes, reason: a.reason },
       })),
     );
   }
