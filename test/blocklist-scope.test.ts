@@ -10,6 +10,13 @@ import {
 } from './generated/graphql';
 import { buildTenant, insertApiToken, insertDomain, unique } from './support/factories';
 import { errorCode, ok, startTestServer, type TestServer } from './support/harness';
+import { createContext, systemEm } from '../src/context';
+import { ApiToken } from '../src/modules/api-tokens/api-token.entity';
+import { tokenPrincipal } from '../src/modules/access/scope-builder';
+import { BlocklistHit } from '../src/modules/blocklist/blocklist-hit.entity';
+import { BlocklistMonitor } from '../src/modules/blocklist/blocklist-monitor.entity';
+import { domainBlocklistHits, tenantBlocklistHits } from '../src/modules/blocklist/blocklist-hits.service';
+import { toGlobalId } from '../src/graphql/global-id';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -33,6 +40,7 @@ async function world() {
     tenantB,
     domainA,
     tokenA: await tok({ tenantUuid: uuid(tenantA) }),
+    tokenUuid: async (opts: Partial<Parameters<typeof insertApiToken>[1]>) => (await insertApiToken(s, { accountId, permissions: ALL, ...opts })).tokenUuid,
     tokenB: await tok({ tenantUuid: uuid(tenantB) }),
     domainTokenA: await tok({ domainUuid: domainA.id }),
     readOnlyA: await tok({ tenantUuid: uuid(tenantA), permissions: [Permission.BLOCKLIST_READ] }),
@@ -123,5 +131,53 @@ describe('blocklist monitors: input', () => {
     expect(errorCode(await s.gql(BlocklistMonitorDocument, { id: 'bm9wZQ' }, w.adminToken))).toBe('BAD_USER_INPUT');
     expect(ok(await s.gql(DeleteBlocklistMonitorDocument, { input: { id: m.id } }, w.adminToken)).deleteBlocklistMonitor.deletedId).toBe(m.id);
     expect(errorCode(await s.gql(BlocklistMonitorDocument, { id: m.id }, w.adminToken))).toBe('NOT_FOUND');
+  });
+});
+
+describe('current hits for health views', () => {
+  it("a domain's and a tenant's hits, in the caller's scope: the account's own monitor of the name for account-wide principals only", async () => {
+    const w = await world();
+    const em = systemEm(s.app.orm);
+    const now = new Date();
+    const tenantMonitor = em.create(BlocklistMonitor, {
+      account: w.accountId,
+      tenant: uuid(w.tenantA),
+      domain: w.domainA.id,
+      name: 'A',
+      address: w.domainA.name,
+      addressKind: 'DOMAIN' as never,
+      intervalMinutes: 120,
+      nextCheckAt: now,
+    });
+    const ownMonitor = em.create(BlocklistMonitor, { account: w.accountId, name: 'Agency view', address: w.domainA.name, addressKind: 'DOMAIN' as never, intervalMinutes: 120, nextCheckAt: now });
+    for (const [m, zone] of [
+      [tenantMonitor, 'dbl.example'],
+      [ownMonitor, 'uribl.example'],
+    ] as const) {
+      em.create(BlocklistHit, {
+        account: w.accountId,
+        tenant: m.tenant?.id ?? null,
+        domain: m.domain?.id ?? null,
+        monitor: m,
+        address: m.address,
+        zone,
+        returnCodes: ['127.0.1.2'],
+        firstSeenAt: now,
+        lastSeenAt: now,
+      });
+    }
+    await em.flush();
+    // A context as the API would build it for a token (the admin token: the account's only unscoped one).
+    const ctxOf = async (where: Record<string, unknown>) => createContext(s.app.orm, s.app.config, s.app.deps, await tokenPrincipal(em, await em.findOneOrFail(ApiToken, where)), 'test');
+    const adminCtx = await ctxOf({ account: w.accountId, tenant: null, domain: null, senderIdentity: null });
+    const domainGid = toGlobalId('Domain', w.domainA.id);
+    const zones = (hits: BlocklistHit[]) => hits.map((h) => h.zone).sort();
+    expect(zones(await domainBlocklistHits(adminCtx, domainGid))).toEqual(['dbl.example', 'uribl.example']);
+    const tenantCtx = await ctxOf({ id: await w.tokenUuid({ tenantUuid: uuid(w.tenantA) }) });
+    expect(zones(await domainBlocklistHits(tenantCtx, domainGid))).toEqual(['dbl.example']);
+    expect(zones(await tenantBlocklistHits(tenantCtx, w.tenantA))).toEqual(['dbl.example']);
+    const otherCtx = await ctxOf({ id: await w.tokenUuid({ tenantUuid: uuid(w.tenantB) }) });
+    await expect(domainBlocklistHits(otherCtx, domainGid)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    expect(await tenantBlocklistHits(otherCtx, w.tenantA)).toEqual([]);
   });
 });

@@ -82,7 +82,7 @@ async function checked(id: string, token: string, n: number) {
         m = ok(await s.gql(BlocklistMonitorDocument, { id }, token)).blocklistMonitor;
         return m.checks.totalCount;
       },
-      { timeout: 20_000, interval: 100 },
+      { timeout: 45_000, interval: 100 },
     )
     .toBeGreaterThanOrEqual(n);
   return m;
@@ -93,7 +93,7 @@ const ALERTS = `subscription($filter: BlocklistAlertFilterInput, $after: String)
 }`;
 
 describe('blocklist monitoring against a loopback DNS server', () => {
-  it('a listing arrives live, by webhook and by e-mail, once; the unhealthy zones are reported as such; delisting likewise', { timeout: 90_000 }, async () => {
+  it('a listing arrives live, by webhook and by e-mail, once; the unhealthy zones are reported as such; delisting likewise', { timeout: 180_000 }, async () => {
     const w = await world();
     listAddress('192.0.2.9', 'listing.test');
     listAddress('192.0.2.9', 'broken.test');
@@ -193,7 +193,7 @@ describe('blocklist monitoring against a loopback DNS server', () => {
     await Promise.all([liveA.close(), liveB.close(), resumed.close(), bad.close()]);
   });
 
-  it('a range is expanded to each address and a domain is checked on the domain lists only', { timeout: 60_000 }, async () => {
+  it('a range is expanded to each address and a domain is checked on the domain lists only', { timeout: 120_000 }, async () => {
     const w = await world();
     listAddress('198.51.100.7', 'listing.test', '127.0.0.4');
     const domain = await insertDomain(s, { accountId: w.accountId, tenantUuid: uuid(w.tenantA), name: 'spammy-client-a.example.com' });
@@ -207,6 +207,19 @@ describe('blocklist monitoring against a loopback DNS server', () => {
     const d = await checked(named.id, w.tokenA, 1);
     expect(d).toMatchObject({ listed: true, unhealthyZones: [], zonesChecked: 1, hits: [{ address: domain.name, zone: 'dbl.test', returnCodes: ['127.0.1.2'] }] });
     expect(d.checks.edges[0].node.zones.map((z: any) => z.zone)).toEqual(['dbl.test']);
+    // Progress of an on-demand check, live; another tenant's principal cannot follow it.
+    const PROGRESS = 'subscription($id: ID!) { blocklistCheckProgress(monitorId: $id) { id lastCheckedAt progress { lookupsDone lookupsTotal } } }';
+    const live = subscribe<any>(s.url, w.adminToken, PROGRESS, { id: range.id }, (x) => x.blocklistCheckProgress);
+    await live.waitFor(1);
+    expect(live.items[0]).toMatchObject({ id: range.id, lastCheckedAt: r.lastCheckedAt, progress: null });
+    ok(await s.gql(CheckBlocklistMonitorDocument, { input: { id: range.id } }, w.adminToken));
+    await expect.poll(() => live.items.some((i) => i.lastCheckedAt !== r.lastCheckedAt && i.progress === null), { timeout: 20_000 }).toBe(true);
+    for (const i of live.items.filter((x) => x.progress)) expect(i.progress.lookupsTotal).toBe(3 * (2 + 16));
+    const foreign = subscribe<any>(s.url, w.tokenA, PROGRESS, { id: range.id }, (x) => x.blocklistCheckProgress);
+    await expect.poll(() => foreign.errors.length).toBe(1);
+    expect(JSON.stringify(foreign.errors)).toContain('NOT_FOUND');
+    expect(foreign.items).toEqual([]);
+    await Promise.all([live.close(), foreign.close()]);
     // A principal of the domain alone sees the domain's monitor (linked to it), not the account's range.
     const domainToken = (await insertApiToken(s, { accountId: w.accountId, permissions: [Permission.BLOCKLIST_READ], domainUuid: domain.id })).secret;
     const listed = await s.gql<any, any>('{ blocklistMonitors { totalCount edges { node { id } } } }', undefined, domainToken);

@@ -12,12 +12,13 @@ import type { NewAlert } from './blocklist-alerts.queries';
 import { BlocklistAlertKind, BlocklistZoneKind, BlocklistZoneStatus } from './blocklist.enums';
 import { scheduleCheck } from './blocklist-schedule';
 import { type Listing, type RoundOutcome, runRound } from './lookup';
+import { announceProgress } from './blocklist-progress';
 
 const key = (address: string, zone: string) => `${address}\u0000${zone}`;
 
 /**
  * Checks one monitor now (the check job): marks it running, runs a round over its addresses and the
- * configured zones (progress written as it goes), then applies the outcome and schedules the next
+ * configured zones (progress written and announced as it goes), then applies the outcome and schedules the next
  * check. A missing monitor (deleted meanwhile) is no error. Side effects: DNS, writes, jobs, alerts.
  */
 export async function runMonitorCheck(td: TaskDeps, monitorId: string): Promise<void> {
@@ -35,7 +36,10 @@ export async function runMonitorCheck(td: TaskDeps, monitorId: string): Promise<
       timeoutMs: td.config.blocklistLookupTimeoutMs,
       concurrency: td.config.blocklistLookupConcurrency,
       onProgress: (done, total) => {
-        progress = progress.then(() => em.nativeUpdate(BlocklistMonitor, { id: monitorId }, { progressDone: done, progressTotal: total })).catch(() => undefined);
+        progress = progress
+          .then(() => em.nativeUpdate(BlocklistMonitor, { id: monitorId }, { progressDone: done, progressTotal: total }))
+          .then(() => announceProgress(td.deps.bus, monitor.account.id, monitorId))
+          .catch(() => undefined);
       },
     });
     await progress;
@@ -44,6 +48,8 @@ export async function runMonitorCheck(td: TaskDeps, monitorId: string): Promise<
     await progress;
     await em.nativeUpdate(BlocklistMonitor, { id: monitorId }, { checkStartedAt: null, progressDone: 0, progressTotal: 0 });
     throw err;
+  } finally {
+    announceProgress(td.deps.bus, monitor.account.id, monitorId);
   }
 }
 

@@ -10,6 +10,7 @@ import { BlocklistCheckProgress } from './blocklist-check.types';
 import { BlocklistHit } from './blocklist-hit.entity';
 import { monitorChecks, monitorHits, monitorProgress } from './blocklist-hits.service';
 import { BlocklistMonitor } from './blocklist-monitor.entity';
+import { streamCheckProgress } from './blocklist-progress';
 import {
   BlocklistAlertFilterInput,
   BlocklistMonitorFilterInput,
@@ -63,6 +64,15 @@ export class BlocklistMonitorResolver {
   @Mutation(() => CheckBlocklistMonitorPayload, { description: 'Checks the monitor now, on the job queue (watch `progress`, then `checks`). Needs BLOCKLIST_MANAGE.' })
   async checkBlocklistMonitor(@Arg('input', () => CheckBlocklistMonitorInput) input: CheckBlocklistMonitorInput, @Ctx() ctx: Context): Promise<CheckBlocklistMonitorPayload> {
     return { monitor: await checkBlocklistMonitor(ctx, input) };
+  }
+
+  @Subscription(() => BlocklistMonitor, {
+    name: 'blocklistCheckProgress',
+    description: 'The monitor now, then again each time its running check progresses (`progress`) and when it ends (`progress` null, `lastCheckedAt`, `hits` new). Needs BLOCKLIST_READ.',
+    subscribe: ({ args, context }) => streamCheckProgress(context as Context, (args as { monitorId: string }).monitorId),
+  })
+  blocklistCheckProgress(@Root() m: BlocklistMonitor, @Arg('monitorId', () => ID, { description: 'The monitor.' }) _monitorId: string): BlocklistMonitor {
+    return m;
   }
 
   @FieldResolver(() => Tenant, { nullable: true, description: 'The tenant that owns it; null for the account’s own monitors.' })
