@@ -16,6 +16,9 @@ import { announceProgress } from './blocklist-progress';
 
 const key = (address: string, zone: string) => `${address}\u0000${zone}`;
 
+/** How long a monitor's check history is kept. */
+export const CHECK_HISTORY_DAYS = 90;
+
 /**
  * Checks one monitor now (the check job): marks it running, runs a round over its addresses and the
  * configured zones (progress written and announced as it goes), then applies the outcome and schedules the next
@@ -57,7 +60,8 @@ export async function runMonitorCheck(td: TaskDeps, monitorId: string): Promise<
  * Applies a round to a monitor, the row locked so overlapping checks apply one after the other: a
  * listing a healthy zone newly reports becomes a hit and a LISTED alert; a hit a healthy zone no longer
  * reports is removed with a DELISTED alert; hits of unhealthy zones stay as they were (unknown); a zone
- * that turned unhealthy raises one ZONE_UNHEALTHY alert. Records the check and schedules the next one.
+ * that turned unhealthy raises one ZONE_UNHEALTHY alert. Records the check (history kept CHECK_HISTORY_DAYS)
+ * and schedules the next one.
  */
 async function applyRound(td: TaskDeps, em: EntityManager, monitorId: string, round: RoundOutcome, startedAt: Date): Promise<void> {
   const m = await em.findOne(BlocklistMonitor, { id: monitorId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -107,6 +111,7 @@ async function applyRound(td: TaskDeps, em: EntityManager, monitorId: string, ro
     errors: unhealthy.map((z) => `${z.zone}: ${z.error}`),
   });
   await em.flush();
+  await em.nativeDelete(BlocklistCheck, { monitor: m.id, finishedAt: { $lt: new Date(now.getTime() - CHECK_HISTORY_DAYS * 86_400_000) } });
   const remaining = await em.count(BlocklistHit, { monitor: m.id });
   Object.assign(m, { listed: remaining > 0, lastCheckedAt: now, zonesChecked: healthy.size, unhealthyZones: unhealthy.map((z) => z.zone), checkStartedAt: null, progressDone: 0, progressTotal: 0 });
   m.nextCheckAt = new Date(now.getTime() + m.intervalMinutes * 60_000);

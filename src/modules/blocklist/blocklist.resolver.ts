@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Sub
 import type { Context } from '../../context';
 import { byIdLoader } from '../../graphql/loaders';
 import { type Page, PageArgs } from '../../graphql/pagination';
+import { Domain } from '../domains/domain.entity';
 import { Tenant } from '../tenants/tenant.entity';
 import { BlocklistAlert } from './blocklist-alert.entity';
 import { alertCursor, streamBlocklistAlerts } from './blocklist-alerts';
@@ -78,6 +79,11 @@ export class BlocklistMonitorResolver {
   @FieldResolver(() => Tenant, { nullable: true, description: 'The tenant that owns it; null for the account’s own monitors.' })
   tenant(@Root() m: BlocklistMonitor, @Ctx() ctx: Context): Promise<Tenant | null> | null {
     return m.tenant ? byIdLoader(ctx, Tenant).load(m.tenant.id) : null;
+  }
+
+  @FieldResolver(() => Domain, { nullable: true, description: 'The tenant’s sending domain the monitor watches, when its address is one (or null, or a domain outside your scope).' })
+  domain(@Root() m: BlocklistMonitor, @Ctx() ctx: Context): Promise<Domain | null> | null {
+    return m.domain ? byIdLoader(ctx, Domain).load(m.domain.id) : null;
   }
 
   @FieldResolver(() => [BlocklistHit], { description: 'The current listings seen by healthy zones: each listed address in each zone.' })
