@@ -1,14 +1,10 @@
-import { ArrayType, Entity, Enum, Filter, Index, ManyToOne, Property, type Ref } from '@mikro-orm/core';
+import { ArrayType, Entity, Enum, Filter, Index, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../db/base.entity';
 import { scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
-import { Account } from '../accounts/account.entity';
-import { Domain } from '../domains/domain.entity';
-import { Tenant } from '../tenants/tenant.entity';
 import { BlocklistAlertKind } from './blocklist.enums';
-import { BlocklistMonitor } from './blocklist-monitor.entity';
+import { BlocklistOwned } from './blocklist-owned.entity';
 import { blocklistScope } from './blocklist-scope';
 
 /**
@@ -21,7 +17,7 @@ import { blocklistScope } from './blocklist-scope';
 @Index({ properties: ['monitor', 'seq'] })
 @Filter(scopeFilter(blocklistScope))
 @ObjectType({ implements: Node, description: 'A change on the blocklists: a listing, a delisting, or a zone turning unhealthy.' })
-export class BlocklistAlert extends BaseEntity implements Node {
+export class BlocklistAlert extends BlocklistOwned implements Node {
   get nodeType(): string {
     return 'BlocklistAlert';
   }
@@ -29,18 +25,6 @@ export class BlocklistAlert extends BaseEntity implements Node {
   /** Commit-ordered sequence number (never shown: it would count other clients' alerts). */
   @Property({ type: 'bigint', unique: true })
   seq!: string;
-
-  @ManyToOne(() => Account, { ref: true, deleteRule: 'cascade' })
-  account!: Ref<Account>;
-
-  @ManyToOne(() => Tenant, { ref: true, nullable: true, deleteRule: 'cascade' })
-  tenant: Ref<Tenant> | null = null;
-
-  @ManyToOne(() => Domain, { ref: true, nullable: true, deleteRule: 'set null' })
-  domain: Ref<Domain> | null = null;
-
-  @ManyToOne(() => BlocklistMonitor, { ref: true, deleteRule: 'cascade' })
-  monitor!: Ref<BlocklistMonitor>;
 
   @Field(() => BlocklistAlertKind, { description: 'LISTED, DELISTED or ZONE_UNHEALTHY.' })
   @Enum({ items: () => BlocklistAlertKind, type: 'text' })

@@ -1,14 +1,10 @@
-import { ArrayType, Entity, Filter, Index, ManyToOne, Property, type Ref } from '@mikro-orm/core';
+import { ArrayType, Entity, Filter, Index, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../db/base.entity';
 import { scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
-import { Account } from '../accounts/account.entity';
-import { Domain } from '../domains/domain.entity';
-import { Tenant } from '../tenants/tenant.entity';
 import { BlocklistCheckHit, BlocklistCheckZone } from './blocklist-check.types';
-import { BlocklistMonitor } from './blocklist-monitor.entity';
+import { BlocklistOwned } from './blocklist-owned.entity';
 import { blocklistScope } from './blocklist-scope';
 
 /** One finished check of a monitor: its time, each zone's outcome, the listings seen and the errors. */
@@ -17,22 +13,10 @@ import { blocklistScope } from './blocklist-scope';
 @Index({ properties: ['account', 'id'] })
 @Filter(scopeFilter(blocklistScope))
 @ObjectType({ implements: Node, description: 'One check of a monitor: when, each zone, the listings seen, the errors.' })
-export class BlocklistCheck extends BaseEntity implements Node {
+export class BlocklistCheck extends BlocklistOwned implements Node {
   get nodeType(): string {
     return 'BlocklistCheck';
   }
-
-  @ManyToOne(() => Account, { ref: true, deleteRule: 'cascade' })
-  account!: Ref<Account>;
-
-  @ManyToOne(() => Tenant, { ref: true, nullable: true, deleteRule: 'cascade' })
-  tenant: Ref<Tenant> | null = null;
-
-  @ManyToOne(() => Domain, { ref: true, nullable: true, deleteRule: 'set null' })
-  domain: Ref<Domain> | null = null;
-
-  @ManyToOne(() => BlocklistMonitor, { ref: true, deleteRule: 'cascade' })
-  monitor!: Ref<BlocklistMonitor>;
 
   @Field(() => Date, { description: 'When it started.' })
   @Property({ type: 'timestamptz' })

@@ -1,11 +1,7 @@
-import { ArrayType, Entity, Filter, Index, ManyToOne, Property, type Ref, Unique } from '@mikro-orm/core';
+import { ArrayType, Entity, Filter, Index, Property, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../db/base.entity';
 import { scopeFilter } from '../../db/scope-filter';
-import { Account } from '../accounts/account.entity';
-import { Domain } from '../domains/domain.entity';
-import { Tenant } from '../tenants/tenant.entity';
-import { BlocklistMonitor } from './blocklist-monitor.entity';
+import { BlocklistOwned } from './blocklist-owned.entity';
 import { blocklistScope } from './blocklist-scope';
 
 /** A current listing of one of a monitor's addresses in one zone: kept while healthy checks see it, removed on delisting. */
@@ -14,19 +10,7 @@ import { blocklistScope } from './blocklist-scope';
 @Index({ properties: ['account', 'id'] })
 @Filter(scopeFilter(blocklistScope))
 @ObjectType({ description: 'A current listing: one address in one zone.' })
-export class BlocklistHit extends BaseEntity {
-  @ManyToOne(() => Account, { ref: true, deleteRule: 'cascade' })
-  account!: Ref<Account>;
-
-  @ManyToOne(() => Tenant, { ref: true, nullable: true, deleteRule: 'cascade' })
-  tenant: Ref<Tenant> | null = null;
-
-  @ManyToOne(() => Domain, { ref: true, nullable: true, deleteRule: 'set null' })
-  domain: Ref<Domain> | null = null;
-
-  @ManyToOne(() => BlocklistMonitor, { ref: true, deleteRule: 'cascade' })
-  monitor!: Ref<BlocklistMonitor>;
-
+export class BlocklistHit extends BlocklistOwned {
   @Field(() => String, { description: 'The listed address (for a range: which one), or the domain.' })
   @Property({ type: 'text' })
   address!: string;
