@@ -4,6 +4,26 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TOKEN_PREFIX, isWellFormedSecret } from './auth/token-format';
 
+/** One DNS blocklist zone and what it lists: IP addresses (reversed octets / nibbles) or domain names (RFC 5782). */
+export interface BlocklistZone {
+  readonly zone: string;
+  readonly kind: 'ip' | 'domain';
+}
+
+/** The zones checked when BLOCKLIST_ZONES is unset: the lists that matter for mail delivery. */
+export const DEFAULT_BLOCKLIST_ZONES: readonly BlocklistZone[] = [
+  { zone: 'zen.spamhaus.org', kind: 'ip' },
+  { zone: 'bl.spamcop.net', kind: 'ip' },
+  { zone: 'b.barracudacentral.org', kind: 'ip' },
+  { zone: 'dnsbl-1.uceprotect.net', kind: 'ip' },
+  { zone: 'psbl.surriel.com', kind: 'ip' },
+  { zone: 'bl.mailspike.net', kind: 'ip' },
+  { zone: 'dnsbl.sorbs.net', kind: 'ip' },
+  { zone: 'dbl.spamhaus.org', kind: 'domain' },
+  { zone: 'multi.surbl.org', kind: 'domain' },
+  { zone: 'multi.uribl.com', kind: 'domain' },
+];
+
 /** Delivery modes for outgoing mail. */
 export type DeliveryMode = 'sandbox' | 'relay' | 'direct';
 
@@ -82,6 +102,12 @@ export interface Config {
   readonly webhookDisableAfterHours: number;
   /** Consecutive failures before a failing webhook is disabled (together with `webhookDisableAfterHours`). */
   readonly webhookDisableAfterFailures: number;
+  /** DNS blocklist zones the blocklist monitors check (BLOCKLIST_ZONES, `zone:ip|domain` comma list). */
+  readonly blocklistZones: readonly BlocklistZone[];
+  /** Timeout of one blocklist DNS lookup (A or TXT). */
+  readonly blocklistLookupTimeoutMs: number;
+  /** Most blocklist DNS lookups in flight at once per check. */
+  readonly blocklistLookupConcurrency: number;
 }
 
 /** A configuration error: the message names the variable. */
@@ -186,6 +212,25 @@ function retrySchedule(env: NodeJS.ProcessEnv): number[] {
   return list;
 }
 
+function blocklistZones(env: NodeJS.ProcessEnv): BlocklistZone[] {
+  const raw = env.BLOCKLIST_ZONES;
+  if (raw === undefined || raw.trim() === '') return [...DEFAULT_BLOCKLIST_ZONES];
+  const zones: BlocklistZone[] = [];
+  for (const item of raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    const [zone, kind, ...rest] = item.toLowerCase().split(':');
+    const valid = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/.test(zone ?? '');
+    if (!valid || (kind !== 'ip' && kind !== 'domain') || rest.length) {
+      throw new ConfigError(`BLOCKLIST_ZONES must be a comma list of zone:ip or zone:domain, like zen.spamhaus.org:ip,dbl.spamhaus.org:domain (got "${item.slice(0, 60)}")`);
+    }
+    if (!zones.some((z) => z.zone === zone)) zones.push({ zone, kind });
+  }
+  if (zones.length > 50) throw new ConfigError('BLOCKLIST_ZONES may list at most 50 zones');
+  return zones;
+}
+
 function opsToken(env: NodeJS.ProcessEnv): string | null {
   const raw = env.MAILROOM_OPS_TOKEN;
   if (!raw) return null;
@@ -256,6 +301,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webhookRetentionDays: int(env, 'WEBHOOK_RETENTION_DAYS', 30, 1, 3650),
     webhookDisableAfterHours: int(env, 'WEBHOOK_DISABLE_AFTER_HOURS', 24, 0, 720),
     webhookDisableAfterFailures: int(env, 'WEBHOOK_DISABLE_AFTER_FAILURES', 20, 1, 100_000),
+    blocklistZones: blocklistZones(env),
+    blocklistLookupTimeoutMs: int(env, 'BLOCKLIST_LOOKUP_TIMEOUT_MS', 3000, 100, 60_000),
+    blocklistLookupConcurrency: int(env, 'BLOCKLIST_LOOKUP_CONCURRENCY', 32, 1, 512),
   };
   return Object.freeze({ ...config, secret: overrides.secret ?? loadSecret(env, dataDir), ...overrides });
 }

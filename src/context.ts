@@ -14,11 +14,13 @@ import type { TemplateRenderer } from './modules/templates/render-pool';
 import type { RateLimits } from './auth/rate-limit';
 import type { WebhookSender } from './modules/webhooks/webhook-http';
 
-/** DNS lookups used for verification; swapped in tests for a resolver pointed at a loopback server. */
+/** DNS lookups used for verification and blocklist checks; swapped in tests for a resolver pointed at a loopback server. */
 export interface DnsLookup {
   resolveTxt(host: string): Promise<string[][]>;
   resolveCname(host: string): Promise<string[]>;
   resolveMx(host: string): Promise<{ exchange: string; priority: number }[]>;
+  /** A records (blocklist lookups, RFC 5782). */
+  resolve4(host: string): Promise<string[]>;
 }
 
 /** A message for the mail transport. */

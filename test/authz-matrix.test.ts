@@ -9,6 +9,7 @@ import { Suppression } from '../src/modules/suppressions/suppression.entity';
 import { WebhookDelivery } from '../src/modules/webhooks/webhook-delivery.entity';
 import { Webhook } from '../src/modules/webhooks/webhook.entity';
 import { Report } from '../src/modules/analytics/report.entity';
+import { BlocklistMonitor } from '../src/modules/blocklist/blocklist-monitor.entity';
 import { buildMatrixFixture, type MatrixFixture } from './support/matrix-fixture';
 import { operationsFor, type ScalarOverride } from './support/schema-walker';
 import { startTestServer, type TestServer } from './support/harness';
@@ -52,6 +53,7 @@ async function snapshot(): Promise<string> {
     em.find(Webhook, { id: { $in: ids('Webhook') } }, { orderBy: { id: 'asc' } }),
     em.find(WebhookDelivery, { id: { $in: ids('WebhookDelivery') } }, { orderBy: { id: 'asc' } }),
     em.find(Report, { id: { $in: ids('Report') } }, { orderBy: { id: 'asc' } }),
+    em.find(BlocklistMonitor, { id: { $in: ids('BlocklistMonitor') } }, { orderBy: { id: 'asc' } }),
   ]);
   return JSON.stringify(rows.map((list) => list.map((r) => ({ ...r, updatedAt: undefined }))));
 }
@@ -118,6 +120,10 @@ describe('authorization matrix: every query and mutation, as every principal kin
     const replay = await s.gql<any, any>(`query($id: ID!) { node(id: $id) { id __typename } }`, { id: fx.ownIds.WebhookReplay[0] }, tenantToken);
     expect(replay.data.node).toEqual({ id: fx.ownIds.WebhookReplay[0], __typename: 'WebhookReplay' });
     // The erasure log is the account's: its admin reads both tenants' records (and nothing of account B's).
+    const monitors = await s.gql<any, any>('{ blocklistMonitors { totalCount edges { node { id hits { zone } checks { totalCount } } } } }', undefined, tenantToken);
+    expect(monitors.data.blocklistMonitors).toEqual({ totalCount: 1, edges: [{ node: { id: fx.ownIds.BlocklistMonitor[0], hits: [{ zone: 'zone-one.example' }], checks: { totalCount: 1 } } }] });
+    const allMonitors = await s.gql<any, any>('{ blocklistMonitors { totalCount } }', undefined, adminA);
+    expect(allMonitors.data.blocklistMonitors.totalCount).toBe(3);
     const log = await s.gql<any, any>('{ erasures { totalCount edges { node { id } } } }', undefined, adminA);
     expect(log.data.erasures.edges.map((e: any) => e.node.id).sort()).toEqual([...fx.accountAIds.ErasureRequest].sort());
   });

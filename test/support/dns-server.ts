@@ -4,7 +4,7 @@ import { createSocket } from 'node:dgram';
 const dns2 = require('dns2');
 
 /** A record the test DNS server answers with. TXT values longer than 255 bytes are split into strings. */
-export type TestRecord = { type: 'TXT'; value: string | string[] } | { type: 'CNAME'; value: string } | { type: 'MX'; value: string; priority: number };
+export type TestRecord = { type: 'TXT'; value: string | string[] } | { type: 'A'; value: string } | { type: 'CNAME'; value: string } | { type: 'MX'; value: string; priority: number };
 
 /** A DNS server on loopback (UDP and TCP on one port) answering from an in-memory zone the test edits. */
 export interface TestDnsServer {
@@ -41,6 +41,8 @@ export async function startDnsServer(): Promise<TestDnsServer> {
     for (const r of records) {
       if (r.type === 'TXT' && q.type === Packet.TYPE.TXT) {
         response.answers.push({ name: q.name, type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 60, data: Array.isArray(r.value) ? r.value : chunks(r.value) });
+      } else if (r.type === 'A' && q.type === Packet.TYPE.A) {
+        response.answers.push({ name: q.name, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 60, address: r.value });
       } else if (r.type === 'CNAME' && (q.type === Packet.TYPE.CNAME || q.type === Packet.TYPE.A)) {
         response.answers.push({ name: q.name, type: Packet.TYPE.CNAME, class: Packet.CLASS.IN, ttl: 60, domain: r.value });
       } else if (r.type === 'MX' && q.type === Packet.TYPE.MX) {

@@ -25,6 +25,49 @@ import type { EventRow } from '../../src/events/event-row';
 import { aggregate, upsertAccountHourly, upsertEngagement, upsertHourly } from './rollup-seed';
 import { Report } from '../../src/modules/analytics/report.entity';
 import type { TestServer } from './harness';
+import { BlocklistAddressKind } from '../../src/modules/blocklist/address';
+import { BlocklistAlertKind, BlocklistZoneKind, BlocklistZoneStatus } from '../../src/modules/blocklist/blocklist.enums';
+import { BlocklistCheck } from '../../src/modules/blocklist/blocklist-check.entity';
+import { BlocklistHit } from '../../src/modules/blocklist/blocklist-hit.entity';
+import { BlocklistMonitor } from '../../src/modules/blocklist/blocklist-monitor.entity';
+import { insertAlerts } from '../../src/modules/blocklist/blocklist-alerts.queries';
+import { uuidv7 } from '../../src/lib/ids';
+
+/** A blocklist monitor with a hit, a finished check and an alert, owned by `tenantId` (null: the account's own). */
+async function seedBlocklist(s: TestServer, accountId: string, tenantId: string | null, domainId: string | null, label: string, address: string) {
+  const em = systemEm(s.app.orm);
+  const now = new Date();
+  const owners = { account: accountId, tenant: tenantId, domain: domainId };
+  const monitor = em.create(BlocklistMonitor, {
+    ...owners,
+    name: `Monitor ${label}`,
+    address,
+    addressKind: BlocklistAddressKind.IPV4,
+    intervalMinutes: 120,
+    nextCheckAt: now,
+    listed: true,
+    notifyEmails: [`bl-${label.toLowerCase()}@notify.example`],
+  });
+  const hit = { address, zone: `zone-${label.toLowerCase()}.example`, returnCodes: ['127.0.0.2'], reason: `Hit reason ${label}` };
+  em.create(BlocklistHit, { ...owners, monitor, ...hit, firstSeenAt: now, lastSeenAt: now });
+  const check = em.create(BlocklistCheck, {
+    ...owners,
+    monitor,
+    startedAt: now,
+    finishedAt: now,
+    addressesChecked: 1,
+    zonesChecked: 1,
+    zones: [{ zone: hit.zone, kind: BlocklistZoneKind.IP, status: BlocklistZoneStatus.HEALTHY, error: null, listings: 1 }],
+    hits: [hit],
+    errors: [`Check error ${label}`],
+  });
+  await em.flush();
+  const alertId = uuidv7();
+  await em.transactional((tx) =>
+    insertAlerts(tx, [{ id: alertId, accountId, tenantId, domainId, monitorId: monitor.id, kind: BlocklistAlertKind.LISTED, ...hit, reason: `Alert reason ${label}`, occurredAt: now }]),
+  );
+  return { monitor, check, alertId };
+}
 
 /** A principal the matrix runs as, and what it must never see. */
 export interface MatrixPrincipal {
@@ -190,7 +233,8 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
   await insertEntries(em, [
     { ...entry, domainId: domain.id, senderIdentityId: null, list: SuppressionList.BLOCKLIST, recipient: null, pattern: `${lower}*@blocked.example`, likePattern: `${lower}%@blocked.example` },
   ]);
-  return { tenant, domain, identity, template, webhook, delivery, replay, erasure, message, report, tokenUuid: token.tokenUuid, suppressionIds: [suppression.id, identitySuppression.id] };
+  const blocklist = await seedBlocklist(s, accountId, tenant.id, domain.id, label, `198.51.100.${label.length}`);
+  return { tenant, domain, identity, template, webhook, delivery, replay, erasure, message, report, blocklist, tokenUuid: token.tokenUuid, suppressionIds: [suppression.id, identitySuppression.id] };
 }
 
 function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string[]> {
@@ -207,6 +251,9 @@ function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string
     ErasureRequest: [toGlobalId('ErasureRequest', x.erasure.id)],
     Message: [toGlobalId('Message', x.message.id)],
     Report: [toGlobalId('Report', x.report.id)],
+    BlocklistMonitor: [toGlobalId('BlocklistMonitor', x.blocklist.monitor.id)],
+    BlocklistCheck: [toGlobalId('BlocklistCheck', x.blocklist.check.id)],
+    BlocklistAlert: [toGlobalId('BlocklistAlert', x.blocklist.alertId)],
   };
 }
 
@@ -241,6 +288,14 @@ function markersOf(x: Awaited<ReturnType<typeof seedTenant>>): string[] {
     x.report.name,
     x.report.id,
     `Client ${x.tenant.name.replace('Tenant ', '')}`,
+    x.blocklist.monitor.name,
+    `bl-${lower}@notify`,
+    `zone-${lower}.example`,
+    `Hit reason ${x.tenant.name.replace('Tenant ', '')}`,
+    `Check error ${x.tenant.name.replace('Tenant ', '')}`,
+    x.blocklist.monitor.id,
+    x.blocklist.check.id,
+    x.blocklist.alertId,
     ...Object.values(ids).flat(),
   ];
 }
@@ -258,6 +313,10 @@ export async function buildMatrixFixture(s: TestServer): Promise<MatrixFixture> 
   const t1 = await seedTenant(s, a.accountId, 'One', agencyA.id);
   const t2 = await seedTenant(s, a.accountId, `Two${SECRET}`, agencyA.id);
   const tb = await seedTenant(s, b.accountId, `Bee${SECRET}`, agencyB.id);
+  // The agency's own IP monitor: account-wide principals of account A only.
+  const ownBl = await seedBlocklist(s, a.accountId, null, null, `Agencyown${SECRET}`, '203.0.113.77');
+  const ownBlIds = [toGlobalId('BlocklistMonitor', ownBl.monitor.id)];
+  const ownBlMarkers = [`Monitor Agencyown${SECRET}`, '203.0.113.77', ownBl.monitor.id, ownBl.check.id, ownBl.alertId, ...ownBlIds];
   const readOnly = ALL_PERMISSIONS.filter((p) => p.endsWith('_READ'));
   const tok = (opts: Parameters<typeof insertApiToken>[1]) => insertApiToken(s, opts).then((t) => t.secret);
   const A = a.accountId;
@@ -293,6 +352,7 @@ export async function buildMatrixFixture(s: TestServer): Promise<MatrixFixture> 
   const foreignIds: Record<string, string[]> = {};
   for (const k of Object.keys(foreign)) foreignIds[k] = [...foreign[k], ...bIds[k]];
   foreignIds.Domain.push(toGlobalId('Domain', agencyB.id));
+  foreignIds.BlocklistMonitor.push(...ownBlIds);
   const otherAccountIds: Record<string, string[]> = { ...bIds, Domain: [...bIds.Domain, toGlobalId('Domain', agencyB.id)] };
   const accountBMarkers = [...markersOf(tb), `Agency B ${SECRET}`, agencyB.name, agencyB.id, b.accountId, toGlobalId('Account', b.accountId)];
   return {
@@ -300,11 +360,20 @@ export async function buildMatrixFixture(s: TestServer): Promise<MatrixFixture> 
     foreignIds,
     otherAccountIds,
     ownIds: idsOf(t1),
-    accountAIds: Object.fromEntries(Object.entries(idsOf(t1)).map(([k, v]) => [k, [...v, ...foreign[k]]])),
-    accountAMarkers: [...markersOf(t1), ...markersOf(t2), agencyA.name, agencyA.id],
-    tenant2Markers: markersOf(t2),
+    accountAIds: Object.fromEntries(Object.entries(idsOf(t1)).map(([k, v]) => [k, [...v, ...foreign[k], ...(k === 'BlocklistMonitor' ? ownBlIds : [])]])),
+    accountAMarkers: [...markersOf(t1), ...markersOf(t2), agencyA.name, agencyA.id, ...ownBlMarkers],
+    tenant2Markers: [...markersOf(t2), ...ownBlMarkers],
     accountBMarkers,
-    templateLimitedForeignIds: { ...otherAccountIds, Template: [...otherAccountIds.Template, ...foreign.Template] },
-    templateLimitedMarkers: [...accountBMarkers, t2.template.name, t2.template.id, ...foreign.Template, 'Confirm One', 'link for One', `Confirm ${t2.tenant.name.replace('Tenant ', '')}`],
+    templateLimitedForeignIds: { ...otherAccountIds, Template: [...otherAccountIds.Template, ...foreign.Template], BlocklistMonitor: [...otherAccountIds.BlocklistMonitor, ...ownBlIds] },
+    templateLimitedMarkers: [
+      ...accountBMarkers,
+      ...ownBlMarkers,
+      t2.template.name,
+      t2.template.id,
+      ...foreign.Template,
+      'Confirm One',
+      'link for One',
+      `Confirm ${t2.tenant.name.replace('Tenant ', '')}`,
+    ],
   };
 }

@@ -24,7 +24,24 @@ export interface GeneratedOperation {
   variables: Record<string, unknown>;
 }
 
-const NODE_TYPES = ['WebhookDelivery', 'WebhookReplay', 'Webhook', 'SenderIdentity', 'ApiToken', 'Template', 'Tenant', 'Domain', 'Member', 'SystemEmail', 'Account', 'Suppression', 'Report'];
+const NODE_TYPES = [
+  'WebhookDelivery',
+  'WebhookReplay',
+  'Webhook',
+  'SenderIdentity',
+  'ApiToken',
+  'Template',
+  'Tenant',
+  'Domain',
+  'Member',
+  'SystemEmail',
+  'Account',
+  'Suppression',
+  'Report',
+  'BlocklistMonitor',
+  'BlocklistCheck',
+  'BlocklistAlert',
+];
 
 /** Analytics operations: their range starts two days back (so it covers the seeded rollups), with no relative range and no tag condition. */
 const ANALYTICS_OPS = /^(analytics|createReport|updateReport|exportAnalytics)$/;

@@ -14,6 +14,7 @@ function fakeDns(zone: Record<string, string[][]>): DnsLookup & { asked: string[
     },
     resolveCname: async () => [],
     resolveMx: async () => [],
+    resolve4: async () => [],
   };
 }
 
@@ -45,7 +46,7 @@ describe('lookupDmarcPolicy', () => {
 
   it('gives null when nothing is published or the lookup fails', async () => {
     expect(await lookupDmarcPolicy(fakeDns({}), 'nothing.test')).toBeNull();
-    const failing: DnsLookup = { resolveTxt: () => Promise.reject(new Error('ETIMEOUT')), resolveCname: async () => [], resolveMx: async () => [] };
+    const failing: DnsLookup = { resolveTxt: () => Promise.reject(new Error('ETIMEOUT')), resolveCname: async () => [], resolveMx: async () => [], resolve4: async () => [] };
     expect(await lookupDmarcPolicy(failing, 'slow.test')).toBeNull();
   });
 });

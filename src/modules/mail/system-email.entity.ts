@@ -12,6 +12,7 @@ export enum SystemEmailKind {
   MEMBER_INVITATION = 'MEMBER_INVITATION',
   WEBHOOK_DISABLED = 'WEBHOOK_DISABLED',
   ANALYTICS_REPORT = 'ANALYTICS_REPORT',
+  BLOCKLIST_ALERT = 'BLOCKLIST_ALERT',
 }
 registerEnumType(SystemEmailKind, { name: 'SystemEmailKind', description: 'The purpose of a system e-mail.' });
 

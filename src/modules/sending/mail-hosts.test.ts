@@ -3,7 +3,7 @@ import type { DnsLookup } from '../../context';
 import { isIpHost, mailHostsFor } from './mail-hosts';
 
 function dnsWith(resolveMx: DnsLookup['resolveMx']): DnsLookup {
-  return { resolveMx, resolveTxt: async () => [], resolveCname: async () => [] };
+  return { resolveMx, resolveTxt: async () => [], resolveCname: async () => [], resolve4: async () => [] };
 }
 const fail = (code: string) => async () => {
   throw Object.assign(new Error(code), { code });
