@@ -19,6 +19,8 @@ export interface DnsLookup {
   resolveTxt(host: string): Promise<string[][]>;
   resolveCname(host: string): Promise<string[]>;
   resolveMx(host: string): Promise<{ exchange: string; priority: number }[]>;
+  /** PTR names of an IP address (reverse DNS); optional: a lookup without it answers no names. */
+  reverse?(ip: string): Promise<string[]>;
 }
 
 /** A message for the mail transport. */

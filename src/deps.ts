@@ -20,6 +20,7 @@ export function createDnsLookup(servers: readonly string[], timeoutMs = 3000): D
     resolveTxt: (h) => r.resolveTxt(h),
     resolveCname: (h) => r.resolveCname(h),
     resolveMx: (h) => r.resolveMx(h),
+    reverse: (ip) => r.reverse(ip),
   };
 }
 

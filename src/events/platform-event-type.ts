@@ -12,6 +12,7 @@ export const PLATFORM_EVENTS = {
   SUPPRESSION_REMOVED: { name: 'suppression.removed', subject: 'Suppression' },
   RECIPIENT_ON_HOLD_ADDED: { name: 'recipient.on_hold_added', subject: 'Suppression' },
   RECIPIENT_ON_HOLD_REMOVED: { name: 'recipient.on_hold_removed', subject: 'Suppression' },
+  DMARC_REPORT_RECEIVED: { name: 'dmarc.report_received', subject: 'DmarcReport' },
 } as const satisfies Record<string, { name: string; subject: string }>;
 
 /** A platform event type (a key of PLATFORM_EVENTS). */

@@ -5,6 +5,7 @@ import { accountsModule } from './accounts/accounts.module';
 import { activityModule } from './activity/activity.module';
 import { analyticsModule } from './analytics/analytics.module';
 import { apiTokensModule } from './api-tokens/api-tokens.module';
+import { dmarcModule } from './dmarc/dmarc.module';
 import { domainsModule } from './domains/domains.module';
 import { erasureModule } from './erasure/erasure.module';
 import { exportsModule } from './exports/exports.module';
@@ -45,6 +46,7 @@ export const MODULES: readonly FeatureModule[] = [
   retentionModule,
   erasureModule,
   analyticsModule,
+  dmarcModule,
 ];
 
 /** Every entity the ORM maps. */

@@ -239,6 +239,7 @@ export type DnsInstructionsInput = {
 /** The purpose of a DNS record. */
 export type DnsRecordKind =
   | 'DKIM'
+  | 'DMARC'
   | 'INBOUND_MX'
   | 'RETURN_PATH'
   | 'SPF'
@@ -621,6 +622,7 @@ export type WebhookEventType =
   | 'ACTIVITY_SUPPRESSED'
   | 'ACTIVITY_UNSUBSCRIBED'
   | 'BULK_EMAIL_COMPLETED'
+  | 'DMARC_REPORT_RECEIVED'
   | 'DOMAIN_STATUS_CHANGED'
   | 'RECIPIENT_ON_HOLD_ADDED'
   | 'RECIPIENT_ON_HOLD_REMOVED'
@@ -687,6 +689,8 @@ export type ApiTokenScopeNodeQuery = { node:
     | { __typename: 'ActivityEvent', id: string }
     | { __typename: 'ApiToken', id: string }
     | { __typename: 'BulkSend', id: string }
+    | { __typename: 'DmarcMonitor', id: string }
+    | { __typename: 'DmarcReport', id: string }
     | { __typename: 'Domain', id: string }
     | { __typename: 'ErasureRequest', id: string }
     | { __typename: 'Member', id: string }
@@ -905,6 +909,8 @@ export type MemberNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
     | { name: string, id: string }
     | { id: string }
     | { role: Role, email: string, id: string }
@@ -1025,6 +1031,8 @@ export type DomainWithTemplatesQueryVariables = Exact<{
 
 
 export type DomainWithTemplatesQuery = { node:
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }

@@ -1,0 +1,16 @@
+import { Permission } from '../../auth/permissions';
+import { defineModule } from '../module';
+import { DmarcMonitor } from './dmarc-monitor.entity';
+import { DmarcReport, DmarcReportRecord } from './dmarc-report.entity';
+import { DmarcMonitorResolver, DmarcReportResolver } from './dmarc.resolver';
+
+/** DMARC monitoring: monitors per domain, reports by mail (rua address) and upload, their aggregates. */
+export const dmarcModule = defineModule({
+  name: 'dmarc',
+  entities: [DmarcMonitor, DmarcReport, DmarcReportRecord],
+  resolvers: [DmarcMonitorResolver, DmarcReportResolver],
+  nodeTypes: {
+    DmarcMonitor: { entity: DmarcMonitor, permission: Permission.DMARC_READ },
+    DmarcReport: { entity: DmarcReport, permission: Permission.DMARC_READ },
+  },
+});
