@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { Permission } from '../src/auth/permissions';
 import { createDnsLookup } from '../src/deps';
 import { systemEm } from '../src/context';
+import { toGlobalId } from '../src/graphql/global-id';
 import { startDnsServer, type TestDnsServer } from './support/dns-server';
 import { createMonitor, dmarcWorld, fixture, MONITOR_FIELDS, reportXml, upload } from './support/dmarc-fixtures';
 import { insertApiToken, unique } from './support/factories';
@@ -101,6 +102,44 @@ describe('DMARC monitors', () => {
     expect(errorCode(await upload(s, readOnly, m.id, 'r.xml', fixture(RFC9990)))).toBe('FORBIDDEN');
     const none = (await insertApiToken(s, { accountId: w.accountId, permissions: [Permission.DOMAINS_READ], tenantUuid: w.tA.id })).secret;
     expect(errorCode(await s.gql<any, any>('{ dmarcMonitors { totalCount } }', undefined, none))).toBe('FORBIDDEN');
+  });
+});
+
+describe('the DMARC record among the domain’s DNS records', () => {
+  it('verifyDomain checks it, found vs expected (the monitor’s record while monitored), and does not need it for VERIFIED', async () => {
+    const w = await dmarcWorld(s, { a: `${unique('a')}.example.com`, b: `${unique('b')}.example.com` });
+    const name = `${unique('v')}.example.com`;
+    const added = ok(
+      await s.gql<any, any>(
+        'mutation($input: AddDomainInput!) { addDomain(input: $input) { domain { id dnsRecords { kind hostname type value } } } }',
+        { input: { name, tenantId: toGlobalId('Tenant', w.tA.id) } },
+        w.adminToken,
+      ),
+    ).addDomain.domain;
+    expect(added.dnsRecords.find((r: any) => r.kind === 'DMARC')).toEqual({ kind: 'DMARC', hostname: `_dmarc.${name}`, type: 'TXT', value: 'v=DMARC1; p=none' });
+    for (const r of added.dnsRecords.filter((x: any) => x.kind !== 'DMARC')) dns.set(r.hostname, [r.type === 'TXT' ? { type: 'TXT', value: r.value } : { type: 'CNAME', value: r.value }]);
+    const verify = async () =>
+      ok(await s.gql<any, any>('mutation($id: ID!) { verifyDomain(input: { domainId: $id }) { domain { status dnsRecords { kind value status found required note } } } }', { id: added.id }, w.tokenA))
+        .verifyDomain.domain;
+    const first = await verify();
+    expect(first.status).toBe('VERIFIED');
+    expect(first.dnsRecords.find((r: any) => r.kind === 'DMARC')).toMatchObject({ status: 'MISSING', found: [], required: false });
+
+    const m = await createMonitor(s, w.tokenA, added.id);
+    dns.set(`_dmarc.${name}`, [{ type: 'TXT', value: 'v=DMARC1; p=none' }]);
+    const second = await verify();
+    expect(second.status).toBe('VERIFIED');
+    expect(second.dnsRecords.find((r: any) => r.kind === 'DMARC')).toMatchObject({
+      value: m.wantedRecord,
+      status: 'MISMATCH',
+      found: ['v=DMARC1; p=none'],
+      note: expect.stringContaining(m.ruaAddress),
+    });
+    dns.set(`_dmarc.${name}`, [
+      { type: 'TXT', value: m.wantedRecord },
+      { type: 'TXT', value: 'google-site-verification=x' },
+    ]);
+    expect((await verify()).dnsRecords.find((r: any) => r.kind === 'DMARC')).toMatchObject({ value: m.wantedRecord, status: 'VERIFIED', found: [m.wantedRecord], note: null });
   });
 });
 

@@ -26,6 +26,11 @@ import { upsertAccountHourly, upsertEngagement, upsertHourly } from '../../src/m
 import { Report } from '../../src/modules/analytics/report.entity';
 import { aggregate } from '../../src/modules/analytics/rollup';
 import type { TestServer } from './harness';
+import { DmarcMonitor } from '../../src/modules/dmarc/dmarc-monitor.entity';
+import { fileReport } from '../../src/modules/dmarc/dmarc-ingest.service';
+import { DmarcReportSource } from '../../src/modules/dmarc/dmarc.enums';
+import { newRuaToken } from '../../src/modules/dmarc/dmarc-monitor.service';
+import { reportXml } from './dmarc-fixtures';
 
 /** A principal the matrix runs as, and what it must never see. */
 export interface MatrixPrincipal {
@@ -191,7 +196,33 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
   await insertEntries(em, [
     { ...entry, domainId: domain.id, senderIdentityId: null, list: SuppressionList.BLOCKLIST, recipient: null, pattern: `${lower}*@blocked.example`, likePattern: `${lower}%@blocked.example` },
   ]);
-  return { tenant, domain, identity, template, webhook, delivery, replay, erasure, message, report, tokenUuid: token.tokenUuid, suppressionIds: [suppression.id, identitySuppression.id] };
+  // A DMARC monitor of the tenant's domain with one report from a reporter named after the tenant.
+  const dmarcMonitor = em.create(DmarcMonitor, {
+    account: accountId,
+    tenant: tenant.id,
+    domain: domain.id,
+    ruaToken: newRuaToken(),
+    currentRecord: `v=DMARC1; p=none; rua=mailto:dmarc-${lower}@x.example`,
+  });
+  await em.flush();
+  const xml = reportXml(domain.name, `dmarc-report-${lower}`, 1, [{ ip: '192.0.2.77', count: 7, dkim: 'pass', spf: 'fail' }], `reporter-${lower}.example`);
+  const dmarcReport = (await fileReport(em, dmarcMonitor, Buffer.from(xml), DmarcReportSource.UPLOAD, `report-${lower}.xml`, 1024 * 1024)).report;
+  return {
+    tenant,
+    domain,
+    identity,
+    template,
+    webhook,
+    delivery,
+    replay,
+    erasure,
+    message,
+    report,
+    dmarcMonitor,
+    dmarcReport,
+    tokenUuid: token.tokenUuid,
+    suppressionIds: [suppression.id, identitySuppression.id],
+  };
 }
 
 function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string[]> {
@@ -208,6 +239,8 @@ function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string
     ErasureRequest: [toGlobalId('ErasureRequest', x.erasure.id)],
     Message: [toGlobalId('Message', x.message.id)],
     Report: [toGlobalId('Report', x.report.id)],
+    DmarcMonitor: [toGlobalId('DmarcMonitor', x.dmarcMonitor.id)],
+    DmarcReport: [toGlobalId('DmarcReport', x.dmarcReport.id)],
   };
 }
 
@@ -241,6 +274,12 @@ function markersOf(x: Awaited<ReturnType<typeof seedTenant>>): string[] {
     x.message.recipient,
     x.report.name,
     x.report.id,
+    x.dmarcMonitor.id,
+    x.dmarcMonitor.ruaToken,
+    `dmarc-${lower}@x.example`,
+    x.dmarcReport.id,
+    `dmarc-report-${lower}`,
+    `reporter-${lower}.example`,
     `Client ${x.tenant.name.replace('Tenant ', '')}`,
     ...Object.values(ids).flat(),
   ];
