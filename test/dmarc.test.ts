@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipSync } from 'fflate';
 import { gzipSync } from 'node:zlib';
 import { Permission } from '../src/auth/permissions';
+import { runDmarcRecordChecks } from '../src/modules/dmarc/dmarc.tasks';
 import { createDnsLookup } from '../src/deps';
 import { systemEm } from '../src/context';
 import { toGlobalId } from '../src/graphql/global-id';
@@ -140,6 +141,26 @@ describe('the DMARC record among the domain’s DNS records', () => {
       { type: 'TXT', value: 'google-site-verification=x' },
     ]);
     expect((await verify()).dnsRecords.find((r: any) => r.kind === 'DMARC')).toMatchObject({ value: m.wantedRecord, status: 'VERIFIED', found: [m.wantedRecord], note: null });
+  });
+});
+
+describe('the daily re-check', () => {
+  it('re-checks every monitor’s record, on the monitor and on the domain’s DMARC entry; a failed lookup keeps the last answer', async () => {
+    const name = `${unique('daily')}.example.com`;
+    const w = await dmarcWorld(s, { a: name, b: `${unique('b')}.example.com` });
+    const m = await createMonitor(s, w.tokenA, w.domainA);
+    expect(m).toMatchObject({ recordValid: false, currentRecord: null, recordNote: expect.stringContaining('No DMARC record') });
+    dns.set(`_dmarc.${name}`, [{ type: 'TXT', value: m.wantedRecord }]);
+    const td = { orm: s.app.orm, config: s.app.config, deps: s.app.deps };
+    expect(await runDmarcRecordChecks(td, w.accountId)).toBe(1);
+    const read = `query($id: ID!, $d: ID!) { dmarcMonitor(id: $id) { recordValid currentRecord lastCheckedAt } domain(id: $d) { dnsRecords { kind status found } } }`;
+    const after = ok(await s.gql<any, any>(read, { id: m.id, d: w.domainA }, w.tokenA));
+    expect(after.dmarcMonitor).toMatchObject({ recordValid: true, currentRecord: m.wantedRecord });
+    expect(after.domain.dnsRecords.find((r: any) => r.kind === 'DMARC')).toEqual({ kind: 'DMARC', status: 'VERIFIED', found: [m.wantedRecord] });
+    const failing = { ...td, deps: { ...s.app.deps, dns: { ...s.app.deps.dns, resolveTxt: () => Promise.reject(Object.assign(new Error('timeout'), { code: 'ETIMEOUT' })) } } };
+    await runDmarcRecordChecks(failing, w.accountId);
+    const kept = ok(await s.gql<any, any>(read, { id: m.id, d: w.domainA }, w.tokenA));
+    expect(kept.dmarcMonitor).toMatchObject({ recordValid: true, currentRecord: m.wantedRecord, lastCheckedAt: after.dmarcMonitor.lastCheckedAt });
   });
 });
 

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission } from '../../auth/permissions';
 import { type Context, requirePermission } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
@@ -7,11 +6,11 @@ import { findInScope } from '../../db/find-in-scope';
 import { conflict } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
 import { type Page, type PageArgs, paginate } from '../../graphql/pagination';
-import { checkOneRecord } from '../domains/dns/lookup';
 import { dmarcRecordOf } from '../domains/dns/expected-records';
 import type { Domain } from '../domains/domain.entity';
 import { loadDomain } from '../domains/domain.service';
 import { DmarcMonitor } from './dmarc-monitor.entity';
+import { checkMonitorRecord } from './dmarc-record';
 import { DmarcPolicy } from './dmarc.enums';
 import type { CreateDmarcMonitorInput, DmarcMonitorFilterInput, DmarcMonitorIdInput, UpdateDmarcMonitorInput } from './dmarc.inputs';
 
@@ -43,18 +42,9 @@ export async function listDmarcMonitors(ctx: Context, args: PageArgs, filter: Dm
   return paginate(ctx.em, DmarcMonitor, where, args);
 }
 
-/**
- * Checks the domain's published DMARC record against what the monitor wants (DNS lookup), stores the
- * outcome on the monitor, and makes the monitor's record the domain's expected DMARC record (with the
- * check's result) — in `em`, flushed by the caller. Side effects: DNS.
- */
-async function checkAndApply(ctx: Context, em: EntityManager, monitor: DmarcMonitor, domain: Domain): Promise<void> {
-  const wanted = monitor.wantedRecord(ctx.config.mailDomain);
-  const expected = dmarcRecordOf({ name: domain.name, dmarcRecord: wanted });
-  const checked = await checkOneRecord(ctx.deps.dns, expected, ctx.config.mailDomain);
-  monitor.applyCheck(checked, ctx.deps.clock.now());
-  em.persist(monitor);
-  domain.setDmarcRecord(wanted, checked, expected);
+/** checkMonitorRecord with the request's entity manager, DNS, mail domain and clock. */
+function checkAndApply(ctx: Context, monitor: DmarcMonitor, domain: Domain): Promise<void> {
+  return checkMonitorRecord(ctx.em, ctx.deps.dns, ctx.config.mailDomain, ctx.deps.clock.now(), monitor, domain);
 }
 
 /**
@@ -73,7 +63,7 @@ export async function createDmarcMonitor(ctx: Context, input: CreateDmarcMonitor
     wantedPolicy: input.wantedPolicy ?? DmarcPolicy.NONE,
     ruaToken: newRuaToken(),
   });
-  await checkAndApply(ctx, ctx.em, monitor, domain);
+  await checkAndApply(ctx, monitor, domain);
   try {
     await ctx.em.flush();
   } catch (e) {
@@ -88,7 +78,7 @@ export async function updateDmarcMonitor(ctx: Context, input: UpdateDmarcMonitor
   requirePermission(ctx, Permission.DMARC_MANAGE);
   const monitor = await loadMonitor(ctx, input.id);
   if (input.wantedPolicy) monitor.wantedPolicy = input.wantedPolicy;
-  await checkAndApply(ctx, ctx.em, monitor, await monitor.domain.loadOrFail());
+  await checkAndApply(ctx, monitor, await monitor.domain.loadOrFail());
   await ctx.em.flush();
   return monitor;
 }
@@ -97,7 +87,7 @@ export async function updateDmarcMonitor(ctx: Context, input: UpdateDmarcMonitor
 export async function checkDmarcMonitor(ctx: Context, input: DmarcMonitorIdInput): Promise<DmarcMonitor> {
   requirePermission(ctx, Permission.DMARC_MANAGE);
   const monitor = await loadMonitor(ctx, input.id);
-  await checkAndApply(ctx, ctx.em, monitor, await monitor.domain.loadOrFail());
+  await checkAndApply(ctx, monitor, await monitor.domain.loadOrFail());
   await ctx.em.flush();
   return monitor;
 }
