@@ -4,7 +4,10 @@ import { gzipSync } from 'node:zlib';
 import { Permission } from '../src/auth/permissions';
 import { runDmarcRecordChecks } from '../src/modules/dmarc/dmarc.tasks';
 import { createDnsLookup } from '../src/deps';
-import { systemEm } from '../src/context';
+import { type Context, scopedEm, systemEm } from '../src/context';
+import { scopeForToken } from '../src/modules/access/scope-builder';
+import { ApiToken } from '../src/modules/api-tokens/api-token.entity';
+import { dmarcSummaryOfDomain } from '../src/modules/dmarc/dmarc-report.service';
 import { toGlobalId } from '../src/graphql/global-id';
 import { startDnsServer, type TestDnsServer } from './support/dns-server';
 import { createMonitor, dmarcWorld, fixture, MONITOR_FIELDS, reportXml, upload } from './support/dmarc-fixtures';
@@ -141,6 +144,49 @@ describe('the DMARC record among the domain’s DNS records', () => {
       { type: 'TXT', value: 'google-site-verification=x' },
     ]);
     expect((await verify()).dnsRecords.find((r: any) => r.kind === 'DMARC')).toMatchObject({ value: m.wantedRecord, status: 'VERIFIED', found: [m.wantedRecord], note: null });
+  });
+});
+
+describe('dmarcSummaryOfDomain (for the domain health view)', () => {
+  it('summarises the domain’s monitor for its own client, and gives another client nothing', async () => {
+    const w = await dmarcWorld(s);
+    const m = await createMonitor(s, w.tokenA, w.domainA, 'REJECT');
+    ok(
+      await upload(
+        s,
+        w.tokenA,
+        m.id,
+        'a.xml',
+        Buffer.from(
+          reportXml('example.com', unique('s'), 2, [
+            { ip: '192.0.2.5', count: 99, dkim: 'pass', spf: 'pass' },
+            { ip: '192.0.2.6', count: 1, dkim: 'fail', spf: 'fail' },
+          ]),
+        ),
+      ),
+    );
+    const em = systemEm(s.app.orm);
+    const ctxOf = async (tenantUuid: string): Promise<Context> => {
+      const { tokenUuid } = await insertApiToken(s, { accountId: w.accountId, permissions: [Permission.DMARC_READ], tenantUuid });
+      const scope = await scopeForToken(em, await em.findOneOrFail(ApiToken, { id: tokenUuid }));
+      return {
+        em: scopedEm(s.app.orm, { kind: 'principal', scope }),
+        principal: { kind: 'API_TOKEN', tokenId: tokenUuid, scope, label: 't' },
+        deps: s.app.deps,
+        config: s.app.config,
+      } as unknown as Context;
+    };
+    expect(await dmarcSummaryOfDomain(await ctxOf(w.tA.id), { id: w.dA.id })).toEqual({
+      monitorId: m.id,
+      recordValid: false,
+      wantedPolicy: 'REJECT',
+      currentPolicy: 'NONE',
+      lastCheckedAt: expect.any(Date),
+      messages30d: 100,
+      alignedRate30d: 0.99,
+      recommendedPolicy: 'QUARANTINE',
+    });
+    expect(await dmarcSummaryOfDomain(await ctxOf(w.tB.id), { id: w.dA.id })).toBeNull();
   });
 });
 

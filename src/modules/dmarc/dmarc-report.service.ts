@@ -131,7 +131,7 @@ export async function monitorReportSummary(ctx: Context, monitor: DmarcMonitor, 
     rows,
     sources: reporters,
     unauthorizedSenders: rows.filter((r) => r.dmarcPass === 0 && r.dmarcFail > 0),
-    recommendation: recommend(publishedPolicy(monitor) ?? monitor.wantedPolicy, last30.messages, last30.aligned),
+    recommendation: recommend(publishedPolicy(monitor) ?? DmarcPolicy.NONE, last30.messages, last30.aligned),
   };
 }
 
@@ -145,7 +145,7 @@ export async function dmarcSummaryOfDomain(ctx: Context, domain: Pick<Domain, 'i
   if (!monitor) return null;
   const now = ctx.deps.clock.now();
   const last30 = await alignmentTotals(ctx.em, scope, { monitorId: monitor.id, from: new Date(now.getTime() - 30 * DAY), to: now });
-  const current = publishedPolicy(monitor) ?? monitor.wantedPolicy;
+  const current = publishedPolicy(monitor) ?? DmarcPolicy.NONE;
   const step = recommend(current, last30.messages, last30.aligned);
   return {
     monitorId: monitor.gid,

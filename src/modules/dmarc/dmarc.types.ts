@@ -90,7 +90,7 @@ export class DmarcReporter {
 /** The policy step the last 30 days support. */
 @ObjectType({ description: 'The next policy step: up one (NONE → QUARANTINE → REJECT) when the last 30 days pass DMARC at 98 % or more.' })
 export class DmarcRecommendation {
-  @Field(() => DmarcPolicy, { description: 'The policy now: the one published (from the last record check), else the wanted one.' })
+  @Field(() => DmarcPolicy, { description: 'The policy now: the one published (from the last record check); NONE when no record was found.' })
   currentPolicy!: DmarcPolicy;
 
   @Field(() => DmarcPolicy, { description: 'The recommended policy.' })
