@@ -117,16 +117,17 @@ export async function monitorReportSummary(ctx: Context, monitor: DmarcMonitor, 
   const limit = first ?? DMARC_LIMITS.defaultRows;
   if (!Number.isInteger(limit) || limit < 1 || limit > DMARC_LIMITS.rows) throw badInput('first', `first must be from 1 to ${DMARC_LIMITS.rows}`);
   const now = ctx.deps.clock.now();
-  const [sources, reporters, last30] = await Promise.all([
+  const [sources, reporters, totals, last30] = await Promise.all([
     sourceRows(ctx.em, scope, range, limit),
     reporterRows(ctx.em, scope, range),
+    alignmentTotals(ctx.em, scope, range),
     alignmentTotals(ctx.em, scope, { monitorId: monitor.id, from: new Date(now.getTime() - 30 * DAY), to: now }),
   ]);
   const rows = await describeSources(ctx.deps.dns, sources.rows);
   return {
     from,
     to,
-    messages: reporters.reduce((n, r) => n + r.count, 0),
+    messages: totals.messages,
     sourceCount: sources.total,
     rows,
     sources: reporters,

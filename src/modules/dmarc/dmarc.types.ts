@@ -124,7 +124,7 @@ export class DmarcReportSummary {
   @Field(() => [DmarcSource], { description: 'Per source IP, busiest first.' })
   rows!: DmarcSource[];
 
-  @Field(() => [DmarcReporter], { description: 'The receivers that reported, most messages first.' })
+  @Field(() => [DmarcReporter], { description: 'The receivers that reported, most messages first (at most 500).' })
   sources!: DmarcReporter[];
 
   @Field(() => [DmarcSource], { description: 'Sources whose messages all fail both SPF and DKIM alignment: likely spoofing or a sender not yet set up.' })
