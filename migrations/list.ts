@@ -14,6 +14,7 @@ import { Migration20261204000000Analytics } from './Migration20261204000000Analy
 import { Migration20261205000000Retention } from './Migration20261205000000Retention';
 import { Migration20261205010000Erasures } from './Migration20261205010000Erasures';
 import { Migration20261206000000Blocklist } from './Migration20261206000000Blocklist';
+import { Migration20261206100000DmarcMonitoring } from './Migration20261206100000DmarcMonitoring';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205000000Retention', class: Migration20261205000000Retention },
   { name: 'Migration20261205010000Erasures', class: Migration20261205010000Erasures },
   { name: 'Migration20261206000000Blocklist', class: Migration20261206000000Blocklist },
+  { name: 'Migration20261206100000DmarcMonitoring', class: Migration20261206100000DmarcMonitoring },
 ];

@@ -44,6 +44,8 @@ export interface Config {
   readonly smtpUrl: string | null;
   readonly mxPort: number;
   readonly inboundSmtpPort: number | null;
+  /** Largest DMARC report accepted: the mail (or upload) and the XML once decompressed (a zip bomb stops here). */
+  readonly dmarcMaxReportBytes: number;
   readonly logLevel: string;
   readonly domainRecheckIntervalSeconds: number;
   readonly domainRecheckWindowHours: number;
@@ -270,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpUrl: smtpUrl ? env.SMTP_URL! : null,
     mxPort: int(env, 'MX_PORT', 25, 1, 65535),
     inboundSmtpPort: env.INBOUND_SMTP_PORT ? int(env, 'INBOUND_SMTP_PORT', 2525, 0, 65535) : null,
+    dmarcMaxReportBytes: int(env, 'DMARC_MAX_REPORT_BYTES', 20 * 1024 * 1024, 64 * 1024, 512 * 1024 * 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     domainRecheckIntervalSeconds: int(env, 'DOMAIN_RECHECK_INTERVAL_SECONDS', 900, 1, 86400),
     domainRecheckWindowHours: int(env, 'DOMAIN_RECHECK_WINDOW_HOURS', 72, 1, 720),

@@ -21,6 +21,8 @@ export interface DnsLookup {
   resolveMx(host: string): Promise<{ exchange: string; priority: number }[]>;
   /** A records (blocklist lookups, RFC 5782). */
   resolve4(host: string): Promise<string[]>;
+  /** PTR names of an IP address (reverse DNS); optional: a lookup without it answers no names. */
+  reverse?(ip: string): Promise<string[]>;
 }
 
 /** A message for the mail transport. */

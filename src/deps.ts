@@ -21,6 +21,7 @@ export function createDnsLookup(servers: readonly string[], timeoutMs = 3000): D
     resolveCname: (h) => r.resolveCname(h),
     resolveMx: (h) => r.resolveMx(h),
     resolve4: (h) => r.resolve4(h),
+    reverse: (ip) => r.reverse(ip),
   };
 }
 

@@ -10,6 +10,8 @@ import { WebhookDelivery } from '../src/modules/webhooks/webhook-delivery.entity
 import { Webhook } from '../src/modules/webhooks/webhook.entity';
 import { Report } from '../src/modules/analytics/report.entity';
 import { BlocklistMonitor } from '../src/modules/blocklist/blocklist-monitor.entity';
+import { DmarcMonitor } from '../src/modules/dmarc/dmarc-monitor.entity';
+import { DmarcReport } from '../src/modules/dmarc/dmarc-report.entity';
 import { buildMatrixFixture, type MatrixFixture } from './support/matrix-fixture';
 import { operationsFor, type ScalarOverride } from './support/schema-walker';
 import { startTestServer, type TestServer } from './support/harness';
@@ -54,6 +56,8 @@ async function snapshot(): Promise<string> {
     em.find(WebhookDelivery, { id: { $in: ids('WebhookDelivery') } }, { orderBy: { id: 'asc' } }),
     em.find(Report, { id: { $in: ids('Report') } }, { orderBy: { id: 'asc' } }),
     em.find(BlocklistMonitor, { id: { $in: ids('BlocklistMonitor') } }, { orderBy: { id: 'asc' } }),
+    em.find(DmarcMonitor, { $or: [{ id: { $in: ids('DmarcMonitor') } }, { domain: { $in: ids('Domain') } }] }, { orderBy: { id: 'asc' } }),
+    em.find(DmarcReport, { $or: [{ id: { $in: ids('DmarcReport') } }, { domain: { $in: ids('Domain') } }] }, { orderBy: { id: 'asc' } }),
   ]);
   return JSON.stringify(rows.map((list) => list.map((r) => ({ ...r, updatedAt: undefined }))));
 }
@@ -119,11 +123,18 @@ describe('authorization matrix: every query and mutation, as every principal kin
     expect(reports.data.reports.edges.map((e: any) => e.node.id)).toEqual([fx.ownIds.Report[0], fx.foreignIds.Report[0]]);
     const replay = await s.gql<any, any>(`query($id: ID!) { node(id: $id) { id __typename } }`, { id: fx.ownIds.WebhookReplay[0] }, tenantToken);
     expect(replay.data.node).toEqual({ id: fx.ownIds.WebhookReplay[0], __typename: 'WebhookReplay' });
-    // The erasure log is the account's: its admin reads both tenants' records (and nothing of account B's).
+    // DMARC monitors and their reports: tenant 1's own, found by listing and by node(id).
+    const dmarc = await s.gql<any, any>('{ dmarcMonitors { totalCount edges { node { id reports { totalCount edges { node { id } } } } } } }', undefined, tenantToken);
+    expect(dmarc.data.dmarcMonitors).toEqual({ totalCount: 1, edges: [{ node: { id: fx.ownIds.DmarcMonitor[0], reports: { totalCount: 1, edges: [{ node: { id: fx.ownIds.DmarcReport[0] } }] } } }] });
+    const dmarcNode = await s.gql<any, any>(`query($id: ID!) { node(id: $id) { id __typename } }`, { id: fx.ownIds.DmarcReport[0] }, tenantToken);
+    expect(dmarcNode.data.node).toEqual({ id: fx.ownIds.DmarcReport[0], __typename: 'DmarcReport' });
+    const allMonitors = await s.gql<any, any>('{ dmarcMonitors { edges { node { id } } } }', undefined, adminA);
+    expect(allMonitors.data.dmarcMonitors.edges.map((e: any) => e.node.id).sort()).toEqual([...fx.accountAIds.DmarcMonitor].sort());
     const monitors = await s.gql<any, any>('{ blocklistMonitors { totalCount edges { node { id hits { zone } checks { totalCount } } } } }', undefined, tenantToken);
     expect(monitors.data.blocklistMonitors).toEqual({ totalCount: 1, edges: [{ node: { id: fx.ownIds.BlocklistMonitor[0], hits: [{ zone: 'zone-one.example' }], checks: { totalCount: 1 } } }] });
-    const allMonitors = await s.gql<any, any>('{ blocklistMonitors { totalCount } }', undefined, adminA);
-    expect(allMonitors.data.blocklistMonitors.totalCount).toBe(3);
+    const allBlocklistMonitors = await s.gql<any, any>('{ blocklistMonitors { totalCount } }', undefined, adminA);
+    expect(allBlocklistMonitors.data.blocklistMonitors.totalCount).toBe(3);
+    // The erasure log is the account's: its admin reads both tenants' records (and nothing of account B's).
     const log = await s.gql<any, any>('{ erasures { totalCount edges { node { id } } } }', undefined, adminA);
     expect(log.data.erasures.edges.map((e: any) => e.node.id).sort()).toEqual([...fx.accountAIds.ErasureRequest].sort());
   });

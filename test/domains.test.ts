@@ -81,6 +81,7 @@ describe('adding a domain', () => {
       { kind: 'RETURN_PATH', hostname: `mr.${d.name}`, type: 'CNAME', value: 'bounces.mailroom.test', priority: null, required: true, status: 'PENDING' },
       { kind: 'TRACKING', hostname: `links.${d.name}`, type: 'CNAME', value: 'track.mailroom.test', priority: null, required: false, status: 'PENDING' },
       { kind: 'INBOUND_MX', hostname: `in.${d.name}`, type: 'MX', value: 'inbound.mailroom.test', priority: 10, required: false, status: 'PENDING' },
+      { kind: 'DMARC', hostname: `_dmarc.${d.name}`, type: 'TXT', value: 'v=DMARC1; p=none', priority: null, required: false, status: 'PENDING' },
     ]);
     expect(new Date(d.recheckUntil).getTime() - before).toBeGreaterThanOrEqual(72 * 3600_000 - 1000);
 
@@ -148,7 +149,7 @@ describe('verifying a domain', () => {
     const d = await add(adminToken, {});
     const missing = await verify(adminToken, d.id);
     expect(missing.status).toBe('PENDING');
-    expect(missing.dnsRecords.map((r) => r.status)).toEqual(['MISSING', 'MISSING', 'MISSING']);
+    expect(missing.dnsRecords.map((r) => r.status)).toEqual(['MISSING', 'MISSING', 'MISSING', 'MISSING']);
     expect(missing.lastCheckedAt).not.toBeNull();
 
     const dkimHost = record(d, 'DKIM').hostname;
@@ -245,6 +246,7 @@ describe('DNS instructions link', () => {
       ['SPF', 'TXT', d.name, 'MISMATCH'],
       ['DKIM', 'TXT', record(d, 'DKIM').hostname, 'VERIFIED'],
       ['RETURN_PATH', 'CNAME', `mr.${d.name}`, 'VERIFIED'],
+      ['DMARC', 'TXT', `_dmarc.${d.name}`, 'VERIFIED'],
     ]);
     expect(ok(await s.gql(DomainDocument, { id: d.id }, adminToken)).domain.lastCheckedAt).toBe(checkedAt);
 

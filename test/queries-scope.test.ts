@@ -23,6 +23,12 @@ import { upsertAccountHourly, upsertEngagement, upsertHourly } from './support/r
 import { COUNT_COLUMNS } from '../src/modules/analytics/rollup';
 import { insertApiToken, insertDomain, unique } from './support/factories';
 import { startTestServer, type TestServer } from './support/harness';
+import { DmarcMonitor } from '../src/modules/dmarc/dmarc-monitor.entity';
+import { fileReport } from '../src/modules/dmarc/dmarc-ingest.service';
+import { newRuaToken } from '../src/modules/dmarc/dmarc-monitor.service';
+import { DmarcReportSource } from '../src/modules/dmarc/dmarc.enums';
+import { alignmentTotals, reporterRows, sourceRows, type DmarcRange } from '../src/modules/dmarc/dmarc.queries';
+import { reportXml } from './support/dmarc-fixtures';
 
 /**
  * Every raw-SQL read model (a `*.queries.ts` function that takes a scope) run as principals of other
@@ -58,6 +64,15 @@ const ROLLUP_QUERY: RollupQuery = {
   templateIds: null,
   tags: null,
 };
+/** DMARC monitors exist only on domains: their labels, and the monitor ids (every read names one monitor). */
+const DMARC_LABELS = ['t1-domain', 't2-domain', 'b-domain'];
+const dmarcMonitorIds: Record<string, string> = {};
+/** Each read is run once per monitor: the labels of what came back. */
+async function dmarcRead(read: (range: DmarcRange) => Promise<string[]>): Promise<string[]> {
+  const out: string[] = [];
+  for (const monitorId of Object.values(dmarcMonitorIds)) out.push(...(await read({ monitorId, from: new Date(Date.now() - 10 * 86400_000), to: new Date(Date.now() + 86400_000) })));
+  return out;
+}
 /** The labels of the rollup rows a sum of powers of two added up. */
 const rollupBits = (sum: number) => rollupLabels.filter((_, i) => (sum & (2 ** i)) !== 0);
 
@@ -166,6 +181,20 @@ async function seed(): Promise<void> {
   await upsertAccountHourly(em, [totalsOf(a.accountId), totalsOf(b.accountId)]);
   rollupLabels = rollupOwners.map(([label]) => label);
 
+  // DMARC: a monitor with one report on each owner's domain; the report's reporter, source IP and count name the owner.
+  const dmarcOwners: [string, string, { id: string; name: string }, string | null][] = [
+    ['t1-domain', a.accountId, t1.domain, t1.tenant.id],
+    ['t2-domain', a.accountId, t2.domain, t2.tenant.id],
+    ['b-domain', b.accountId, bDomain, null],
+  ];
+  for (const [i, [label, accountId, domain, tenantId]] of dmarcOwners.entries()) {
+    const monitor = em.create(DmarcMonitor, { account: accountId, tenant: tenantId, domain: domain.id, ruaToken: newRuaToken() });
+    await em.flush();
+    const xml = reportXml(domain.name, `scope-${label}`, 1, [{ ip: `192.0.2.${i + 1}`, count: 2 ** i, dkim: 'pass', spf: 'pass' }], `${label}.example`);
+    await fileReport(em, monitor, Buffer.from(xml), DmarcReportSource.UPLOAD, null, 1024 * 1024);
+    dmarcMonitorIds[label] = monitor.id;
+  }
+
   const token = async (opts: Parameters<typeof insertApiToken>[1]): Promise<Scope> => {
     const { tokenUuid } = await insertApiToken(s, opts);
     return scopeForToken(em, await em.findOneOrFail(ApiToken, { id: tokenUuid }));
@@ -241,6 +270,13 @@ const READS: Record<string, (scope: RowScope) => Promise<string[]>> = {
     });
     return rollupBits(sum);
   },
+  'dmarc.queries.ts#sourceRows': (scope) => dmarcRead(async (range) => (await sourceRows(systemEm(s.app.orm), scope, range, 100)).rows.map((r) => DMARC_LABELS[Number(r.ip.split('.')[3]) - 1])),
+  'dmarc.queries.ts#reporterRows': (scope) => dmarcRead(async (range) => (await reporterRows(systemEm(s.app.orm), scope, range)).map((r) => r.orgName.replace('.example', ''))),
+  'dmarc.queries.ts#alignmentTotals': (scope) =>
+    dmarcRead(async (range) => {
+      const { messages, aligned } = await alignmentTotals(systemEm(s.app.orm), scope, range);
+      return DMARC_LABELS.filter((_, i) => (messages & (2 ** i)) !== 0 && (aligned & (2 ** i)) !== 0);
+    }),
   // A write, checked the same way: inside a transaction that is rolled back.
   'suppressions.queries.ts#deleteEntries': async (scope) => {
     const labels: string[] = [];
@@ -275,7 +311,9 @@ describe('raw-SQL read models apply the scope in their SQL', () => {
 
   for (const [fn, read] of Object.entries(READS)) {
     it(`${fn}: each principal gets exactly the rows its scope reaches, nothing of another client or account`, async () => {
-      for (const [name, expected] of Object.entries(reaches)) {
+      for (const [name, reached] of Object.entries(reaches)) {
+        // DMARC rows all have a domain: of the owners, only the domain-owned ones exist there.
+        const expected = fn.startsWith('dmarc.') ? reached.filter((l) => DMARC_LABELS.includes(l)) : reached;
         const labels = [...new Set(await read(scopes[name]))].sort();
         expect(labels, `${fn} as ${name}`).toEqual([...expected].sort());
       }

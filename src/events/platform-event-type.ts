@@ -14,6 +14,7 @@ export const PLATFORM_EVENTS = {
   RECIPIENT_ON_HOLD_REMOVED: { name: 'recipient.on_hold_removed', subject: 'Suppression' },
   BLOCKLIST_LISTED: { name: 'blocklist.listed', subject: 'BlocklistAlert' },
   BLOCKLIST_DELISTED: { name: 'blocklist.delisted', subject: 'BlocklistAlert' },
+  DMARC_REPORT_RECEIVED: { name: 'dmarc.report_received', subject: 'DmarcReport' },
 } as const satisfies Record<string, { name: string; subject: string }>;
 
 /** A platform event type (a key of PLATFORM_EVENTS). */

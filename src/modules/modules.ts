@@ -6,6 +6,7 @@ import { activityModule } from './activity/activity.module';
 import { analyticsModule } from './analytics/analytics.module';
 import { apiTokensModule } from './api-tokens/api-tokens.module';
 import { blocklistModule } from './blocklist/blocklist.module';
+import { dmarcModule } from './dmarc/dmarc.module';
 import { domainsModule } from './domains/domains.module';
 import { erasureModule } from './erasure/erasure.module';
 import { exportsModule } from './exports/exports.module';
@@ -47,6 +48,7 @@ export const MODULES: readonly FeatureModule[] = [
   erasureModule,
   analyticsModule,
   blocklistModule,
+  dmarcModule,
 ];
 
 /** Every entity the ORM maps. */

@@ -292,6 +292,7 @@ export type DnsInstructionsInput = {
 /** The purpose of a DNS record. */
 export type DnsRecordKind =
   | 'DKIM'
+  | 'DMARC'
   | 'INBOUND_MX'
   | 'RETURN_PATH'
   | 'SPF'
@@ -691,6 +692,7 @@ export type WebhookEventType =
   | 'BLOCKLIST_DELISTED'
   | 'BLOCKLIST_LISTED'
   | 'BULK_EMAIL_COMPLETED'
+  | 'DMARC_REPORT_RECEIVED'
   | 'DOMAIN_STATUS_CHANGED'
   | 'RECIPIENT_ON_HOLD_ADDED'
   | 'RECIPIENT_ON_HOLD_REMOVED'
@@ -760,6 +762,8 @@ export type ApiTokenScopeNodeQuery = { node:
     | { __typename: 'BlocklistCheck', id: string }
     | { __typename: 'BlocklistMonitor', id: string }
     | { __typename: 'BulkSend', id: string }
+    | { __typename: 'DmarcMonitor', id: string }
+    | { __typename: 'DmarcReport', id: string }
     | { __typename: 'Domain', id: string }
     | { __typename: 'ErasureRequest', id: string }
     | { __typename: 'Member', id: string }
@@ -1027,6 +1031,8 @@ export type MemberNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
     | { name: string, id: string }
     | { id: string }
     | { role: Role, email: string, id: string }
@@ -1147,6 +1153,8 @@ export type DomainWithTemplatesQueryVariables = Exact<{
 
 
 export type DomainWithTemplatesQuery = { node:
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }

@@ -4,7 +4,8 @@ import { createSocket } from 'node:dgram';
 const dns2 = require('dns2');
 
 /** A record the test DNS server answers with. TXT values longer than 255 bytes are split into strings. */
-export type TestRecord = { type: 'TXT'; value: string | string[] } | { type: 'A'; value: string } | { type: 'CNAME'; value: string } | { type: 'MX'; value: string; priority: number };
+export type TestRecord =
+  { type: 'TXT'; value: string | string[] } | { type: 'A'; value: string } | { type: 'CNAME'; value: string } | { type: 'MX'; value: string; priority: number } | { type: 'PTR'; value: string };
 
 /** A DNS server on loopback (UDP and TCP on one port) answering from an in-memory zone the test edits. */
 export interface TestDnsServer {
@@ -47,6 +48,8 @@ export async function startDnsServer(): Promise<TestDnsServer> {
         response.answers.push({ name: q.name, type: Packet.TYPE.CNAME, class: Packet.CLASS.IN, ttl: 60, domain: r.value });
       } else if (r.type === 'MX' && q.type === Packet.TYPE.MX) {
         response.answers.push({ name: q.name, type: Packet.TYPE.MX, class: Packet.CLASS.IN, ttl: 60, exchange: r.value, priority: r.priority });
+      } else if (r.type === 'PTR' && q.type === Packet.TYPE.PTR) {
+        response.answers.push({ name: q.name, type: Packet.TYPE.PTR, class: Packet.CLASS.IN, ttl: 60, domain: r.value });
       }
     }
     if (records.length === 0) response.header.rcode = 3; // NXDOMAIN

@@ -20,4 +20,10 @@ describe('the loopback DNS server used by tests', () => {
     expect(await r.resolveMx('in.example.test')).toEqual([{ exchange: 'inbound.mailroom.test', priority: 10 }]);
     await expect(r.resolveTxt('missing.example.test')).rejects.toMatchObject({ code: 'ENOTFOUND' });
   });
+
+  it('answers PTR for reverse lookups', async () => {
+    dns.set('1.100.51.198.in-addr.arpa', [{ type: 'PTR', value: 'mail.sender.example' }]);
+    const r = createDnsLookup([dns.address]);
+    expect(await r.reverse!('198.51.100.1')).toEqual(['mail.sender.example']);
+  });
 });

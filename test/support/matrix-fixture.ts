@@ -68,6 +68,11 @@ async function seedBlocklist(s: TestServer, accountId: string, tenantId: string 
   );
   return { monitor, check, alertId };
 }
+import { DmarcMonitor } from '../../src/modules/dmarc/dmarc-monitor.entity';
+import { fileReport } from '../../src/modules/dmarc/dmarc-ingest.service';
+import { DmarcReportSource } from '../../src/modules/dmarc/dmarc.enums';
+import { newRuaToken } from '../../src/modules/dmarc/dmarc-monitor.service';
+import { reportXml } from './dmarc-fixtures';
 
 /** A principal the matrix runs as, and what it must never see. */
 export interface MatrixPrincipal {
@@ -234,7 +239,34 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
     { ...entry, domainId: domain.id, senderIdentityId: null, list: SuppressionList.BLOCKLIST, recipient: null, pattern: `${lower}*@blocked.example`, likePattern: `${lower}%@blocked.example` },
   ]);
   const blocklist = await seedBlocklist(s, accountId, tenant.id, domain.id, label, `198.51.100.${label.length}`);
-  return { tenant, domain, identity, template, webhook, delivery, replay, erasure, message, report, blocklist, tokenUuid: token.tokenUuid, suppressionIds: [suppression.id, identitySuppression.id] };
+  // A DMARC monitor of the tenant's domain with one report from a reporter named after the tenant.
+  const dmarcMonitor = em.create(DmarcMonitor, {
+    account: accountId,
+    tenant: tenant.id,
+    domain: domain.id,
+    ruaToken: newRuaToken(),
+    currentRecord: `v=DMARC1; p=none; rua=mailto:dmarc-${lower}@x.example`,
+  });
+  await em.flush();
+  const xml = reportXml(domain.name, `dmarc-report-${lower}`, 1, [{ ip: '192.0.2.77', count: 7, dkim: 'pass', spf: 'fail' }], `reporter-${lower}.example`);
+  const dmarcReport = (await fileReport(em, dmarcMonitor, Buffer.from(xml), DmarcReportSource.UPLOAD, `report-${lower}.xml`, 1024 * 1024)).report;
+  return {
+    tenant,
+    domain,
+    identity,
+    template,
+    webhook,
+    delivery,
+    replay,
+    erasure,
+    message,
+    report,
+    dmarcMonitor,
+    dmarcReport,
+    blocklist,
+    tokenUuid: token.tokenUuid,
+    suppressionIds: [suppression.id, identitySuppression.id],
+  };
 }
 
 function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string[]> {
@@ -254,6 +286,8 @@ function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string
     BlocklistMonitor: [toGlobalId('BlocklistMonitor', x.blocklist.monitor.id)],
     BlocklistCheck: [toGlobalId('BlocklistCheck', x.blocklist.check.id)],
     BlocklistAlert: [toGlobalId('BlocklistAlert', x.blocklist.alertId)],
+    DmarcMonitor: [toGlobalId('DmarcMonitor', x.dmarcMonitor.id)],
+    DmarcReport: [toGlobalId('DmarcReport', x.dmarcReport.id)],
   };
 }
 
@@ -287,6 +321,12 @@ function markersOf(x: Awaited<ReturnType<typeof seedTenant>>): string[] {
     x.message.recipient,
     x.report.name,
     x.report.id,
+    x.dmarcMonitor.id,
+    x.dmarcMonitor.ruaToken,
+    `dmarc-${lower}@x.example`,
+    x.dmarcReport.id,
+    `dmarc-report-${lower}`,
+    `reporter-${lower}.example`,
     `Client ${x.tenant.name.replace('Tenant ', '')}`,
     x.blocklist.monitor.name,
     `bl-${lower}@notify`,

@@ -8,6 +8,7 @@ const PURPOSE: Record<DnsRecordKind, string> = {
   [DnsRecordKind.RETURN_PATH]: 'Return-Path: receives bounces',
   [DnsRecordKind.TRACKING]: 'Tracking: links and opens (optional)',
   [DnsRecordKind.INBOUND_MX]: 'Inbound mail (optional)',
+  [DnsRecordKind.DMARC]: 'DMARC: the policy receivers apply, and where they send reports (optional)',
 };
 
 /** The public view of one record: what to publish and the last check's outcome. No key material. */

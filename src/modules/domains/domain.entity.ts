@@ -6,7 +6,7 @@ import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
 import { Tenant } from '../tenants/tenant.entity';
-import { DnsRecord, DnsRecordStatus, DomainStatus } from './domain.types';
+import { DnsRecord, DnsRecordKind, DnsRecordStatus, DomainStatus } from './domain.types';
 
 /** A sending domain: the client's own (tenant set) or one of the agency's (tenant null). */
 @Entity({ tableName: 'domains' })
@@ -65,6 +65,10 @@ export class Domain extends BaseEntity implements Node {
   @Property({ type: 'text', nullable: true })
   inboundSubdomain: string | null = null;
 
+  /** The DMARC record a DMARC monitor of this domain wants published (set by the dmarc module); null: the default. */
+  @Property({ type: 'text', nullable: true })
+  dmarcRecord: string | null = null;
+
   @Field(() => [DnsRecord], { description: 'The records to publish, with the last check’s result for each.' })
   @Property({ type: 'json' })
   dnsRecords!: DnsRecord[];
@@ -102,6 +106,15 @@ export class Domain extends BaseEntity implements Node {
       this.status = now.getTime() >= this.recheckUntil.getTime() ? DomainStatus.FAILED : DomainStatus.PENDING;
     }
     return before !== this.status;
+  }
+
+  /**
+   * Sets the DMARC record to expect (a monitor's, or null for the default) and replaces the DMARC entry of
+   * the stored records with `checked` (its lookup just done) or, when not given, a PENDING one.
+   */
+  setDmarcRecord(value: string | null, checked: DnsRecord | null, expected: DnsRecord): void {
+    this.dmarcRecord = value;
+    this.dnsRecords = [...this.dnsRecords.filter((r) => r.kind !== DnsRecordKind.DMARC), checked ?? expected];
   }
 
   /** Opens a fresh automatic re-check window (a manual verify of a failed domain). */

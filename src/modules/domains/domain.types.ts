@@ -15,6 +15,7 @@ export enum DnsRecordKind {
   RETURN_PATH = 'RETURN_PATH',
   TRACKING = 'TRACKING',
   INBOUND_MX = 'INBOUND_MX',
+  DMARC = 'DMARC',
 }
 registerEnumType(DnsRecordKind, { name: 'DnsRecordKind', description: 'The purpose of a DNS record.' });
 
@@ -45,7 +46,7 @@ export class DnsRecord {
   @Field(() => Int, { nullable: true, description: 'MX priority; null for other types.' })
   priority!: number | null;
 
-  @Field(() => Boolean, { description: 'Whether the domain needs this record to be VERIFIED (SPF, DKIM, Return-Path).' })
+  @Field(() => Boolean, { description: 'Whether the domain needs this record to be VERIFIED (SPF, DKIM, Return-Path; not tracking, inbound MX or DMARC).' })
   required!: boolean;
 
   @Field(() => DnsRecordStatus, { description: 'Outcome of the last check.' })
@@ -57,6 +58,6 @@ export class DnsRecord {
   @Field(() => String, { nullable: true, description: 'What is wrong, in words, when not VERIFIED.' })
   note!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'For SPF: the single merged record to publish instead of what was found.' })
+  @Field(() => String, { nullable: true, description: 'For SPF: the single merged record to publish instead of what was found; for DMARC: the found record with the monitor’s report address added.' })
   suggestedValue!: string | null;
 }

@@ -2,7 +2,9 @@ import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Config } from '../../config';
-import type { Deps } from '../../context';
+import { type Deps, systemEm } from '../../context';
+import { fileMailReport, findMonitorByRuaAddress, isRuaAddress } from '../dmarc/dmarc-inbound';
+import { DmarcRefusal } from '../dmarc/refusal';
 import { findMessageByVerpAddress, recordInboundReport } from './inbound.service';
 import { parseReport } from './parse-report';
 
@@ -23,38 +25,63 @@ function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
 
-/** Reads the DATA stream to the end, keeping at most the size limit (the rest is drained, not kept). */
-async function readData(stream: SMTPServerDataStream): Promise<Buffer | null> {
+/** Reads the DATA stream to the end, keeping at most `limit` bytes (the rest is drained, not kept); null when it was larger. */
+async function readData(stream: SMTPServerDataStream, limit: number): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     size += (chunk as Buffer).length;
-    if (size <= MAX_INBOUND_BYTES) chunks.push(chunk as Buffer);
+    if (size <= limit) chunks.push(chunk as Buffer);
   }
-  return stream.sizeExceeded || size > MAX_INBOUND_BYTES ? null : Buffer.concat(chunks);
+  return stream.sizeExceeded || size > limit ? null : Buffer.concat(chunks);
 }
 
 /**
- * Starts the inbound SMTP listener for bounces and complaints. It accepts mail only for VERP
- * addresses of existing messages (`bounce+<verpToken>@<return-path host>`; every other recipient is
- * refused with 550, so it relays nothing), up to 1 MB, and records what each DSN or ARF report
- * says. No AUTH, no STARTTLS, no reverse DNS lookups. Side effects: listens on `port`; writes events.
+ * Starts the inbound SMTP listener for bounces, complaints and DMARC reports. It accepts mail only for
+ * VERP addresses of existing messages (`bounce+<verpToken>@<return-path host>`, up to 1 MB) and rua
+ * addresses of existing DMARC monitors (`dmarc-<token>@inbound.<mail domain>`, up to
+ * DMARC_MAX_REPORT_BYTES); every other recipient is refused with 550, so it relays nothing. It records
+ * what each DSN or ARF report says and files each DMARC report under the monitor of its address (a
+ * mail that carries no report of that monitor's domain is refused with 550). No AUTH, no STARTTLS, no
+ * reverse DNS lookups. Side effects: listens on `port`; writes events and reports.
  */
-export async function startInboundSmtp(orm: MikroORM, config: Pick<Config, 'host' | 'mailDomain'>, deps: Pick<Deps, 'clock' | 'logger'>, port: number): Promise<InboundSmtp> {
+export async function startInboundSmtp(orm: MikroORM, config: Pick<Config, 'host' | 'mailDomain' | 'dmarcMaxReportBytes'>, deps: Pick<Deps, 'clock' | 'logger'>, port: number): Promise<InboundSmtp> {
   const logger = deps.logger.child({ component: 'inbound-smtp' });
+  const isRua = (address: string) => isRuaAddress(address, config.mailDomain);
 
   async function onRcptTo(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
     if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) throw smtpError(452, '4.5.3 Too many recipients');
-    const found = await findMessageByVerpAddress(orm, address.address).catch((err: unknown) => {
-      logger.error({ err }, 'looking up a bounce address failed');
+    const lookup = isRua(address.address) ? findMonitorByRuaAddress(systemEm(orm), address.address, config.mailDomain) : findMessageByVerpAddress(orm, address.address);
+    const found = await lookup.catch((err: unknown) => {
+      logger.error({ err }, 'looking up an inbound address failed');
       throw smtpError(451, '4.3.0 Temporary failure, try again later');
     });
     if (!found) throw smtpError(550, '5.1.1 No such recipient here');
   }
 
+  /** Files the DMARC report of the mail under the monitor of each rua recipient; refuses the mail when it carries none. */
+  async function onDmarcData(raw: Buffer, session: SMTPServerSession): Promise<void> {
+    for (const rcpt of session.envelope.rcptTo.filter((r) => isRua(r.address))) {
+      const monitor = await findMonitorByRuaAddress(systemEm(orm), rcpt.address, config.mailDomain);
+      if (!monitor) continue;
+      try {
+        const filed = await fileMailReport(systemEm(orm), monitor, raw, config.dmarcMaxReportBytes);
+        logger.info({ session: session.id, monitorId: monitor.id, reportId: filed.report.id, duplicate: filed.duplicate }, 'DMARC report filed');
+      } catch (e) {
+        if (!(e instanceof DmarcRefusal)) throw e;
+        logger.info({ session: session.id, monitorId: monitor.id, reason: e.reason }, 'DMARC report refused');
+        throw smtpError(550, `5.6.0 Not a DMARC report this address takes (${e.reason}): ${e.message}`);
+      }
+    }
+  }
+
   async function onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> {
-    const raw = await readData(stream);
-    if (!raw) throw smtpError(552, `5.3.4 Message too big (at most ${MAX_INBOUND_BYTES} bytes)`);
+    const dmarc = session.envelope.rcptTo.some((r) => isRua(r.address));
+    const limit = dmarc ? Math.max(config.dmarcMaxReportBytes, MAX_INBOUND_BYTES) : MAX_INBOUND_BYTES;
+    const raw = await readData(stream, limit);
+    if (!raw) throw smtpError(552, `5.3.4 Message too big (at most ${limit} bytes)`);
+    if (dmarc) await onDmarcData(raw, session);
+    if (session.envelope.rcptTo.every((r) => isRua(r.address))) return;
     const report = await parseReport(raw).catch((err: Error) => {
       logger.info({ session: session.id, err: err.message }, 'inbound mail could not be parsed');
       return null;
@@ -64,7 +91,7 @@ export async function startInboundSmtp(orm: MikroORM, config: Pick<Config, 'host
       return;
     }
     const now = deps.clock.now();
-    for (const rcpt of session.envelope.rcptTo) {
+    for (const rcpt of session.envelope.rcptTo.filter((r) => !isRua(r.address))) {
       const message = await findMessageByVerpAddress(orm, rcpt.address);
       if (!message) continue;
       const type = await recordInboundReport(orm, message.id, report, now);
@@ -74,8 +101,8 @@ export async function startInboundSmtp(orm: MikroORM, config: Pick<Config, 'host
 
   const server = new SMTPServer({
     name: `inbound.${config.mailDomain}`,
-    banner: 'Mailroom bounce and complaint receiver',
-    size: MAX_INBOUND_BYTES,
+    banner: 'Mailroom bounce, complaint and DMARC report receiver',
+    size: Math.max(config.dmarcMaxReportBytes, MAX_INBOUND_BYTES),
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     disableReverseLookup: true,

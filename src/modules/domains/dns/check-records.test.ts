@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DnsRecordKind, DnsRecordStatus } from '../domain.types';
 import { checkRecord, mergeSpfRecords, spfWithInclude } from './check-records';
-import { expectedRecords } from './expected-records';
+import { dmarcRecordOf, expectedRecords } from './expected-records';
 
 const MAIL = 'mailroom.test';
 const [spf, dkim, rp, tracking, mx] = expectedRecords(
@@ -75,5 +75,36 @@ describe('CNAME and MX', () => {
   });
   it('leaves a record PENDING with a note when the lookup itself failed', () => {
     expect(checkRecord(rp, { type: 'ERROR', code: 'ETIMEOUT' }, MAIL)).toMatchObject({ status: DnsRecordStatus.PENDING, note: expect.stringContaining('ETIMEOUT') });
+  });
+});
+
+describe('DMARC', () => {
+  const RUA = 'dmarc-tok@inbound.mailroom.test';
+  const monitored = dmarcRecordOf({ name: 'example.com', dmarcRecord: `v=DMARC1; p=none; rua=mailto:${RUA}` });
+  const plain = dmarcRecordOf({ name: 'example.com' });
+  const txt = (...records: string[]) => ({ type: 'TXT' as const, records });
+
+  it('unmonitored: VERIFIED with any one valid DMARC record, MISSING without, not required', () => {
+    expect(plain).toMatchObject({ hostname: '_dmarc.example.com', value: 'v=DMARC1; p=none', required: false });
+    expect(checkRecord(plain, txt('v=DMARC1; p=none; rua=mailto:x@elsewhere.example'), MAIL).status).toBe(DnsRecordStatus.VERIFIED);
+    expect(checkRecord(plain, txt('some other txt'), MAIL)).toMatchObject({ status: DnsRecordStatus.MISSING, found: [] });
+  });
+
+  it('monitored: VERIFIED when rua includes the monitor address (among others, with a size limit)', () => {
+    expect(checkRecord(monitored, txt(`v=DMARC1;p=none; rua=mailto:a@b.example,mailto:${RUA.toUpperCase()}!10m`), MAIL).status).toBe(DnsRecordStatus.VERIFIED);
+  });
+
+  it('monitored: MISMATCH without our address, suggesting the record with it added and other tags kept', () => {
+    const r = checkRecord(monitored, txt('v=DMARC1; p=none; rua=mailto:a@b.example; fo=1'), MAIL);
+    expect(r.status).toBe(DnsRecordStatus.MISMATCH);
+    expect(r.note).toContain(`mailto:${RUA}`);
+    expect(r.suggestedValue).toBe(`v=DMARC1; p=none; rua=mailto:a@b.example,mailto:${RUA}; fo=1`);
+  });
+
+  it('MISMATCH for another policy than wanted, for a record without p, and for two records', () => {
+    const wanted = dmarcRecordOf({ name: 'example.com', dmarcRecord: `v=DMARC1; p=reject; rua=mailto:${RUA}` });
+    expect(checkRecord(wanted, txt(`v=DMARC1; p=none; rua=mailto:${RUA}`), MAIL)).toMatchObject({ status: DnsRecordStatus.MISMATCH, suggestedValue: `v=DMARC1; p=reject; rua=mailto:${RUA}` });
+    expect(checkRecord(plain, txt('v=DMARC1; rua=mailto:x@y.example'), MAIL).note).toMatch(/no valid p= policy/);
+    expect(checkRecord(plain, txt('v=DMARC1; p=none', 'v=DMARC1; p=reject'), MAIL).note).toMatch(/only one DMARC record/);
   });
 });

@@ -133,6 +133,64 @@ export function checkMx(expected: DnsRecord, answers: MxAnswer[]): Outcome {
   return { status: DnsRecordStatus.MISMATCH, found, note: `The MX records at ${expected.hostname} do not point to ${expected.value}.`, suggestedValue: null };
 }
 
+/** True when a TXT string is a DMARC record (`v=DMARC1` as its first tag). */
+export function isDmarcRecord(txt: string): boolean {
+  return /^v\s*=\s*DMARC1\s*(;|$)/i.test(txt.trim());
+}
+
+/** The tags of a DMARC record, names lower-cased, in order. Pure. */
+export function dmarcTags(record: string): Map<string, string> {
+  const tags = new Map<string, string>();
+  for (const part of record.split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0) tags.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
+  }
+  return tags;
+}
+
+function mailtoAddresses(rua: string | undefined): string[] {
+  return (rua ?? '')
+    .split(',')
+    .map((u) => /^\s*mailto:([^!\s]+)/i.exec(u)?.[1]?.toLowerCase())
+    .filter((a): a is string => !!a);
+}
+
+/** The found record with the expected policy and report address in it, its other tags kept. Pure. */
+function dmarcSuggestion(found: string, want: Map<string, string>): string {
+  const tags = dmarcTags(found);
+  tags.set('p', want.get('p') ?? 'none');
+  const wantRua = want.get('rua');
+  if (wantRua) {
+    const rua = tags.get('rua');
+    tags.set('rua', rua && !mailtoAddresses(rua).includes(mailtoAddresses(wantRua)[0]) ? `${rua},${wantRua}` : (rua ?? wantRua));
+  }
+  return [...tags].map(([k, v]) => `${k}=${k === 'v' ? 'DMARC1' : v}`).join('; ');
+}
+
+/**
+ * Checks the TXT strings at `_dmarc.<domain>`: VERIFIED when there is exactly one DMARC record, its
+ * policy is the expected one and, when the expected record names a report address (a DMARC monitor),
+ * its `rua` includes that address; MISMATCH (with the corrected record suggested) otherwise.
+ */
+export function checkDmarc(expected: DnsRecord, txt: string[]): Outcome {
+  const found = txt.filter(isDmarcRecord).map((s) => s.trim());
+  const want = dmarcTags(expected.value);
+  if (found.length === 0) return { status: DnsRecordStatus.MISSING, found, note: `No DMARC record at ${expected.hostname}; publish the value shown.`, suggestedValue: null };
+  if (found.length > 1) {
+    const note = `There must be only one DMARC record at ${expected.hostname}, but ${found.length} were found (receivers then ignore them all).`;
+    return { status: DnsRecordStatus.MISMATCH, found, note, suggestedValue: dmarcSuggestion(found[0], want) };
+  }
+  const tags = dmarcTags(found[0]);
+  const problems: string[] = [];
+  const p = tags.get('p')?.toLowerCase();
+  if (!p || !['none', 'quarantine', 'reject'].includes(p)) problems.push('it has no valid p= policy');
+  else if (want.get('p') && p !== want.get('p')) problems.push(`its policy is p=${p}, not p=${want.get('p')}`);
+  const wantRua = mailtoAddresses(want.get('rua'))[0];
+  if (wantRua && !mailtoAddresses(tags.get('rua')).includes(wantRua)) problems.push(`its rua does not include mailto:${wantRua}`);
+  if (problems.length === 0) return { status: DnsRecordStatus.VERIFIED, found, note: null, suggestedValue: null };
+  return { status: DnsRecordStatus.MISMATCH, found, note: `The DMARC record at ${expected.hostname} is not as expected: ${problems.join('; ')}.`, suggestedValue: dmarcSuggestion(found[0], want) };
+}
+
 function outcome(expected: DnsRecord, result: LookupResult, mailDomain: string): Outcome {
   if (result.type === 'ERROR') {
     return { status: DnsRecordStatus.PENDING, found: [], note: `The DNS lookup failed (${result.code}); it will be checked again.`, suggestedValue: null };
@@ -147,6 +205,8 @@ function outcome(expected: DnsRecord, result: LookupResult, mailDomain: string):
       return checkCname(expected, result.type === 'CNAME' ? result.records : []);
     case DnsRecordKind.INBOUND_MX:
       return checkMx(expected, result.type === 'MX' ? result.records : []);
+    case DnsRecordKind.DMARC:
+      return checkDmarc(expected, result.type === 'TXT' ? result.records : []);
   }
 }
 

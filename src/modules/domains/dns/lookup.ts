@@ -29,6 +29,11 @@ export async function lookupRecord(dns: DnsLookup, record: DnsRecord): Promise<L
   return r.ok ? { type: 'MX', records: r.records } : { type: 'ERROR', code: r.code };
 }
 
+/** Looks up and checks one expected record (e.g. the DMARC record alone). Network I/O through `dns`. */
+export async function checkOneRecord(dns: DnsLookup, expected: DnsRecord, mailDomain: string): Promise<DnsRecord> {
+  return checkRecord(expected, await lookupRecord(dns, expected), mailDomain);
+}
+
 /** Checks every record a domain must publish against live DNS (lookups in parallel); returns them with their status. */
 export async function checkDomainDns(dns: DnsLookup, domain: DomainDnsSettings, mailDomain: string): Promise<DnsRecord[]> {
   const expected = expectedRecords(domain, mailDomain);
