@@ -13,7 +13,16 @@ export enum SystemEmailKind {
   WEBHOOK_DISABLED = 'WEBHOOK_DISABLED',
   ANALYTICS_REPORT = 'ANALYTICS_REPORT',
 }
-registerEnumType(SystemEmailKind, { name: 'SystemEmailKind', description: 'The purpose of a system e-mail.' });
+registerEnumType(SystemEmailKind, {
+  name: 'SystemEmailKind',
+  description: 'The purpose of a system e-mail.',
+  valuesConfig: {
+    SENDER_CONFIRMATION: { description: 'The confirmation link of a new sender identity.' },
+    MEMBER_INVITATION: { description: 'An invitation to join the account.' },
+    WEBHOOK_DISABLED: { description: 'A webhook was disabled after failing too long.' },
+    ANALYTICS_REPORT: { description: 'A scheduled analytics report.' },
+  },
+});
 
 /** A system e-mail (confirmation, invitation): its metadata and the body as sent, with the link's secret redacted. */
 @Entity({ tableName: 'system_emails' })
