@@ -86,8 +86,10 @@ export interface Deps {
 /** What the HTTP layer learns about a request while Apollo runs it (for its status, log line and metrics). */
 export interface RequestOutcome {
   documentError: boolean;
-  /** `query viewer`, `mutation sendEmail`… (the operation type and its name, or `anonymous`), once resolved. */
+  /** `query Viewer`, `mutation SendFirst`… (the operation type and the client's name for it, or `anonymous`), once resolved. */
   operation?: string;
+  /** `query tenants,viewer`: the operation type and its root fields (schema names only), once resolved. */
+  fields?: string;
   /** The error codes of the response, in order; empty when it had none. */
   codes?: string[];
 }

@@ -100,7 +100,7 @@ describe('the newcomer’s first session (README), on the built server', () => {
 
     const m = await scrape(base);
     expect(m.value('mailroom_deliveries_total', { outcome: 'SENT' })).toBe(1);
-    expect(m.value('mailroom_http_requests_total', { operation: 'mutation SendFirst', outcome: 'OK' })).toBe(1);
+    expect(m.value('mailroom_http_requests_total', { operation: 'mutation sendEmail', outcome: 'OK' })).toBe(1);
     expect(m.histogramCount('mailroom_job_duration_seconds', { task: 'deliver-message' })).toBeGreaterThanOrEqual(1);
 
     // Only JSON on stdout (jq works); the token only in the stderr banner.

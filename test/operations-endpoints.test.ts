@@ -66,15 +66,15 @@ describe('/metrics', () => {
     await new Promise((r) => setTimeout(r, 200));
 
     const m = await scrape(s.url);
-    expect(m.value('mailroom_http_requests_total', { operation: 'query Viewer', outcome: 'OK' })).toBe(2);
+    expect(m.value('mailroom_http_requests_total', { operation: 'query viewer', outcome: 'OK' })).toBe(2);
     expect(m.value('mailroom_http_requests_total', { operation: 'unknown', outcome: 'UNAUTHENTICATED' })).toBeGreaterThanOrEqual(1);
-    const broken = m.series('mailroom_http_requests_total', { operation: 'query Broken' });
+    const broken = m.series('mailroom_http_requests_total', { operation: 'query tenant' });
     expect(broken).toHaveLength(1);
     expect(broken[0]!.labels!.outcome).not.toBe('OK');
     const hist = m.family('mailroom_http_request_duration_seconds')!;
     expect(hist.type).toBe('HISTOGRAM');
-    expect(m.histogramCount('mailroom_http_request_duration_seconds', { operation: 'query Viewer', outcome: 'OK' })).toBe(2);
-    expect(m.value('mailroom_ws_operations_total', { operation: 'query WsViewer', outcome: 'OK' })).toBe(1);
+    expect(m.histogramCount('mailroom_http_request_duration_seconds', { operation: 'query viewer', outcome: 'OK' })).toBe(2);
+    expect(m.value('mailroom_ws_operations_total', { operation: 'query viewer', outcome: 'OK' })).toBe(1);
     expect(m.value('mailroom_ws_open_sockets')).toBeGreaterThanOrEqual(1);
     expect(m.value('mailroom_ws_subscriptions')).toBeGreaterThanOrEqual(1);
     expect(live.errors).toEqual([]);
@@ -104,7 +104,9 @@ describe('/metrics', () => {
     expect((await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer wrong-wrong-wrong-wrong-wrong' } })).status).toBe(401);
     const m = await scrape(guarded.url, METRICS_TOKEN);
     // The other app's requests are not counted here.
-    expect(m.series('mailroom_http_requests_total', { operation: 'query Viewer' })).toEqual([]);
+    expect(m.series('mailroom_http_requests_total', { operation: 'query viewer' })).toEqual([]);
+    // Labels are schema names, never the names clients give their operations.
+    expect((await fetch(`${s.url}/metrics`).then((r) => r.text())).match(/Viewer|WsViewer|Broken|LogMe/)).toBeNull();
   });
 });
 

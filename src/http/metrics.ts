@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { ExecutionArgs, GraphQLError, GraphQLFormattedError } from 'graphql';
-import { getOperationAST } from 'graphql';
+import type { ExecutionArgs, GraphQLError, GraphQLFormattedError, OperationDefinitionNode } from 'graphql';
+import { getOperationAST, Kind } from 'graphql';
 import type { Principal } from '../auth/principal';
 import type { Context } from '../context';
 import { digestEquals, sha256 } from '../lib/crypto';
@@ -9,9 +9,20 @@ import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import { sendJson } from './routes';
 
-/** `query viewer`: the operation type and its name, or `anonymous`. */
+/** `query Viewer`: the operation type and the name the client gave it, or `anonymous` (for log lines). */
 export function operationLabel(type: string | undefined, name: string | null | undefined): string {
   return `${type ?? 'unknown'} ${name || 'anonymous'}`.slice(0, 100);
+}
+
+/**
+ * `query tenants,viewer`: the operation type and its root fields, sorted — schema names only, never a
+ * name a client chose, so the metrics (which every scraper reads) carry nothing of any client.
+ */
+export function fieldsLabel(op: OperationDefinitionNode | null | undefined): string {
+  if (!op) return 'unknown';
+  const fields = new Set<string>();
+  for (const sel of op.selectionSet.selections) fields.add(sel.kind === Kind.FIELD ? sel.name.value : '…');
+  return `${op.operation} ${[...fields].sort().join(',')}`.slice(0, 100);
 }
 
 /** The principal as a log line shows it: kind and id (token or membership), never a secret. */
@@ -32,6 +43,7 @@ export const operationRecording: ApolloServerPlugin<Context> = {
     return {
       async willSendResponse({ response, contextValue, operation, request }) {
         contextValue.outcome.operation = operationLabel(operation?.operation, operation?.name?.value ?? request.operationName);
+        contextValue.outcome.fields = fieldsLabel(operation);
         const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
         contextValue.outcome.codes = errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
       },
@@ -54,7 +66,7 @@ export function recordHttpRequest(res: ServerResponse, metrics: Metrics, logger:
     const operation = context?.outcome.operation ?? 'unknown';
     // Refused before Apollo ran it (no context, or a document refused by the guard): the status tells why.
     const outcome = context?.outcome.codes ? outcomeOf(context.outcome.codes) : (STATUS_CODES[res.statusCode] ?? 'BAD_USER_INPUT');
-    metrics.httpRequest(operation, outcome, seconds);
+    metrics.httpRequest(context?.outcome.fields ?? 'unknown', outcome, seconds);
     const codes = context?.outcome.codes ?? [outcome];
     logger.info(
       {
@@ -79,7 +91,7 @@ export function recordHttpRequest(res: ServerResponse, metrics: Metrics, logger:
 }
 
 /** What the WebSocket layer keeps per running operation. */
-type Running = { operation: string; started: bigint; codes: string[]; principal: Principal | undefined; requestId: string };
+type Running = { operation: string; fields: string; started: bigint; codes: string[]; principal: Principal | undefined; requestId: string };
 
 /**
  * Records GraphQL operations over WebSocket: each one from its subscribe message to its end (a refusal,
@@ -91,7 +103,7 @@ export function createWsRecorder(metrics: Metrics, logger: Logger) {
     open--;
     const seconds = Number(process.hrtime.bigint() - r.started) / 1e9;
     const outcome = outcomeOf(r.codes);
-    metrics.wsOperation(r.operation, outcome, seconds);
+    metrics.wsOperation(r.fields, outcome, seconds);
     logger.info(
       {
         requestId: r.requestId,
@@ -114,7 +126,7 @@ export function createWsRecorder(metrics: Metrics, logger: Logger) {
       const isArgs = !Array.isArray(args);
       const op = isArgs ? getOperationAST((args as ExecutionArgs).document, (args as ExecutionArgs).operationName) : null;
       const requestId = isArgs ? (((args as ExecutionArgs).contextValue as Context | undefined)?.requestId ?? '') : '';
-      map.set(id, { operation: operationLabel(op?.operation, op?.name?.value), started: process.hrtime.bigint(), codes: [], principal, requestId });
+      map.set(id, { operation: operationLabel(op?.operation, op?.name?.value), fields: fieldsLabel(op), started: process.hrtime.bigint(), codes: [], principal, requestId });
     },
     /** A result went out; its errors' codes become the outcome. */
     next(map: Map<string, Running>, id: string, errors: readonly GraphQLFormattedError[] | undefined): void {

@@ -15,7 +15,7 @@ export type Collector = () => Promise<void> | void;
  */
 export interface Metrics {
   readonly registry: Registry;
-  /** A GraphQL request over HTTP ended: its operation (`query viewer`), outcome (`OK` or an error code), seconds. */
+  /** A GraphQL request over HTTP ended: its operation (`query tenants,viewer`: type and root fields), outcome (`OK` or an error code), seconds. */
   httpRequest(operation: string, outcome: string, seconds: number): void;
   /** A GraphQL operation over WebSocket ended (a subscription: when it completed). */
   wsOperation(operation: string, outcome: string, seconds: number): void;
