@@ -78,10 +78,11 @@ function isAsyncIterable(r: unknown): r is AsyncIterable<ExecutionResult> {
 
 /**
  * graphql-ws on the HTTP server's `path`: the token comes in `connection_init` (see wsCredential for
- * the forms read); one that is present but invalid closes the socket with 4401. Each operation goes through the same guard, graphql-armor rules and
- * formatError as HTTP; before each operation and each subscription event the credential's current
- * access (from the per-process cache, invalidated by the bus) must still equal the socket's, or the
- * socket closes with 4403 and nothing more is delivered.
+ * the forms read); one that is present but invalid closes the socket with 4401. Each operation goes
+ * through the same guard, graphql-armor rules and formatError as HTTP, and is counted, timed and
+ * logged when it ends (metrics.ts); before each operation and each subscription event the
+ * credential's current access (from the per-process cache, invalidated by the bus) must still equal
+ * the socket's, or the socket closes with 4403 and nothing more is delivered.
  */
 export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocketServer; shared: SharedSubscriptions; running(): number; dispose(): Promise<void> } {
   const shared = createSharedSubscriptions();

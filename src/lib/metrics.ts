@@ -48,38 +48,27 @@ export function createMetrics(): Metrics {
     return operation;
   };
   const registers = [registry];
-  const httpTotal = new Counter({ name: 'mailroom_http_requests_total', help: 'GraphQL requests over HTTP by operation and outcome', labelNames: ['operation', 'outcome'], registers });
-  const httpSeconds = new Histogram({
-    name: 'mailroom_http_request_duration_seconds',
-    help: 'GraphQL request duration over HTTP',
-    labelNames: ['operation', 'outcome'],
-    buckets: DURATION_BUCKETS,
-    registers,
-  });
-  const wsTotal = new Counter({ name: 'mailroom_ws_operations_total', help: 'GraphQL operations over WebSocket by operation and outcome', labelNames: ['operation', 'outcome'], registers });
-  const wsSeconds = new Histogram({
-    name: 'mailroom_ws_operation_duration_seconds',
-    help: 'GraphQL operation duration over WebSocket (subscriptions: until they complete)',
-    labelNames: ['operation', 'outcome'],
-    buckets: DURATION_BUCKETS,
-    registers,
-  });
+  /** A request counter and duration histogram by operation and outcome, fed together. */
+  const operations = (total: string, seconds: string, what: string) => {
+    const labelNames = ['operation', 'outcome'] as const;
+    const count = new Counter({ name: total, help: `${what} by operation and outcome`, labelNames, registers });
+    const time = new Histogram({ name: seconds, help: `${what}: duration`, labelNames, buckets: DURATION_BUCKETS, registers });
+    return (operation: string, outcome: string, s: number) => {
+      const labels = { operation: bounded(operation), outcome };
+      count.inc(labels);
+      time.observe(labels, s);
+    };
+  };
+  const http = operations('mailroom_http_requests_total', 'mailroom_http_request_duration_seconds', 'GraphQL requests over HTTP');
+  const ws = operations('mailroom_ws_operations_total', 'mailroom_ws_operation_duration_seconds', 'GraphQL operations over WebSocket (a subscription when it ends)');
   const jobTotal = new Counter({ name: 'mailroom_jobs_total', help: 'Jobs run by task and result', labelNames: ['task', 'result'], registers });
   const jobSeconds = new Histogram({ name: 'mailroom_job_duration_seconds', help: 'Job duration by task', labelNames: ['task'], buckets: DURATION_BUCKETS, registers });
   const deliveries = new Counter({ name: 'mailroom_deliveries_total', help: 'Delivery attempts by outcome', labelNames: ['outcome'], registers });
   const collectors = new Set<Collector>();
   const metrics: Metrics = {
     registry,
-    httpRequest(operation, outcome, seconds) {
-      const labels = { operation: bounded(operation), outcome };
-      httpTotal.inc(labels);
-      httpSeconds.observe(labels, seconds);
-    },
-    wsOperation(operation, outcome, seconds) {
-      const labels = { operation: bounded(operation), outcome };
-      wsTotal.inc(labels);
-      wsSeconds.observe(labels, seconds);
-    },
+    httpRequest: http,
+    wsOperation: ws,
     job(task, ok, seconds) {
       jobTotal.inc({ task, result: ok ? 'success' : 'failure' });
       jobSeconds.observe({ task }, seconds);
