@@ -108,6 +108,8 @@ describe('the newcomer’s first session (README), on the built server', () => {
     for (const l of lines) expect(() => JSON.parse(l), l).not.toThrow();
     const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
     expect(requests.find((l) => l.operation === 'mutation SendFirst')).toMatchObject({ level: 30, transport: 'http', outcome: 'OK', status: 200, principal: { kind: 'API_TOKEN' } });
+    // The job worker's per-job lines are debug, not info.
+    expect(lines.filter((l) => /Completed task|Started task/.test(l))).toEqual([]);
     expect(server.stdout()).not.toContain(token);
     expect(server.stderr()).toContain(token);
 

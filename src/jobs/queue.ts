@@ -52,7 +52,7 @@ function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
     const l = logger.child({ component: 'worker', ...scope });
     // A job's own lines ("Completed task … with success") are per-job chatter: debug, not info.
-    const perJob = scope.jobId !== undefined || scope.taskIdentifier !== undefined;
+    const perJob = scope.jobId !== undefined || scope.taskIdentifier !== undefined || (meta !== undefined && 'job' in meta);
     const fn = level === 'error' ? l.error : level === 'warning' ? l.warn : level === 'info' && !perJob ? l.info : l.debug;
     fn.call(l, meta ?? {}, message);
   });
