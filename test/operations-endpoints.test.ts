@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemEm } from '../src/context';
+import { readiness } from '../src/http/health';
 import { removeJob } from '../src/jobs/queue';
 import { startTestServer, type TestServer } from './support/harness';
 import { scrape } from './support/prometheus';
@@ -42,6 +43,19 @@ describe('liveness, readiness and the root page', () => {
     const health = await fetch(`${s.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
+  });
+
+  it('readiness names what is down: the LISTEN connection, a worker that stopped', async () => {
+    const r = await readiness({ orm: s.app.orm, listening: () => false, worker: () => false });
+    expect(r).toEqual({
+      ready: false,
+      checks: {
+        database: { ok: true },
+        migrations: { ok: true },
+        listen: { ok: false, detail: 'the LISTEN connection is down (reconnecting)' },
+        worker: { ok: false, detail: 'the job worker is not running' },
+      },
+    });
   });
 
   it('GET / points to /graphql', async () => {
