@@ -15,6 +15,7 @@ import { Migration20261205000000Retention } from './Migration20261205000000Reten
 import { Migration20261205010000Erasures } from './Migration20261205010000Erasures';
 import { Migration20261206000000Blocklist } from './Migration20261206000000Blocklist';
 import { Migration20261206100000DmarcMonitoring } from './Migration20261206100000DmarcMonitoring';
+import { Migration20261207100000SandboxDomains } from './Migration20261207100000SandboxDomains';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -34,4 +35,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205010000Erasures', class: Migration20261205010000Erasures },
   { name: 'Migration20261206000000Blocklist', class: Migration20261206000000Blocklist },
   { name: 'Migration20261206100000DmarcMonitoring', class: Migration20261206100000DmarcMonitoring },
+  { name: 'Migration20261207100000SandboxDomains', class: Migration20261207100000SandboxDomains },
 ];

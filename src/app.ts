@@ -8,18 +8,23 @@ import { busWithCredentialCache, createCredentialCache } from './auth/credential
 import type { Principal } from './auth/principal';
 import type { Config } from './config';
 import { createContext, type Deps, systemEm } from './context';
+import { consumerLag } from './events/consumer-cursors.queries';
+import { queueDepth } from './jobs/queue-depth.queries';
+import { poolUse } from './db/pool.queries';
 import { assertClusterUnlocked } from './db/embedded-checks';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { initOrm } from './db/orm';
 import { createDefaultDeps } from './deps';
 import { graphiqlHtml, serveGraphiqlAsset } from './http/graphiql';
 import { createApollo, handleGraphqlHttp } from './http/graphql-http';
-import { opsAllowed } from './http/ops';
+import { applyCors } from './http/cors';
+import { recordHttpRequest } from './http/metrics';
+import { registerGaugeCollectors } from './http/metrics-collectors';
+import { serveOpsEndpoint } from './http/ops.routes';
 import { sendHtml, sendJson } from './http/routes';
 import { clientIp } from './http/client-ip';
 import { attachWebSocket } from './http/ws';
 import { type Background, startBackground } from './background';
-import { consumerLag } from './events/consumer-cursors.queries';
 import type { ConsumerRunner } from './events/consumers';
 import { migrateQueue } from './jobs/queue';
 import { assertBindable, listen } from './lib/listen';
@@ -32,7 +37,6 @@ import { ensureBootstrap } from './modules/accounts/bootstrap';
 import { type InboundSmtp, startInboundSmtp } from './modules/inbound/inbound-smtp';
 import { ENTITIES, HTTP_ROUTES } from './modules/modules';
 import { buildAppSchema } from './schema';
-import { pingDatabase } from './db/health.queries';
 
 /** A running Mailroom server. */
 export interface App {
@@ -131,25 +135,23 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
 
   // Until the first account is created (after listening, see below), every request is told to come back.
   let ready = false;
+  const ops = { orm, config, metrics: deps.metrics, listening: () => feed.listening(), worker: background ? () => background.running() : null };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = String(req.headers['x-request-id'] ?? '').slice(0, 64) || randomUUID();
     res.setHeader('x-request-id', requestId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    // Liveness: the process answers, also while it starts.
+    if (url.pathname === '/livez') return sendJson(res, 200, { status: 'live' });
     if (!ready) {
       res.setHeader('retry-after', '1');
       return sendJson(res, 503, { errors: [{ message: 'Mailroom is starting', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/healthz') {
-      await pingDatabase(orm);
-      return sendJson(res, 200, { status: 'ok' });
-    }
-    if (url.pathname === '/ops/consumers' && req.method === 'GET') {
-      if (opsAllowed(req, res, config.opsToken)) sendJson(res, 200, { consumers: await consumerLag(systemEm(orm)) });
-      return;
-    }
+    if (await serveOpsEndpoint(req, res, url.pathname, ops)) return;
     if (url.pathname === '/graphql') {
+      if (applyCors(req, res, config.allowedOrigins)) return;
       if (wantsHtml(req, url)) return sendHtml(res, 200, graphiqlHtml());
-      return handleGraphqlHttp(req, res, apollo, () => requestContext(req, requestId), logger.child({ requestId }));
+      const rec = recordHttpRequest(res, deps.metrics, logger, requestId);
+      return handleGraphqlHttp(req, res, apollo, () => requestContext(req, requestId).then(rec.attach), logger.child({ requestId }));
     }
     if (url.pathname.startsWith('/graphiql/') && req.method === 'GET' && serveGraphiqlAsset(url.pathname.slice('/graphiql/'.length), res)) return;
     for (const route of HTTP_ROUTES) {
@@ -181,6 +183,14 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
     makeContext,
     limits: createWsLimits({ maxOperationsPerSocket: config.wsMaxOperationsPerSocket, maxSocketsPerCredential: config.wsMaxSocketsPerCredential, rateLimits: deps.rateLimits }),
     trustProxy: config.trustProxy,
+    metrics: deps.metrics,
+  });
+  registerGaugeCollectors(deps.metrics, {
+    sockets: () => ws.wss.clients.size,
+    operations: () => ws.running(),
+    pool: () => poolUse(orm),
+    queueDepth: () => queueDepth(systemEm(orm)),
+    consumerLag: () => consumerLag(systemEm(orm)),
   });
   started.push(
     () => ws.dispose(),

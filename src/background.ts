@@ -9,6 +9,8 @@ import { CONSUMERS, CRONTAB, createTaskList } from './modules/modules';
 /** The background half of a process: the job worker and the event consumers. */
 export interface Background {
   readonly consumers: ConsumerRunner;
+  /** True until `stop` was called. */
+  running(): boolean;
   stop(): Promise<void>;
 }
 
@@ -17,16 +19,19 @@ export interface Background {
  * woken by the live event feed (activity events) and the bus (platform events). Side effects: polls and runs jobs and consumers against the database.
  */
 export async function startBackground(td: TaskDeps, databaseUrl: string, logger: Logger): Promise<Background> {
-  const worker = await startWorker(databaseUrl, createTaskList(td), logger, td.config.workerConcurrency, CRONTAB);
+  const worker = await startWorker(databaseUrl, createTaskList(td), logger, td.config.workerConcurrency, CRONTAB, td.deps.metrics);
   const consumers = await startConsumers({ orm: td.orm, consumers: CONSUMERS, deps: td, logger });
   const unsubscribe = td.deps.feed.subscribe(() => consumers.wake());
   const platform = td.deps.bus.subscribe(PLATFORM_EVENTS_TOPIC);
   void (async () => {
     for await (const _ of platform) consumers.wake();
   })();
+  let running = true;
   return {
     consumers,
+    running: () => running,
     async stop() {
+      running = false;
       unsubscribe();
       await platform.return?.();
       await consumers.stop();

@@ -58,8 +58,10 @@ export interface Config {
   readonly deliveryRetryWindowHours: number;
   /** SMTP connection and reply timeout for outgoing delivery. */
   readonly smtpTimeoutSeconds: number;
-  /** Browser origins allowed to open WebSockets besides the server's own host. */
+  /** Browser origins allowed to call /graphql (CORS) and open WebSockets besides the server's own host; `['*']`: any. */
   readonly allowedOrigins: readonly string[];
+  /** Bearer secret `GET /metrics` needs; null: it is open. */
+  readonly metricsToken: string | null;
   /** Bearer secret of the operators' endpoints (`/ops/…`: event consumer lag); null: they answer 404. */
   readonly opsToken: string | null;
   /** Login attempts per client IP per attempt window (0: no limit). */
@@ -233,11 +235,15 @@ function blocklistZones(env: NodeJS.ProcessEnv): BlocklistZone[] {
   return zones;
 }
 
-function opsToken(env: NodeJS.ProcessEnv): string | null {
-  const raw = env.MAILROOM_OPS_TOKEN;
+function secretSetting(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = env[name];
   if (!raw) return null;
-  if (raw.length < 24) throw new ConfigError('MAILROOM_OPS_TOKEN must be at least 24 characters');
+  if (raw.length < 24) throw new ConfigError(`${name} must be at least 24 characters`);
   return raw;
+}
+
+function opsToken(env: NodeJS.ProcessEnv): string | null {
+  return secretSetting(env, 'MAILROOM_OPS_TOKEN');
 }
 
 /**
@@ -257,7 +263,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  for (const origin of allowedOrigins) url({ MAILROOM_ALLOWED_ORIGINS: origin }, 'MAILROOM_ALLOWED_ORIGINS', ['http:', 'https:'], 'https://app.example.com');
+  if (allowedOrigins.includes('*') && allowedOrigins.length > 1) throw new ConfigError('MAILROOM_ALLOWED_ORIGINS is either * alone or a comma list of origins (https://app.example.com)');
+  for (const origin of allowedOrigins) if (origin !== '*') url({ MAILROOM_ALLOWED_ORIGINS: origin }, 'MAILROOM_ALLOWED_ORIGINS', ['http:', 'https:'], 'https://app.example.com');
   const config: Omit<Config, 'secret'> = {
     databaseUrl: databaseUrl(env),
     createDatabase: oneOf(env, 'MAILROOM_CREATE_DATABASE', ['true', 'false'], 'false') === 'true',
@@ -281,8 +288,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     deliveryRetryBaseSeconds: int(env, 'DELIVERY_RETRY_BASE_SECONDS', 60, 1, 86400),
     deliveryRetryWindowHours: int(env, 'DELIVERY_RETRY_WINDOW_HOURS', 72, 1, 720),
     smtpTimeoutSeconds: int(env, 'SMTP_TIMEOUT_SECONDS', 60, 1, 600),
-    allowedOrigins,
+    allowedOrigins: allowedOrigins.map((o) => (o === '*' ? o : new URL(o).origin)),
     opsToken: opsToken(env),
+    metricsToken: secretSetting(env, 'METRICS_TOKEN'),
     rateLimitLoginPerIp: int(env, 'RATE_LIMIT_LOGIN_PER_IP', 50, 0, 1_000_000),
     rateLimitLoginFailuresPerAddress: int(env, 'RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS', 10, 0, 1_000_000),
     rateLimitInvitationPerIp: int(env, 'RATE_LIMIT_INVITATION_PER_IP', 50, 0, 1_000_000),

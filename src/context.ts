@@ -13,6 +13,7 @@ import type { NodeType } from './modules/module';
 import type { TemplateRenderer } from './modules/templates/render-pool';
 import type { RateLimits } from './auth/rate-limit';
 import type { WebhookSender } from './modules/webhooks/webhook-http';
+import type { Metrics } from './lib/metrics';
 
 /** DNS lookups used for verification and blocklist checks; swapped in tests for a resolver pointed at a loopback server. */
 export interface DnsLookup {
@@ -82,6 +83,19 @@ export interface Deps {
   rateLimits: RateLimits;
   /** Webhook requests over the SSRF-guarded HTTP client (closed when the process stops). */
   webhookSender: WebhookSender;
+  /** This process's Prometheus metrics (one registry per app). */
+  metrics: Metrics;
+}
+
+/** What the HTTP layer learns about a request while Apollo runs it (for its status, log line and metrics). */
+export interface RequestOutcome {
+  documentError: boolean;
+  /** `query Viewer`, `mutation SendFirst`… (the operation type and the client's name for it, or `anonymous`), once resolved. */
+  operation?: string;
+  /** `query tenants,viewer`: the operation type and its root fields (schema names only), once resolved. */
+  fields?: string;
+  /** The error codes of the response, in order; empty when it had none. */
+  codes?: string[];
 }
 
 /** Entity managers past the principal's scope (see `Context.systemAccess`). */
@@ -109,7 +123,7 @@ export interface Context {
   /** The client's IP address (HTTP or WebSocket peer, or X-Forwarded-For with MAILROOM_TRUST_PROXY); null for jobs. */
   clientIp: string | null;
   /** Facts about the request for the HTTP layer; an object because Apollo hands plugins a shallow clone of the context. */
-  outcome: { documentError: boolean };
+  outcome: RequestOutcome;
   /** A per-request DataLoader, created on first use under `key`. */
   loader<K, V>(key: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V>;
   /**

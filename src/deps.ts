@@ -11,6 +11,7 @@ import { systemClock } from './lib/clock';
 import { createWebhookSender } from './modules/webhooks/webhook-http';
 import { createWebhookDispatcher } from './modules/webhooks/ssrf';
 import type { Logger } from './lib/logger';
+import { createMetrics } from './lib/metrics';
 
 /** A DNS resolver pointed at `servers` (`host[:port]`), or the system's when empty. */
 export function createDnsLookup(servers: readonly string[], timeoutMs = 3000): DnsLookup {
@@ -60,6 +61,7 @@ export function createDefaultDeps(config: Config, logger: Logger, overrides: Par
     nodeTypes: NODE_TYPES,
     renderer: overrides.renderer ?? createRenderPool(config.renderThreads),
     rateLimits: overrides.rateLimits ?? createRateLimits(rateRules(config)),
+    metrics: overrides.metrics ?? createMetrics(),
     webhookSender:
       overrides.webhookSender ?? createWebhookSender(createWebhookDispatcher({ allowPrivate: config.webhookAllowPrivate, timeoutMs, connections: config.webhookEndpointConcurrency }), timeoutMs),
   };

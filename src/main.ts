@@ -6,7 +6,8 @@ import { runProcess } from './run-process';
 runProcess('server', async (config) => {
   const app = await createApp(config);
   if (app.bootstrapSecret) {
-    console.log(`\nMailroom created the first account. Admin API token (shown once):\n\n  ${app.bootstrapSecret}\n\nUse it as "Authorization: Bearer <token>" at ${config.publicUrl}/graphql\n`);
+    // stderr: stdout carries nothing but JSON log lines (jq-friendly), and the secret stays out of the log pipeline.
+    console.error(`\nMailroom created the first account. Admin API token (shown once):\n\n  ${app.bootstrapSecret}\n\nUse it as "Authorization: Bearer <token>" at ${config.publicUrl}/graphql\n`);
   }
   return app;
 });

@@ -205,10 +205,10 @@ describe('activity subscription', () => {
     await resumed.close();
   });
 
-  it('closes with 4403 for an invalid token, and within 5 s once a token is revoked or paused', async () => {
+  it('closes with 4401 for an invalid token, and with 4403 within 5 s once a token is revoked or paused', async () => {
     const w = await world();
     const invalid = subscribe(s.url, 'mr_live_invalid', SUB);
-    expect(await invalid.closedWith).toBe(4403);
+    expect(await invalid.closedWith).toBe(4401);
     const revokedSub = subscribe(s.url, w.tenantA, SUB);
     const pausedSub = subscribe(s.url, w.tenantB, SUB);
     await new Promise((r) => setTimeout(r, 300));

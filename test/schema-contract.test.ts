@@ -4,7 +4,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { describe, expect, inject, it } from 'vitest';
 import { SCOPE_FILTER, scopeFilter } from '../src/db/scope-filter';
 import { ormOptions } from '../src/db/orm';
-import { isObjectType, type GraphQLInterfaceType } from 'graphql';
+import { isEnumType, isObjectType, type GraphQLInterfaceType } from 'graphql';
 import { ENTITIES, NODE_TYPES } from '../src/modules/modules';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
 import { buildAppSchema, printAppSchema } from '../src/schema';
@@ -13,6 +13,17 @@ describe('schema and migrations', () => {
   it('schema/schema.graphql is what the code builds (run `npm run schema` after changing the API)', async () => {
     const committed = readFileSync(join(__dirname, '..', 'schema', 'schema.graphql'), 'utf8');
     expect(printAppSchema(await buildAppSchema())).toBe(committed);
+  });
+
+  it('every enum and every enum value is described (the schema is the API’s documentation)', async () => {
+    const schema = await buildAppSchema();
+    const undescribed: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isEnumType(type) || type.name.startsWith('__')) continue;
+      if (!type.description?.trim()) undescribed.push(type.name);
+      for (const v of type.getValues()) if (!v.description?.trim()) undescribed.push(`${type.name}.${v.name}`);
+    }
+    expect(undescribed).toEqual([]);
   });
 
   it('the migrations build exactly what the entities describe', async () => {

@@ -143,11 +143,11 @@ describe('first start, restart and stop of the built server (embedded PostgreSQL
     await npm.exited;
     expect(await waitExited([node[0].pid, ...postgres.map((p) => p.pid)], 10_000)).toEqual([]);
     expect(await waitGone(cluster, 1_000)).toEqual([]);
-    expect(npm.stdout()).toContain('Admin API token');
+    expect(npm.stderr()).toContain('Admin API token');
 
     const again = startServer({ MAILROOM_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'info' });
     await again.waitForOutput(/Mailroom is listening/);
-    expect(again.stdout()).not.toContain('Admin API token');
+    expect(again.stderr()).not.toContain('Admin API token');
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
     expect(await waitGone(cluster, 10_000)).toEqual([]);
@@ -162,7 +162,7 @@ describe('first start, restart and stop of the built server (embedded PostgreSQL
     expect(await early.exited).toBe(0);
     expect(await waitGone(cluster, 10_000)).toEqual([]);
     // The start it interrupted still finished, so the first account's token was shown before it stopped.
-    const [, token] = early.stdout().match(/Admin API token \(shown once\):\s+(mr_live_\S+)/) ?? [];
+    const [, token] = early.stderr().match(/Admin API token \(shown once\):\s+(mr_live_\S+)/) ?? [];
     expect(token).toBeDefined();
 
     const port = await freePort();

@@ -27,7 +27,35 @@ export enum Permission {
   /** Erase one recipient's personal data in a tenant (eraseRecipient) and read the erasure log. */
   DATA_ERASE = 'DATA_ERASE',
 }
-registerEnumType(Permission, { name: 'Permission', description: 'A permission granted to an API token or a member role.' });
+registerEnumType(Permission, {
+  name: 'Permission',
+  description: 'A permission granted to an API token or a member role.',
+  valuesConfig: {
+    DOMAINS_READ: { description: 'Read domains and their DNS records.' },
+    DOMAINS_MANAGE: { description: 'Add, verify, change and remove domains.' },
+    IDENTITIES_READ: { description: 'Read sender identities.' },
+    IDENTITIES_MANAGE: { description: 'Add, confirm and remove sender identities.' },
+    TEMPLATES_READ: { description: 'Read templates.' },
+    TEMPLATES_MANAGE: { description: 'Create, change and delete templates.' },
+    TOKENS_MANAGE: { description: 'Create, change, pause and revoke API tokens (never beyond its own scope and permissions).' },
+    MEMBERS_MANAGE: { description: 'Invite members and change or remove their roles.' },
+    EMAIL_SEND: { description: 'Send e-mail (sendEmail, bulk sends) and cancel scheduled messages.' },
+    ACTIVITY_READ: { description: 'Read messages and their events, and subscribe to activity.' },
+    ACTIVITY_CONTENT_READ: { description: 'Read message content (subject, bodies, raw MIME) besides the metadata.' },
+    ANALYTICS_READ: { description: 'Read analytics, reports and exports of them.' },
+    WEBHOOKS_READ: { description: 'Read webhooks and their deliveries.' },
+    WEBHOOKS_MANAGE: { description: 'Create, change, test, replay and delete webhooks.' },
+    SUPPRESSIONS_READ: { description: 'Read suppression lists.' },
+    SUPPRESSIONS_MANAGE: { description: 'Add, import and remove suppressions.' },
+    LOGS_READ: { description: 'Read the request and audit logs.' },
+    DMARC_READ: { description: 'Read DMARC reports.' },
+    DMARC_MANAGE: { description: 'Set up DMARC monitoring.' },
+    BLOCKLIST_READ: { description: 'Read the account-wide blocklist.' },
+    BLOCKLIST_MANAGE: { description: 'Add to and remove from the account-wide blocklist.' },
+    BILLING_READ: { description: 'Read billing and usage.' },
+    DATA_ERASE: { description: "Erase one recipient's personal data in a tenant (eraseRecipient) and read the erasure log." },
+  },
+});
 
 /** Member roles. */
 export enum Role {
@@ -41,6 +69,13 @@ registerEnumType(Role, {
   name: 'Role',
   description:
     'A member role: ADMIN (all), MANAGER (all but billing, members and data erasure), DESIGNER (templates, read-only domains), ACCOUNTANT (billing and usage), CUSTOM (explicit permissions).',
+  valuesConfig: {
+    ADMIN: { description: 'Everything.' },
+    MANAGER: { description: 'Everything but billing, members and data erasure.' },
+    DESIGNER: { description: 'Templates, and read-only domains.' },
+    ACCOUNTANT: { description: 'Billing and usage.' },
+    CUSTOM: { description: 'The explicit permissions given to the membership.' },
+  },
 });
 
 export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);

@@ -26,7 +26,26 @@ export function serveGraphiqlAsset(name: string, res: ServerResponse): boolean {
   return true;
 }
 
-/** The GraphiQL page: fetcher over HTTP for queries and graphql-ws for subscriptions, on the same path. */
+/** The document GraphiQL opens with the first time: a Mailroom example, the credential hint in comments. */
+export const GRAPHIQL_DEFAULT_QUERY = `# Welcome to Mailroom. Put the admin token npm start printed in the Headers tab below:
+#   { "Authorization": "Bearer mr_live_…" }
+# The schema (Docs) loads without one. Then run this:
+query FirstLook {
+  viewer { kind tokenName permissions }
+  tenants(first: 10) { totalCount edges { node { id name } } }
+  domains(first: 10) { edges { node { id name status sandbox } } }
+}
+`;
+
+/** The headers GraphiQL opens with: an empty Authorization (the public) to fill in, valid JSON. */
+const DEFAULT_HEADERS = '{\n  "Authorization": ""\n}';
+
+/**
+ * The GraphiQL page: fetcher over HTTP for queries and graphql-ws for subscriptions, on the same path.
+ * The schema is fetched without the headers (introspection needs no token, so a placeholder or a stale
+ * token never keeps the schema from loading) and again whenever the headers change; a subscription is
+ * told apart by parsing the document (comments and strings skipped), so one preceded by a comment works.
+ */
 export function graphiqlHtml(): string {
   return `<!doctype html>
 <html lang="en">
@@ -49,8 +68,28 @@ export function graphiqlHtml(): string {
   var wsUrl = url.replace(/^http/, 'ws');
   function authFrom(headers) {
     if (!headers) return undefined;
-    for (var k in headers) if (k.toLowerCase() === 'authorization') return headers[k];
+    for (var k in headers) if (k.toLowerCase() === 'authorization') return headers[k] || undefined;
     return undefined;
+  }
+  // The type (query, mutation, subscription) of the operation that runs: the named one, else the first.
+  function operationType(query, name) {
+    var src = (query || '').replace(/"""[\\s\\S]*?"""|"(?:[^"\\\\\\n]|\\\\.)*"|#[^\\n]*/g, ' ');
+    var depth = 0, first = null, re = /[{}]|[_A-Za-z][_0-9A-Za-z]*/g, m, expectName = null, fragment = false;
+    while ((m = re.exec(src))) {
+      var t = m[0];
+      if (t === '{') {
+        if (depth === 0 && fragment) fragment = false;
+        else if (depth === 0 && expectName === null && first === null) first = 'query';
+        depth++; expectName = null; continue;
+      }
+      if (t === '}') { depth--; continue; }
+      if (depth !== 0) continue;
+      if (expectName) { if (name && t === name) return expectName; if (!first) first = expectName; expectName = null; continue; }
+      if (t === 'query' || t === 'mutation' || t === 'subscription') { expectName = t; if (!name && !first) first = t; }
+      else if (t === 'fragment') fragment = true;
+    }
+    if (expectName && !first) first = expectName;
+    return first || 'query';
   }
   var httpFetcher = GraphiQL.createFetcher({ url: url });
   var clients = {};
@@ -60,8 +99,9 @@ export function graphiqlHtml(): string {
     return clients[key];
   }
   function fetcher(params, opts) {
-    var isSub = /^\\s*subscription\\b/.test(params.query || '') || (params.operationName && new RegExp('subscription\\\\s+' + params.operationName + '\\\\b').test(params.query || ''));
-    if (!isSub) return httpFetcher(params, opts);
+    // The schema is the same for every caller: fetch it without the headers.
+    if (params.operationName === 'IntrospectionQuery') return httpFetcher(params, Object.assign({}, opts, { headers: {} }));
+    if (operationType(params.query, params.operationName) !== 'subscription') return httpFetcher(params, opts);
     var client = wsClient(authFrom(opts && opts.headers));
     return {
       subscribe: function (sink) {
@@ -76,12 +116,25 @@ export function graphiqlHtml(): string {
   }
   var saved = localStorage.getItem('graphiql:headers');
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
-  root.render(React.createElement(GraphiQL, {
-    fetcher: fetcher,
-    headerEditorEnabled: true,
-    shouldPersistHeaders: true,
-    defaultHeaders: saved || '{\\n  "Authorization": "Bearer <your token>"\\n}',
-  }));
+  var timer = null, lastHeaders = saved;
+  // A new fetcher function makes GraphiQL fetch the schema again.
+  function render() {
+    var current = function (params, opts) { return fetcher(params, opts); };
+    root.render(React.createElement(GraphiQL, {
+      fetcher: current,
+      headerEditorEnabled: true,
+      shouldPersistHeaders: true,
+      defaultQuery: ${JSON.stringify(GRAPHIQL_DEFAULT_QUERY)},
+      defaultHeaders: saved || ${JSON.stringify(DEFAULT_HEADERS)},
+      onEditHeaders: function (value) {
+        if (value === lastHeaders) return;
+        lastHeaders = value;
+        clearTimeout(timer);
+        timer = setTimeout(render, 400);
+      },
+    }));
+  }
+  render();
 })();
 </script>
 </body>

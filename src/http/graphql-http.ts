@@ -10,6 +10,7 @@ import { jitGateway } from '../graphql/jit-executor';
 import { NoNulInStringsRule } from '../graphql/input-guard';
 import type { Logger } from '../lib/logger';
 import { BodyTooLarge, readBody } from './body';
+import { operationRecording } from './metrics';
 import { guardOperation, MAX_TOKENS, type OperationRequest } from './operation-guard';
 import { sendJson } from './routes';
 
@@ -69,7 +70,7 @@ export function createApollo(schema: GraphQLSchema): ApolloServer<Context> {
     csrfPrevention: false,
     allowBatchedHttpRequests: false,
     // No HTTP caching of an authenticated API, so no per-field cache-control bookkeeping either.
-    plugins: [...armor.plugins, errorLogging, ApolloServerPluginCacheControlDisabled()],
+    plugins: [...armor.plugins, errorLogging, operationRecording, ApolloServerPluginCacheControlDisabled()],
     validationRules: armor.validationRules,
   });
 }

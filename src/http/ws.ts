@@ -10,9 +10,12 @@ import type { Principal } from '../auth/principal';
 import type { Context } from '../context';
 import { unauthenticated } from '../graphql/errors';
 import type { Logger } from '../lib/logger';
+import type { Metrics } from '../lib/metrics';
 import { clientIp } from './client-ip';
 import { createArmor } from './graphql-http';
 import { CLOSE_TOO_MANY_SOCKETS, type WsLimits } from './ws-limits';
+import { createWsRecorder, type WsRunning } from './metrics';
+import { CLOSE_UNAUTHORIZED, wsCredential } from './ws-auth';
 import { createSharedSubscriptions, type MemberSink, SharedMember, type SharedSubscriptions } from './shared-subscriptions';
 import { formatWsError, formatWsResult, guardStream, prepareWsOperation, type WsPayload } from './ws-operations';
 
@@ -32,6 +35,8 @@ export interface WsOptions {
   trustProxy: boolean;
   /** How often open sockets' credentials are looked up again, as a backstop to the bus invalidations. */
   recheckMs?: number;
+  /** Where operations are counted and timed. */
+  metrics: Metrics;
 }
 
 /** Close code for a connection whose credentials are invalid or no longer valid. */
@@ -48,6 +53,8 @@ type SocketExtra = {
   /** `credentials.keyOf(authorization)`, computed once. */
   credentialKey?: string;
   fingerprint?: string;
+  /** Operations running on this socket, for the metrics and the request log. */
+  running?: WsRunning;
 };
 
 type Ctx = WsContext<Record<string, unknown> | undefined, SocketExtra>;
@@ -55,6 +62,7 @@ type Ctx = WsContext<Record<string, unknown> | undefined, SocketExtra>;
 /** True when a browser Origin may open a socket: same host as the request, or on the allow-list. */
 export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
   if (!origin) return true;
+  if (allowed.includes('*')) return true;
   try {
     const o = new URL(origin);
     if (host && o.host === host) return true;
@@ -69,14 +77,16 @@ function isAsyncIterable(r: unknown): r is AsyncIterable<ExecutionResult> {
 }
 
 /**
- * graphql-ws on the HTTP server's `path`: the token comes in `connection_init`, an invalid one closes
- * the socket with 4403. Each operation goes through the same guard, graphql-armor rules and
- * formatError as HTTP; before each operation and each subscription event the credential's current
- * access (from the per-process cache, invalidated by the bus) must still equal the socket's, or the
- * socket closes with 4403 and nothing more is delivered.
+ * graphql-ws on the HTTP server's `path`: the token comes in `connection_init` (see wsCredential for
+ * the forms read); one that is present but invalid closes the socket with 4401. Each operation goes
+ * through the same guard, graphql-armor rules and formatError as HTTP, and is counted, timed and
+ * logged when it ends (metrics.ts); before each operation and each subscription event the
+ * credential's current access (from the per-process cache, invalidated by the bus) must still equal
+ * the socket's, or the socket closes with 4403 and nothing more is delivered.
  */
-export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocketServer; shared: SharedSubscriptions; dispose(): Promise<void> } {
+export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocketServer; shared: SharedSubscriptions; running(): number; dispose(): Promise<void> } {
   const shared = createSharedSubscriptions();
+  const recorder = createWsRecorder(opts.metrics, opts.logger);
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload });
   const rules = [...specifiedRules, ...createArmor().validationRules];
   const { credentials } = opts;
@@ -192,14 +202,21 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
       // Close reasons never carry an internal message.
       isProd: true,
       onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
-        if (typeof authorization !== 'string' || authorization === '') {
+        const credential = wsCredential(ctx.connectionParams);
+        if ('invalid' in credential) {
+          ctx.extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized');
+          return false;
+        }
+        const authorization = credential.authorization;
+        if (authorization === null) {
           ctx.extra.principal = { kind: 'PUBLIC' };
           return true;
         }
         try {
           ctx.extra.principal = await credentials.current(authorization);
         } catch {
+          // A credential was given and is wrong: never treated as the public.
+          ctx.extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized');
           return false;
         }
         if (!opts.limits.admitSocket(ctx.extra.principal, ctx.extra.socket)) {
@@ -223,8 +240,11 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
         const refused = await opts.limits.countRequest(principal);
         if (refused) return refused;
         const ip = clientIp(ctx.extra.request, opts.trustProxy);
-        return prepareWsOperation(opts.schema, rules, payload as WsPayload, () => opts.makeContext(principal, randomUUID(), ip), opts.logger);
+        const prepared = prepareWsOperation(opts.schema, rules, payload as WsPayload, () => opts.makeContext(principal, randomUUID(), ip), opts.logger);
+        recorder.start((ctx.extra.running ??= new Map()), id, prepared, principal);
+        return prepared;
       },
+      onComplete: (ctx, id) => recorder.end(ctx.extra.running ?? new Map(), id),
       // Each subscription event is checked against the credential's current access before it goes out.
       onOperation: (ctx, id, _payload, args, result) => {
         // A shared execution's results are written here, serialised once for all its sockets; its iterator
@@ -232,14 +252,26 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
         if (result instanceof SharedMember) result.attach(directSink(ctx, id, args));
         return isAsyncIterable(result) ? guardStream(result, args, () => stillCurrent(ctx)) : undefined;
       },
-      onNext: (_ctx, _id, _payload, args, result) => formatWsResult(result as ExecutionResult, args.contextValue as Context),
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatWsError(e, opts.logger, randomUUID())),
+      onNext: (ctx, id, _payload, args, result) => {
+        const formatted = formatWsResult(result as ExecutionResult, args.contextValue as Context);
+        if (ctx.extra.running) recorder.next(ctx.extra.running, id, formatted.errors);
+        return formatted;
+      },
+      onError: (ctx, id, _payload, errors) => {
+        const formatted = errors.map((e) => formatWsError(e, opts.logger, randomUUID()));
+        const running = (ctx.extra.running ??= new Map());
+        // Refused before it was prepared (a full socket, a stale credential, the rate limit).
+        if (!running.has(id)) recorder.start(running, id, errors, ctx.extra.principal);
+        recorder.end(running, id, formatted);
+        return formatted;
+      },
     },
     wss,
   );
   return {
     wss,
     shared,
+    running: () => recorder.running(),
     async dispose() {
       clearInterval(timer);
       stopListening();

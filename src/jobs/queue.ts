@@ -4,6 +4,7 @@ import pg from 'pg';
 import { Logger as WorkerLogger, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { JobQueue } from '../context';
 import type { Logger } from '../lib/logger';
+import type { Metrics } from '../lib/metrics';
 import { type PoolLiveness, registerPool, releaseDeadPools } from './worker-liveness';
 
 /** The durable queue: graphile-worker's `add_job`, called inside the caller's transaction. */
@@ -50,8 +51,21 @@ export async function removeJob(em: EntityManager, jobKey: string): Promise<void
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
     const l = logger.child({ component: 'worker', ...scope });
-    const fn = level === 'error' ? l.error : level === 'warning' ? l.warn : level === 'info' ? l.info : l.debug;
+    // A job's own lines ("Completed task … with success") are per-job chatter: debug, not info.
+    const perJob = scope.jobId !== undefined || scope.taskIdentifier !== undefined || (meta !== undefined && 'job' in meta);
+    const fn = level === 'error' ? l.error : level === 'warning' ? l.warn : level === 'info' && !perJob ? l.info : l.debug;
     fn.call(l, meta ?? {}, message);
+  });
+}
+
+/** Times each job from its start to its end into the metrics, by task and result. */
+function timeJobs(events: WorkerEvents, metrics: Metrics): void {
+  const started = new Map<string, bigint>();
+  events.on('job:start', ({ job }) => void started.set(job.id, process.hrtime.bigint()));
+  events.on('job:complete', ({ job, error }) => {
+    const t0 = started.get(job.id);
+    started.delete(job.id);
+    if (t0 !== undefined) metrics.job(job.task_identifier, !error, Number(process.hrtime.bigint() - t0) / 1e9);
   });
 }
 
@@ -73,13 +87,14 @@ const RECOVERY_INTERVAL_MS = 5000;
  * held by registered pools whose process died are released to run again — instead of after
  * graphile-worker's 4-hour lock expiry. Side effects: polls and LISTENs on the database; runs tasks.
  */
-export async function startWorker(url: string, taskList: TaskList, logger: Logger, concurrency = 4, crontab = ''): Promise<Worker> {
+export async function startWorker(url: string, taskList: TaskList, logger: Logger, concurrency = 4, crontab = '', metrics?: Metrics): Promise<Worker> {
   const pgPool = new pg.Pool({ connectionString: url, max: concurrency + 3 });
   pgPool.on('error', (err) => logger.warn({ component: 'worker', err: err.message }, 'idle worker connection failed'));
   pgPool.on('connect', (client) => client.on('error', (err) => logger.warn({ component: 'worker', err: err.message }, 'worker connection failed')));
   const liveness: Promise<PoolLiveness>[] = [];
   const events = new EventEmitter() as WorkerEvents;
   events.on('pool:create', ({ workerPool }) => liveness.push(registerPool(pgPool, workerPool.id, logger)));
+  if (metrics) timeJobs(events, metrics);
   const recover = async () => {
     const dead = await releaseDeadPools(pgPool).catch((err: Error) => (logger.warn({ err: err.message }, 'crash recovery check failed'), 0));
     if (dead) logger.info({ dead }, 'released the jobs of worker pools whose process died');

@@ -25,7 +25,7 @@ const BATCH = 1000;
  * carries the cross-process bus (`bus`), e.g. domain status changes published by the worker.
  * Side effects: holds a database connection.
  */
-export async function startEventFeed(url: string, orm: MikroORM, logger: Logger): Promise<EventFeed & { bus: LocalBus }> {
+export async function startEventFeed(url: string, orm: MikroORM, logger: Logger): Promise<EventFeed & { bus: LocalBus; listening(): boolean }> {
   const listeners = new Set<(row: EventRow) => void>();
   const bus = createBus((message) => {
     systemEm(orm)
@@ -113,6 +113,7 @@ export async function startEventFeed(url: string, orm: MikroORM, logger: Logger)
       return () => listeners.delete(listener);
     },
     lastId: () => last,
+    listening: () => client !== null,
     async stop() {
       stopped = true;
       const c = client;

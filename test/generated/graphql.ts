@@ -15,20 +15,35 @@ export type AcceptInvitationInput = {
 
 /** What happened to a message. */
 export type ActivityEventType =
+  /** The message was cancelled before it was sent. */
   | 'CANCELLED'
+  /** A tracked link was clicked (each click). */
   | 'CLICKED'
+  /** A tracked link of the message was clicked for the first time. */
   | 'CLICKED_UNIQUE'
+  /** A temporary failure; delivery will be retried. */
   | 'DEFERRED'
+  /** Accepted by the recipient's mail server. */
   | 'DELIVERED'
+  /** Permanently refused by the recipient's server, or bounced later. */
   | 'HARD_BOUNCED'
+  /** The message was opened (each open). */
   | 'OPENED'
+  /** The message was opened for the first time. */
   | 'OPENED_UNIQUE'
+  /** Accepted for delivery. */
   | 'QUEUED'
+  /** The template could not be rendered when the message came due. */
   | 'RENDER_FAILED'
+  /** Handed over to the relay (relay mode) or stored (sandbox mode). */
   | 'SENT'
+  /** Temporary failures until the retry window ended. */
   | 'SOFT_BOUNCED'
+  /** The recipient reported the message as spam. */
   | 'SPAM_COMPLAINT'
+  /** The recipient is on a suppression list: the message was not sent. */
   | 'SUPPRESSED'
+  /** The recipient unsubscribed. */
   | 'UNSUBSCRIBED';
 
 /** A sending domain to add. */
@@ -47,23 +62,35 @@ export type AddDomainInput = {
 
 /** ACCOUNT (everything), TENANT (one client: its domains and identities), DOMAIN (one domain) or SENDER_IDENTITY (one address). */
 export type ApiTokenScopeKind =
+  /** The whole account: every client, domain and identity. */
   | 'ACCOUNT'
+  /** One domain and what it sends. */
   | 'DOMAIN'
+  /** One sender address on an agency domain. */
   | 'SENDER_IDENTITY'
+  /** One client (tenant): its domains and sender identities. */
   | 'TENANT';
 
 /** ACTIVE tokens authenticate; PAUSED, REVOKED and EXPIRED ones are rejected. */
 export type ApiTokenStatus =
+  /** Authenticates requests. */
   | 'ACTIVE'
+  /** Past its expiry time: rejected. */
   | 'EXPIRED'
+  /** Rejected until resumed. */
   | 'PAUSED'
+  /** Rejected for good. */
   | 'REVOKED';
 
 /** A sending domain, one IPv4 or IPv6 address, or a CIDR range (up to /24 for IPv4, /120 for IPv6). */
 export type BlocklistAddressKind =
+  /** A range of addresses (up to /24 for IPv4, /120 for IPv6), each checked. */
   | 'CIDR'
+  /** A sending domain (checked in the domain zones). */
   | 'DOMAIN'
+  /** One IPv4 address. */
   | 'IPV4'
+  /** One IPv6 address. */
   | 'IPV6';
 
 /** Which monitors. */
@@ -76,18 +103,25 @@ export type BlocklistMonitorFilterInput = {
 
 /** IP (addresses, as reversed octets or nibbles) or DOMAIN (names), as RFC 5782 says. */
 export type BlocklistZoneKind =
+  /** The zone lists domain names. */
   | 'DOMAIN'
+  /** The zone lists IP addresses (queried as reversed octets or nibbles). */
   | 'IP';
 
 /** HEALTHY (passed its self-test, answered every lookup) or UNHEALTHY (failed its self-test or answered an error code: reported neither as listed nor as clean). */
 export type BlocklistZoneStatus =
+  /** The zone passed its self-test and answered every lookup. */
   | 'HEALTHY'
+  /** The zone failed its self-test or answered an error code: reported neither as listed nor as clean. */
   | 'UNHEALTHY';
 
 /** QUEUED, PROCESSING, or COMPLETED (every request accepted or refused). */
 export type BulkSendStatus =
+  /** Every request was accepted or refused. */
   | 'COMPLETED'
+  /** Its requests are being accepted or refused. */
   | 'PROCESSING'
+  /** Accepted, not yet worked on. */
   | 'QUEUED';
 
 /** Which scheduled message to cancel. */
@@ -291,24 +325,37 @@ export type DnsInstructionsInput = {
 
 /** The purpose of a DNS record. */
 export type DnsRecordKind =
+  /** The TXT record with the public key messages are signed with. */
   | 'DKIM'
+  /** The DMARC policy TXT record at _dmarc.<domain> (recommended, not required for VERIFIED). */
   | 'DMARC'
+  /** The MX of the host that receives replies, bounces and complaints (optional). */
   | 'INBOUND_MX'
+  /** The CNAME of the bounce (envelope sender) host. */
   | 'RETURN_PATH'
+  /** The TXT record that lets the platform send for the domain. */
   | 'SPF'
+  /** The CNAME of the domain's own open and click tracking host (optional). */
   | 'TRACKING';
 
 /** PENDING (not checked yet), VERIFIED, MISSING (no such record) or MISMATCH (a record exists with another value). */
 export type DnsRecordStatus =
+  /** A record exists with another value. */
   | 'MISMATCH'
+  /** No such record was found. */
   | 'MISSING'
+  /** Not checked yet. */
   | 'PENDING'
+  /** Found with the expected value. */
   | 'VERIFIED';
 
 /** PENDING until SPF, DKIM and Return-Path match; FAILED when the automatic re-check window ended without that. */
 export type DomainStatus =
+  /** The automatic re-check window ended without a match; verifyDomain checks again. */
   | 'FAILED'
+  /** Waiting for SPF, DKIM and Return-Path to match (re-checked automatically). */
   | 'PENDING'
+  /** SPF, DKIM and Return-Path match: the domain can send. */
   | 'VERIFIED';
 
 /** Which template to copy, and where. */
@@ -331,6 +378,7 @@ export type EmailAddressInput = {
 
 /** Why an identity may not work well. DMARC_REJECT: the address's own domain publishes DMARC p=reject. */
 export type IdentityWarningCode =
+  /** The address's own domain publishes DMARC p=reject, so receivers may refuse mail sent for it. */
   | 'DMARC_REJECT';
 
 /** Who to invite, with which role and access. */
@@ -363,7 +411,9 @@ export type LoginInput = {
 
 /** INVITED until the invitation is accepted. */
 export type MemberStatus =
+  /** Accepted: the member can log in. */
   | 'ACTIVE'
+  /** Invited; the invitation has not been accepted yet. */
   | 'INVITED';
 
 /** A custom header: `X-…` (except `X-Mailroom-…`), `In-Reply-To` or `References`. */
@@ -376,15 +426,25 @@ export type MessageHeaderInput = {
 
 /** SCHEDULED (waiting for sendAt), QUEUED, SENT (handed to a relay), DELIVERED (accepted by the recipient’s server), DEFERRED (retrying), SOFT_BOUNCED, HARD_BOUNCED, CANCELLED, RENDER_FAILED, SUPPRESSED (the recipient is on a suppression list of the sending domain: never sent). */
 export type MessageStatus =
+  /** Cancelled before it was sent. */
   | 'CANCELLED'
+  /** A temporary failure; delivery is retried. */
   | 'DEFERRED'
+  /** Accepted by the recipient's mail server. */
   | 'DELIVERED'
+  /** Permanently refused by the recipient's server. */
   | 'HARD_BOUNCED'
+  /** Accepted and waiting for delivery. */
   | 'QUEUED'
+  /** Its template could not be rendered when it came due. */
   | 'RENDER_FAILED'
+  /** Waiting for its sendAt time. */
   | 'SCHEDULED'
+  /** Handed over: to the relay (relay mode) or stored only (sandbox mode). */
   | 'SENT'
+  /** Temporary failures until the retry window ended. */
   | 'SOFT_BOUNCED'
+  /** The recipient is on a suppression list of the sending domain: never sent. */
   | 'SUPPRESSED';
 
 /** Changes to the ON_HOLD rule; fields left out keep their value. */
@@ -399,34 +459,60 @@ export type OnHoldPolicyInput = {
 
 /** A permission granted to an API token or a member role. */
 export type Permission =
+  /** Read message content (subject, bodies, raw MIME) besides the metadata. */
   | 'ACTIVITY_CONTENT_READ'
+  /** Read messages and their events, and subscribe to activity. */
   | 'ACTIVITY_READ'
+  /** Read analytics, reports and exports of them. */
   | 'ANALYTICS_READ'
+  /** Read billing and usage. */
   | 'BILLING_READ'
+  /** Add to and remove from the account-wide blocklist. */
   | 'BLOCKLIST_MANAGE'
+  /** Read the account-wide blocklist. */
   | 'BLOCKLIST_READ'
+  /** Erase one recipient's personal data in a tenant (eraseRecipient) and read the erasure log. */
   | 'DATA_ERASE'
+  /** Set up DMARC monitoring. */
   | 'DMARC_MANAGE'
+  /** Read DMARC reports. */
   | 'DMARC_READ'
+  /** Add, verify, change and remove domains. */
   | 'DOMAINS_MANAGE'
+  /** Read domains and their DNS records. */
   | 'DOMAINS_READ'
+  /** Send e-mail (sendEmail, bulk sends) and cancel scheduled messages. */
   | 'EMAIL_SEND'
+  /** Add, confirm and remove sender identities. */
   | 'IDENTITIES_MANAGE'
+  /** Read sender identities. */
   | 'IDENTITIES_READ'
+  /** Read the request and audit logs. */
   | 'LOGS_READ'
+  /** Invite members and change or remove their roles. */
   | 'MEMBERS_MANAGE'
+  /** Add, import and remove suppressions. */
   | 'SUPPRESSIONS_MANAGE'
+  /** Read suppression lists. */
   | 'SUPPRESSIONS_READ'
+  /** Create, change and delete templates. */
   | 'TEMPLATES_MANAGE'
+  /** Read templates. */
   | 'TEMPLATES_READ'
+  /** Create, change, pause and revoke API tokens (never beyond its own scope and permissions). */
   | 'TOKENS_MANAGE'
+  /** Create, change, test, replay and delete webhooks. */
   | 'WEBHOOKS_MANAGE'
+  /** Read webhooks and their deliveries. */
   | 'WEBHOOKS_READ';
 
 /** Who is calling: a logged-in member, an API token, or nobody. */
 export type PrincipalKind =
+  /** An API token. */
   | 'API_TOKEN'
+  /** A logged-in member (session token). */
   | 'MEMBER'
+  /** Nobody: no credential was given. */
   | 'PUBLIC';
 
 /** Events an outside MTA reports for messages it relayed. */
@@ -471,10 +557,15 @@ export type RevokeApiTokenInput = {
 
 /** A member role: ADMIN (all), MANAGER (all but billing, members and data erasure), DESIGNER (templates, read-only domains), ACCOUNTANT (billing and usage), CUSTOM (explicit permissions). */
 export type Role =
+  /** Billing and usage. */
   | 'ACCOUNTANT'
+  /** Everything. */
   | 'ADMIN'
+  /** The explicit permissions given to the membership. */
   | 'CUSTOM'
+  /** Templates, and read-only domains. */
   | 'DESIGNER'
+  /** Everything but billing, members and data erasure. */
   | 'MANAGER';
 
 /** Which webhook gets a new signing secret. */
@@ -523,7 +614,9 @@ export type SendEmailInput = {
 
 /** PENDING until the address owner follows the confirmation link. */
 export type SenderIdentityStatus =
+  /** Confirmed: the address can send. */
   | 'CONFIRMED'
+  /** Waiting for the address owner to follow the confirmation link. */
   | 'PENDING';
 
 /** The account to act in next. */
@@ -534,10 +627,15 @@ export type SwitchAccountInput = {
 
 /** The purpose of a system e-mail. */
 export type SystemEmailKind =
+  /** A scheduled analytics report. */
   | 'ANALYTICS_REPORT'
+  /** A monitored address was listed on, or delisted from, a blocklist. */
   | 'BLOCKLIST_ALERT'
+  /** An invitation to join the account. */
   | 'MEMBER_INVITATION'
+  /** The confirmation link of a new sender identity. */
   | 'SENDER_CONFIRMATION'
+  /** A webhook was disabled after failing too long. */
   | 'WEBHOOK_DISABLED';
 
 /** Which webhook to send a test ping to. */
@@ -668,42 +766,73 @@ export type WebhookDeliveriesFilter = {
 
 /** PENDING (queued or waiting for a retry), SUCCEEDED (a 2xx answer) or FAILED (every attempt used up, 410 Gone, or the webhook disabled). */
 export type WebhookDeliveryStatus =
+  /** Every attempt used up, 410 Gone, or the webhook disabled. */
   | 'FAILED'
+  /** Queued or waiting for a retry. */
   | 'PENDING'
+  /** The endpoint answered 2xx. */
   | 'SUCCEEDED';
 
 /** An event a webhook can receive: ACTIVITY_* for what happens to messages, the others for the platform (domains, sender identities, bulk sends…). */
 export type WebhookEventType =
+  /** The message was cancelled before it was sent. */
   | 'ACTIVITY_CANCELLED'
+  /** A tracked link was clicked (each click). */
   | 'ACTIVITY_CLICKED'
+  /** A tracked link of the message was clicked for the first time. */
   | 'ACTIVITY_CLICKED_UNIQUE'
+  /** A temporary failure; delivery will be retried. */
   | 'ACTIVITY_DEFERRED'
+  /** Accepted by the recipient's mail server. */
   | 'ACTIVITY_DELIVERED'
+  /** Permanently refused by the recipient's server, or bounced later. */
   | 'ACTIVITY_HARD_BOUNCED'
+  /** The message was opened (each open). */
   | 'ACTIVITY_OPENED'
+  /** The message was opened for the first time. */
   | 'ACTIVITY_OPENED_UNIQUE'
+  /** Accepted for delivery. */
   | 'ACTIVITY_QUEUED'
+  /** The template could not be rendered when the message came due. */
   | 'ACTIVITY_RENDER_FAILED'
+  /** Handed over to the relay (relay mode) or stored (sandbox mode). */
   | 'ACTIVITY_SENT'
+  /** Temporary failures until the retry window ended. */
   | 'ACTIVITY_SOFT_BOUNCED'
+  /** The recipient reported the message as spam. */
   | 'ACTIVITY_SPAM_COMPLAINT'
+  /** The recipient is on a suppression list: the message was not sent. */
   | 'ACTIVITY_SUPPRESSED'
+  /** The recipient unsubscribed. */
   | 'ACTIVITY_UNSUBSCRIBED'
+  /** A monitored address or domain left a blocklist zone it was listed on. */
   | 'BLOCKLIST_DELISTED'
+  /** A monitored address or domain appeared on a blocklist zone. */
   | 'BLOCKLIST_LISTED'
+  /** A bulk send finished accepting or refusing its requests. */
   | 'BULK_EMAIL_COMPLETED'
+  /** A DMARC aggregate report was filed under a DMARC monitor. */
   | 'DMARC_REPORT_RECEIVED'
+  /** A domain's verification status changed. */
   | 'DOMAIN_STATUS_CHANGED'
+  /** A recipient was put on hold after repeated soft bounces. */
   | 'RECIPIENT_ON_HOLD_ADDED'
+  /** A recipient on hold was released. */
   | 'RECIPIENT_ON_HOLD_REMOVED'
+  /** A sender identity was confirmed. */
   | 'SENDER_IDENTITY_VERIFIED'
+  /** A suppression entry was added. */
   | 'SUPPRESSION_ADDED'
+  /** A suppression entry was removed. */
   | 'SUPPRESSION_REMOVED';
 
 /** QUEUED, PROCESSING, or COMPLETED (every event of the period looked at). */
 export type WebhookReplayStatus =
+  /** Every event of the period was looked at. */
   | 'COMPLETED'
+  /** The events of the period are being re-sent. */
   | 'PROCESSING'
+  /** Accepted, not yet worked on. */
   | 'QUEUED';
 
 /** Narrows the webhooks list. */

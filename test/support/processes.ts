@@ -12,7 +12,7 @@ export interface Spawned {
   stderr(): string;
   /** Resolves with the exit code once the process ended. */
   exited: Promise<number | null>;
-  /** Resolves with the first match of `pattern` in stdout; rejects if the process exits or the time is up. */
+  /** Resolves with the first match of `pattern` in stdout or stderr; rejects if the process exits or the time is up. */
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 }
 
@@ -47,7 +47,7 @@ export function spawnCollect(command: string, args: string[], cwd: string, env: 
     exited,
     async waitForOutput(pattern, timeoutMs = 60_000) {
       for (const started = Date.now(); ;) {
-        const m = out.match(pattern);
+        const m = out.match(pattern) ?? err.match(pattern);
         if (m) return m;
         if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited (${child.exitCode}) before ${pattern}: ${out}${err}`);
         if (Date.now() - started > timeoutMs) throw new Error(`no ${pattern} within ${timeoutMs} ms: ${out}${err}`);

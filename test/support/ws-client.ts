@@ -59,16 +59,30 @@ export interface WsSession {
   close(): Promise<void>;
 }
 
-/** Opens a socket to `baseUrl`/graphql with a bearer token (or none). */
-export function wsSession(baseUrl: string, token: string | null): WsSession {
+/** How a test session opens its socket: other `connection_init` payloads (credential forms), a browser Origin. */
+export interface WsSessionOptions {
+  connectionParams?: Record<string, unknown>;
+  origin?: string;
+}
+
+function socketWithOrigin(origin: string): typeof WebSocket {
+  return class extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers: { origin } });
+    }
+  } as typeof WebSocket;
+}
+
+/** Opens a socket to `baseUrl`/graphql with a bearer token (or none, or `opts.connectionParams` as they are). */
+export function wsSession(baseUrl: string, token: string | null, opts: WsSessionOptions = {}): WsSession {
   let resolveClosed!: (code: number) => void;
   let resolveConnected!: () => void;
   const closedWith = new Promise<number>((r) => (resolveClosed = r));
   const connected = new Promise<void>((r) => (resolveConnected = r));
   const client = createClient({
     url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    webSocketImpl: opts.origin ? socketWithOrigin(opts.origin) : WebSocket,
+    connectionParams: opts.connectionParams ?? (token ? { authorization: `Bearer ${token}` } : {}),
     retryAttempts: 0,
     lazy: false,
     on: { closed: (e) => resolveClosed((e as { code: number }).code), connected: () => resolveConnected() },

@@ -7,6 +7,7 @@ import { sha256 } from '../../lib/crypto';
 import type { Logger } from '../../lib/logger';
 import { ApiToken } from '../api-tokens/api-token.entity';
 import { Account } from './account.entity';
+import { ensureSandboxDomain } from '../domains/sandbox-domain';
 
 /** Creates an account with an all-permission, account-wide admin token; returns the secret. */
 export async function createAccountWithAdminToken(orm: MikroORM, name: string, secret: string = generateSecret('api')): Promise<{ account: Account; token: ApiToken; secret: string }> {
@@ -25,13 +26,15 @@ export async function createAccountWithAdminToken(orm: MikroORM, name: string, s
 
 /**
  * On an empty database, creates the first account and its admin token (MAILROOM_BOOTSTRAP_TOKEN,
- * or a random secret; loadConfig validated it). Returns the secret when it created one, else null.
+ * or a random secret; loadConfig validated it) and, with DELIVERY_MODE=sandbox, its sandbox domain. Returns the secret when it created one, else null.
  * Called last in start-up, once the server listens, so the caller can show the secret right away.
  */
 export async function ensureBootstrap(orm: MikroORM, config: Config, logger: Logger): Promise<string | null> {
   const em = systemEm(orm);
   if ((await em.count(Account, {})) > 0) return null;
   const { account, secret } = await createAccountWithAdminToken(orm, 'My agency', config.bootstrapToken ?? undefined);
-  logger.info({ accountId: account.id }, 'created the first account and its admin API token');
+  // In sandbox mode the first session can send at once, from the sandbox domain (stored, never sent).
+  const sandbox = await ensureSandboxDomain(em, account.id, config, new Date());
+  logger.info({ accountId: account.id, sandboxDomain: sandbox?.name }, 'created the first account and its admin API token');
   return config.bootstrapToken ? null : secret;
 }

@@ -6,7 +6,11 @@ export enum AnalyticsExportFormat {
   CSV = 'CSV',
   JSON = 'JSON',
 }
-registerEnumType(AnalyticsExportFormat, { name: 'AnalyticsExportFormat', description: 'CSV (a header row, one row per interval) or JSON.' });
+registerEnumType(AnalyticsExportFormat, {
+  name: 'AnalyticsExportFormat',
+  description: 'CSV (a header row, one row per interval) or JSON.',
+  valuesConfig: { CSV: { description: 'Comma-separated values: a header row, then one row per interval.' }, JSON: { description: 'One JSON document with the totals and the series.' } },
+});
 
 /** Input of exportAnalytics: a saved report, or a filter. */
 @InputType({ description: 'What to export: a saved report (its definition and owner scope) or a filter; one of the two.' })

@@ -12,7 +12,17 @@ export enum AnalyticsInterval {
   MONTH = 'MONTH',
   YEAR = 'YEAR',
 }
-registerEnumType(AnalyticsInterval, { name: 'AnalyticsInterval', description: 'How a series is bucketed (DAY, WEEK, MONTH, YEAR in the requested timezone; WEEK starts on Monday).' });
+registerEnumType(AnalyticsInterval, {
+  name: 'AnalyticsInterval',
+  description: 'How a series is bucketed (DAY, WEEK, MONTH, YEAR in the requested timezone; WEEK starts on Monday).',
+  valuesConfig: {
+    HOUR: { description: 'One bucket per hour (at most 31 days).' },
+    DAY: { description: 'One bucket per day of the requested timezone.' },
+    WEEK: { description: 'One bucket per week, starting on Monday in the requested timezone.' },
+    MONTH: { description: 'One bucket per calendar month of the requested timezone.' },
+    YEAR: { description: 'One bucket per calendar year of the requested timezone.' },
+  },
+});
 
 /** Limits of the analytics API. */
 export const ANALYTICS_LIMITS = { maxDays: 366, maxHourDays: 31, ids: 100, tags: 50, tagLength: 200, timezoneLength: 64 };

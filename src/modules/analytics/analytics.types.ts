@@ -12,6 +12,12 @@ export enum AnalyticsEngagement {
 registerEnumType(AnalyticsEngagement, {
   name: 'AnalyticsEngagement',
   description: 'Which engagement a reader breakdown counts: every open or click, or only the first per message.',
+  valuesConfig: {
+    OPENS: { description: 'Every open (a message opened three times counts three).' },
+    UNIQUE_OPENS: { description: 'The first open of each message only.' },
+    CLICKS: { description: 'Every click on a tracked link.' },
+    UNIQUE_CLICKS: { description: 'The first click of each message only.' },
+  },
 });
 
 /** The rollup column each engagement counts. */

@@ -12,7 +12,15 @@ export enum ReportCadence {
   WEEKLY = 'WEEKLY',
   MONTHLY = 'MONTHLY',
 }
-registerEnumType(ReportCadence, { name: 'ReportCadence', description: 'How often a report is mailed: at the start of each day, week (Monday) or month of its timezone.' });
+registerEnumType(ReportCadence, {
+  name: 'ReportCadence',
+  description: 'How often a report is mailed: at the start of each day, week (Monday) or month of its timezone.',
+  valuesConfig: {
+    DAILY: { description: "At the start of each day of the report's timezone." },
+    WEEKLY: { description: "At the start of each week (Monday) of the report's timezone." },
+    MONTHLY: { description: "At the start of each month of the report's timezone." },
+  },
+});
 
 /**
  * A report mailed on a schedule: a link to its CSV export goes to the recipients at the start of each

@@ -17,7 +17,16 @@ export enum ApiTokenStatus {
   REVOKED = 'REVOKED',
   EXPIRED = 'EXPIRED',
 }
-registerEnumType(ApiTokenStatus, { name: 'ApiTokenStatus', description: 'ACTIVE tokens authenticate; PAUSED, REVOKED and EXPIRED ones are rejected.' });
+registerEnumType(ApiTokenStatus, {
+  name: 'ApiTokenStatus',
+  description: 'ACTIVE tokens authenticate; PAUSED, REVOKED and EXPIRED ones are rejected.',
+  valuesConfig: {
+    ACTIVE: { description: 'Authenticates requests.' },
+    PAUSED: { description: 'Rejected until resumed.' },
+    REVOKED: { description: 'Rejected for good.' },
+    EXPIRED: { description: 'Past its expiry time: rejected.' },
+  },
+});
 
 /** An API token. Only the SHA-256 of its secret is stored. */
 @Entity({ tableName: 'api_tokens' })

@@ -15,6 +15,12 @@ export enum ApiTokenScopeKind {
 registerEnumType(ApiTokenScopeKind, {
   name: 'ApiTokenScopeKind',
   description: 'ACCOUNT (everything), TENANT (one client: its domains and identities), DOMAIN (one domain) or SENDER_IDENTITY (one address).',
+  valuesConfig: {
+    ACCOUNT: { description: 'The whole account: every client, domain and identity.' },
+    TENANT: { description: 'One client (tenant): its domains and sender identities.' },
+    DOMAIN: { description: 'One domain and what it sends.' },
+    SENDER_IDENTITY: { description: 'One sender address on an agency domain.' },
+  },
 });
 
 /** An API token's scope; the objects are resolved by field resolvers (ApiTokenScopeResolver). */

@@ -10,7 +10,16 @@ export enum BlocklistAddressKind {
   IPV6 = 'IPV6',
   CIDR = 'CIDR',
 }
-registerEnumType(BlocklistAddressKind, { name: 'BlocklistAddressKind', description: 'A sending domain, one IPv4 or IPv6 address, or a CIDR range (up to /24 for IPv4, /120 for IPv6).' });
+registerEnumType(BlocklistAddressKind, {
+  name: 'BlocklistAddressKind',
+  description: 'A sending domain, one IPv4 or IPv6 address, or a CIDR range (up to /24 for IPv4, /120 for IPv6).',
+  valuesConfig: {
+    DOMAIN: { description: 'A sending domain (checked in the domain zones).' },
+    IPV4: { description: 'One IPv4 address.' },
+    IPV6: { description: 'One IPv6 address.' },
+    CIDR: { description: 'A range of addresses (up to /24 for IPv4, /120 for IPv6), each checked.' },
+  },
+});
 
 /** The widest ranges a monitor may watch (each address of the range is looked up in every IP zone). */
 export const CIDR_LIMITS = { v4: 24, v6: 120 };

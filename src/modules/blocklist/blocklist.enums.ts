@@ -9,6 +9,11 @@ export enum BlocklistAlertKind {
 registerEnumType(BlocklistAlertKind, {
   name: 'BlocklistAlertKind',
   description: 'LISTED (an address newly listed in a zone), DELISTED (no longer listed), ZONE_UNHEALTHY (a zone failed its self-test or answered an error: its answers do not count).',
+  valuesConfig: {
+    LISTED: { description: 'The address was newly found listed in a zone.' },
+    DELISTED: { description: 'The address is no longer listed in a zone it was listed in.' },
+    ZONE_UNHEALTHY: { description: 'A zone failed its self-test or answered an error code: its answers were not counted.' },
+  },
 });
 
 /** What a zone lists. */
@@ -16,7 +21,14 @@ export enum BlocklistZoneKind {
   IP = 'IP',
   DOMAIN = 'DOMAIN',
 }
-registerEnumType(BlocklistZoneKind, { name: 'BlocklistZoneKind', description: 'IP (addresses, as reversed octets or nibbles) or DOMAIN (names), as RFC 5782 says.' });
+registerEnumType(BlocklistZoneKind, {
+  name: 'BlocklistZoneKind',
+  description: 'IP (addresses, as reversed octets or nibbles) or DOMAIN (names), as RFC 5782 says.',
+  valuesConfig: {
+    IP: { description: 'The zone lists IP addresses (queried as reversed octets or nibbles).' },
+    DOMAIN: { description: 'The zone lists domain names.' },
+  },
+});
 
 /** How a zone fared in a check. */
 export enum BlocklistZoneStatus {
@@ -26,4 +38,8 @@ export enum BlocklistZoneStatus {
 registerEnumType(BlocklistZoneStatus, {
   name: 'BlocklistZoneStatus',
   description: 'HEALTHY (passed its self-test, answered every lookup) or UNHEALTHY (failed its self-test or answered an error code: reported neither as listed nor as clean).',
+  valuesConfig: {
+    HEALTHY: { description: 'The zone passed its self-test and answered every lookup.' },
+    UNHEALTHY: { description: 'The zone failed its self-test or answered an error code: reported neither as listed nor as clean.' },
+  },
 });

@@ -69,11 +69,14 @@ async function checkAndStore(em: EntityManager, deps: Deps, config: Config, doma
 
 /**
  * Checks a domain's DNS now (DOMAINS_MANAGE) and stores the result. A domain whose automatic
- * re-check window has ended gets a fresh one, so a failed domain is re-checked again.
+ * re-check window has ended gets a fresh one, so a failed domain is re-checked again. The sandbox
+ * domain is answered as it is.
  */
 export async function verifyDomain(ctx: Context, input: VerifyDomainInput): Promise<Domain> {
   requirePermission(ctx, Permission.DOMAINS_MANAGE);
   const domain = await loadDomain(ctx, input.domainId, 'domainId');
+  // Verified by construction, with no public DNS to look up.
+  if (domain.sandbox) return domain;
   const now = ctx.deps.clock.now();
   if (now.getTime() >= domain.recheckUntil.getTime()) {
     domain.extendRecheckWindow(new Date(now.getTime() + ctx.config.domainRecheckWindowHours * 3600_000));

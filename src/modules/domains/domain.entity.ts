@@ -81,6 +81,12 @@ export class Domain extends BaseEntity implements Node {
   @Property({ type: 'timestamptz', nullable: true })
   verifiedAt: Date | null = null;
 
+  @Field(() => Boolean, {
+    description: 'The sandbox domain (`sandbox.<MAILROOM_MAIL_DOMAIN>`): verified by construction, it sends only with DELIVERY_MODE=sandbox, where messages are stored and never leave the server.',
+  })
+  @Property({ type: 'boolean', default: false })
+  sandbox: boolean = false;
+
   @Field(() => Date, { description: 'Automatic re-checks of a pending domain run until this time.' })
   @Property({ type: 'timestamptz' })
   recheckUntil!: Date;
@@ -95,6 +101,8 @@ export class Domain extends BaseEntity implements Node {
    * from becoming VERIFIED: the first proof of ownership wins.
    */
   applyCheck(records: DnsRecord[], now: Date, claimable = true): boolean {
+    // The sandbox domain is verified by construction: no public DNS to check.
+    if (this.sandbox) return false;
     const before = this.status;
     this.dnsRecords = records;
     this.lastCheckedAt = now;

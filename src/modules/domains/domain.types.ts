@@ -6,7 +6,15 @@ export enum DomainStatus {
   VERIFIED = 'VERIFIED',
   FAILED = 'FAILED',
 }
-registerEnumType(DomainStatus, { name: 'DomainStatus', description: 'PENDING until SPF, DKIM and Return-Path match; FAILED when the automatic re-check window ended without that.' });
+registerEnumType(DomainStatus, {
+  name: 'DomainStatus',
+  description: 'PENDING until SPF, DKIM and Return-Path match; FAILED when the automatic re-check window ended without that.',
+  valuesConfig: {
+    PENDING: { description: 'Waiting for SPF, DKIM and Return-Path to match (re-checked automatically).' },
+    VERIFIED: { description: 'SPF, DKIM and Return-Path match: the domain can send.' },
+    FAILED: { description: 'The automatic re-check window ended without a match; verifyDomain checks again.' },
+  },
+});
 
 /** Which DNS record a row describes. */
 export enum DnsRecordKind {
@@ -17,7 +25,18 @@ export enum DnsRecordKind {
   INBOUND_MX = 'INBOUND_MX',
   DMARC = 'DMARC',
 }
-registerEnumType(DnsRecordKind, { name: 'DnsRecordKind', description: 'The purpose of a DNS record.' });
+registerEnumType(DnsRecordKind, {
+  name: 'DnsRecordKind',
+  description: 'The purpose of a DNS record.',
+  valuesConfig: {
+    SPF: { description: 'The TXT record that lets the platform send for the domain.' },
+    DKIM: { description: 'The TXT record with the public key messages are signed with.' },
+    RETURN_PATH: { description: 'The CNAME of the bounce (envelope sender) host.' },
+    TRACKING: { description: "The CNAME of the domain's own open and click tracking host (optional)." },
+    INBOUND_MX: { description: 'The MX of the host that receives replies, bounces and complaints (optional).' },
+    DMARC: { description: 'The DMARC policy TXT record at _dmarc.<domain> (recommended, not required for VERIFIED).' },
+  },
+});
 
 /** Result of looking one record up. */
 export enum DnsRecordStatus {
@@ -26,7 +45,16 @@ export enum DnsRecordStatus {
   MISSING = 'MISSING',
   MISMATCH = 'MISMATCH',
 }
-registerEnumType(DnsRecordStatus, { name: 'DnsRecordStatus', description: 'PENDING (not checked yet), VERIFIED, MISSING (no such record) or MISMATCH (a record exists with another value).' });
+registerEnumType(DnsRecordStatus, {
+  name: 'DnsRecordStatus',
+  description: 'PENDING (not checked yet), VERIFIED, MISSING (no such record) or MISMATCH (a record exists with another value).',
+  valuesConfig: {
+    PENDING: { description: 'Not checked yet.' },
+    VERIFIED: { description: 'Found with the expected value.' },
+    MISSING: { description: 'No such record was found.' },
+    MISMATCH: { description: 'A record exists with another value.' },
+  },
+});
 
 /** One DNS record the client publishes, with the last check's outcome. Stored as JSON on the domain. */
 @ObjectType({ description: 'A DNS record to publish for a domain, with the result of the last check.' })

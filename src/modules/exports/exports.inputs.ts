@@ -9,6 +9,7 @@ export enum ActivityExportFormat {
 registerEnumType(ActivityExportFormat, {
   name: 'ActivityExportFormat',
   description: 'CSV (a header row, then one row per event) or JSON (one array of event objects).',
+  valuesConfig: { CSV: { description: 'Comma-separated values: a header row, then one row per event.' }, JSON: { description: 'One JSON array of event objects.' } },
 });
 
 /** Input of exportActivity. */

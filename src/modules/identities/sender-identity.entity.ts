@@ -13,7 +13,11 @@ export enum SenderIdentityStatus {
   PENDING = 'PENDING',
   CONFIRMED = 'CONFIRMED',
 }
-registerEnumType(SenderIdentityStatus, { name: 'SenderIdentityStatus', description: 'PENDING until the address owner follows the confirmation link.' });
+registerEnumType(SenderIdentityStatus, {
+  name: 'SenderIdentityStatus',
+  description: 'PENDING until the address owner follows the confirmation link.',
+  valuesConfig: { PENDING: { description: 'Waiting for the address owner to follow the confirmation link.' }, CONFIRMED: { description: 'Confirmed: the address can send.' } },
+});
 
 /** A client's address confirmed to send through one of the agency's domains. */
 @Entity({ tableName: 'sender_identities' })

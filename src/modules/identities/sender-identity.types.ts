@@ -6,6 +6,7 @@ import { SenderIdentity } from './sender-identity.entity';
 registerEnumType(IdentityWarningCode, {
   name: 'IdentityWarningCode',
   description: "Why an identity may not work well. DMARC_REJECT: the address's own domain publishes DMARC p=reject.",
+  valuesConfig: { DMARC_REJECT: { description: "The address's own domain publishes DMARC p=reject, so receivers may refuse mail sent for it." } },
 });
 
 /** A problem with a sender identity that the client should fix. */

@@ -14,7 +14,17 @@ export enum SystemEmailKind {
   ANALYTICS_REPORT = 'ANALYTICS_REPORT',
   BLOCKLIST_ALERT = 'BLOCKLIST_ALERT',
 }
-registerEnumType(SystemEmailKind, { name: 'SystemEmailKind', description: 'The purpose of a system e-mail.' });
+registerEnumType(SystemEmailKind, {
+  name: 'SystemEmailKind',
+  description: 'The purpose of a system e-mail.',
+  valuesConfig: {
+    SENDER_CONFIRMATION: { description: 'The confirmation link of a new sender identity.' },
+    MEMBER_INVITATION: { description: 'An invitation to join the account.' },
+    WEBHOOK_DISABLED: { description: 'A webhook was disabled after failing too long.' },
+    BLOCKLIST_ALERT: { description: 'A monitored address was listed on, or delisted from, a blocklist.' },
+    ANALYTICS_REPORT: { description: 'A scheduled analytics report.' },
+  },
+});
 
 /** A system e-mail (confirmation, invitation): its metadata and the body as sent, with the link's secret redacted. */
 @Entity({ tableName: 'system_emails' })

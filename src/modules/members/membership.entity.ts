@@ -14,7 +14,11 @@ export enum MemberStatus {
   INVITED = 'INVITED',
   ACTIVE = 'ACTIVE',
 }
-registerEnumType(MemberStatus, { name: 'MemberStatus', description: 'INVITED until the invitation is accepted.' });
+registerEnumType(MemberStatus, {
+  name: 'MemberStatus',
+  description: 'INVITED until the invitation is accepted.',
+  valuesConfig: { INVITED: { description: 'Invited; the invitation has not been accepted yet.' }, ACTIVE: { description: 'Accepted: the member can log in.' } },
+});
 
 /** A user's membership in one account, with a role and domain access. */
 @Entity({ tableName: 'memberships' })

@@ -12,7 +12,15 @@ export enum BulkSendStatus {
   PROCESSING = 'PROCESSING',
   COMPLETED = 'COMPLETED',
 }
-registerEnumType(BulkSendStatus, { name: 'BulkSendStatus', description: 'QUEUED, PROCESSING, or COMPLETED (every request accepted or refused).' });
+registerEnumType(BulkSendStatus, {
+  name: 'BulkSendStatus',
+  description: 'QUEUED, PROCESSING, or COMPLETED (every request accepted or refused).',
+  valuesConfig: {
+    QUEUED: { description: 'Accepted, not yet worked on.' },
+    PROCESSING: { description: 'Its requests are being accepted or refused.' },
+    COMPLETED: { description: 'Every request was accepted or refused.' },
+  },
+});
 
 /** Why one request of a bulk send was refused. */
 @ObjectType({ description: 'A request of a bulk send that was refused.' })

@@ -50,6 +50,7 @@ async function suppressIfListed(d: DeliveryDeps, row: DeliveryRow): Promise<bool
     const message = await lockDeliverable(em, row.id);
     if (message) await recordMessageEvents(em, [{ message, type: ActivityEventType.SUPPRESSED, occurredAt: d.td.deps.clock.now(), data: suppressedEventData(entry) }]);
   });
+  d.td.deps.metrics.delivery(ActivityEventType.SUPPRESSED);
   return true;
 }
 
@@ -75,6 +76,7 @@ async function failRender(d: DeliveryDeps, row: DeliveryRow, reason: string): Pr
     const message = await lockDeliverable(em, row.id);
     if (message) await recordMessageEvents(em, [{ message, type: ActivityEventType.RENDER_FAILED, occurredAt: now, data: { reason }, response: reason }]);
   });
+  d.td.deps.metrics.delivery(ActivityEventType.RENDER_FAILED);
 }
 
 /**
@@ -110,7 +112,7 @@ async function beginAttempt(d: DeliveryDeps, id: string): Promise<{ row: Deliver
  */
 async function recordOutcome(d: DeliveryDeps, row: DeliveryRow, outcome: SmtpOutcome): Promise<void> {
   const { config, deps } = d.td;
-  await systemEm(d.td.orm).transactional(async (em) => {
+  const recorded = await systemEm(d.td.orm).transactional(async (em): Promise<ActivityEventType | null> => {
     const now = deps.clock.now();
     const data: Record<string, unknown> = { response: outcome.response, attempt: row.attempts, ...(outcome.host ? { host: outcome.host } : {}) };
     let type: ActivityEventType;
@@ -126,10 +128,12 @@ async function recordOutcome(d: DeliveryDeps, row: DeliveryRow, outcome: SmtpOut
       if (retryAt) data.retryAt = retryAt.toISOString();
     }
     const message = await lockDeliverable(em, row.id);
-    if (!message) return;
+    if (!message) return null;
     if (retryAt) await deps.queue.add(em, DELIVER_TASK, { messageId: row.id }, { runAt: retryAt, jobKey: deliverJobKey(row.id) });
     await recordMessageEvents(em, [{ message, type, occurredAt: now, data, response: outcome.response }]);
+    return type;
   });
+  if (recorded) deps.metrics.delivery(recorded);
 }
 
 /**

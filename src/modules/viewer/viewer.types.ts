@@ -11,7 +11,11 @@ export enum PrincipalKind {
   API_TOKEN = 'API_TOKEN',
   PUBLIC = 'PUBLIC',
 }
-registerEnumType(PrincipalKind, { name: 'PrincipalKind', description: 'Who is calling: a logged-in member, an API token, or nobody.' });
+registerEnumType(PrincipalKind, {
+  name: 'PrincipalKind',
+  description: 'Who is calling: a logged-in member, an API token, or nobody.',
+  valuesConfig: { MEMBER: { description: 'A logged-in member (session token).' }, API_TOKEN: { description: 'An API token.' }, PUBLIC: { description: 'Nobody: no credential was given.' } },
+});
 
 /** The principal's scope, as objects. */
 @ObjectType({ description: 'What the caller can see.' })

@@ -19,6 +19,11 @@ export enum WebhookDeliveryStatus {
 registerEnumType(WebhookDeliveryStatus, {
   name: 'WebhookDeliveryStatus',
   description: 'PENDING (queued or waiting for a retry), SUCCEEDED (a 2xx answer) or FAILED (every attempt used up, 410 Gone, or the webhook disabled).',
+  valuesConfig: {
+    PENDING: { description: 'Queued or waiting for a retry.' },
+    SUCCEEDED: { description: 'The endpoint answered 2xx.' },
+    FAILED: { description: 'Every attempt used up, 410 Gone, or the webhook disabled.' },
+  },
 });
 
 /** How many characters of a response body are kept. */

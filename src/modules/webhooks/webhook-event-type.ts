@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import type { EventRow } from '../../events/event-row';
-import { ActivityEventType } from '../../events/event-type';
+import { ACTIVITY_EVENT_DESCRIPTIONS, ActivityEventType } from '../../events/event-type';
 import { PLATFORM_EVENTS, PLATFORM_EVENT_TYPES, type PlatformEventType } from '../../events/platform-event-type';
 import { isPlatformEvent, type StreamEvent } from '../../events/platform-events.queries';
 
@@ -14,9 +14,26 @@ export type WebhookEventType = `ACTIVITY_${ActivityEventType}` | PlatformEventTy
 export const WebhookEventType = Object.freeze(Object.fromEntries([...Object.values(ActivityEventType).map((t) => `ACTIVITY_${t}`), ...PLATFORM_EVENT_TYPES].map((v) => [v, v]))) as Readonly<
   Record<WebhookEventType, WebhookEventType>
 >;
+/** What each platform event means (the webhooks' enum value descriptions). */
+const PLATFORM_EVENT_DESCRIPTIONS: Readonly<Record<PlatformEventType, string>> = {
+  DOMAIN_STATUS_CHANGED: "A domain's verification status changed.",
+  SENDER_IDENTITY_VERIFIED: 'A sender identity was confirmed.',
+  BULK_EMAIL_COMPLETED: 'A bulk send finished accepting or refusing its requests.',
+  SUPPRESSION_ADDED: 'A suppression entry was added.',
+  SUPPRESSION_REMOVED: 'A suppression entry was removed.',
+  RECIPIENT_ON_HOLD_ADDED: 'A recipient was put on hold after repeated soft bounces.',
+  RECIPIENT_ON_HOLD_REMOVED: 'A recipient on hold was released.',
+  BLOCKLIST_LISTED: 'A monitored address or domain appeared on a blocklist zone.',
+  BLOCKLIST_DELISTED: 'A monitored address or domain left a blocklist zone it was listed on.',
+  DMARC_REPORT_RECEIVED: 'A DMARC aggregate report was filed under a DMARC monitor.',
+};
 registerEnumType(WebhookEventType, {
   name: 'WebhookEventType',
   description: 'An event a webhook can receive: ACTIVITY_* for what happens to messages, the others for the platform (domains, sender identities, bulk sends…).',
+  valuesConfig: Object.fromEntries([
+    ...Object.entries(ACTIVITY_EVENT_DESCRIPTIONS).map(([t, description]) => [`ACTIVITY_${t}`, { description }]),
+    ...Object.entries(PLATFORM_EVENT_DESCRIPTIONS).map(([t, description]) => [t, { description }]),
+  ]),
 });
 
 /** The webhook event type of a stream event. Pure. */

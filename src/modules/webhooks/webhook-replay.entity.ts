@@ -15,7 +15,15 @@ export enum WebhookReplayStatus {
   PROCESSING = 'PROCESSING',
   COMPLETED = 'COMPLETED',
 }
-registerEnumType(WebhookReplayStatus, { name: 'WebhookReplayStatus', description: 'QUEUED, PROCESSING, or COMPLETED (every event of the period looked at).' });
+registerEnumType(WebhookReplayStatus, {
+  name: 'WebhookReplayStatus',
+  description: 'QUEUED, PROCESSING, or COMPLETED (every event of the period looked at).',
+  valuesConfig: {
+    QUEUED: { description: 'Accepted, not yet worked on.' },
+    PROCESSING: { description: 'The events of the period are being re-sent.' },
+    COMPLETED: { description: 'Every event of the period was looked at.' },
+  },
+});
 
 /** A re-send of every event of a period to one webhook, worked through in the background. Scoped as its webhook. */
 @Entity({ tableName: 'webhook_replays' })
