@@ -6,6 +6,12 @@ import { inbox, type SendingEnv, startSendingEnv, tenantWithDomain } from './sup
 // 9 million loop iterations: ~2 s of CPU before Liquid's render limit stops it.
 const HOSTILE = '{% for i in (1..3000) %}{% for j in (1..3000) %}{% endfor %}{% endfor %}';
 const BUDGET_MS = 1200;
+/**
+ * The slowest /healthz answer allowed while a render runs: a render on the main thread would hold the
+ * event loop for about BUDGET_MS; half of it leaves room for a loaded machine (answers of 200–350 ms
+ * were seen beside other test suites) and still fails a blocking render.
+ */
+const HEALTH_LIMIT_MS = BUDGET_MS / 2;
 
 let env: SendingEnv;
 beforeAll(async () => {
@@ -54,7 +60,7 @@ describe('template rendering off the main thread', () => {
     expect(elapsed).toBeGreaterThanOrEqual(BUDGET_MS - 100);
     expect(elapsed).toBeLessThan(BUDGET_MS + 1500);
     expect(health.samples).toBeGreaterThan(10);
-    expect(health.slowest).toBeLessThan(200);
+    expect(health.slowest).toBeLessThan(HEALTH_LIMIT_MS);
   });
 
   it('parses a huge template off the main thread too: createTemplate answers BAD_USER_INPUT on html while /healthz stays fast', async () => {
@@ -66,7 +72,7 @@ describe('template rendering off the main thread', () => {
     const res = await creating;
     expect(res.errors?.[0]).toMatchObject({ message: `html: the template is too complex to check (parsing took longer than ${BUDGET_MS} ms)`, extensions: { code: 'BAD_USER_INPUT', field: 'html' } });
     expect(health.samples).toBeGreaterThan(10);
-    expect(health.slowest).toBeLessThan(200);
+    expect(health.slowest).toBeLessThan(HEALTH_LIMIT_MS);
   });
 
   it('fails a scheduled message whose template became hostile before it was due: RENDER_FAILED with the reason', async () => {

@@ -37,7 +37,12 @@ describe('the sandbox domain (DELIVERY_MODE=sandbox)', () => {
     expect(data.domains.totalCount).toBe(1);
     const d = data.domains.edges[0].node;
     expect(d).toMatchObject({ id: sandboxGid, name: 'sandbox.mailroom.test', status: 'VERIFIED', sandbox: true, tenant: null });
-    expect(d.dnsRecords.map((r: any) => r.status)).toEqual(['VERIFIED', 'VERIFIED', 'VERIFIED']);
+    expect(d.dnsRecords.map((r: any) => [r.kind, r.status])).toEqual([
+      ['SPF', 'VERIFIED'],
+      ['DKIM', 'VERIFIED'],
+      ['RETURN_PATH', 'VERIFIED'],
+      ['DMARC', 'VERIFIED'],
+    ]);
   });
 
   it('sends at once: the message is stored (SENT, DKIM-signed raw) and never leaves the machine', async () => {
