@@ -121,69 +121,21 @@ export function aggregate(events: readonly EventRow[], templateOf: ReadonlyMap<s
   return { hourly: [...hourly.values()], engagement: [...engagement.values()], account: [...account.values()] };
 }
 
+/** Zero counts of `cols`. */
+function zeros<C extends string>(cols: readonly C[]): Record<C, number> {
+  return Object.fromEntries(cols.map((c) => [c, 0])) as Record<C, number>;
+}
+
 function engagementRow(b: Omit<RollupDims, 'tag'>, tag: string | null, r: { country: string; client: string; environment: string }): EngagementRow {
-  return {
-    account_id: b.account_id,
-    hour: b.hour,
-    tenant_id: b.tenant_id,
-    domain_id: b.domain_id,
-    sender_identity_id: b.sender_identity_id,
-    template_id: b.template_id,
-    tag,
-    country: r.country,
-    client: r.client,
-    environment: r.environment,
-    opened: 0,
-    opened_unique: 0,
-    clicked: 0,
-    clicked_unique: 0,
-  };
+  return { ...b, tag, ...r, ...zeros(ENGAGEMENT_COLUMNS) };
 }
 
 function accountHourRow(account_id: string, hour: string): AccountHourRow {
-  return {
-    account_id,
-    hour,
-    queued: 0,
-    sent: 0,
-    delivered: 0,
-    deferred: 0,
-    soft_bounced: 0,
-    hard_bounced: 0,
-    opened: 0,
-    opened_unique: 0,
-    clicked: 0,
-    clicked_unique: 0,
-    unsubscribed: 0,
-    spam_complaint: 0,
-    suppressed: 0,
-  };
+  return { account_id, hour, ...zeros(COUNT_COLUMNS) };
 }
 
-// One literal with every key (object spread of many keys is slow in V8: ~60 µs a row).
 function hourlyRow(b: Omit<RollupDims, 'tag'>, tag: string | null): HourlyRow {
-  return {
-    account_id: b.account_id,
-    hour: b.hour,
-    tenant_id: b.tenant_id,
-    domain_id: b.domain_id,
-    sender_identity_id: b.sender_identity_id,
-    template_id: b.template_id,
-    tag,
-    queued: 0,
-    sent: 0,
-    delivered: 0,
-    deferred: 0,
-    soft_bounced: 0,
-    hard_bounced: 0,
-    opened: 0,
-    opened_unique: 0,
-    clicked: 0,
-    clicked_unique: 0,
-    unsubscribed: 0,
-    spam_complaint: 0,
-    suppressed: 0,
-  };
+  return { ...b, tag, ...zeros(COUNT_COLUMNS) };
 }
 
 /**
