@@ -13,6 +13,7 @@ import { Migration20261203000000WebhookDispatch } from './Migration2026120300000
 import { Migration20261204000000Analytics } from './Migration20261204000000Analytics';
 import { Migration20261205000000Retention } from './Migration20261205000000Retention';
 import { Migration20261205010000Erasures } from './Migration20261205010000Erasures';
+import { Migration20261207000000RequestLogsAudit } from './Migration20261207000000RequestLogsAudit';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204000000Analytics', class: Migration20261204000000Analytics },
   { name: 'Migration20261205000000Retention', class: Migration20261205000000Retention },
   { name: 'Migration20261205010000Erasures', class: Migration20261205010000Erasures },
+  { name: 'Migration20261207000000RequestLogsAudit', class: Migration20261207000000RequestLogsAudit },
 ];

@@ -82,6 +82,10 @@ export interface Config {
   readonly webhookDisableAfterHours: number;
   /** Consecutive failures before a failing webhook is disabled (together with `webhookDisableAfterHours`). */
   readonly webhookDisableAfterFailures: number;
+  /** Whether GraphQL operations are recorded in the request logs (REQUEST_LOGS=on|off). */
+  readonly requestLogs: boolean;
+  /** How many days of request logs are kept (whole days are dropped). */
+  readonly requestLogRetentionDays: number;
 }
 
 /** A configuration error: the message names the variable. */
@@ -256,6 +260,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webhookRetentionDays: int(env, 'WEBHOOK_RETENTION_DAYS', 30, 1, 3650),
     webhookDisableAfterHours: int(env, 'WEBHOOK_DISABLE_AFTER_HOURS', 24, 0, 720),
     webhookDisableAfterFailures: int(env, 'WEBHOOK_DISABLE_AFTER_FAILURES', 20, 1, 100_000),
+    requestLogs: oneOf(env, 'REQUEST_LOGS', ['on', 'off'], 'on') === 'on',
+    requestLogRetentionDays: int(env, 'REQUEST_LOG_RETENTION_DAYS', 30, 1, 3650),
   };
   return Object.freeze({ ...config, secret: overrides.secret ?? loadSecret(env, dataDir), ...overrides });
 }

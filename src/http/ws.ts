@@ -11,6 +11,7 @@ import type { Context } from '../context';
 import { unauthenticated } from '../graphql/errors';
 import type { Logger } from '../lib/logger';
 import { clientIp } from './client-ip';
+import type { OperationObserver } from './operation-observer';
 import { createArmor } from './graphql-http';
 import { CLOSE_TOO_MANY_SOCKETS, type WsLimits } from './ws-limits';
 import { createSharedSubscriptions, type MemberSink, SharedMember, type SharedSubscriptions } from './shared-subscriptions';
@@ -32,6 +33,8 @@ export interface WsOptions {
   trustProxy: boolean;
   /** How often open sockets' credentials are looked up again, as a backstop to the bus invalidations. */
   recheckMs?: number;
+  /** Receives each executed operation (the request log): a query or mutation with its result, a subscription once it started. */
+  observe?: OperationObserver;
 }
 
 /** Close code for a connection whose credentials are invalid or no longer valid. */
@@ -48,6 +51,8 @@ type SocketExtra = {
   /** `credentials.keyOf(authorization)`, computed once. */
   credentialKey?: string;
   fingerprint?: string;
+  /** When each operation's subscribe message arrived (for the request log). */
+  started?: Map<string, { at: Date; t: number }>;
 };
 
 type Ctx = WsContext<Record<string, unknown> | undefined, SocketExtra>;
@@ -184,6 +189,24 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
     });
   }
 
+  function observeOperation(ctx: Ctx, id: string, args: ExecutionArgs, result: unknown): void {
+    const started = ctx.extra.started?.get(id);
+    if (!opts.observe || !started) return;
+    ctx.extra.started!.delete(id);
+    opts.observe({
+      transport: 'WS',
+      ctx: args.contextValue as Context,
+      at: started.at,
+      document: args.document,
+      operationName: args.operationName ?? null,
+      variables: args.variableValues,
+      status: null,
+      response: isAsyncIterable(result) ? null : (result as ExecutionResult),
+      durationMs: performance.now() - started.t,
+      userAgent: ctx.extra.request.headers['user-agent'] ?? null,
+    });
+  }
+
   const server = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema: opts.schema,
@@ -222,14 +245,18 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
         const principal = ctx.extra.principal ?? { kind: 'PUBLIC' };
         const refused = await opts.limits.countRequest(principal);
         if (refused) return refused;
+        if (opts.observe) (ctx.extra.started ??= new Map()).set(id, { at: new Date(), t: performance.now() });
         const ip = clientIp(ctx.extra.request, opts.trustProxy);
-        return prepareWsOperation(opts.schema, rules, payload as WsPayload, () => opts.makeContext(principal, randomUUID(), ip), opts.logger);
+        const prepared = prepareWsOperation(opts.schema, rules, payload as WsPayload, () => opts.makeContext(principal, randomUUID(), ip), opts.logger);
+        if (Array.isArray(prepared)) ctx.extra.started?.delete(id);
+        return prepared;
       },
       // Each subscription event is checked against the credential's current access before it goes out.
       onOperation: (ctx, id, _payload, args, result) => {
         // A shared execution's results are written here, serialised once for all its sockets; its iterator
         // then only ends the operation (graphql-ws sends `complete` after the last frame) or carries its error.
         if (result instanceof SharedMember) result.attach(directSink(ctx, id, args));
+        observeOperation(ctx, id, args, result);
         return isAsyncIterable(result) ? guardStream(result, args, () => stillCurrent(ctx)) : undefined;
       },
       onNext: (_ctx, _id, _payload, args, result) => formatWsResult(result as ExecutionResult, args.contextValue as Context),
