@@ -1,4 +1,4 @@
-import { type ChangeSet, ChangeSetType, type EntityMetadata, type EventSubscriber, type FlushEventArgs, wrap } from '@mikro-orm/core';
+import { type ChangeSet, ChangeSetType, type EntityMetadata, type EventSubscriber, type FlushEventArgs, type Platform, ReferenceKind, wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditActorOf } from '../../db/audit-actor';
 import { AuditEntry } from './audit-entry.entity';
@@ -37,14 +37,19 @@ const AUDITED: Record<string, AuditedKind> = {
 };
 
 const NOT_CHANGES = new Set(['id', 'account', 'createdAt', 'updatedAt', 'lastUsedAt']);
+const COLUMN_KINDS = new Set<string>([ReferenceKind.SCALAR, ReferenceKind.MANY_TO_ONE, ReferenceKind.EMBEDDED]);
 
-/** The entity's data as recorded: its own properties that are not hidden or lazy (secrets), relations as ids. */
-function snapshot(meta: EntityMetadata, data: Record<string, unknown> | undefined): Record<string, unknown> | null {
+/**
+ * The entity's data as recorded: its own columns that are not hidden or lazy (secrets), relations as
+ * ids. `stored`: the data is the ORM's snapshot of the row (database forms, turned back into values).
+ */
+function snapshot(meta: EntityMetadata, data: object | undefined, stored = false, platform?: Platform): Record<string, unknown> | null {
   if (!data) return null;
   const out: Record<string, unknown> = {};
   for (const [name, prop] of Object.entries(meta.properties)) {
-    if (NOT_CHANGES.has(name) || prop.hidden || prop.lazy || !(name in data)) continue;
-    const v = data[name];
+    if (NOT_CHANGES.has(name) || prop.hidden || prop.lazy || !COLUMN_KINDS.has(prop.kind) || !(name in data)) continue;
+    let v = (data as Record<string, unknown>)[name];
+    if (stored && prop.customType && platform && v !== null && v !== undefined) v = prop.customType.convertToJSValue(v, platform);
     out[name] = v && typeof v === 'object' && 'id' in v ? (v as { id: unknown }).id : v;
   }
   return out;
@@ -71,11 +76,11 @@ function secretChanges(cs: ChangeSet<object>): AuditChanges {
   return out;
 }
 
-function inputOf(cs: ChangeSet<object>, kind: AuditedKind): AuditInput | null {
+function inputOf(cs: ChangeSet<object>, kind: AuditedKind, platform: Platform): AuditInput | null {
   const id = String((cs.entity as { id?: unknown }).id ?? cs.getPrimaryKey());
   const owners = ownersOf(cs.entity, kind, id);
-  const original = snapshot(cs.meta, cs.originalEntity as Record<string, unknown> | undefined);
-  const current = snapshot(cs.meta, { ...(cs.originalEntity ?? {}), ...(cs.payload as Record<string, unknown>) });
+  const original = snapshot(cs.meta, cs.originalEntity, true, platform);
+  const current = snapshot(cs.meta, cs.entity);
   const input: AuditInput = { action: '', target: { type: kind.type, id }, owners };
   if (cs.type === ChangeSetType.CREATE) return { ...input, action: `${kind.prefix}_CREATED`, after: current };
   if (cs.type === ChangeSetType.DELETE || cs.type === ChangeSetType.DELETE_EARLY) return { ...input, action: `${kind.prefix}_DELETED`, before: original };
@@ -95,7 +100,7 @@ export const auditSubscriber: EventSubscriber = {
     for (const cs of [...args.uow.getChangeSets()]) {
       if (cs.entity instanceof AuditEntry) continue;
       const kind = AUDITED[cs.meta.className];
-      const input = kind ? inputOf(cs, kind) : null;
+      const input = kind ? inputOf(cs, kind, args.em.getPlatform()) : null;
       if (!kind || !input) continue;
       const changes = { ...diffChanges(input.before, input.after), ...(cs.type === ChangeSetType.UPDATE ? secretChanges(cs) : {}) };
       if (cs.type === ChangeSetType.UPDATE && Object.keys(changes).length === 0) continue;
@@ -115,6 +120,5 @@ export function auditDeletion(em: EntityManager, entity: object): boolean {
   const kind = AUDITED[meta.className];
   if (!kind) throw new Error(`${meta.className} is not an audited entity`);
   const id = String((entity as { id: unknown }).id);
-  const data = (wrap(entity, true).__originalEntityData ?? entity) as Record<string, unknown>;
-  return audit(em, { action: `${kind.prefix}_DELETED`, target: { type: kind.type, id }, owners: ownersOf(entity, kind, id), before: snapshot(meta, data) });
+  return audit(em, { action: `${kind.prefix}_DELETED`, target: { type: kind.type, id }, owners: ownersOf(entity, kind, id), before: snapshot(meta, entity) });
 }
