@@ -23,6 +23,7 @@ import { upsertAccountHourly, upsertEngagement, upsertHourly } from '../src/modu
 import { COUNT_COLUMNS } from '../src/modules/analytics/rollup';
 import { insertApiToken, insertDomain, unique } from './support/factories';
 import { startTestServer, type TestServer } from './support/harness';
+import { requestLogReads, seedRequestLogs } from './support/request-log-fixture';
 
 /**
  * Every raw-SQL read model (a `*.queries.ts` function that takes a scope) run as principals of other
@@ -59,6 +60,7 @@ const ROLLUP_QUERY: RollupQuery = {
   tags: null,
 };
 /** The labels of the rollup rows a sum of powers of two added up. */
+let requestLogIds: string[] = [];
 const rollupBits = (sum: number) => rollupLabels.filter((_, i) => (sum & (2 ** i)) !== 0);
 
 async function seed(): Promise<void> {
@@ -165,6 +167,18 @@ async function seed(): Promise<void> {
   const totalsOf = (accountId: string) => ({ ...zero, account_id: accountId, hour: ROLLUP_HOUR, sent: rollupOwners.reduce((n, o, i) => (o[1] === accountId ? n + 2 ** i : n), 0) });
   await upsertAccountHourly(em, [totalsOf(a.accountId), totalsOf(b.accountId)]);
   rollupLabels = rollupOwners.map(([label]) => label);
+  // Request logs: owned by the calling principal's scope (a tenant, domain or identity token; none: account-level).
+  requestLogIds = await seedRequestLogs(em, [
+    ['t1-domain', a.accountId, null, t1.domain.id, null],
+    ['t1-tenant', a.accountId, t1.tenant.id, null, null],
+    ['t1-identity', a.accountId, null, null, t1.identity.id],
+    ['t2-domain', a.accountId, null, t2.domain.id, null],
+    ['t2-tenant', a.accountId, t2.tenant.id, null, null],
+    ['t2-identity', a.accountId, null, null, t2.identity.id],
+    ['a-account', a.accountId, null, null, null],
+    ['b-domain', b.accountId, null, bDomain.id, null],
+    ['b-account', b.accountId, null, null, null],
+  ]);
 
   const token = async (opts: Parameters<typeof insertApiToken>[1]): Promise<Scope> => {
     const { tokenUuid } = await insertApiToken(s, opts);
@@ -241,6 +255,10 @@ const READS: Record<string, (scope: RowScope) => Promise<string[]>> = {
     });
     return rollupBits(sum);
   },
+  ...requestLogReads(
+    () => systemEm(s.app.orm),
+    () => requestLogIds,
+  ),
   // A write, checked the same way: inside a transaction that is rolled back.
   'suppressions.queries.ts#deleteEntries': async (scope) => {
     const labels: string[] = [];

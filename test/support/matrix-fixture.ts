@@ -26,6 +26,7 @@ import { upsertAccountHourly, upsertEngagement, upsertHourly } from '../../src/m
 import { Report } from '../../src/modules/analytics/report.entity';
 import { aggregate } from '../../src/modules/analytics/rollup';
 import type { TestServer } from './harness';
+import { seedTenantLogs } from './request-log-fixture';
 
 /** A principal the matrix runs as, and what it must never see. */
 export interface MatrixPrincipal {
@@ -191,7 +192,8 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
   await insertEntries(em, [
     { ...entry, domainId: domain.id, senderIdentityId: null, list: SuppressionList.BLOCKLIST, recipient: null, pattern: `${lower}*@blocked.example`, likePattern: `${lower}%@blocked.example` },
   ]);
-  return { tenant, domain, identity, template, webhook, delivery, replay, erasure, message, report, tokenUuid: token.tokenUuid, suppressionIds: [suppression.id, identitySuppression.id] };
+  const logMarkers = await seedTenantLogs(em, accountId, tenant.id, label);
+  return { tenant, domain, identity, template, webhook, delivery, replay, erasure, message, report, logMarkers, tokenUuid: token.tokenUuid, suppressionIds: [suppression.id, identitySuppression.id] };
 }
 
 function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string[]> {
@@ -242,6 +244,7 @@ function markersOf(x: Awaited<ReturnType<typeof seedTenant>>): string[] {
     x.report.name,
     x.report.id,
     `Client ${x.tenant.name.replace('Tenant ', '')}`,
+    ...x.logMarkers,
     ...Object.values(ids).flat(),
   ];
 }

@@ -1,4 +1,4 @@
-import { Entity, Filter, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { Entity, Filter, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { ownedRows, scopeFilter } from '../../db/scope-filter';
 import { uuidv7 } from '../../lib/ids';
 import { Account } from '../accounts/account.entity';
@@ -15,6 +15,8 @@ export type AuditChanges = Record<string, { before?: unknown; after?: unknown }>
 @Index({ properties: ['account', 'id'] })
 @Filter(scopeFilter((s) => ownedRows(s, { tenantId: 'tenant', domainId: 'domain', senderIdentityId: 'identity' }, true)))
 export class AuditEntry {
+  [OptionalProps]?: 'id' | 'at' | 'tenantId' | 'domainId' | 'senderIdentityId' | 'changes' | 'requestId' | 'ip';
+
   @PrimaryKey({ type: 'uuid' })
   id: string = uuidv7();
 

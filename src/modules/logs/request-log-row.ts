@@ -2,7 +2,7 @@ import type { ExecutionResult } from 'graphql';
 import { isAccountWide, type Scope } from '../../auth/scope';
 import type { ObservedOperation } from '../../http/operation-observer';
 import { uuidv7 } from '../../lib/ids';
-import { operationInfo, touchedIds } from './operation-info';
+import { operationInfo, type TouchedIds, touchedIds } from './operation-info';
 import { redactDocument, redactValue, redactVariables, type SensitiveKeys } from './redact';
 
 /** Largest response body (bytes) kept whole in a request log; a larger one keeps its errors only. */
@@ -52,6 +52,12 @@ export function principalOwner(s: Scope): { tenant: string | null; domain: strin
   return none;
 }
 
+/** The named ids the scope reaches (an account-wide or all-domains scope: all, checked against the account when written). Pure. */
+function inScope(s: Scope, t: TouchedIds): TouchedIds {
+  if (s.allDomains) return t;
+  return { tenantIds: t.tenantIds.filter((id) => s.readableTenantIds.includes(id) || s.tenantIds.includes(id)), domainIds: t.domainIds.filter((id) => s.domainIds.includes(id)) };
+}
+
 type ResultLike = { data?: unknown; errors?: readonly { message?: string; extensions?: Record<string, unknown> }[] };
 
 function resultOf(response: string | ExecutionResult | null): { result: ResultLike | null; bytes: number; whole: boolean } {
@@ -84,7 +90,7 @@ export function toRequestLogRow(op: ObservedOperation): RequestLogInsert | null 
   const { result, bytes, whole } = resultOf(op.response);
   const codes = [...new Set((result?.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
   const owner = principalOwner(p.scope);
-  const touched = op.document ? touchedIds(op.document, op.variables) : { tenantIds: [], domainIds: [] };
+  const touched = op.document ? inScope(p.scope, touchedIds(op.document, op.variables)) : { tenantIds: [], domainIds: [] };
   return {
     id: uuidv7(op.at.getTime()),
     at: op.at.toISOString(),

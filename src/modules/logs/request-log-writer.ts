@@ -3,7 +3,7 @@ import type { Bus } from '../../context';
 import type { ObservedOperation, OperationObserver } from '../../http/operation-observer';
 import type { Logger } from '../../lib/logger';
 import { type RequestLogInsert, toRequestLogRow } from './request-log-row';
-import { insertRequestLogs } from './request-logs.queries';
+import { insertRequestLogs, ownerAccounts } from './request-logs.queries';
 
 /** Bus topic of committed request logs: `{ accountId, ids }` (ids only, never data). */
 export const REQUEST_LOGGED = 'requestLogged';
@@ -64,7 +64,14 @@ export function createRequestLogWriter(systemEm: () => EntityManager, bus: Bus, 
     }
     if (!rows.length) return;
     try {
-      await insertRequestLogs(systemEm(), rows);
+      const em = systemEm();
+      // Keep only the tenants and domains a call named in its own account.
+      const owners = await ownerAccounts(em, [...new Set(rows.flatMap((r) => r.touched_tenant_ids))], [...new Set(rows.flatMap((r) => r.touched_domain_ids))]);
+      for (const r of rows) {
+        r.touched_tenant_ids = r.touched_tenant_ids.filter((id) => owners.get(id) === r.account_id);
+        r.touched_domain_ids = r.touched_domain_ids.filter((id) => owners.get(id) === r.account_id);
+      }
+      await insertRequestLogs(em, rows);
     } catch (err) {
       logger.error({ err, rows: rows.length }, 'request log: a batch could not be written');
       return;

@@ -64,6 +64,20 @@ function texts(q: SqlParams, values: readonly string[]): string {
   return `array(select jsonb_array_elements_text(${q.p(JSON.stringify(values))}::jsonb))`;
 }
 
+/**
+ * The account of each of these tenants and domains (ids not found are absent), for the writer to keep
+ * only the ids a call named in its own account. System read (the writer's batch spans accounts).
+ */
+export async function ownerAccounts(em: EntityManager, tenantIds: readonly string[], domainIds: readonly string[]): Promise<Map<string, string>> {
+  if (!tenantIds.length && !domainIds.length) return new Map();
+  const q = new SqlParams();
+  const rows = await em.execute<{ id: string; account_id: string }[]>(
+    `select id, account_id from tenants where id = any(${q.uuids(tenantIds)}) union all select id, account_id from domains where id = any(${q.uuids(domainIds)})`,
+    q.params,
+  );
+  return new Map(rows.map((r) => [r.id, r.account_id]));
+}
+
 function whereSql(q: SqlParams, scope: RowScope, f: RequestLogWhere): string {
   const parts = [scopeCondition(q, scope, 'r')];
   if (f.tokenIds || f.membershipIds) {
