@@ -122,13 +122,19 @@ describe('request logs over WebSocket', () => {
     await ws.connected;
     const res = await ws.run('query OverSocket { viewer { kind } }');
     expect(res.data.viewer.kind).toBe('API_TOKEN');
+    const refused = await ws.run('query Refused { noSuchField }');
+    expect(refused.errors?.length).toBeGreaterThan(0);
     await ws.close();
     await s.app.requestLog!.flush();
     const items = await mineLive.waitFor(1);
     expect(items.map((i) => i.operationName)).toContain('OverSocket');
     expect(items.find((i) => i.operationName === 'OverSocket')!.transport).toBe('WS');
     const listed = await logs(w.adminToken, { tokenIds: [w.gid(w.domainA)] });
-    expect(listed.nodes.map((n) => [n.operationName, n.transport, n.status])).toEqual([['OverSocket', 'WS', null]]);
+    expect(listed.nodes.map((n) => [n.operationName, n.transport, n.status, n.outcome])).toEqual([
+      ['Refused', 'WS', null, 'ERROR'],
+      ['OverSocket', 'WS', null, 'OK'],
+    ]);
+    expect(listed.nodes[0].codes).toEqual([refused.errors![0].extensions.code]);
     await new Promise((r) => setTimeout(r, 500));
     // The other account's subscriber sees its own admin's calls (its subscription itself), never this account's.
     expect(JSON.stringify(theirLive.items)).not.toMatch(/OverSocket|domain A token|domain B token/);

@@ -12,6 +12,7 @@ import { unauthenticated } from '../graphql/errors';
 import type { Logger } from '../lib/logger';
 import { clientIp } from './client-ip';
 import type { OperationObserver } from './operation-observer';
+import { observeExecuted, observeRefused, observeStart, type OperationTimes } from './ws-observe';
 import { createArmor } from './graphql-http';
 import { CLOSE_TOO_MANY_SOCKETS, type WsLimits } from './ws-limits';
 import { createSharedSubscriptions, type MemberSink, SharedMember, type SharedSubscriptions } from './shared-subscriptions';
@@ -52,7 +53,7 @@ type SocketExtra = {
   credentialKey?: string;
   fingerprint?: string;
   /** When each operation's subscribe message arrived (for the request log). */
-  started?: Map<string, { at: Date; t: number }>;
+  started?: OperationTimes;
 };
 
 type Ctx = WsContext<Record<string, unknown> | undefined, SocketExtra>;
@@ -189,24 +190,6 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
     });
   }
 
-  function observeOperation(ctx: Ctx, id: string, args: ExecutionArgs, result: unknown): void {
-    const started = ctx.extra.started?.get(id);
-    if (!opts.observe || !started) return;
-    ctx.extra.started!.delete(id);
-    opts.observe({
-      transport: 'WS',
-      ctx: args.contextValue as Context,
-      at: started.at,
-      document: args.document,
-      operationName: args.operationName ?? null,
-      variables: args.variableValues,
-      status: null,
-      response: isAsyncIterable(result) ? null : (result as ExecutionResult),
-      durationMs: performance.now() - started.t,
-      userAgent: ctx.extra.request.headers['user-agent'] ?? null,
-    });
-  }
-
   const server = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema: opts.schema,
@@ -245,10 +228,10 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
         const principal = ctx.extra.principal ?? { kind: 'PUBLIC' };
         const refused = await opts.limits.countRequest(principal);
         if (refused) return refused;
-        if (opts.observe) (ctx.extra.started ??= new Map()).set(id, { at: new Date(), t: performance.now() });
+        if (opts.observe) observeStart((ctx.extra.started ??= new Map()), id);
         const ip = clientIp(ctx.extra.request, opts.trustProxy);
         const prepared = prepareWsOperation(opts.schema, rules, payload as WsPayload, () => opts.makeContext(principal, randomUUID(), ip), opts.logger);
-        if (Array.isArray(prepared)) ctx.extra.started?.delete(id);
+        if (Array.isArray(prepared)) observeRefused(opts.observe, ctx.extra, id, payload as WsPayload, prepared, () => opts.makeContext(principal, randomUUID(), ip));
         return prepared;
       },
       // Each subscription event is checked against the credential's current access before it goes out.
@@ -256,7 +239,7 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
         // A shared execution's results are written here, serialised once for all its sockets; its iterator
         // then only ends the operation (graphql-ws sends `complete` after the last frame) or carries its error.
         if (result instanceof SharedMember) result.attach(directSink(ctx, id, args));
-        observeOperation(ctx, id, args, result);
+        observeExecuted(opts.observe, ctx.extra, id, args, result);
         return isAsyncIterable(result) ? guardStream(result, args, () => stillCurrent(ctx)) : undefined;
       },
       onNext: (_ctx, _id, _payload, args, result) => formatWsResult(result as ExecutionResult, args.contextValue as Context),

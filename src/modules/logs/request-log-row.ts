@@ -1,5 +1,6 @@
 import type { ExecutionResult } from 'graphql';
 import { isAccountWide, type Scope } from '../../auth/scope';
+import { formatError } from '../../graphql/format-error';
 import type { ObservedOperation } from '../../http/operation-observer';
 import { uuidv7 } from '../../lib/ids';
 import { operationInfo, type TouchedIds, touchedIds } from './operation-info';
@@ -63,7 +64,9 @@ type ResultLike = { data?: unknown; errors?: readonly { message?: string; extens
 function resultOf(response: string | ExecutionResult | null): { result: ResultLike | null; bytes: number; whole: boolean } {
   if (response === null) return { result: null, bytes: 0, whole: true };
   if (typeof response !== 'string') {
-    const json = JSON.stringify(response);
+    // Errors as the client got them: formatted (codes, no internals), as over HTTP.
+    const errors = response.errors?.map((e) => formatError(e.toJSON(), e));
+    const json = JSON.stringify(errors ? { ...response, errors } : response);
     return { result: JSON.parse(json) as ResultLike, bytes: Buffer.byteLength(json), whole: json.length <= MAX_STORED_RESPONSE };
   }
   const bytes = Buffer.byteLength(response);

@@ -2,7 +2,7 @@ import { Permission } from '../../auth/permissions';
 import { rowScope, type RowScope } from '../../auth/scope';
 import { type Context, requirePermission } from '../../context';
 import { badInput, notFound } from '../../graphql/errors';
-import { fromGlobalId, fromOptionalGlobalId, parseGlobalId, toGlobalId } from '../../graphql/global-id';
+import { fromGlobalId, fromOptionalGlobalId, toGlobalId } from '../../graphql/global-id';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize } from '../../graphql/pagination';
 import { isUuid } from '../../lib/ids';
 import { PrincipalKind } from '../viewer/viewer.types';
@@ -88,12 +88,11 @@ export async function listRequestLogPage(ctx: Context, args: PageArgs, filter: R
 
 const NO_FILTER: RequestLogWhere = { tokenIds: null, membershipIds: null, operationNames: null, codes: null, from: null, to: null, tenantId: null };
 
-/** One request log with its redacted request and response (LOGS_READ); NOT_FOUND when missing or outside the scope. */
+/** One request log with its redacted request and response (LOGS_READ); NOT_FOUND when missing or outside the scope, BAD_USER_INPUT when not a RequestLog id. */
 export async function getRequestLog(ctx: Context, gid: string): Promise<RequestLog> {
   const scope = readScope(ctx);
-  const parsed = parseGlobalId(gid);
-  if (!parsed || parsed.type !== 'RequestLog' || !isUuid(parsed.id)) throw notFound('RequestLog');
-  const [row] = await requestLogsByIds(ctx.em, scope, NO_FILTER, [parsed.id]);
+  const id = fromGlobalId(gid, 'RequestLog', 'id');
+  const [row] = await requestLogsByIds(ctx.em, scope, NO_FILTER, [id]);
   if (!row) throw notFound('RequestLog');
   return toRequestLog(row);
 }
