@@ -32,6 +32,15 @@ function variablesIn(value: ValueNode, into: Set<string>): void {
  * (a client may alias `secret` or pass a password through `$x`). Pure.
  */
 export function redactDocument(document: DocumentNode): { query: string; keys: SensitiveKeys } {
+  // Parsed documents are shared between requests (see operation-guard): each is redacted once.
+  let done = redactedDocuments.get(document);
+  if (!done) redactedDocuments.set(document, (done = redactOnce(document)));
+  return done;
+}
+
+const redactedDocuments = new WeakMap<DocumentNode, { query: string; keys: SensitiveKeys }>();
+
+function redactOnce(document: DocumentNode): { query: string; keys: SensitiveKeys } {
   const variables = new Set<string>();
   const responseKeys = new Set<string>();
   const redactValue = (node: { name: { value: string }; value: ValueNode }) => {
