@@ -152,6 +152,14 @@ describe('audit log', () => {
       ['TENANT_UPDATED', tA],
     ]);
     expect((await audit(t)).totalCount).toBe(5);
+    // A change that fails leaves no entry: the entry is written in the change's own transaction.
+    const tag = unique('dup');
+    await run(t, 'mutation($input: CreateTenantInput!) { createTenant(input: $input) { tenant { id } } }', { name: 'First', tag });
+    const dup = await s.gql('mutation($input: CreateTenantInput!) { createTenant(input: $input) { tenant { id } } }', { input: { name: 'Second', tag } }, t);
+    expect(errorCode(dup)).toBe('CONFLICT');
+    const created = (await audit(t, { actions: ['TENANT_CREATED'] })).entries.map((e) => e.changes.name?.after);
+    expect(created.filter((n) => n === 'Second')).toEqual([]);
+    expect(created.filter((n) => n === 'First')).toHaveLength(1);
     const noPerm = await insertApiToken(s, { accountId: a.accountId, permissions: [Permission.DOMAINS_READ] });
     expect(errorCode(await s.gql(AUDIT, {}, noPerm.secret))).toBe('FORBIDDEN');
     expect(errorCode(await s.gql(AUDIT, { filter: { actorIds: ['bad'] } }, t))).toBe('BAD_USER_INPUT');
