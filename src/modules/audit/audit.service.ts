@@ -3,7 +3,7 @@ import { Permission } from '../../auth/permissions';
 import { type Context, requirePermission } from '../../context';
 import { badInput } from '../../graphql/errors';
 import { fromOptionalGlobalId, parseGlobalId, toGlobalId } from '../../graphql/global-id';
-import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize } from '../../graphql/pagination';
+import { decodeCursor, type Page, type PageArgs, pageSize, toPage } from '../../graphql/pagination';
 import { isUuid } from '../../lib/ids';
 import { PrincipalKind } from '../viewer/viewer.types';
 import { AuditEntry } from './audit-entry.entity';
@@ -74,10 +74,5 @@ export async function listAuditLog(ctx: Context, args: PageArgs, filter: AuditLo
     ctx.em.find(AuditEntry, before ? { $and: [where, { id: { $lt: before } }] } : where, { orderBy: { id: 'desc' }, limit: first + 1 }),
     ctx.em.count(AuditEntry, where),
   ]);
-  const edges = rows.slice(0, first).map((e) => ({ cursor: encodeCursor(e.id), node: toAuditView(e) }));
-  return {
-    edges,
-    totalCount,
-    pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: before !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-  };
+  return toPage(rows, first, before, totalCount, toAuditView);
 }

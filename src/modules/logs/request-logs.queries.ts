@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { boundedPartitions, type Partition } from '../../db/partitions.queries';
 import { type RowScope } from '../../auth/scope';
 import { SqlParams, scopeCondition } from '../../db/scope-sql';
 import type { RequestLogInsert } from './request-log-row';
@@ -14,32 +15,8 @@ export interface RequestLogWhere {
   tenantId: string | null;
 }
 
-/** A stored request log row as read. */
-export interface RequestLogRow {
-  id: string;
-  at: Date;
-  account_id: string;
-  request_id: string;
-  transport: string;
-  principal_kind: string;
-  token_id: string | null;
-  membership_id: string | null;
-  principal_name: string;
-  operation_type: string;
-  operation_name: string | null;
-  fields: string[];
-  outcome: string;
-  codes: string[];
-  status: number | null;
-  duration_ms: number;
-  bytes: number;
-  ip: string | null;
-  user_agent: string | null;
-  touched_tenant_ids: string[];
-  touched_domain_ids: string[];
-  request?: unknown;
-  response?: unknown;
-}
+/** A stored request log row as read (the owner columns stay in the database; request and response only when asked for). */
+export type RequestLogRow = Omit<RequestLogInsert, 'at' | 'tenant_id' | 'domain_id' | 'sender_identity_id' | 'request' | 'response'> & { at: Date; request?: unknown; response?: unknown };
 
 const LIST_COLUMNS =
   'r.id, r.at, r.account_id, r.request_id, r.transport, r.principal_kind, r.token_id, r.membership_id, r.principal_name, r.operation_type, r.operation_name, r.fields, r.outcome, r.codes, r.status, r.duration_ms, r.bytes, r.ip, r.user_agent, r.touched_tenant_ids, r.touched_domain_ids';
@@ -121,20 +98,11 @@ export async function ensureRequestLogPartitions(em: EntityManager, daysAhead = 
 }
 
 /** A daily partition of request_logs with its upper bound (exclusive). */
-export interface RequestLogPartition {
-  name: string;
-  upper: Date;
-}
+export type RequestLogPartition = Partition;
 
 /** The bounded daily partitions of request_logs (not the default one), oldest first. System read. */
-export async function requestLogPartitions(em: EntityManager): Promise<RequestLogPartition[]> {
-  const rows = await em.execute<{ name: string; upper: string }[]>(
-    `select c.relname as name, to_char((regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \\(''([^'']+)''\\)'))[1]::timestamptz at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as upper
-     from pg_inherits i join pg_class c on c.oid = i.inhrelid
-     where i.inhparent = 'request_logs'::regclass and pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT'
-     order by 2`,
-  );
-  return rows.filter((r) => r.upper).map((r) => ({ name: r.name, upper: new Date(r.upper) }));
+export function requestLogPartitions(em: EntityManager): Promise<RequestLogPartition[]> {
+  return boundedPartitions(em, 'request_logs');
 }
 
 /**

@@ -3,7 +3,7 @@ import { rowScope, type RowScope } from '../../auth/scope';
 import { type Context, requirePermission } from '../../context';
 import { badInput, notFound } from '../../graphql/errors';
 import { fromGlobalId, fromOptionalGlobalId, toGlobalId } from '../../graphql/global-id';
-import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize } from '../../graphql/pagination';
+import { decodeCursor, type Page, type PageArgs, pageSize, toPage } from '../../graphql/pagination';
 import { isUuid } from '../../lib/ids';
 import { PrincipalKind } from '../viewer/viewer.types';
 import { REQUEST_LOGGED, type RequestLoggedEvent } from './request-log-writer';
@@ -78,12 +78,7 @@ export async function listRequestLogPage(ctx: Context, args: PageArgs, filter: R
   const before = args.after ? decodeCursor(args.after) : null;
   const where = resolveRequestLogFilter(filter);
   const [rows, totalCount] = await Promise.all([listRequestLogs(ctx.em, scope, where, before, first + 1), countRequestLogs(ctx.em, scope, where)]);
-  const edges = rows.slice(0, first).map((r) => ({ cursor: encodeCursor(r.id), node: toRequestLog(r) }));
-  return {
-    edges,
-    totalCount,
-    pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: before !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-  };
+  return toPage(rows, first, before, totalCount, toRequestLog);
 }
 
 const NO_FILTER: RequestLogWhere = { tokenIds: null, membershipIds: null, operationNames: null, codes: null, from: null, to: null, tenantId: null };
