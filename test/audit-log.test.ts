@@ -77,6 +77,7 @@ describe('audit log', () => {
       await run(t, 'mutation($input: AddSuppressionsInput!) { addSuppressions(input: $input) { suppressions { id } } }', { list: 'BLOCKLIST', recipients: ['x@example.org'], reason: 'asked' })
     ).addSuppressions.suppressions[0].id;
     await run(t, 'mutation($input: RemoveSuppressionsInput!) { removeSuppressions(input: $input) { removedCount } }', { ids: [supp] });
+    await run(t, 'mutation($input: ImportSuppressionsInput!) { importSuppressions(input: $input) { import { id } } }', { list: 'BLOCKLIST', csv: 'email\na@example.org\nb@example.org\n' });
     await run(t, 'mutation($input: DeleteSenderIdentityInput!) { deleteSenderIdentity(input: $input) { deletedSenderIdentityId } }', { id: identityId });
     await run(t, 'mutation($input: DeleteDomainInput!) { deleteDomain(input: $input) { deletedDomainId } }', { id: domainId });
     await run(t, 'mutation($input: DeleteTenantInput!) { deleteTenant(input: $input) { deletedTenantId } }', { id: tenantId, force: true });
@@ -103,6 +104,7 @@ describe('audit log', () => {
       'WEBHOOK_DELETED',
       'SUPPRESSION_CREATED',
       'SUPPRESSION_DELETED',
+      'SUPPRESSION_IMPORT_CREATED',
       'SENDER_IDENTITY_DELETED',
       'DOMAIN_DELETED',
       'TENANT_DELETED',

@@ -34,6 +34,8 @@ const AUDITED: Record<string, AuditedKind> = {
   Membership: { type: 'Member', prefix: 'MEMBER', updateAction: (c) => (c.role || c.customPermissions || c.allDomains || c.domainIds || c.templateIds ? 'MEMBER_ROLE_CHANGED' : null) },
   Webhook: { type: 'Webhook', prefix: 'WEBHOOK' },
   Suppression: { type: 'Suppression', prefix: 'SUPPRESSION' },
+  // An import is audited when it is started (its entries are then added by a job, which has no actor).
+  SuppressionImport: { type: 'SuppressionImport', prefix: 'SUPPRESSION_IMPORT' },
 };
 
 const NOT_CHANGES = new Set(['id', 'account', 'createdAt', 'updatedAt', 'lastUsedAt']);
