@@ -35,7 +35,9 @@ import { startEventFeed } from './pubsub/event-feed';
 import { ensureEventPartitions } from './events/events.queries';
 import { ensureBootstrap } from './modules/accounts/bootstrap';
 import { type InboundSmtp, startInboundSmtp } from './modules/inbound/inbound-smtp';
-import { ENTITIES, HTTP_ROUTES } from './modules/modules';
+import { ENTITIES, HTTP_ROUTES, ORM_SUBSCRIBERS } from './modules/modules';
+import { createRequestLogWriter, type RequestLogWriter } from './modules/logs/request-log-writer';
+import { ensureRequestLogPartitions } from './modules/logs/request-logs.queries';
 import { buildAppSchema } from './schema';
 
 /** A running Mailroom server. */
@@ -53,6 +55,8 @@ export interface App {
   readonly inboundSmtpPort: number | null;
   /** This process's event consumers; null when it runs no worker (MAILROOM_WORKER=off). */
   readonly consumers: ConsumerRunner | null;
+  /** This process's request log writer; null with REQUEST_LOGS=off. */
+  readonly requestLog: RequestLogWriter | null;
   /** Shared executions of live subscriptions on this process's sockets (how many, serving how many subscribers). */
   liveSubscriptions(): { groups: number; members: number };
   stop(): Promise<void>;
@@ -104,6 +108,9 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
   started.push(() => baseDeps.renderer.close());
   started.push(() => baseDeps.webhookSender.close());
   await ensureEventPartitions(orm.em);
+  await ensureRequestLogPartitions(systemEm(orm));
+  // Audited changes are recorded in the flush that makes them (the actor comes from the request's entity manager).
+  for (const subscriber of ORM_SUBSCRIBERS) orm.em.getEventManager().registerSubscriber(subscriber);
   await migrateQueue(databaseUrl, logger);
   const feed = await startEventFeed(databaseUrl, orm, logger);
   started.push(() => feed.stop());
@@ -119,6 +126,9 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
   const inbound: InboundSmtp | null = config.inboundSmtpPort === null ? null : await startInboundSmtp(orm, config, deps, config.inboundSmtpPort);
   if (inbound) started.push(() => inbound.stop());
 
+  // One request log writer per process: operations are buffered and inserted in batches (at most a second behind).
+  const requestLog = config.requestLogs ? createRequestLogWriter(() => systemEm(orm), deps.bus, logger) : null;
+  if (requestLog) started.push(() => requestLog.stop());
   const schema = await buildAppSchema();
   const apollo = createApollo(schema);
   await apollo.start();
@@ -151,7 +161,7 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
       if (applyCors(req, res, config.allowedOrigins)) return;
       if (wantsHtml(req, url)) return sendHtml(res, 200, graphiqlHtml());
       const rec = recordHttpRequest(res, deps.metrics, logger, requestId);
-      return handleGraphqlHttp(req, res, apollo, () => requestContext(req, requestId).then(rec.attach), logger.child({ requestId }));
+      return handleGraphqlHttp(req, res, apollo, () => requestContext(req, requestId).then(rec.attach), logger.child({ requestId }), requestLog?.observe);
     }
     if (url.pathname.startsWith('/graphiql/') && req.method === 'GET' && serveGraphiqlAsset(url.pathname.slice('/graphiql/'.length), res)) return;
     for (const route of HTTP_ROUTES) {
@@ -184,6 +194,7 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
     limits: createWsLimits({ maxOperationsPerSocket: config.wsMaxOperationsPerSocket, maxSocketsPerCredential: config.wsMaxSocketsPerCredential, rateLimits: deps.rateLimits }),
     trustProxy: config.trustProxy,
     metrics: deps.metrics,
+    observe: requestLog?.observe,
   });
   registerGaugeCollectors(deps.metrics, {
     sockets: () => ws.wss.clients.size,
@@ -216,6 +227,7 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
     bootstrapSecret,
     inboundSmtpPort: inbound?.port ?? null,
     consumers: background?.consumers ?? null,
+    requestLog,
     liveSubscriptions: () => ws.shared.stats(),
     async stop() {
       if (stopped) return;
@@ -226,6 +238,7 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
       await new Promise<void>((r) => server.close(() => r()));
       for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       await apollo.stop();
+      if (requestLog) await requestLog.stop();
       if (background) await background.stop();
       if (inbound) await inbound.stop();
       await feed.stop();

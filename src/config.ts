@@ -112,6 +112,10 @@ export interface Config {
   readonly blocklistLookupTimeoutMs: number;
   /** Most blocklist DNS lookups in flight at once per check. */
   readonly blocklistLookupConcurrency: number;
+  /** Whether GraphQL operations are recorded in the request logs (REQUEST_LOGS=on|off). */
+  readonly requestLogs: boolean;
+  /** How many days of request logs are kept (whole days are dropped). */
+  readonly requestLogRetentionDays: number;
 }
 
 /** A configuration error: the message names the variable. */
@@ -315,6 +319,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     blocklistZones: blocklistZones(env),
     blocklistLookupTimeoutMs: int(env, 'BLOCKLIST_LOOKUP_TIMEOUT_MS', 3000, 100, 60_000),
     blocklistLookupConcurrency: int(env, 'BLOCKLIST_LOOKUP_CONCURRENCY', 32, 1, 512),
+    requestLogs: oneOf(env, 'REQUEST_LOGS', ['on', 'off'], 'on') === 'on',
+    requestLogRetentionDays: int(env, 'REQUEST_LOG_RETENTION_DAYS', 30, 1, 3650),
   };
   return Object.freeze({ ...config, secret: overrides.secret ?? loadSecret(env, dataDir), ...overrides });
 }

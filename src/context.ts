@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import type { Principal } from './auth/principal';
 import { isAccountWide, type Scope, type ScopeFilterArgs } from './auth/scope';
 import type { Config } from './config';
+import { bindAuditActor } from './db/audit-actor';
 import { SCOPE_FILTER } from './db/scope-filter';
 import { forbidden, unauthenticated } from './graphql/errors';
 import type { Clock } from './lib/clock';
@@ -149,6 +150,10 @@ export function systemEm(orm: MikroORM): EntityManager {
 /** Builds a context for a principal. */
 export function createContext(orm: MikroORM, config: Config, deps: Deps, principal: Principal, requestId: string, clientIp: string | null = null): Context {
   const em = scopedEm(orm, principal.kind === 'PUBLIC' ? { kind: 'public' } : { kind: 'principal', scope: principal.scope });
+  if (principal.kind !== 'PUBLIC') {
+    const id = principal.kind === 'MEMBER' ? principal.membershipId : principal.tokenId;
+    bindAuditActor(em, { kind: principal.kind, id, name: principal.label, accountId: principal.scope.accountId, requestId, ip: clientIp });
+  }
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
   return {
     requestId,

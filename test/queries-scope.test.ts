@@ -29,6 +29,7 @@ import { newRuaToken } from '../src/modules/dmarc/dmarc-monitor.service';
 import { DmarcReportSource } from '../src/modules/dmarc/dmarc.enums';
 import { alignmentTotals, reporterRows, sourceRows, type DmarcRange } from '../src/modules/dmarc/dmarc.queries';
 import { reportXml } from './support/dmarc-fixtures';
+import { requestLogReads, seedRequestLogs } from './support/request-log-fixture';
 
 /**
  * Every raw-SQL read model (a `*.queries.ts` function that takes a scope) run as principals of other
@@ -74,6 +75,7 @@ async function dmarcRead(read: (range: DmarcRange) => Promise<string[]>): Promis
   return out;
 }
 /** The labels of the rollup rows a sum of powers of two added up. */
+let requestLogIds: string[] = [];
 const rollupBits = (sum: number) => rollupLabels.filter((_, i) => (sum & (2 ** i)) !== 0);
 
 async function seed(): Promise<void> {
@@ -180,6 +182,18 @@ async function seed(): Promise<void> {
   const totalsOf = (accountId: string) => ({ ...zero, account_id: accountId, hour: ROLLUP_HOUR, sent: rollupOwners.reduce((n, o, i) => (o[1] === accountId ? n + 2 ** i : n), 0) });
   await upsertAccountHourly(em, [totalsOf(a.accountId), totalsOf(b.accountId)]);
   rollupLabels = rollupOwners.map(([label]) => label);
+  // Request logs: owned by the calling principal's scope (a tenant, domain or identity token; none: account-level).
+  requestLogIds = await seedRequestLogs(em, [
+    ['t1-domain', a.accountId, null, t1.domain.id, null],
+    ['t1-tenant', a.accountId, t1.tenant.id, null, null],
+    ['t1-identity', a.accountId, null, null, t1.identity.id],
+    ['t2-domain', a.accountId, null, t2.domain.id, null],
+    ['t2-tenant', a.accountId, t2.tenant.id, null, null],
+    ['t2-identity', a.accountId, null, null, t2.identity.id],
+    ['a-account', a.accountId, null, null, null],
+    ['b-domain', b.accountId, null, bDomain.id, null],
+    ['b-account', b.accountId, null, null, null],
+  ]);
 
   // DMARC: a monitor with one report on each owner's domain; the report's reporter, source IP and count name the owner.
   const dmarcOwners: [string, string, { id: string; name: string }, string | null][] = [
@@ -277,6 +291,10 @@ const READS: Record<string, (scope: RowScope) => Promise<string[]>> = {
       const { messages, aligned } = await alignmentTotals(systemEm(s.app.orm), scope, range);
       return DMARC_LABELS.filter((_, i) => (messages & (2 ** i)) !== 0 && (aligned & (2 ** i)) !== 0);
     }),
+  ...requestLogReads(
+    () => systemEm(s.app.orm),
+    () => requestLogIds,
+  ),
   // A write, checked the same way: inside a transaction that is rolled back.
   'suppressions.queries.ts#deleteEntries': async (scope) => {
     const labels: string[] = [];

@@ -110,7 +110,7 @@ export async function paginate<T extends { id: string }>(em: EntityManager, enti
   const first = pageSize(args.first);
   const afterId = args.after ? decodeCursor(args.after) : null;
   const [rows, totalCount] = await Promise.all([em.find(entity, pageWhere(where, afterId), { orderBy: { id: 'asc' } as never, limit: first + 1 }), em.count(entity, where)]);
-  return page(rows, first, afterId, totalCount);
+  return toPage(rows, first, afterId, totalCount);
 }
 
 /**
@@ -121,16 +121,17 @@ export async function paginateRows<T extends { id: string }>(em: EntityManager, 
   const first = pageSize(args.first);
   const afterId = args.after ? decodeCursor(args.after) : null;
   const [rows, totalCount] = await Promise.all([readRows(em, entity, pageWhere(where, afterId), { orderBy: { id: 'asc' } as never, limit: first + 1 }), countRows(em, entity, where)]);
-  return page(rows as (Row<T> & { id: string })[], first, afterId, totalCount);
+  return toPage(rows as (Row<T> & { id: string })[], first, afterId, totalCount);
 }
 
 function pageWhere<T>(where: FilterQuery<T>, afterId: string | null): FilterQuery<T> {
   return (afterId ? { $and: [where, { id: { $gt: afterId } }] } : where) as FilterQuery<T>;
 }
 
-function page<N extends { id: string }>(rows: N[], first: number, afterId: string | null, totalCount: number): Page<N> {
+/** A page of rows fetched with `first + 1` (the extra row says a next page exists), cursors by id; `map` turns each row into its node. */
+export function toPage<N extends { id: string }, T = N>(rows: N[], first: number, afterId: string | null, totalCount: number, map: (row: N) => T = (r) => r as unknown as T): Page<T> {
   const items = rows.slice(0, first);
-  const edges = items.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  const edges = items.map((row) => ({ cursor: encodeCursor(row.id), node: map(row) }));
   return {
     edges,
     totalCount,

@@ -11,6 +11,7 @@ import { NoNulInStringsRule } from '../graphql/input-guard';
 import type { Logger } from '../lib/logger';
 import { BodyTooLarge, readBody } from './body';
 import { operationRecording } from './metrics';
+import type { OperationObserver } from './operation-observer';
 import { guardOperation, MAX_TOKENS, type OperationRequest } from './operation-guard';
 import { sendJson } from './routes';
 
@@ -106,9 +107,19 @@ function queryOperation(url: URL): OperationRequest {
 
 /**
  * Serves GraphQL over HTTP through Apollo. Parses the body itself so malformed JSON gets a coded
- * error and one log line; authentication happens before Apollo, so a bad token is a 401.
+ * error and one log line; authentication happens before Apollo, so a bad token is a 401. Each
+ * operation Apollo answered is handed to `observe` (the request log) once its response is sent.
  */
-export async function handleGraphqlHttp(req: IncomingMessage, res: ServerResponse, apollo: ApolloServer<Context>, makeContext: () => Promise<Context>, logger: Logger): Promise<void> {
+export async function handleGraphqlHttp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  apollo: ApolloServer<Context>,
+  makeContext: () => Promise<Context>,
+  logger: Logger,
+  observe?: OperationObserver,
+): Promise<void> {
+  const started = performance.now();
+  const at = new Date();
   const url = new URL(req.url ?? '/', 'http://localhost');
   const type = mediaType(req);
   let body: unknown = undefined;
@@ -135,7 +146,8 @@ export async function handleGraphqlHttp(req: IncomingMessage, res: ServerRespons
       body = raw;
     }
   }
-  const refused = guardOperation(req.method === 'POST' ? postedOperation(body) : queryOperation(url), 'http');
+  const operation = req.method === 'POST' ? postedOperation(body) : queryOperation(url);
+  const refused = guardOperation(operation, 'http');
   if (refused && 'error' in refused) {
     logger.warn({ event: 'refused-operation', field: refused.error.extensions.field }, refused.error.message);
     return sendJson(res, type === 'application/json' ? 200 : 400, { errors: [formatError(refused.error.toJSON(), refused.error)] }, { 'content-type': type });
@@ -167,10 +179,25 @@ export async function handleGraphqlHttp(req: IncomingMessage, res: ServerRespons
   }
   for (const [k, v] of result.headers) res.setHeader(k, v);
   res.statusCode = status;
+  const record = (response: string | null) =>
+    observe?.({
+      transport: 'HTTP',
+      ctx: context,
+      at,
+      document: refused ? refused.document : null,
+      operationName: typeof operation.operationName === 'string' ? operation.operationName : null,
+      variables: operation.variables,
+      status,
+      response,
+      durationMs: performance.now() - started,
+      userAgent: req.headers['user-agent'] ?? null,
+    });
   if (result.body.kind === 'complete') {
     res.end(result.body.string);
+    record(result.body.string);
     return;
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+  record(null);
 }

@@ -12,6 +12,8 @@ import { unauthenticated } from '../graphql/errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import { clientIp } from './client-ip';
+import type { OperationObserver } from './operation-observer';
+import { observeExecuted, observeRefused, observeStart, type OperationTimes } from './ws-observe';
 import { createArmor } from './graphql-http';
 import { CLOSE_TOO_MANY_SOCKETS, type WsLimits } from './ws-limits';
 import { createWsRecorder, type WsRunning } from './metrics';
@@ -37,6 +39,8 @@ export interface WsOptions {
   recheckMs?: number;
   /** Where operations are counted and timed. */
   metrics: Metrics;
+  /** Receives each executed operation (the request log): a query or mutation with its result, a subscription once it started. */
+  observe?: OperationObserver;
 }
 
 /** Close code for a connection whose credentials are invalid or no longer valid. */
@@ -55,6 +59,8 @@ type SocketExtra = {
   fingerprint?: string;
   /** Operations running on this socket, for the metrics and the request log. */
   running?: WsRunning;
+  /** When each operation's subscribe message arrived (for the request log). */
+  started?: OperationTimes;
 };
 
 type Ctx = WsContext<Record<string, unknown> | undefined, SocketExtra>;
@@ -239,9 +245,11 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
         const principal = ctx.extra.principal ?? { kind: 'PUBLIC' };
         const refused = await opts.limits.countRequest(principal);
         if (refused) return refused;
+        if (opts.observe) observeStart((ctx.extra.started ??= new Map()), id);
         const ip = clientIp(ctx.extra.request, opts.trustProxy);
         const prepared = prepareWsOperation(opts.schema, rules, payload as WsPayload, () => opts.makeContext(principal, randomUUID(), ip), opts.logger);
         recorder.start((ctx.extra.running ??= new Map()), id, prepared, principal);
+        if (Array.isArray(prepared)) observeRefused(opts.observe, ctx.extra, id, payload as WsPayload, prepared, () => opts.makeContext(principal, randomUUID(), ip));
         return prepared;
       },
       onComplete: (ctx, id) => recorder.end(ctx.extra.running ?? new Map(), id),
@@ -250,6 +258,7 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
         // A shared execution's results are written here, serialised once for all its sockets; its iterator
         // then only ends the operation (graphql-ws sends `complete` after the last frame) or carries its error.
         if (result instanceof SharedMember) result.attach(directSink(ctx, id, args));
+        observeExecuted(opts.observe, ctx.extra, id, args, result);
         return isAsyncIterable(result) ? guardStream(result, args, () => stillCurrent(ctx)) : undefined;
       },
       onNext: (ctx, id, _payload, args, result) => {

@@ -1,4 +1,4 @@
-import type { EntityClass } from '@mikro-orm/core';
+import type { EntityClass, EventSubscriber } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TaskList } from 'graphile-worker';
 import type { Permission } from '../auth/permissions';
@@ -43,6 +43,8 @@ export interface FeatureModule {
   readonly routes?: readonly HttpRoute[];
   /** Durable event consumers (see src/events/consumers.ts): after-the-event work, each event once. */
   readonly consumers?: readonly EventConsumer<TaskDeps>[];
+  /** ORM event subscribers the server process registers (the audit log's flush hook). */
+  readonly subscribers?: readonly EventSubscriber[];
   /** Types implementing `Node` that `node(id)` loads, by GraphQL type name. */
   readonly nodeTypes?: Readonly<Record<string, NodeType>>;
 }

@@ -7,10 +7,12 @@ import { analyticsModule } from './analytics/analytics.module';
 import { apiTokensModule } from './api-tokens/api-tokens.module';
 import { blocklistModule } from './blocklist/blocklist.module';
 import { dmarcModule } from './dmarc/dmarc.module';
+import { auditModule } from './audit/audit.module';
 import { domainsModule } from './domains/domains.module';
 import { erasureModule } from './erasure/erasure.module';
 import { exportsModule } from './exports/exports.module';
 import { identitiesModule } from './identities/identities.module';
+import { logsModule } from './logs/logs.module';
 import { ingestionModule } from './ingestion/ingestion.module';
 import { mailModule } from './mail/mail.module';
 import { membersModule } from './members/members.module';
@@ -49,10 +51,15 @@ export const MODULES: readonly FeatureModule[] = [
   analyticsModule,
   blocklistModule,
   dmarcModule,
+  logsModule,
+  auditModule,
 ];
 
 /** Every entity the ORM maps. */
 export const ENTITIES = MODULES.flatMap((m) => m.entities ?? []);
+
+/** ORM event subscribers of every module (registered by the server process). */
+export const ORM_SUBSCRIBERS = MODULES.flatMap((m) => m.subscribers ?? []);
 
 /** Every resolver class in the schema. */
 export const RESOLVERS = MODULES.flatMap((m) => m.resolvers ?? []);

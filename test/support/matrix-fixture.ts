@@ -73,6 +73,7 @@ import { fileReport } from '../../src/modules/dmarc/dmarc-ingest.service';
 import { DmarcReportSource } from '../../src/modules/dmarc/dmarc.enums';
 import { newRuaToken } from '../../src/modules/dmarc/dmarc-monitor.service';
 import { reportXml } from './dmarc-fixtures';
+import { seedTenantLogs } from './request-log-fixture';
 
 /** A principal the matrix runs as, and what it must never see. */
 export interface MatrixPrincipal {
@@ -250,6 +251,7 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
   await em.flush();
   const xml = reportXml(domain.name, `dmarc-report-${lower}`, 1, [{ ip: '192.0.2.77', count: 7, dkim: 'pass', spf: 'fail' }], `reporter-${lower}.example`);
   const dmarcReport = (await fileReport(em, dmarcMonitor, Buffer.from(xml), DmarcReportSource.UPLOAD, `report-${lower}.xml`, 1024 * 1024)).report;
+  const logMarkers = await seedTenantLogs(em, accountId, tenant.id, label);
   return {
     tenant,
     domain,
@@ -264,6 +266,7 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
     dmarcMonitor,
     dmarcReport,
     blocklist,
+    logMarkers,
     tokenUuid: token.tokenUuid,
     suppressionIds: [suppression.id, identitySuppression.id],
   };
@@ -336,6 +339,7 @@ function markersOf(x: Awaited<ReturnType<typeof seedTenant>>): string[] {
     x.blocklist.monitor.id,
     x.blocklist.check.id,
     x.blocklist.alertId,
+    ...x.logMarkers,
     ...Object.values(ids).flat(),
   ];
 }

@@ -23,6 +23,7 @@ import { domainNameTaken } from './domain.errors';
 import type { AddDomainInput, DeleteDomainInput, DomainsArgs } from './domain.inputs';
 import { normalizeDomainName, normalizeLabel } from './domain-name';
 import { findInScope } from '../../db/find-in-scope';
+import { auditDeletion } from '../audit/audit-subscriber';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -177,7 +178,10 @@ export async function deleteDomain(ctx: Context, input: DeleteDomainInput): Prom
   // Sender identities, templates and tokens of the domain go with it (foreign keys cascade); a
   // pending re-check job finds no domain and ends.
   const subjects = await deletedDomainSubjects(ctx.em, [domain.id]);
-  await ctx.em.nativeDelete(Domain, { id: domain.id });
+  await ctx.em.transactional(async (em) => {
+    auditDeletion(em, domain);
+    await em.nativeDelete(Domain, { id: domain.id });
+  });
   publishCredentialsChanged(ctx.deps.bus, subjects);
   return gid;
 }

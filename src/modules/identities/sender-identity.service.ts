@@ -16,6 +16,7 @@ import { SenderIdentity } from './sender-identity.entity';
 import { duplicateIdentity } from './sender-identity.errors';
 import { type CreateSenderIdentityInput, LIMITS, type SenderIdentitiesArgs } from './sender-identity.inputs';
 import { findInScope } from '../../db/find-in-scope';
+import { auditDeletion } from '../audit/audit-subscriber';
 
 /** Loads a sender identity in the caller's scope by global id, or NOT_FOUND (also for ids outside the scope). */
 export async function getSenderIdentity(ctx: Context, gid: string, field = 'id'): Promise<SenderIdentity> {
@@ -86,7 +87,10 @@ export async function deleteSenderIdentity(ctx: Context, gid: string): Promise<s
   const identity = await loadInScope(ctx, gid, 'id');
   const deletedId = toGlobalId('SenderIdentity', identity.id);
   // API tokens scoped to the identity are deleted with it (foreign key cascade).
-  await ctx.em.nativeDelete(SenderIdentity, { id: identity.id });
+  await ctx.em.transactional(async (em) => {
+    auditDeletion(em, identity);
+    await em.nativeDelete(SenderIdentity, { id: identity.id });
+  });
   publishCredentialsChanged(ctx.deps.bus, [`identity:${identity.id}`]);
   return deletedId;
 }

@@ -25,6 +25,7 @@ import type { InviteMemberInput, RemoveMemberInput, UpdateMemberInput } from './
 import { MemberStatus, Membership } from './membership.entity';
 import { User } from './user.entity';
 import { findInScope } from '../../db/find-in-scope';
+import { auditDeletion } from '../audit/audit-subscriber';
 
 /** How long an invitation link works. */
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
@@ -157,6 +158,7 @@ export async function removeMember(ctx: Context, input: RemoveMemberInput): Prom
     membershipId = m.id;
     const gid = m.gid;
     const userId = m.user.id;
+    auditDeletion(em, m);
     await em.nativeDelete(Membership, { id: m.id });
     // Counting across accounts: the user row is shared, and only an unused one may go.
     const remaining = await em.count(Membership, { user: userId }, { filters: { [SCOPE_FILTER]: { kind: 'system' } } });

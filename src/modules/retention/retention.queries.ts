@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { boundedPartitions, type Partition } from '../../db/partitions.queries';
 import { RETENTION_LIMITS } from '../tenants/retention-policy';
 
 /** Retention days of mail that belongs to no tenant (the agency's own): the tenants' default. */
@@ -75,20 +76,11 @@ export async function deleteMessagesBatch(em: EntityManager, o: RetentionOwner, 
 }
 
 /** A monthly partition of activity_events with its upper bound (exclusive). */
-export interface EventPartition {
-  name: string;
-  upper: Date;
-}
+export type EventPartition = Partition;
 
 /** The bounded monthly partitions of activity_events (not the default one), oldest first. */
-export async function eventPartitions(em: EntityManager): Promise<EventPartition[]> {
-  const rows = await em.execute<{ name: string; upper: string }[]>(
-    `select c.relname as name, to_char((regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \\(''([^'']+)''\\)'))[1]::timestamptz at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as upper
-     from pg_inherits i join pg_class c on c.oid = i.inhrelid
-     where i.inhparent = 'activity_events'::regclass and pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT'
-     order by 2`,
-  );
-  return rows.filter((r) => r.upper).map((r) => ({ name: r.name, upper: new Date(r.upper) }));
+export function eventPartitions(em: EntityManager): Promise<EventPartition[]> {
+  return boundedPartitions(em, 'activity_events');
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { Permission } from '../../auth/permissions';
 import { type Context, requirePermission } from '../../context';
 import { badInput } from '../../graphql/errors';
@@ -11,8 +11,9 @@ import { entryTarget, parseEntries, reasonOf } from './suppression-input';
 import { Suppression } from './suppression.entity';
 import { SuppressionChangeKind, SuppressionSource } from './suppression.enums';
 import { type AddSuppressionsInput, type RemoveSuppressionsInput, resolveSuppressionFilter, SUPPRESSION_LIMITS, type SuppressionFilterInput } from './suppressions.inputs';
-import { type DeleteWhere, deleteEntries, insertEntries } from './suppressions.queries';
+import { type ChangedEntry, type DeleteWhere, deleteEntries, insertEntries } from './suppressions.queries';
 import { rowScope } from '../../auth/scope';
+import { audit } from '../audit/audit';
 
 /** A page of the entries in the caller's scope matching the filter, oldest first (SUPPRESSIONS_READ). */
 export async function listSuppressions(ctx: Context, args: PageArgs, filterInput: SuppressionFilterInput | null | undefined): Promise<Page<Suppression>> {
@@ -24,6 +25,15 @@ export async function listSuppressions(ctx: Context, args: PageArgs, filterInput
   if (f.tenantId) where.tenant = f.tenantId;
   if (f.query) where.$or = [{ recipient: { $like: `%${escapeLike(f.query)}%` } }, { pattern: { $like: `%${escapeLike(f.query)}%` } }];
   return paginate(ctx.em, Suppression, where as FilterQuery<Suppression>, args);
+}
+
+/** Records added or removed entries in the audit log (raw SQL writes the ORM flush does not see), in `em`'s transaction. */
+function auditEntries(em: EntityManager, action: 'SUPPRESSION_CREATED' | 'SUPPRESSION_DELETED', rows: readonly ChangedEntry[], reason: string | null): void {
+  for (const r of rows) {
+    const fields = { list: r.list, recipient: r.recipient, pattern: r.pattern, ...(action === 'SUPPRESSION_CREATED' ? { reason } : {}) };
+    const owners = { tenantId: r.tenantId, domainId: r.domainId, senderIdentityId: r.senderIdentityId };
+    audit(em, { action, target: { type: 'Suppression', id: r.id }, owners, ...(action === 'SUPPRESSION_CREATED' ? { after: fields } : { before: fields }) });
+  }
 }
 
 /**
@@ -41,6 +51,7 @@ export async function addSuppressions(ctx: Context, input: AddSuppressionsInput)
       em,
       parsed.map((p) => ({ ...target, senderIdentityId: null, ...p, reason, source: SuppressionSource.API })),
     );
+    auditEntries(em, 'SUPPRESSION_CREATED', added, reason);
     await publishChangesOnCommit(em, SuppressionChangeKind.ADDED, added);
   });
   const recipients = parsed.flatMap((p) => (p.recipient ? [p.recipient] : []));
@@ -64,6 +75,7 @@ export async function removeSuppressions(ctx: Context, input: RemoveSuppressions
   if (input.domainId) where.domainId = (await loadDomain(ctx, input.domainId, 'domainId')).id;
   const removed = await ctx.em.transactional(async (em) => {
     const rows = await deleteEntries(em, rowScope(scope), where);
+    auditEntries(em, 'SUPPRESSION_DELETED', rows, null);
     await publishChangesOnCommit(em, SuppressionChangeKind.REMOVED, rows);
     return rows;
   });

@@ -13,6 +13,7 @@ import { mergeRetention } from './retention-policy';
 import { Tenant } from './tenant.entity';
 import type { CreateTenantInput, DeleteTenantInput, UpdateTenantInput } from './tenant.inputs';
 import { findInScope } from '../../db/find-in-scope';
+import { auditDeletion } from '../audit/audit-subscriber';
 
 /** Loads a tenant in the caller's scope by global id, or NOT_FOUND. */
 export async function getTenant(ctx: Context, gid: string, field = 'id'): Promise<Tenant> {
@@ -81,7 +82,10 @@ export async function deleteTenant(ctx: Context, input: DeleteTenantInput): Prom
   const gid = toGlobalId('Tenant', tenant.id);
   // Domains, identities, templates and tokens of the tenant go with it (foreign keys cascade); every
   // token scoped within the tenant names it among its credential subjects.
-  await ctx.em.nativeDelete(Tenant, { id: tenant.id });
+  await ctx.em.transactional(async (em) => {
+    auditDeletion(em, tenant);
+    await em.nativeDelete(Tenant, { id: tenant.id });
+  });
   publishCredentialsChanged(ctx.deps.bus, [`tenant:${tenant.id}`]);
   return gid;
 }

@@ -1,0 +1,125 @@
+import type { ExecutionResult } from 'graphql';
+import { isAccountWide, type Scope } from '../../auth/scope';
+import { formatError } from '../../graphql/format-error';
+import type { ObservedOperation } from '../../http/operation-observer';
+import { uuidv7 } from '../../lib/ids';
+import { operationInfo, type TouchedIds, touchedIds } from './operation-info';
+import { redactDocument, redactValue, redactVariables, type SensitiveKeys } from './redact';
+
+/** Largest response body (bytes) kept whole in a request log; a larger one keeps its errors only. */
+export const MAX_STORED_RESPONSE = 64 * 1024;
+
+/** A request log row as inserted (snake_case, JSON-ready). */
+export interface RequestLogInsert {
+  id: string;
+  at: string;
+  account_id: string;
+  request_id: string;
+  transport: string;
+  principal_kind: string;
+  token_id: string | null;
+  membership_id: string | null;
+  principal_name: string;
+  tenant_id: string | null;
+  domain_id: string | null;
+  sender_identity_id: string | null;
+  touched_tenant_ids: string[];
+  touched_domain_ids: string[];
+  operation_type: string;
+  operation_name: string | null;
+  fields: string[];
+  outcome: 'OK' | 'ERROR';
+  codes: string[];
+  status: number | null;
+  duration_ms: number;
+  bytes: number;
+  ip: string | null;
+  user_agent: string | null;
+  request: unknown;
+  response: unknown;
+}
+
+/**
+ * Which single owner a principal's scope is (a tenant, domain or sender-identity token): the row's owner
+ * columns, so a reader sees the calls of principals inside its own scope. Any other scope (account-wide,
+ * all domains, a member with several domains) owns nothing: its calls are the account's own. Pure.
+ */
+export function principalOwner(s: Scope): { tenant: string | null; domain: string | null; identity: string | null } {
+  const none = { tenant: null, domain: null, identity: null };
+  if (isAccountWide(s) || s.allDomains) return none;
+  if (s.tenantIds.length === 1) return { ...none, tenant: s.tenantIds[0] };
+  if (s.tenantIds.length === 0 && s.domainIds.length === 1 && s.identityIds.length === 0) return { ...none, domain: s.domainIds[0] };
+  if (s.tenantIds.length === 0 && s.domainIds.length === 0 && s.identityIds.length === 1) return { ...none, identity: s.identityIds[0] };
+  return none;
+}
+
+/** The named ids the scope reaches (an account-wide or all-domains scope: all, checked against the account when written). Pure. */
+function inScope(s: Scope, t: TouchedIds): TouchedIds {
+  if (s.allDomains) return t;
+  return { tenantIds: t.tenantIds.filter((id) => s.readableTenantIds.includes(id) || s.tenantIds.includes(id)), domainIds: t.domainIds.filter((id) => s.domainIds.includes(id)) };
+}
+
+type ResultLike = { data?: unknown; errors?: readonly { message?: string; extensions?: Record<string, unknown> }[] };
+
+function resultOf(response: string | ExecutionResult | null): { result: ResultLike | null; bytes: number; whole: boolean } {
+  if (response === null) return { result: null, bytes: 0, whole: true };
+  if (typeof response !== 'string') {
+    // Errors as the client got them: formatted (codes, no internals), as over HTTP.
+    const errors = response.errors?.map((e) => formatError(e.toJSON(), e));
+    const json = JSON.stringify(errors ? { ...response, errors } : response);
+    return { result: JSON.parse(json) as ResultLike, bytes: Buffer.byteLength(json), whole: json.length <= MAX_STORED_RESPONSE };
+  }
+  const bytes = Buffer.byteLength(response);
+  try {
+    return { result: JSON.parse(response) as ResultLike, bytes, whole: bytes <= MAX_STORED_RESPONSE };
+  } catch {
+    return { result: null, bytes, whole: false };
+  }
+}
+
+function storedResponse(result: ResultLike | null, whole: boolean, keys: SensitiveKeys): unknown {
+  if (!result) return null;
+  const errors = (result.errors ?? []).map((e) => ({ message: e.message, extensions: redactValue(e.extensions ?? {}) }));
+  if (!whole) return { errors, truncated: true };
+  return { data: redactValue(result.data ?? null, keys.responseKeys), errors };
+}
+
+/** Turns an observed operation into its row: redacted request and response, outcome and codes; null for the public (no account to file it under). */
+export function toRequestLogRow(op: ObservedOperation): RequestLogInsert | null {
+  const p = op.ctx.principal;
+  if (p.kind === 'PUBLIC') return null;
+  const info = op.document ? operationInfo(op.document, op.operationName) : null;
+  const redacted = op.document ? redactDocument(op.document) : { query: '', keys: { variables: new Set<string>(), responseKeys: new Set<string>() } };
+  const { result, bytes, whole } = resultOf(op.response);
+  const codes = [...new Set((result?.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+  const owner = principalOwner(p.scope);
+  const touched = op.document ? inScope(p.scope, touchedIds(op.document, op.variables)) : { tenantIds: [], domainIds: [] };
+  return {
+    id: uuidv7(op.at.getTime()),
+    at: op.at.toISOString(),
+    account_id: p.scope.accountId,
+    request_id: op.ctx.requestId,
+    transport: op.transport,
+    principal_kind: p.kind,
+    token_id: p.kind === 'API_TOKEN' ? p.tokenId : null,
+    membership_id: p.kind === 'MEMBER' ? p.membershipId : null,
+    principal_name: p.label,
+    tenant_id: owner.tenant,
+    domain_id: owner.domain,
+    sender_identity_id: owner.identity,
+    touched_tenant_ids: [...new Set([...p.scope.tenantIds, ...touched.tenantIds])],
+    touched_domain_ids: touched.domainIds,
+    operation_type: (info?.type ?? 'query').toUpperCase(),
+    operation_name: info?.name ?? op.operationName ?? null,
+    fields: info?.fields ?? [],
+    outcome: codes.length ? 'ERROR' : 'OK',
+    codes,
+    status: op.status,
+    duration_ms: Math.max(0, Math.round(op.durationMs)),
+    bytes,
+    ip: op.ctx.clientIp,
+    user_agent: op.userAgent ? op.userAgent.slice(0, 512) : null,
+    request: { query: redacted.query, operationName: op.operationName, variables: redactVariables(op.variables ?? null, redacted.keys) },
+    response: storedResponse(result, whole, redacted.keys),
+  };
+}

@@ -1,0 +1,130 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { boundedPartitions, type Partition } from '../../db/partitions.queries';
+import { type RowScope } from '../../auth/scope';
+import { SqlParams, scopeCondition } from '../../db/scope-sql';
+import type { RequestLogInsert } from './request-log-row';
+
+/** A request log filter, ids already decoded. */
+export interface RequestLogWhere {
+  tokenIds: string[] | null;
+  membershipIds: string[] | null;
+  operationNames: string[] | null;
+  codes: string[] | null;
+  from: Date | null;
+  to: Date | null;
+  tenantId: string | null;
+}
+
+/** A stored request log row as read (the owner columns stay in the database; request and response only when asked for). */
+export type RequestLogRow = Omit<RequestLogInsert, 'at' | 'tenant_id' | 'domain_id' | 'sender_identity_id' | 'request' | 'response'> & { at: Date; request?: unknown; response?: unknown };
+
+const LIST_COLUMNS =
+  'r.id, r.at, r.account_id, r.request_id, r.transport, r.principal_kind, r.token_id, r.membership_id, r.principal_name, r.operation_type, r.operation_name, r.fields, r.outcome, r.codes, r.status, r.duration_ms, r.bytes, r.ip, r.user_agent, r.touched_tenant_ids, r.touched_domain_ids';
+
+const COLUMNS =
+  'id, at, account_id, request_id, transport, principal_kind, token_id, membership_id, principal_name, tenant_id, domain_id, sender_identity_id, touched_tenant_ids, touched_domain_ids, operation_type, operation_name, fields, outcome, codes, status, duration_ms, bytes, ip, user_agent, request, response';
+
+/** Inserts a batch of request logs in one statement (every account's; the writer's own connection). Side effect: write. */
+export async function insertRequestLogs(em: EntityManager, rows: readonly RequestLogInsert[]): Promise<void> {
+  if (!rows.length) return;
+  await em.execute(
+    `insert into request_logs (${COLUMNS})
+     select ${COLUMNS} from jsonb_to_recordset(?::jsonb) as x(id uuid, at timestamptz, account_id uuid, request_id text, transport text, principal_kind text, token_id uuid, membership_id uuid,
+       principal_name text, tenant_id uuid, domain_id uuid, sender_identity_id uuid, touched_tenant_ids uuid[], touched_domain_ids uuid[], operation_type text, operation_name text, fields text[],
+       outcome text, codes text[], status int, duration_ms int, bytes int, ip text, user_agent text, request jsonb, response jsonb)`,
+    [JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'string' && v.includes('\0') ? v.replace(/\0/g, '\uFFFD') : v))],
+  );
+}
+
+/** A text[] parameter (as one JSON parameter: knex would spread an array into a list). */
+function texts(q: SqlParams, values: readonly string[]): string {
+  return `array(select jsonb_array_elements_text(${q.p(JSON.stringify(values))}::jsonb))`;
+}
+
+/**
+ * The account of each of these tenants and domains (ids not found are absent), for the writer to keep
+ * only the ids a call named in its own account. System read (the writer's batch spans accounts).
+ */
+export async function ownerAccounts(em: EntityManager, tenantIds: readonly string[], domainIds: readonly string[]): Promise<Map<string, string>> {
+  if (!tenantIds.length && !domainIds.length) return new Map();
+  const q = new SqlParams();
+  const rows = await em.execute<{ id: string; account_id: string }[]>(
+    `select id, account_id from tenants where id = any(${q.uuids(tenantIds)}) union all select id, account_id from domains where id = any(${q.uuids(domainIds)})`,
+    q.params,
+  );
+  return new Map(rows.map((r) => [r.id, r.account_id]));
+}
+
+function whereSql(q: SqlParams, scope: RowScope, f: RequestLogWhere): string {
+  const parts = [scopeCondition(q, scope, 'r')];
+  if (f.tokenIds || f.membershipIds) {
+    const who = [...(f.tokenIds ? [`r.token_id = any(${q.uuids(f.tokenIds)})`] : []), ...(f.membershipIds ? [`r.membership_id = any(${q.uuids(f.membershipIds)})`] : [])];
+    parts.push(`(${who.join(' or ')})`);
+  }
+  if (f.operationNames) parts.push(`r.operation_name = any(${texts(q, f.operationNames)})`);
+  if (f.codes) parts.push(`(r.codes && ${texts(q, f.codes)}${f.codes.includes('OK') ? ` or r.outcome = 'OK'` : ''})`);
+  if (f.from) parts.push(`r.at >= ${q.p(f.from)}`);
+  if (f.to) parts.push(`r.at < ${q.p(f.to)}`);
+  if (f.tenantId) parts.push(`(r.tenant_id = ${q.p(f.tenantId)} or ${q.uuids([f.tenantId])} <@ r.touched_tenant_ids)`);
+  return parts.join(' and ');
+}
+
+/** One page of the request logs in the scope and filter, newest first, after id `before` (exclusive), `limit` rows. Scoped read. */
+export async function listRequestLogs(em: EntityManager, scope: RowScope, f: RequestLogWhere, before: string | null, limit: number): Promise<RequestLogRow[]> {
+  const q = new SqlParams();
+  const where = whereSql(q, scope, f);
+  const keyset = before ? ` and r.id < ${q.p(before)}` : '';
+  return em.execute<RequestLogRow[]>(`select ${LIST_COLUMNS} from request_logs r where ${where}${keyset} order by r.id desc limit ${q.p(limit)}`, q.params);
+}
+
+/** How many request logs are in the scope and filter. Scoped read. */
+export async function countRequestLogs(em: EntityManager, scope: RowScope, f: RequestLogWhere): Promise<number> {
+  const q = new SqlParams();
+  const [row] = await em.execute<{ n: string }[]>(`select count(*) as n from request_logs r where ${whereSql(q, scope, f)}`, q.params);
+  return Number(row.n);
+}
+
+/** The request logs with these ids that are in the scope and filter, with their redacted request and response, oldest first. Scoped read. */
+export async function requestLogsByIds(em: EntityManager, scope: RowScope, f: RequestLogWhere, ids: readonly string[]): Promise<RequestLogRow[]> {
+  if (!ids.length) return [];
+  const q = new SqlParams();
+  const where = whereSql(q, scope, f);
+  return em.execute<RequestLogRow[]>(`select ${LIST_COLUMNS}, r.request, r.response from request_logs r where ${where} and r.id = any(${q.uuids(ids)}) order by r.id`, q.params);
+}
+
+/** Creates the daily partitions from yesterday to `daysAhead` days ahead (idempotent). Writes (DDL). */
+export async function ensureRequestLogPartitions(em: EntityManager, daysAhead = 3): Promise<void> {
+  await em.execute('select mailroom_ensure_request_log_partitions(1, ?)', [daysAhead]);
+}
+
+/** A daily partition of request_logs with its upper bound (exclusive). */
+export type RequestLogPartition = Partition;
+
+/** The bounded daily partitions of request_logs (not the default one), oldest first. System read. */
+export function requestLogPartitions(em: EntityManager): Promise<RequestLogPartition[]> {
+  return boundedPartitions(em, 'request_logs');
+}
+
+/**
+ * Drops one daily partition in a transaction of its own, waiting at most 5 s for the lock; returns
+ * false when the lock was not granted (tried again by the next run). Writes (DDL).
+ */
+export async function dropRequestLogPartition(em: EntityManager, p: RequestLogPartition): Promise<boolean> {
+  if (!/^request_logs_\d{8}$/.test(p.name)) throw new Error(`not a request log partition: ${p.name}`);
+  try {
+    await em.transactional(async (tx) => {
+      await tx.execute(`set local lock_timeout = '5s'`);
+      await tx.execute(`drop table "${p.name}"`);
+    });
+    return true;
+  } catch (e) {
+    if ((e as { code?: string }).code === '55P03') return false;
+    throw e;
+  }
+}
+
+/** Deletes the rows of the default partition older than `before` (rows that arrived outside the prepared days); returns how many. Writes. */
+export async function deleteDefaultRequestLogsBefore(em: EntityManager, before: Date): Promise<number> {
+  const [row] = await em.execute<{ n: string }[]>(`with gone as (delete from request_logs_default where at < ? returning 1) select count(*) as n from gone`, [before]);
+  return Number(row.n);
+}

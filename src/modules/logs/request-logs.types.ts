@@ -1,0 +1,128 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Connection } from '../../graphql/pagination';
+import { PrincipalKind } from '../viewer/viewer.types';
+
+/** How a request log's operation ended. */
+export enum RequestOutcome {
+  OK = 'OK',
+  ERROR = 'ERROR',
+}
+registerEnumType(RequestOutcome, {
+  name: 'RequestOutcome',
+  description: 'How an operation ended.',
+  valuesConfig: { OK: { description: 'The response carried no errors.' }, ERROR: { description: 'The response carried at least one error (see `codes`).' } },
+});
+
+/** Which transport carried an operation. */
+export enum RequestTransport {
+  HTTP = 'HTTP',
+  WS = 'WS',
+}
+registerEnumType(RequestTransport, {
+  name: 'RequestTransport',
+  description: 'Which transport carried an operation.',
+  valuesConfig: { HTTP: { description: 'GraphQL over HTTP (POST or GET /graphql).' }, WS: { description: 'GraphQL over the WebSocket at /graphql (graphql-transport-ws).' } },
+});
+
+/** The kind of a GraphQL operation. */
+export enum OperationType {
+  QUERY = 'QUERY',
+  MUTATION = 'MUTATION',
+  SUBSCRIPTION = 'SUBSCRIPTION',
+}
+registerEnumType(OperationType, {
+  name: 'OperationType',
+  description: 'The kind of a GraphQL operation.',
+  valuesConfig: {
+    QUERY: { description: 'A query (reads).' },
+    MUTATION: { description: 'A mutation (changes).' },
+    SUBSCRIPTION: { description: 'A subscription (logged once, when it started).' },
+  },
+});
+
+/** Who made a call (or a change). */
+@ObjectType({ description: 'The member or API token that acted.' })
+export class LogPrincipal {
+  @Field(() => PrincipalKind, { description: 'MEMBER or API_TOKEN.' })
+  kind!: PrincipalKind;
+
+  @Field(() => ID, { nullable: true, description: 'Global id of the API token (an ApiToken), for a token.' })
+  tokenId!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Global id of the member (a Member), for a member.' })
+  memberId!: string | null;
+
+  @Field(() => String, { description: 'The token’s name or the member’s label at the time.' })
+  name!: string;
+}
+
+/** One recorded GraphQL operation. */
+@ObjectType({ description: 'One GraphQL operation as it was received and answered (variables and response redacted).' })
+export class RequestLog {
+  @Field(() => ID, { description: 'Global id (load it again with requestLog(id)).' })
+  id!: string;
+
+  @Field(() => Date, { description: 'When the operation arrived.' })
+  at!: Date;
+
+  @Field(() => String, { description: 'The request id (the X-Request-Id response header; in INTERNAL_SERVER_ERROR errors).' })
+  requestId!: string;
+
+  @Field(() => RequestTransport, { description: 'HTTP or WebSocket.' })
+  transport!: RequestTransport;
+
+  @Field(() => LogPrincipal, { description: 'Who called.' })
+  principal!: LogPrincipal;
+
+  @Field(() => OperationType, { description: 'Query, mutation or subscription.' })
+  operationType!: OperationType;
+
+  @Field(() => String, { nullable: true, description: 'The operation’s name, when it had one.' })
+  operationName!: string | null;
+
+  @Field(() => [String], { description: 'The root fields called.' })
+  fields!: string[];
+
+  @Field(() => RequestOutcome, { description: 'OK, or ERROR with the codes.' })
+  outcome!: RequestOutcome;
+
+  @Field(() => [String], { description: 'The error codes of the response (`extensions.code`), each once.' })
+  codes!: string[];
+
+  @Field(() => Int, { nullable: true, description: 'The HTTP status (null over WebSocket).' })
+  status!: number | null;
+
+  @Field(() => Int, { description: 'Time from receiving the operation to its answer, in milliseconds.' })
+  durationMs!: number;
+
+  @Field(() => Int, { description: 'Size of the response in bytes.' })
+  bytes!: number;
+
+  @Field(() => String, { nullable: true, description: 'The client’s IP address.' })
+  ip!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The client’s User-Agent header.' })
+  userAgent!: string | null;
+
+  @Field(() => [ID], { description: 'Global ids of the tenants the call acted in (the caller’s tenant scope and tenants it named).' })
+  tenantIds!: string[];
+
+  @Field(() => [ID], { description: 'Global ids of the domains the call named.' })
+  domainIds!: string[];
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'The request: the document (literal secrets and message content replaced by [REDACTED]), operationName and redacted variables. Only in requestLog(id) and requestLogged.',
+  })
+  request!: Record<string, unknown> | null;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'The response: data with secrets and message content redacted (only errors when it exceeded 64 KiB), and errors. Only in requestLog(id) and requestLogged.',
+  })
+  response!: Record<string, unknown> | null;
+}
+
+/** A page of request logs. */
+export const RequestLogConnection = Connection(RequestLog, 'RequestLog');
