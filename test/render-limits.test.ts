@@ -105,8 +105,10 @@ describe('template rendering off the main thread', () => {
       await new Promise((r) => setTimeout(r, 100));
       status = ok(await env.s.gql(BulkEmailStatusDocument, { id: bulk.id }, t.token)).bulkEmailStatus;
     }
-    // 10 renders at 1.2 s each would take 12 s; the 2 s chunk budget ends the chunk after two.
-    expect(Date.now() - started).toBeLessThan(6000);
+    // 10 renders at 1.2 s each would take 12 s; the 2 s chunk budget ends the chunk after two (about 3 s
+    // on a quiet machine). The count of budget-spent refusals below is what proves it; the time bound only
+    // has to tell "bounded" from 12 s of renders, on a loaded machine too.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(status).toMatchObject({ status: 'COMPLETED', processed: 10, failed: 10, messagesQueued: 0 });
     expect(status.errors.every((e) => e.code === 'BAD_USER_INPUT' && e.field === 'templateId')).toBe(true);
     expect(status.errors.filter((e) => /render budget is spent/.test(e.message)).length).toBeGreaterThanOrEqual(7);
