@@ -1,3 +1,4 @@
+import { executeWithParams } from '../../db/raw-params.queries';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundedPartitions, type Partition } from '../../db/partitions.queries';
 import { type RowScope } from '../../auth/scope';
@@ -27,7 +28,9 @@ const COLUMNS =
 /** Inserts a batch of request logs in one statement (every account's; the writer's own connection). Side effect: write. */
 export async function insertRequestLogs(em: EntityManager, rows: readonly RequestLogInsert[]): Promise<void> {
   if (!rows.length) return;
-  await em.execute(
+  // Bind parameters: em.execute would inline and escape the whole batch (~100 ms of CPU per MB).
+  await executeWithParams(
+    em,
     `insert into request_logs (${COLUMNS})
      select ${COLUMNS} from jsonb_to_recordset(?::jsonb) as x(id uuid, at timestamptz, account_id uuid, request_id text, transport text, principal_kind text, token_id uuid, membership_id uuid,
        principal_name text, tenant_id uuid, domain_id uuid, sender_identity_id uuid, touched_tenant_ids uuid[], touched_domain_ids uuid[], operation_type text, operation_name text, fields text[],
