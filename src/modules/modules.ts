@@ -10,6 +10,7 @@ import { dmarcModule } from './dmarc/dmarc.module';
 import { domainsModule } from './domains/domains.module';
 import { erasureModule } from './erasure/erasure.module';
 import { exportsModule } from './exports/exports.module';
+import { healthModule } from './health/health.module';
 import { identitiesModule } from './identities/identities.module';
 import { ingestionModule } from './ingestion/ingestion.module';
 import { mailModule } from './mail/mail.module';
@@ -49,6 +50,7 @@ export const MODULES: readonly FeatureModule[] = [
   analyticsModule,
   blocklistModule,
   dmarcModule,
+  healthModule,
 ];
 
 /** Every entity the ORM maps. */
