@@ -5,8 +5,7 @@ import type { Row } from '../../db/read-rows';
 import { rollupByDimension, type RollupQuery } from '../analytics/analytics.queries';
 import { BlocklistHit } from '../blocklist/blocklist-hit.entity';
 import { DmarcMonitor } from '../dmarc/dmarc-monitor.entity';
-import { publishedPolicy, recommend } from '../dmarc/dmarc-report.service';
-import { DmarcPolicy } from '../dmarc/dmarc.enums';
+import { monitorSummary } from '../dmarc/dmarc-report.service';
 import type { Domain } from '../domains/domain.entity';
 import { judgeHealth } from './health';
 import { alignmentByMonitor } from './health.queries';
@@ -61,20 +60,7 @@ function dmarcLoader(ctx: Context, scope: RowScope) {
       : new Map();
     return domainIds.map((id) => {
       const m = monitors.find((x) => x.domain.id === id);
-      if (!m) return null;
-      const t = totals.get(m.id) ?? { messages: 0, aligned: 0 };
-      const current = publishedPolicy(m) ?? DmarcPolicy.NONE;
-      const step = recommend(current, t.messages, t.aligned);
-      return {
-        monitorId: m.gid,
-        recordValid: m.recordValid,
-        wantedPolicy: m.wantedPolicy,
-        currentPolicy: current,
-        lastCheckedAt: m.lastCheckedAt,
-        messages30d: t.messages,
-        alignedRate30d: step.alignedRate,
-        recommendedPolicy: step.policy,
-      };
+      return m ? monitorSummary(m, totals.get(m.id) ?? { messages: 0, aligned: 0 }) : null;
     });
   });
 }
