@@ -17,6 +17,7 @@ import { Migration20261206000000Blocklist } from './Migration20261206000000Block
 import { Migration20261206100000DmarcMonitoring } from './Migration20261206100000DmarcMonitoring';
 import { Migration20261207100000SandboxDomains } from './Migration20261207100000SandboxDomains';
 import { Migration20261207000000RequestLogsAudit } from './Migration20261207000000RequestLogsAudit';
+import { Migration20261208000000DomainHealth } from './Migration20261208000000DomainHealth';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206100000DmarcMonitoring', class: Migration20261206100000DmarcMonitoring },
   { name: 'Migration20261207100000SandboxDomains', class: Migration20261207100000SandboxDomains },
   { name: 'Migration20261207000000RequestLogsAudit', class: Migration20261207000000RequestLogsAudit },
+  { name: 'Migration20261208000000DomainHealth', class: Migration20261208000000DomainHealth },
 ];

@@ -134,6 +134,11 @@ describe('authorization matrix: every query and mutation, as every principal kin
     expect(monitors.data.blocklistMonitors).toEqual({ totalCount: 1, edges: [{ node: { id: fx.ownIds.BlocklistMonitor[0], hits: [{ zone: 'zone-one.example' }], checks: { totalCount: 1 } } }] });
     const allBlocklistMonitors = await s.gql<any, any>('{ blocklistMonitors { totalCount } }', undefined, adminA);
     expect(allBlocklistMonitors.data.blocklistMonitors.totalCount).toBe(3);
+    // Domain health: tenant 1's domain shows its own listing and DMARC monitor; tenant 2's domain is not reachable.
+    const health = await s.gql<any, any>(`query($id: ID!) { domain(id: $id) { health { status blocklist { zone } dmarc { monitorId } } } }`, { id: fx.ownIds.Domain[0] }, tenantToken);
+    expect(health.data.domain.health).toEqual({ status: 'CRITICAL', blocklist: [{ zone: 'zone-one.example' }], dmarc: { monitorId: fx.ownIds.DmarcMonitor[0] } });
+    const foreignHealth = await s.gql<any, any>(`query($id: ID!) { domain(id: $id) { health { status } } }`, { id: fx.foreignIds.Domain[0] }, tenantToken);
+    expect(foreignHealth.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     // The erasure log is the account's: its admin reads both tenants' records (and nothing of account B's).
     const log = await s.gql<any, any>('{ erasures { totalCount edges { node { id } } } }', undefined, adminA);
     expect(log.data.erasures.edges.map((e: any) => e.node.id).sort()).toEqual([...fx.accountAIds.ErasureRequest].sort());

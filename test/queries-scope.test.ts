@@ -28,6 +28,7 @@ import { fileReport } from '../src/modules/dmarc/dmarc-ingest.service';
 import { newRuaToken } from '../src/modules/dmarc/dmarc-monitor.service';
 import { DmarcReportSource } from '../src/modules/dmarc/dmarc.enums';
 import { alignmentTotals, reporterRows, sourceRows, type DmarcRange } from '../src/modules/dmarc/dmarc.queries';
+import { alignmentByMonitor } from '../src/modules/health/health.queries';
 import { reportXml } from './support/dmarc-fixtures';
 import { requestLogReads, seedRequestLogs } from './support/request-log-fixture';
 
@@ -295,6 +296,11 @@ const READS: Record<string, (scope: RowScope) => Promise<string[]>> = {
     () => systemEm(s.app.orm),
     () => requestLogIds,
   ),
+  'health.queries.ts#alignmentByMonitor': async (scope) => {
+    const ids = Object.values(dmarcMonitorIds);
+    const totals = await alignmentByMonitor(systemEm(s.app.orm), scope, ids, new Date(Date.now() - 10 * 86400_000), new Date(Date.now() + 86400_000));
+    return [...totals.entries()].flatMap(([id, t]) => DMARC_LABELS.filter((l, i) => dmarcMonitorIds[l] === id && t.messages === 2 ** i && t.aligned === 2 ** i));
+  },
   // A write, checked the same way: inside a transaction that is rolled back.
   'suppressions.queries.ts#deleteEntries': async (scope) => {
     const labels: string[] = [];
@@ -331,7 +337,7 @@ describe('raw-SQL read models apply the scope in their SQL', () => {
     it(`${fn}: each principal gets exactly the rows its scope reaches, nothing of another client or account`, async () => {
       for (const [name, reached] of Object.entries(reaches)) {
         // DMARC rows all have a domain: of the owners, only the domain-owned ones exist there.
-        const expected = fn.startsWith('dmarc.') ? reached.filter((l) => DMARC_LABELS.includes(l)) : reached;
+        const expected = fn.startsWith('dmarc.') || fn.startsWith('health.') ? reached.filter((l) => DMARC_LABELS.includes(l)) : reached;
         const labels = [...new Set(await read(scopes[name]))].sort();
         expect(labels, `${fn} as ${name}`).toEqual([...expected].sort());
       }

@@ -11,6 +11,7 @@ import { auditModule } from './audit/audit.module';
 import { domainsModule } from './domains/domains.module';
 import { erasureModule } from './erasure/erasure.module';
 import { exportsModule } from './exports/exports.module';
+import { healthModule } from './health/health.module';
 import { identitiesModule } from './identities/identities.module';
 import { logsModule } from './logs/logs.module';
 import { ingestionModule } from './ingestion/ingestion.module';
@@ -53,6 +54,7 @@ export const MODULES: readonly FeatureModule[] = [
   dmarcModule,
   logsModule,
   auditModule,
+  healthModule,
 ];
 
 /** Every entity the ORM maps. */

@@ -146,6 +146,11 @@ export async function dmarcSummaryOfDomain(ctx: Context, domain: Pick<Domain, 'i
   if (!monitor) return null;
   const now = ctx.deps.clock.now();
   const last30 = await alignmentTotals(ctx.em, scope, { monitorId: monitor.id, from: new Date(now.getTime() - 30 * DAY), to: now });
+  return monitorSummary(monitor, last30);
+}
+
+/** A monitor's summary from its last 30 days' message and aligned counts (read in the caller's scope). Pure. */
+export function monitorSummary(monitor: DmarcMonitor, last30: { messages: number; aligned: number }): DmarcMonitorSummary {
   const current = publishedPolicy(monitor) ?? DmarcPolicy.NONE;
   const step = recommend(current, last30.messages, last30.aligned);
   return {
