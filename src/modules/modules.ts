@@ -14,6 +14,7 @@ import { identitiesModule } from './identities/identities.module';
 import { ingestionModule } from './ingestion/ingestion.module';
 import { mailModule } from './mail/mail.module';
 import { membersModule } from './members/members.module';
+import { messagesModule } from './messages/messages.module';
 import type { FeatureModule, NodeType, TaskDeps } from './module';
 import { nodeModule } from './node/node.module';
 import { retentionModule } from './retention/retention.module';
@@ -37,6 +38,7 @@ export const MODULES: readonly FeatureModule[] = [
   mailModule,
   sendingModule,
   activityModule,
+  messagesModule,
   ingestionModule,
   trackingModule,
   suppressionsModule,
