@@ -5,7 +5,8 @@ import { systemEm } from '../src/context';
 import { toGlobalId } from '../src/graphql/global-id';
 import { Message } from '../src/modules/sending/message.entity';
 import { MessageStatus } from '../src/modules/sending/message.types';
-import { insertApiToken, insertTwoTenants } from './support/factories';
+import { SenderIdentity, SenderIdentityStatus } from '../src/modules/identities/sender-identity.entity';
+import { insertApiToken, insertDomain, insertTwoTenants } from './support/factories';
 import { ok, startTestServer, type TestServer } from './support/harness';
 
 let s: TestServer;
@@ -122,6 +123,35 @@ describe('messages: order, pagination, totalCount', () => {
     // A cursor of tenant A's list gives tenant B only its own rows older than it (none).
     const p1 = await list(null, tokenA, 1);
     expect(await list(null, tokenB, 5, p1.pageInfo.endCursor!)).toMatchObject({ totalCount: 1, edges: [] });
+  });
+});
+
+describe('messages: an identity-scoped principal', () => {
+  it('sees only messages sent as its own identity, never the rest of its tenant', async () => {
+    const em = systemEm(s.app.orm);
+    const agency = await insertDomain(s, { accountId, tenantUuid: null });
+    const identity = em.create(SenderIdentity, {
+      account: accountId,
+      tenant: fx.tA.id,
+      domain: agency.id,
+      email: `me-${Date.now()}@${agency.name}`,
+      name: 'Me',
+      status: SenderIdentityStatus.CONFIRMED,
+      confirmedAt: new Date(),
+    });
+    await em.flush();
+    const mine = await seed('i1', { domainUuid: agency.id, tenantUuid: fx.tA.id, hoursAfterBase: 0 });
+    await em.nativeUpdate(Message, { id: mine.id }, { senderIdentity: identity.id });
+    const { secret } = await insertApiToken(s, { accountId, permissions: [Permission.ACTIVITY_READ], identityUuid: identity.id });
+    const own = await list(null, secret);
+    expect(labels(own)).toEqual(['i1']);
+    expect(own.totalCount).toBe(1);
+    expect(labels(await list({ senderIdentityIds: [toGlobalId('SenderIdentity', identity.id)] }, tokenA))).toEqual(['i1']);
+    expect(await list({ domainIds: [toGlobalId('Domain', fx.dA.id)] }, secret)).toMatchObject({ totalCount: 0, edges: [] });
+    // The tenant's token sees it too (the identity is the tenant's): six messages now.
+    expect((await list(null, tokenA)).totalCount).toBe(6);
+    await em.nativeDelete(Message, { id: mine.id });
+    delete seeded.i1;
   });
 });
 
