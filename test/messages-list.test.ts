@@ -118,6 +118,10 @@ describe('messages: order, pagination, totalCount', () => {
     expect(await list({ domainIds: [toGlobalId('Domain', fx.dA.id)] }, tokenB)).toMatchObject({ totalCount: 0, edges: [] });
     expect(await list({ tenantId: toGlobalId('Tenant', fx.tA.id) }, tokenB)).toMatchObject({ totalCount: 0, edges: [] });
     expect(await list({ status: ['SCHEDULED'] }, tokenB)).toMatchObject({ totalCount: 0, edges: [] });
+    // Substring and tag conditions (read through the query builder) keep the scope too.
+    const invoices = await list({ subject: 'invoice', tags: ['billing'] }, tokenB);
+    expect(labels(invoices)).toEqual(['b1']);
+    expect(invoices.totalCount).toBe(1);
     const other = await list(null, otherAccountToken);
     expect(other).toMatchObject({ totalCount: 0, edges: [] });
     // A cursor of tenant A's list gives tenant B only its own rows older than it (none).
