@@ -18,6 +18,7 @@ import { Migration20261206100000DmarcMonitoring } from './Migration2026120610000
 import { Migration20261207100000SandboxDomains } from './Migration20261207100000SandboxDomains';
 import { Migration20261207000000RequestLogsAudit } from './Migration20261207000000RequestLogsAudit';
 import { Migration20261208000000DomainHealth } from './Migration20261208000000DomainHealth';
+import { Migration20261208100000MessageLists } from './Migration20261208100000MessageLists';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -40,4 +41,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207100000SandboxDomains', class: Migration20261207100000SandboxDomains },
   { name: 'Migration20261207000000RequestLogsAudit', class: Migration20261207000000RequestLogsAudit },
   { name: 'Migration20261208000000DomainHealth', class: Migration20261208000000DomainHealth },
+  { name: 'Migration20261208100000MessageLists', class: Migration20261208100000MessageLists },
 ];

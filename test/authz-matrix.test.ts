@@ -12,6 +12,8 @@ import { Report } from '../src/modules/analytics/report.entity';
 import { BlocklistMonitor } from '../src/modules/blocklist/blocklist-monitor.entity';
 import { DmarcMonitor } from '../src/modules/dmarc/dmarc-monitor.entity';
 import { DmarcReport } from '../src/modules/dmarc/dmarc-report.entity';
+import { BulkSend } from '../src/modules/sending/bulk-send.entity';
+import { Message } from '../src/modules/sending/message.entity';
 import { buildMatrixFixture, type MatrixFixture } from './support/matrix-fixture';
 import { operationsFor, type ScalarOverride } from './support/schema-walker';
 import { startTestServer, type TestServer } from './support/harness';
@@ -58,6 +60,8 @@ async function snapshot(): Promise<string> {
     em.find(BlocklistMonitor, { id: { $in: ids('BlocklistMonitor') } }, { orderBy: { id: 'asc' } }),
     em.find(DmarcMonitor, { $or: [{ id: { $in: ids('DmarcMonitor') } }, { domain: { $in: ids('Domain') } }] }, { orderBy: { id: 'asc' } }),
     em.find(DmarcReport, { $or: [{ id: { $in: ids('DmarcReport') } }, { domain: { $in: ids('Domain') } }] }, { orderBy: { id: 'asc' } }),
+    em.find(Message, { id: { $in: ids('Message') } }, { orderBy: { id: 'asc' } }),
+    em.find(BulkSend, { id: { $in: ids('BulkSend') } }, { orderBy: { id: 'asc' } }),
   ]);
   return JSON.stringify(rows.map((list) => list.map((r) => ({ ...r, updatedAt: undefined }))));
 }
@@ -139,6 +143,16 @@ describe('authorization matrix: every query and mutation, as every principal kin
     expect(health.data.domain.health).toEqual({ status: 'CRITICAL', blocklist: [{ zone: 'zone-one.example' }], dmarc: { monitorId: fx.ownIds.DmarcMonitor[0] } });
     const foreignHealth = await s.gql<any, any>(`query($id: ID!) { domain(id: $id) { health { status } } }`, { id: fx.foreignIds.Domain[0] }, tenantToken);
     expect(foreignHealth.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // Messages (the scheduled one included) and bulk sends: tenant 1's own; the account admin sees both tenants' bulk sends, linked from their messages.
+    const messages = await s.gql<any, any>('{ messages { totalCount edges { node { id status } } } }', undefined, tenantToken);
+    expect(messages.data.messages.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining(fx.ownIds.Message));
+    expect(messages.data.messages.edges.find((e: any) => e.node.id === fx.ownIds.Message[1]).node.status).toBe('SCHEDULED');
+    const scheduled = await s.gql<any, any>('{ messages(filter: { status: SCHEDULED }) { totalCount edges { node { id bulkEmail { id } } } } }', undefined, adminA);
+    expect(scheduled.data.messages.edges).toEqual(
+      expect.arrayContaining(fx.accountAIds.Message.filter((_, i) => i % 2 === 1).map((id, i) => ({ node: { id, bulkEmail: { id: fx.accountAIds.BulkSend[i] } } }))),
+    );
+    const bulks = await s.gql<any, any>('{ bulkEmails(first: 100) { edges { node { id } } } }', undefined, adminA);
+    expect(bulks.data.bulkEmails.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining(fx.accountAIds.BulkSend));
     // The erasure log is the account's: its admin reads both tenants' records (and nothing of account B's).
     const log = await s.gql<any, any>('{ erasures { totalCount edges { node { id } } } }', undefined, adminA);
     expect(log.data.erasures.edges.map((e: any) => e.node.id).sort()).toEqual([...fx.accountAIds.ErasureRequest].sort());

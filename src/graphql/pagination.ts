@@ -115,17 +115,19 @@ export async function paginate<T extends { id: string }>(em: EntityManager, enti
 
 /**
  * The same page as `paginate`, read as plain rows (see readRows: the scope filter applies, no
- * entities are hydrated): for lists whose items are only read and shown.
+ * entities are hydrated): for lists whose items are only read and shown. `order: 'desc'` lists
+ * newest first (ids are time-ordered), `after` then continuing with older rows.
  */
-export async function paginateRows<T extends { id: string }>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, args: PageArgs): Promise<Page<Row<T>>> {
+export async function paginateRows<T extends { id: string }>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, args: PageArgs, order: 'asc' | 'desc' = 'asc'): Promise<Page<Row<T>>> {
   const first = pageSize(args.first);
   const afterId = args.after ? decodeCursor(args.after) : null;
-  const [rows, totalCount] = await Promise.all([readRows(em, entity, pageWhere(where, afterId), { orderBy: { id: 'asc' } as never, limit: first + 1 }), countRows(em, entity, where)]);
+  const [rows, totalCount] = await Promise.all([readRows(em, entity, pageWhere(where, afterId, order), { orderBy: { id: order } as never, limit: first + 1 }), countRows(em, entity, where)]);
   return toPage(rows as (Row<T> & { id: string })[], first, afterId, totalCount);
 }
 
-function pageWhere<T>(where: FilterQuery<T>, afterId: string | null): FilterQuery<T> {
-  return (afterId ? { $and: [where, { id: { $gt: afterId } }] } : where) as FilterQuery<T>;
+// Oldest first (asc) continues with greater ids; newest first (desc) with smaller ones.
+function pageWhere<T>(where: FilterQuery<T>, afterId: string | null, order: 'asc' | 'desc' = 'asc'): FilterQuery<T> {
+  return (afterId ? { $and: [where, { id: order === 'asc' ? { $gt: afterId } : { $lt: afterId } }] } : where) as FilterQuery<T>;
 }
 
 /** A page of rows fetched with `first + 1` (the extra row says a next page exists), cursors by id; `map` turns each row into its node. */

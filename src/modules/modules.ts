@@ -17,6 +17,7 @@ import { logsModule } from './logs/logs.module';
 import { ingestionModule } from './ingestion/ingestion.module';
 import { mailModule } from './mail/mail.module';
 import { membersModule } from './members/members.module';
+import { messagesModule } from './messages/messages.module';
 import type { FeatureModule, NodeType, TaskDeps } from './module';
 import { nodeModule } from './node/node.module';
 import { retentionModule } from './retention/retention.module';
@@ -40,6 +41,7 @@ export const MODULES: readonly FeatureModule[] = [
   mailModule,
   sendingModule,
   activityModule,
+  messagesModule,
   ingestionModule,
   trackingModule,
   suppressionsModule,

@@ -19,6 +19,9 @@ import { WebhookReplay } from '../../src/modules/webhooks/webhook-replay.entity'
 import { Webhook } from '../../src/modules/webhooks/webhook.entity';
 import { ErasureRequest } from '../../src/modules/erasure/erasure-request.entity';
 import { insertMessage, recordEvents } from './activity-fixture';
+import { BulkSend } from '../../src/modules/sending/bulk-send.entity';
+import { Message } from '../../src/modules/sending/message.entity';
+import { MessageStatus } from '../../src/modules/sending/message.types';
 import { insertApiToken, insertDomain, unique } from './factories';
 import { ActivityEventType } from '../../src/events/event-type';
 import type { EventRow } from '../../src/events/event-row';
@@ -196,6 +199,11 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
   const message = await insertMessage(s, { accountId, domainUuid: domain.id, tenantUuid: tenant.id, recipient: `mail-${label.toLowerCase()}@inbox.example.net` });
   await recordEvents(s, message, [ActivityEventType.QUEUED, ActivityEventType.DELIVERED], { ip: `ip of ${label}` });
   const token = await insertApiToken(s, { accountId, permissions: [Permission.DOMAINS_READ], tenantUuid: tenant.id, name: `Token of ${label}` });
+  // A bulk send of the tenant's token and a scheduled message of it (what messages, bulkEmails and Message.bulkEmail reach).
+  const bulk = em.create(BulkSend, { account: accountId, principalKey: `token:${token.tokenUuid}`, total: 1, requests: [] });
+  await em.flush();
+  const scheduled = await insertMessage(s, { accountId, domainUuid: domain.id, tenantUuid: tenant.id, recipient: `later-${label.toLowerCase()}@inbox.example.net` });
+  await em.nativeUpdate(Message, { id: scheduled.id }, { status: MessageStatus.SCHEDULED, sendAt: new Date(Date.now() + 86400_000), bulkId: bulk.id });
   // Analytics: rollups of an hour ago (the tenant's domain and its identity on the agency domain, tagged
   // with the tenant's tag, its template) and a saved report of the tenant's token.
   const at = new Date(Date.now() - 3600_000);
@@ -262,6 +270,8 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
     replay,
     erasure,
     message,
+    scheduled,
+    bulk,
     report,
     dmarcMonitor,
     dmarcReport,
@@ -284,7 +294,8 @@ function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string
     WebhookDelivery: [toGlobalId('WebhookDelivery', x.delivery.id)],
     WebhookReplay: [toGlobalId('WebhookReplay', x.replay.id)],
     ErasureRequest: [toGlobalId('ErasureRequest', x.erasure.id)],
-    Message: [toGlobalId('Message', x.message.id)],
+    Message: [toGlobalId('Message', x.message.id), toGlobalId('Message', x.scheduled.id)],
+    BulkSend: [toGlobalId('BulkSend', x.bulk.id)],
     Report: [toGlobalId('Report', x.report.id)],
     BlocklistMonitor: [toGlobalId('BlocklistMonitor', x.blocklist.monitor.id)],
     BlocklistCheck: [toGlobalId('BlocklistCheck', x.blocklist.check.id)],
@@ -322,6 +333,9 @@ function markersOf(x: Awaited<ReturnType<typeof seedTenant>>): string[] {
     x.erasure.emailHash,
     x.message.id,
     x.message.recipient,
+    x.scheduled.id,
+    x.scheduled.recipient,
+    x.bulk.id,
     x.report.name,
     x.report.id,
     x.dmarcMonitor.id,

@@ -1,4 +1,4 @@
-import { Entity, Enum, Filter, ManyToOne, Property, type Ref } from '@mikro-orm/core';
+import { Entity, Enum, Filter, Index, ManyToOne, Property, type Ref } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../db/base.entity';
 import { accountRows, scopeFilter } from '../../db/scope-filter';
@@ -40,6 +40,8 @@ export class BulkSendError {
 
 /** A batch of up to 500 send requests processed in the background. Visible to the principal that made it (its key). */
 @Entity({ tableName: 'bulk_sends' })
+@Index({ properties: ['account', 'id'] })
+@Index({ properties: ['account', 'principalKey', 'id'] })
 @Filter(scopeFilter((s) => accountRows(s, { principalKey: s.principalKey })))
 @ObjectType({ implements: Node, description: 'A bulk send and its progress.' })
 export class BulkSend extends BaseEntity implements Node {

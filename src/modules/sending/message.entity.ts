@@ -23,6 +23,8 @@ import { MessageStatus } from './message.types';
 @Index({ properties: ['senderIdentity', 'id'] })
 @Index({ properties: ['bulkId'] })
 @Index({ properties: ['account', 'tenant', 'createdAt', 'id'] })
+@Index({ properties: ['account', 'status', 'id'] })
+@Index({ properties: ['account', 'recipient', 'id'] })
 @Unique({ properties: ['verpToken'] })
 @Filter(scopeFilter((s) => ownedRows(s, { domain: 'domain', tenant: 'tenant', senderIdentity: 'identity' }, false)))
 @ObjectType({ implements: Node, description: 'One e-mail to one recipient, with its events.' })
