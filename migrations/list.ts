@@ -16,6 +16,7 @@ import { Migration20261205010000Erasures } from './Migration20261205010000Erasur
 import { Migration20261206000000Blocklist } from './Migration20261206000000Blocklist';
 import { Migration20261206100000DmarcMonitoring } from './Migration20261206100000DmarcMonitoring';
 import { Migration20261207100000SandboxDomains } from './Migration20261207100000SandboxDomains';
+import { Migration20261208200000SmtpUsers } from './Migration20261208200000SmtpUsers';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206000000Blocklist', class: Migration20261206000000Blocklist },
   { name: 'Migration20261206100000DmarcMonitoring', class: Migration20261206100000DmarcMonitoring },
   { name: 'Migration20261207100000SandboxDomains', class: Migration20261207100000SandboxDomains },
+  { name: 'Migration20261208200000SmtpUsers', class: Migration20261208200000SmtpUsers },
 ];

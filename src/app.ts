@@ -36,6 +36,7 @@ import { ensureEventPartitions } from './events/events.queries';
 import { ensureBootstrap } from './modules/accounts/bootstrap';
 import { type InboundSmtp, startInboundSmtp } from './modules/inbound/inbound-smtp';
 import { ENTITIES, HTTP_ROUTES } from './modules/modules';
+import { type SmtpSubmission, startSmtpSubmission } from './modules/smtp-relay/submission-server';
 import { buildAppSchema } from './schema';
 
 /** A running Mailroom server. */
@@ -51,6 +52,9 @@ export interface App {
   readonly bootstrapSecret: string | null;
   /** The port the inbound SMTP listener (bounces, complaints) is bound to; null when INBOUND_SMTP_PORT is unset. */
   readonly inboundSmtpPort: number | null;
+  /** The ports of the SMTP submission server (STARTTLS, implicit TLS); null when off. */
+  readonly smtpSubmissionPort: number | null;
+  readonly smtpSubmissionTlsPort: number | null;
   /** This process's event consumers; null when it runs no worker (MAILROOM_WORKER=off). */
   readonly consumers: ConsumerRunner | null;
   /** Shared executions of live subscriptions on this process's sockets (how many, serving how many subscribers). */
@@ -90,6 +94,8 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
   if (!config.databaseUrl) await assertClusterUnlocked(join(config.dataDir, 'pg', 'cluster'), logger);
   await assertBindable(config.port, config.host, 'PORT');
   if (config.inboundSmtpPort) await assertBindable(config.inboundSmtpPort, config.host, 'INBOUND_SMTP_PORT');
+  if (config.smtpSubmissionPort) await assertBindable(config.smtpSubmissionPort, config.host, 'SMTP_SUBMISSION_PORT');
+  if (config.smtpSubmissionTlsPort) await assertBindable(config.smtpSubmissionTlsPort, config.host, 'SMTP_SUBMISSION_TLS_PORT');
   const baseDeps = { ...createDefaultDeps(config, logger, options.deps), ...options.deps };
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.databaseUrl;
@@ -118,6 +124,9 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
   if (background) started.push(() => background.stop());
   const inbound: InboundSmtp | null = config.inboundSmtpPort === null ? null : await startInboundSmtp(orm, config, deps, config.inboundSmtpPort);
   if (inbound) started.push(() => inbound.stop());
+  const wantsSubmission = config.smtpSubmissionPort !== null || (config.smtpSubmissionTlsPort !== null && config.smtpTlsCert !== null);
+  const submission: SmtpSubmission | null = wantsSubmission ? await startSmtpSubmission(orm, config, deps) : null;
+  if (submission) started.push(() => submission.stop());
 
   const schema = await buildAppSchema();
   const apollo = createApollo(schema);
@@ -215,6 +224,8 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
     url,
     bootstrapSecret,
     inboundSmtpPort: inbound?.port ?? null,
+    smtpSubmissionPort: submission?.port ?? null,
+    smtpSubmissionTlsPort: submission?.tlsPort ?? null,
     consumers: background?.consumers ?? null,
     liveSubscriptions: () => ws.shared.stats(),
     async stop() {
@@ -228,6 +239,7 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
       await apollo.stop();
       if (background) await background.stop();
       if (inbound) await inbound.stop();
+      if (submission) await submission.stop();
       await feed.stop();
       await deps.renderer.close();
       await deps.webhookSender.close();

@@ -18,6 +18,7 @@ import type { FeatureModule, NodeType, TaskDeps } from './module';
 import { nodeModule } from './node/node.module';
 import { retentionModule } from './retention/retention.module';
 import { sendingModule } from './sending/sending.module';
+import { smtpRelayModule } from './smtp-relay/smtp-relay.module';
 import { suppressionsModule } from './suppressions/suppressions.module';
 import { templatesModule } from './templates/templates.module';
 import { tenantsModule } from './tenants/tenants.module';
@@ -49,6 +50,7 @@ export const MODULES: readonly FeatureModule[] = [
   analyticsModule,
   blocklistModule,
   dmarcModule,
+  smtpRelayModule,
 ];
 
 /** Every entity the ORM maps. */
