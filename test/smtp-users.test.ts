@@ -131,3 +131,28 @@ describe('SMTP submission without TLS (SMTP_ALLOW_INSECURE_AUTH=true)', () => {
     t.close();
   });
 });
+
+describe('SMTP AUTH failures per client IP', () => {
+  it('after RATE_LIMIT_LOGIN_PER_IP failed attempts, AUTH is refused with 454, even with the right password', async () => {
+    const limited = await startTestServer({ smtpSubmissionPort: 0, smtpAllowInsecureAuth: true, rateLimitLoginPerIp: 2 });
+    try {
+      const { adminToken, accountId } = await limited.newAccount();
+      const d = await insertDomain(limited, { accountId });
+      const cred = ok(await limited.gql(CreateSmtpUserDocument, { input: { name: 'x', domainId: toGlobalId('Domain', d.id) } }, adminToken)).createSmtpUser;
+      const attempt = async (pass: string) => {
+        const t = createTransport({ host: '127.0.0.1', port: limited.app.smtpSubmissionPort!, secure: false, ignoreTLS: true, auth: { user: cred.username, pass } });
+        try {
+          return await t.verify();
+        } finally {
+          t.close();
+        }
+      };
+      expect(await attempt(cred.password)).toBe(true);
+      await expect(attempt('wrong')).rejects.toMatchObject({ responseCode: 535 });
+      await expect(attempt('wrong')).rejects.toMatchObject({ responseCode: 535 });
+      await expect(attempt(cred.password)).rejects.toMatchObject({ responseCode: 454 });
+    } finally {
+      await limited.stop();
+    }
+  });
+});

@@ -73,6 +73,18 @@ export async function startSmtpSubmission(orm: MikroORM, config: SubmissionConfi
     return `2.0.0 Ok: queued as ${ids[0]}${ids.length > 1 ? ` (+${ids.length - 1} more)` : ''}`;
   }
 
+  /** Checks a credential; failed attempts count per client IP (RATE_LIMIT_LOGIN_PER_IP), and over the limit AUTH is refused with 454. */
+  async function authenticate(username: string, password: string, session: SMTPServerSession): Promise<string> {
+    const key = `smtp:${session.remoteAddress}`;
+    await deps.rateLimits.guard('loginIp', key).catch((e: unknown) => {
+      throw e instanceof AppError ? new SmtpRefusal(454, `4.7.0 Too many failed authentications: ${e.message}`) : e;
+    });
+    const user = await authenticateSmtpUser(orm, username, password, deps.clock.now());
+    if (user) return user.id;
+    await deps.rateLimits.penalize('loginIp', key);
+    throw new SmtpRefusal(535, '5.7.8 Authentication credentials invalid');
+  }
+
   const options = (secure: boolean): SMTPServerOptions => ({
     name: config.mailDomain,
     banner: 'Mailroom SMTP submission',
@@ -88,11 +100,12 @@ export async function startSmtpSubmission(orm: MikroORM, config: SubmissionConfi
     socketTimeout: 60_000,
     closeTimeout: 5_000,
     onAuth(auth, session, callback) {
-      authenticateSmtpUser(orm, auth.username ?? '', auth.password ?? '', deps.clock.now()).then(
-        (user) => (user ? callback(null, { user: user.id }) : callback(new SmtpRefusal(535, '5.7.8 Authentication credentials invalid'))),
-        (err: Error) => {
-          logger.error({ err, session: session.id }, 'SMTP AUTH lookup failed');
-          callback(temporary());
+      authenticate(auth.username ?? '', auth.password ?? '', session).then(
+        (userId) => callback(null, { user: userId }),
+        (err: unknown) => {
+          const refusal = refusalOf(err);
+          if (!refusal) logger.error({ err, session: session.id }, 'SMTP AUTH lookup failed');
+          callback(refusal ?? temporary());
         },
       );
     },
