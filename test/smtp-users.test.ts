@@ -132,9 +132,9 @@ describe('SMTP submission without TLS (SMTP_ALLOW_INSECURE_AUTH=true)', () => {
   });
 });
 
-describe('SMTP AUTH failures per client IP', () => {
-  it('after RATE_LIMIT_LOGIN_PER_IP failed attempts, AUTH is refused with 454, even with the right password', async () => {
-    const limited = await startTestServer({ smtpSubmissionPort: 0, smtpAllowInsecureAuth: true, rateLimitLoginPerIp: 2 });
+describe('SMTP limits', () => {
+  it('after RATE_LIMIT_LOGIN_PER_IP failed attempts, AUTH is refused with 454, even with the right password; a message over SMTP_SUBMISSION_MAX_BYTES is 552', async () => {
+    const limited = await startTestServer({ smtpSubmissionPort: 0, smtpAllowInsecureAuth: true, rateLimitLoginPerIp: 2, smtpSubmissionMaxBytes: 4096 });
     try {
       const { adminToken, accountId } = await limited.newAccount();
       const d = await insertDomain(limited, { accountId });
@@ -148,6 +148,10 @@ describe('SMTP AUTH failures per client IP', () => {
         }
       };
       expect(await attempt(cred.password)).toBe(true);
+      const big = createTransport({ host: '127.0.0.1', port: limited.app.smtpSubmissionPort!, secure: false, ignoreTLS: true, auth: { user: cred.username, pass: cred.password } });
+      await expect(big.sendMail({ from: `a@${d.name}`, to: 'x@inbox.example.test', subject: 'big', text: 'x'.repeat(8000) })).rejects.toMatchObject({ responseCode: 552 });
+      big.close();
+      expect(await systemEm(limited.app.orm).count(Message, { account: accountId })).toBe(0);
       await expect(attempt('wrong')).rejects.toMatchObject({ responseCode: 535 });
       await expect(attempt('wrong')).rejects.toMatchObject({ responseCode: 535 });
       await expect(attempt(cred.password)).rejects.toMatchObject({ responseCode: 454 });

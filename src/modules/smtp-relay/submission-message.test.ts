@@ -15,6 +15,9 @@ X-Order: 42
 X-Mailroom-Tags: a, b
 X-Mailroom-Send-At: 2030-01-02T03:04:05Z
 In-Reply-To: <m1@x>
+X-Order: 43
+X-Mailroom-Secret: no
+X-Bad_Name: no
 Received: from evil`);
     const [req, ...rest] = sendRequestsOf(mail, ['ADA@x.example', 'bob@x.example', 'hidden@x.example']);
     expect(rest).toEqual([]);

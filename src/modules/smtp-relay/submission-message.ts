@@ -1,5 +1,6 @@
 import type { AddressObject, ParsedMail } from 'mailparser';
-import type { EmailAddressInput, MessageHeaderInput, SendEmailInput } from '../sending/sending.inputs';
+import { isAllowedHeader } from '../sending/send-request';
+import { type EmailAddressInput, type MessageHeaderInput, SEND_LIMITS, type SendEmailInput } from '../sending/sending.inputs';
 
 /** A refusal of a submitted message, with its SMTP reply code and enhanced status text. */
 export class SmtpRefusal extends Error {
@@ -19,20 +20,25 @@ function addresses(field: AddressObject | AddressObject[] | undefined): EmailAdd
   return list.flatMap((o) => o.value).flatMap((a) => (a.address ? [{ email: a.address.toLowerCase(), name: a.name || null }] : []));
 }
 
-/** Custom headers sendEmail takes (its allow-list checks them again): `X-…` except `X-Mailroom-…`, In-Reply-To, References. */
+/**
+ * The custom headers sendEmail takes, as far as its allow-list and limits go (`X-…` except `X-Mailroom-…`,
+ * In-Reply-To, References; one of each, one line, up to 998 characters, at most 20): mail clients add
+ * headers of their own (X-Mailer, X-MS-…), so what does not fit is dropped rather than refused.
+ */
 function passedHeaders(mail: ParsedMail): MessageHeaderInput[] {
   const out: MessageHeaderInput[] = [];
+  const seen = new Set<string>();
   for (const { key, line } of mail.headerLines) {
-    const wanted = (key.startsWith('x-') && !key.startsWith('x-mailroom-')) || key === 'in-reply-to' || key === 'references';
-    if (!wanted) continue;
     const colon = line.indexOf(':');
-    out.push({
-      name: line.slice(0, colon).trim(),
-      value: line
-        .slice(colon + 1)
-        .replace(/\r?\n[ \t]+/g, ' ')
-        .trim(),
-    });
+    const name = line.slice(0, colon).trim();
+    const value = line
+      .slice(colon + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
+    const fits = value.length > 0 && value.length <= SEND_LIMITS.headerValue && !/[\u0000-\u001f\u007f]/.test(value);
+    if (!isAllowedHeader(name) || seen.has(key) || !fits || out.length >= SEND_LIMITS.headers) continue;
+    seen.add(key);
+    out.push({ name, value });
   }
   return out;
 }

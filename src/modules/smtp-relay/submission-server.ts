@@ -23,8 +23,6 @@ export interface SmtpSubmission {
   stop(): Promise<void>;
 }
 
-type SubmissionConfig = Config;
-
 const temporary = () => new SmtpRefusal(451, '4.3.0 Temporary failure, try again later');
 
 /** The SMTP reply for an error of the sending path: the sender outside the credential's scope is 550 with sendEmail's reason. */
@@ -39,10 +37,15 @@ function refusalOf(e: unknown): SmtpRefusal | null {
   return null;
 }
 
-async function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
+/** Reads the DATA stream to the end, keeping at most `limit` bytes (the rest is drained, not kept); 552 when it was larger. */
+async function readAll(stream: SMTPServerDataStream, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  if (stream.sizeExceeded) throw new SmtpRefusal(552, '5.3.4 Message too big');
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size <= limit) chunks.push(chunk as Buffer);
+  }
+  if (stream.sizeExceeded || size > limit) throw new SmtpRefusal(552, `5.3.4 Message too big (at most ${limit} bytes)`);
   return Buffer.concat(chunks);
 }
 
@@ -53,12 +56,12 @@ async function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
  * sendEmail as the SMTP user's principal (its domain or sender identity, EMAIL_SEND only): a From
  * outside that scope is refused with 550, as sendEmail refuses it. Side effects: listens; writes messages.
  */
-export async function startSmtpSubmission(orm: MikroORM, config: SubmissionConfig, deps: Deps): Promise<SmtpSubmission> {
+export async function startSmtpSubmission(orm: MikroORM, config: Config, deps: Deps): Promise<SmtpSubmission> {
   const logger = deps.logger.child({ component: 'smtp-submission' });
   const tls = config.smtpTlsCert && config.smtpTlsKey ? { cert: readFileSync(config.smtpTlsCert), key: readFileSync(config.smtpTlsKey) } : null;
 
   async function onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
-    const raw = await readAll(stream);
+    const raw = await readAll(stream, config.smtpSubmissionMaxBytes);
     const principal = await smtpUserPrincipal(orm, String(session.user));
     if (!principal) throw new SmtpRefusal(550, '5.7.1 This SMTP user is disabled or was deleted');
     const requests = sendRequestsOf(
