@@ -1,4 +1,4 @@
-import { Entity, Filter, Index, ManyToOne, Property, type Ref } from '@mikro-orm/core';
+import { Check, Entity, Filter, Index, ManyToOne, Property, type Ref } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { Permission } from '../../auth/permissions';
 import { BaseEntity } from '../../db/base.entity';
@@ -17,6 +17,8 @@ export const SMTP_USER_PERMISSIONS: readonly Permission[] = [Permission.EMAIL_SE
  * SHA-256 of its generated password is stored (the password is random and long, like an API token secret).
  */
 @Entity({ tableName: 'smtp_users' })
+// Exactly one target: a domain or a sender identity.
+@Check({ name: 'smtp_users_one_target', expression: '("domain_id" is null) <> ("sender_identity_id" is null)' })
 @Index({ properties: ['account'] })
 @Index({ properties: ['domain'] })
 @Index({ properties: ['senderIdentity'] })
