@@ -19,6 +19,7 @@ import { Migration20261207100000SandboxDomains } from './Migration20261207100000
 import { Migration20261207000000RequestLogsAudit } from './Migration20261207000000RequestLogsAudit';
 import { Migration20261208000000DomainHealth } from './Migration20261208000000DomainHealth';
 import { Migration20261208100000MessageLists } from './Migration20261208100000MessageLists';
+import { Migration20261208200000SmtpUsers } from './Migration20261208200000SmtpUsers';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -42,4 +43,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207000000RequestLogsAudit', class: Migration20261207000000RequestLogsAudit },
   { name: 'Migration20261208000000DomainHealth', class: Migration20261208000000DomainHealth },
   { name: 'Migration20261208100000MessageLists', class: Migration20261208100000MessageLists },
+  { name: 'Migration20261208200000SmtpUsers', class: Migration20261208200000SmtpUsers },
 ];

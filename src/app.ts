@@ -38,6 +38,7 @@ import { type InboundSmtp, startInboundSmtp } from './modules/inbound/inbound-sm
 import { ENTITIES, HTTP_ROUTES, ORM_SUBSCRIBERS } from './modules/modules';
 import { createRequestLogWriter, type RequestLogWriter } from './modules/logs/request-log-writer';
 import { ensureRequestLogPartitions } from './modules/logs/request-logs.queries';
+import { type SmtpSubmission, startSmtpSubmission } from './modules/smtp-relay/submission-server';
 import { buildAppSchema } from './schema';
 
 /** A running Mailroom server. */
@@ -53,6 +54,9 @@ export interface App {
   readonly bootstrapSecret: string | null;
   /** The port the inbound SMTP listener (bounces, complaints) is bound to; null when INBOUND_SMTP_PORT is unset. */
   readonly inboundSmtpPort: number | null;
+  /** The ports of the SMTP submission server (STARTTLS, implicit TLS); null when off. */
+  readonly smtpSubmissionPort: number | null;
+  readonly smtpSubmissionTlsPort: number | null;
   /** This process's event consumers; null when it runs no worker (MAILROOM_WORKER=off). */
   readonly consumers: ConsumerRunner | null;
   /** This process's request log writer; null with REQUEST_LOGS=off. */
@@ -94,6 +98,8 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
   if (!config.databaseUrl) await assertClusterUnlocked(join(config.dataDir, 'pg', 'cluster'), logger);
   await assertBindable(config.port, config.host, 'PORT');
   if (config.inboundSmtpPort) await assertBindable(config.inboundSmtpPort, config.host, 'INBOUND_SMTP_PORT');
+  if (config.smtpSubmissionPort) await assertBindable(config.smtpSubmissionPort, config.host, 'SMTP_SUBMISSION_PORT');
+  if (config.smtpSubmissionTlsPort) await assertBindable(config.smtpSubmissionTlsPort, config.host, 'SMTP_SUBMISSION_TLS_PORT');
   const baseDeps = { ...createDefaultDeps(config, logger, options.deps), ...options.deps };
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.databaseUrl;
@@ -125,6 +131,9 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
   if (background) started.push(() => background.stop());
   const inbound: InboundSmtp | null = config.inboundSmtpPort === null ? null : await startInboundSmtp(orm, config, deps, config.inboundSmtpPort);
   if (inbound) started.push(() => inbound.stop());
+  const wantsSubmission = config.smtpSubmissionPort !== null || (config.smtpSubmissionTlsPort !== null && config.smtpTlsCert !== null);
+  const submission: SmtpSubmission | null = wantsSubmission ? await startSmtpSubmission(orm, config, deps) : null;
+  if (submission) started.push(() => submission.stop());
 
   // One request log writer per process: operations are buffered and inserted in batches (at most a second behind).
   const requestLog = config.requestLogs ? createRequestLogWriter(() => systemEm(orm), deps.bus, logger) : null;
@@ -226,6 +235,8 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
     url,
     bootstrapSecret,
     inboundSmtpPort: inbound?.port ?? null,
+    smtpSubmissionPort: submission?.port ?? null,
+    smtpSubmissionTlsPort: submission?.tlsPort ?? null,
     consumers: background?.consumers ?? null,
     requestLog,
     liveSubscriptions: () => ws.shared.stats(),
@@ -241,6 +252,7 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
       if (requestLog) await requestLog.stop();
       if (background) await background.stop();
       if (inbound) await inbound.stop();
+      if (submission) await submission.stop();
       await feed.stop();
       await deps.renderer.close();
       await deps.webhookSender.close();

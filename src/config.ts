@@ -116,6 +116,17 @@ export interface Config {
   readonly requestLogs: boolean;
   /** How many days of request logs are kept (whole days are dropped). */
   readonly requestLogRetentionDays: number;
+  /** SMTP submission port (SMTP_SUBMISSION_PORT; 0 or unset: off → null). An override of 0 (tests) binds an ephemeral port. */
+  readonly smtpSubmissionPort: number | null;
+  /** Implicit-TLS submission port (SMTP_SUBMISSION_TLS_PORT); needs SMTP_TLS_CERT/SMTP_TLS_KEY; null: off. */
+  readonly smtpSubmissionTlsPort: number | null;
+  /** PEM certificate (chain) and key files of the submission server (STARTTLS and implicit TLS); null: no TLS. */
+  readonly smtpTlsCert: string | null;
+  readonly smtpTlsKey: string | null;
+  /** AUTH is offered before TLS (SMTP_ALLOW_INSECURE_AUTH=true): local use only. */
+  readonly smtpAllowInsecureAuth: boolean;
+  /** Largest message the submission server accepts. */
+  readonly smtpSubmissionMaxBytes: number;
 }
 
 /** A configuration error: the message names the variable. */
@@ -250,6 +261,32 @@ function opsToken(env: NodeJS.ProcessEnv): string | null {
   return secretSetting(env, 'MAILROOM_OPS_TOKEN');
 }
 
+function pemPath(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = env[name];
+  if (!raw) return null;
+  if (!existsSync(raw)) throw new ConfigError(`${name} must be the path of a PEM file (${raw.slice(0, 100)} does not exist)`);
+  return resolve(raw);
+}
+
+type SmtpSubmissionConfig = Pick<Config, 'smtpSubmissionPort' | 'smtpSubmissionTlsPort' | 'smtpTlsCert' | 'smtpTlsKey' | 'smtpAllowInsecureAuth' | 'smtpSubmissionMaxBytes'>;
+
+function smtpSubmission(env: NodeJS.ProcessEnv): SmtpSubmissionConfig {
+  const port = int(env, 'SMTP_SUBMISSION_PORT', 0, 0, 65535);
+  const tlsPort = int(env, 'SMTP_SUBMISSION_TLS_PORT', 0, 0, 65535);
+  const cert = pemPath(env, 'SMTP_TLS_CERT');
+  const key = pemPath(env, 'SMTP_TLS_KEY');
+  if (!cert !== !key) throw new ConfigError('SMTP_TLS_CERT and SMTP_TLS_KEY go together: set both or neither');
+  if (tlsPort && !cert) throw new ConfigError('SMTP_SUBMISSION_TLS_PORT needs SMTP_TLS_CERT and SMTP_TLS_KEY');
+  return {
+    smtpSubmissionPort: port || null,
+    smtpSubmissionTlsPort: tlsPort || null,
+    smtpTlsCert: cert,
+    smtpTlsKey: key,
+    smtpAllowInsecureAuth: oneOf(env, 'SMTP_ALLOW_INSECURE_AUTH', ['true', 'false'], 'false') === 'true',
+    smtpSubmissionMaxBytes: int(env, 'SMTP_SUBMISSION_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  };
+}
+
 /**
  * Reads and validates the environment once; throws ConfigError naming the bad variable. Everything is
  * checked before anything is written: only then is the generated secret created in the data dir.
@@ -321,6 +358,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     blocklistLookupConcurrency: int(env, 'BLOCKLIST_LOOKUP_CONCURRENCY', 32, 1, 512),
     requestLogs: oneOf(env, 'REQUEST_LOGS', ['on', 'off'], 'on') === 'on',
     requestLogRetentionDays: int(env, 'REQUEST_LOG_RETENTION_DAYS', 30, 1, 3650),
+    ...smtpSubmission(env),
   };
   return Object.freeze({ ...config, secret: overrides.secret ?? loadSecret(env, dataDir), ...overrides });
 }

@@ -200,6 +200,9 @@ describe('a bad setting or an unusable database: one line naming the setting, no
     ['PUBLIC_URL=notaurl', () => ({ PUBLIC_URL: 'notaurl' }), 2, /PUBLIC_URL/],
     ['DNS_SERVERS with a name', () => ({ DNS_SERVERS: 'dns.example' }), 2, /DNS_SERVERS/],
     ['MAILROOM_WORKER=of', () => ({ MAILROOM_WORKER: 'of' }), 2, /MAILROOM_WORKER/],
+    ['SMTP_TLS_CERT that is no file', () => ({ SMTP_TLS_CERT: '/nonexistent/cert.pem', SMTP_TLS_KEY: '/nonexistent/key.pem' }), 2, /SMTP_TLS_CERT must be the path of a PEM file/],
+    ['SMTP_TLS_CERT without SMTP_TLS_KEY', () => ({ SMTP_TLS_CERT: join(__dirname, 'fixtures', 'smtp-tls', 'cert.pem') }), 2, /SMTP_TLS_CERT and SMTP_TLS_KEY go together/],
+    ['SMTP_SUBMISSION_TLS_PORT without a certificate', () => ({ SMTP_SUBMISSION_TLS_PORT: '4650' }), 2, /SMTP_SUBMISSION_TLS_PORT needs SMTP_TLS_CERT/],
   ];
   it.each(cases)('%s', { timeout: 30_000 }, async (_name, env, code, line) => {
     const dir = dataDir(`bad-${Math.random().toString(36).slice(2)}`);

@@ -22,6 +22,7 @@ import type { FeatureModule, NodeType, TaskDeps } from './module';
 import { nodeModule } from './node/node.module';
 import { retentionModule } from './retention/retention.module';
 import { sendingModule } from './sending/sending.module';
+import { smtpRelayModule } from './smtp-relay/smtp-relay.module';
 import { suppressionsModule } from './suppressions/suppressions.module';
 import { templatesModule } from './templates/templates.module';
 import { tenantsModule } from './tenants/tenants.module';
@@ -57,6 +58,7 @@ export const MODULES: readonly FeatureModule[] = [
   logsModule,
   auditModule,
   healthModule,
+  smtpRelayModule,
 ];
 
 /** Every entity the ORM maps. */

@@ -35,6 +35,7 @@ import { BlocklistHit } from '../../src/modules/blocklist/blocklist-hit.entity';
 import { BlocklistMonitor } from '../../src/modules/blocklist/blocklist-monitor.entity';
 import { insertAlerts } from '../../src/modules/blocklist/blocklist-alerts.queries';
 import { uuidv7 } from '../../src/lib/ids';
+import { SmtpUser } from '../../src/modules/smtp-relay/smtp-user.entity';
 
 /** A blocklist monitor with a hit, a finished check and an alert, owned by `tenantId` (null: the account's own). */
 async function seedBlocklist(s: TestServer, accountId: string, tenantId: string | null, domainId: string | null, label: string, address: string) {
@@ -204,6 +205,8 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
   await em.flush();
   const scheduled = await insertMessage(s, { accountId, domainUuid: domain.id, tenantUuid: tenant.id, recipient: `later-${label.toLowerCase()}@inbox.example.net` });
   await em.nativeUpdate(Message, { id: scheduled.id }, { status: MessageStatus.SCHEDULED, sendAt: new Date(Date.now() + 86400_000), bulkId: bulk.id });
+  // An SMTP credential of the tenant's domain.
+  const smtpUser = em.create(SmtpUser, { account: accountId, name: `SMTP user ${label}`, username: unique(`smtp_${label.toLowerCase()}_`), passwordHash: sha256(`pw ${label}`), domain: domain.id });
   // Analytics: rollups of an hour ago (the tenant's domain and its identity on the agency domain, tagged
   // with the tenant's tag, its template) and a saved report of the tenant's token.
   const at = new Date(Date.now() - 3600_000);
@@ -278,6 +281,7 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
     blocklist,
     logMarkers,
     tokenUuid: token.tokenUuid,
+    smtpUser,
     suppressionIds: [suppression.id, identitySuppression.id],
   };
 }
@@ -302,6 +306,7 @@ function idsOf(x: Awaited<ReturnType<typeof seedTenant>>): Record<string, string
     BlocklistAlert: [toGlobalId('BlocklistAlert', x.blocklist.alertId)],
     DmarcMonitor: [toGlobalId('DmarcMonitor', x.dmarcMonitor.id)],
     DmarcReport: [toGlobalId('DmarcReport', x.dmarcReport.id)],
+    SmtpUser: [toGlobalId('SmtpUser', x.smtpUser.id)],
   };
 }
 
@@ -322,6 +327,9 @@ function markersOf(x: Awaited<ReturnType<typeof seedTenant>>): string[] {
     x.identity.id,
     x.template.id,
     x.tokenUuid,
+    x.smtpUser.name,
+    x.smtpUser.username,
+    x.smtpUser.id,
     x.webhook.name,
     x.webhook.url,
     x.webhook.id,

@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { simpleParser } from 'mailparser';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import type { Config } from '../../config';
+import { createContext, type Deps } from '../../context';
+import { AppError } from '../../graphql/errors';
+import { sendEmail } from '../sending/send.service';
+import { authenticateSmtpUser, smtpUserPrincipal } from '../access/smtp-user-principal';
+import { SmtpRefusal, sendRequestsOf } from './submission-message';
+
+/** Envelope recipients per SMTP transaction (each sendEmail takes up to 50 To, Cc and Bcc). */
+const MAX_RECIPIENTS = 50;
+
+/** The running submission listeners. */
+export interface SmtpSubmission {
+  /** The STARTTLS port (null: off). */
+  readonly port: number | null;
+  /** The implicit-TLS port (null: off). */
+  readonly tlsPort: number | null;
+  /** Stops accepting; open sessions get a few seconds to finish. */
+  stop(): Promise<void>;
+}
+
+const temporary = () => new SmtpRefusal(451, '4.3.0 Temporary failure, try again later');
+
+/** The SMTP reply for an error of the sending path: the sender outside the credential's scope is 550 with sendEmail's reason. */
+function refusalOf(e: unknown): SmtpRefusal | null {
+  if (e instanceof SmtpRefusal) return e;
+  if (!(e instanceof AppError)) return null;
+  const code = e.extensions.code;
+  const field = typeof e.extensions.field === 'string' ? `${e.extensions.field}: ` : '';
+  if (code === 'RATE_LIMITED') return new SmtpRefusal(451, `4.7.0 ${e.message}`);
+  if (field.startsWith('from')) return new SmtpRefusal(550, `5.7.1 Sender not allowed for this SMTP user: ${e.message}`);
+  if (code === 'BAD_USER_INPUT' || code === 'NOT_FOUND' || code === 'FORBIDDEN' || code === 'CONFLICT') return new SmtpRefusal(550, `5.6.0 ${field}${e.message}`);
+  return null;
+}
+
+/** Reads the DATA stream to the end, keeping at most `limit` bytes (the rest is drained, not kept); 552 when it was larger. */
+async function readAll(stream: SMTPServerDataStream, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size <= limit) chunks.push(chunk as Buffer);
+  }
+  if (stream.sizeExceeded || size > limit) throw new SmtpRefusal(552, `5.3.4 Message too big (at most ${limit} bytes)`);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Starts the SMTP submission server: AUTH PLAIN/LOGIN with an SMTP user's credentials (only after TLS
+ * unless SMTP_ALLOW_INSECURE_AUTH), STARTTLS on `smtpSubmissionPort` and implicit TLS on
+ * `smtpSubmissionTlsPort` with the configured certificate. Each message is parsed and accepted through
+ * sendEmail as the SMTP user's principal (its domain or sender identity, EMAIL_SEND only): a From
+ * outside that scope is refused with 550, as sendEmail refuses it. Side effects: listens; writes messages.
+ */
+export async function startSmtpSubmission(orm: MikroORM, config: Config, deps: Deps): Promise<SmtpSubmission> {
+  const logger = deps.logger.child({ component: 'smtp-submission' });
+  const tls = config.smtpTlsCert && config.smtpTlsKey ? { cert: readFileSync(config.smtpTlsCert), key: readFileSync(config.smtpTlsKey) } : null;
+
+  async function onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
+    const raw = await readAll(stream, config.smtpSubmissionMaxBytes);
+    const principal = await smtpUserPrincipal(orm, String(session.user));
+    if (!principal) throw new SmtpRefusal(550, '5.7.1 This SMTP user is disabled or was deleted');
+    const requests = sendRequestsOf(
+      await simpleParser(raw),
+      session.envelope.rcptTo.map((r) => r.address),
+    );
+    await deps.rateLimits.request(principal);
+    const ctx = createContext(orm, config, deps, principal, `smtp-${session.id}`, session.remoteAddress);
+    const ids: string[] = [];
+    for (const input of requests) ids.push(...(await sendEmail(ctx, input)).map((m) => m.gid));
+    logger.info({ session: session.id, smtpUserId: principal.kind === 'API_TOKEN' ? principal.tokenId : null, messages: ids.length }, 'SMTP message accepted');
+    return `2.0.0 Ok: queued as ${ids[0]}${ids.length > 1 ? ` (+${ids.length - 1} more)` : ''}`;
+  }
+
+  /** Checks a credential; failed attempts count per client IP (RATE_LIMIT_LOGIN_PER_IP), and over the limit AUTH is refused with 454. */
+  async function authenticate(username: string, password: string, session: SMTPServerSession): Promise<string> {
+    const key = `smtp:${session.remoteAddress}`;
+    await deps.rateLimits.guard('loginIp', key).catch((e: unknown) => {
+      throw e instanceof AppError ? new SmtpRefusal(454, `4.7.0 Too many failed authentications: ${e.message}`) : e;
+    });
+    const user = await authenticateSmtpUser(orm, username, password, deps.clock.now());
+    if (user) return user.id;
+    await deps.rateLimits.penalize('loginIp', key);
+    throw new SmtpRefusal(535, '5.7.8 Authentication credentials invalid');
+  }
+
+  const options = (secure: boolean): SMTPServerOptions => ({
+    name: config.mailDomain,
+    banner: 'Mailroom SMTP submission',
+    secure,
+    ...(tls ?? {}),
+    size: config.smtpSubmissionMaxBytes,
+    authMethods: ['PLAIN', 'LOGIN'],
+    allowInsecureAuth: config.smtpAllowInsecureAuth,
+    disabledCommands: tls ? [] : ['STARTTLS'],
+    disableReverseLookup: true,
+    logger: false,
+    maxClients: 200,
+    socketTimeout: 60_000,
+    closeTimeout: 5_000,
+    onAuth(auth, session, callback) {
+      authenticate(auth.username ?? '', auth.password ?? '', session).then(
+        (userId) => callback(null, { user: userId }),
+        (err: unknown) => {
+          const refusal = refusalOf(err);
+          if (!refusal) logger.error({ err, session: session.id }, 'SMTP AUTH lookup failed');
+          callback(refusal ?? temporary());
+        },
+      );
+    },
+    onRcptTo(_address, session, callback) {
+      callback(session.envelope.rcptTo.length >= MAX_RECIPIENTS ? new SmtpRefusal(452, `4.5.3 Too many recipients (at most ${MAX_RECIPIENTS} per message)`) : undefined);
+    },
+    onData(stream, session, callback) {
+      onData(stream, session).then(
+        (reply) => callback(null, reply),
+        (err: unknown) => {
+          const refusal = refusalOf(err);
+          if (!refusal) logger.error({ err, session: session.id }, 'accepting an SMTP message failed');
+          else logger.info({ session: session.id, code: refusal.responseCode, reason: refusal.message }, 'SMTP message refused');
+          stream.resume();
+          callback(refusal ?? temporary());
+        },
+      );
+    },
+  });
+
+  const servers: SMTPServer[] = [];
+  const listen = async (port: number, secure: boolean): Promise<number> => {
+    const server = new SMTPServer(options(secure));
+    server.on('error', (err) => logger.warn({ err: err.message }, 'SMTP submission error'));
+    await new Promise<void>((resolve, reject) => {
+      server.server.once('error', reject);
+      server.listen(port, config.host, () => {
+        server.server.off('error', reject);
+        resolve();
+      });
+    });
+    servers.push(server);
+    return (server.server.address() as AddressInfo).port;
+  };
+  const stop = () => Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined);
+  try {
+    const port = config.smtpSubmissionPort === null ? null : await listen(config.smtpSubmissionPort, false);
+    const tlsPort = config.smtpSubmissionTlsPort === null || !tls ? null : await listen(config.smtpSubmissionTlsPort, true);
+    if (!tls && !config.smtpAllowInsecureAuth) logger.warn('SMTP submission has no TLS certificate (SMTP_TLS_CERT/SMTP_TLS_KEY) and insecure AUTH is off: nobody can authenticate');
+    logger.info({ port, tlsPort }, 'SMTP submission listening');
+    return { port, tlsPort, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTransport, type SendMailOptions } from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemEm } from '../src/context';
+import { Message } from '../src/modules/sending/message.entity';
+import { CreateSmtpUserDocument, UpdateSmtpUserDocument } from './generated/graphql';
+import { buildTenant } from './support/factories';
+import { ok } from './support/harness';
+import { addVerifiedDomain, inbox, type SendingEnv, startSendingEnv, tenantWithDomain, uuidOf, verifyWithMailauth, waitForStatus } from './support/sending-fixtures';
+
+const TLS_DIR = join(__dirname, 'fixtures', 'smtp-tls');
+const CA = readFileSync(join(TLS_DIR, 'cert.pem'));
+
+let env: SendingEnv;
+beforeAll(async () => {
+  env = await startSendingEnv({ smtpSubmissionPort: 0, smtpSubmissionTlsPort: 0, smtpTlsCert: join(TLS_DIR, 'cert.pem'), smtpTlsKey: join(TLS_DIR, 'key.pem') });
+});
+afterAll(() => env?.stop());
+
+/** A nodemailer transport to the submission server: STARTTLS required (or implicit TLS), the fixture certificate trusted. */
+function transport(auth: { user: string; pass: string }, o: { implicit?: boolean; noTls?: boolean } = {}) {
+  const port = o.implicit ? env.s.app.smtpSubmissionTlsPort! : env.s.app.smtpSubmissionPort!;
+  return createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: o.implicit === true,
+    requireTLS: !o.implicit && !o.noTls,
+    ignoreTLS: o.noTls === true,
+    tls: { ca: CA, servername: 'localhost' },
+    auth,
+  });
+}
+
+async function send(auth: { user: string; pass: string }, message: SendMailOptions, o: { implicit?: boolean; noTls?: boolean } = {}) {
+  const t = transport(auth, o);
+  try {
+    return await t.sendMail(message);
+  } finally {
+    t.close();
+  }
+}
+
+const queuedId = (response: string) => /queued as (\S+)/.exec(response)![1];
+
+/** A client with a verified domain (DKIM published in the test DNS) and an SMTP user for it. */
+async function client() {
+  const t = await tenantWithDomain(env);
+  const domain = await addVerifiedDomain(env, t.adminToken, t.tenantId);
+  const created = ok(await env.s.gql(CreateSmtpUserDocument, { input: { name: 'App', domainId: domain.id } }, t.adminToken)).createSmtpUser;
+  return { ...t, domain, smtpUserId: created.smtpUser.id, auth: { user: created.username, pass: created.password } };
+}
+
+describe('SMTP submission', () => {
+  it('nodemailer submits with STARTTLS and AUTH; the message is delivered DKIM-signed, with its tags and headers, and the reply names it', async () => {
+    const c = await client();
+    const to = inbox();
+    const info = await send(c.auth, {
+      from: { name: 'Shop', address: `orders@${c.domain.name}` },
+      to,
+      subject: 'Your order',
+      text: 'Thanks for your order',
+      html: '<p>Thanks for your order</p>',
+      headers: { 'X-Mailroom-Tags': 'orders', 'X-Order': '42' },
+    });
+    expect(info.accepted).toEqual([to]);
+    const gid = queuedId(info.response);
+    const [got] = await env.sink.waitFor(to, 1);
+    const m = await waitForStatus(env, c.token, gid, ['DELIVERED']);
+    expect(m).toMatchObject({ recipient: to, fromEmail: `orders@${c.domain.name}`, subject: 'Your order', tags: ['orders'] });
+    const auth = await verifyWithMailauth(env, got.raw, got.mailFrom);
+    expect(auth.dkim.results[0]).toMatchObject({ signingDomain: c.domain.name, status: { result: 'pass' } });
+    expect(got.raw).toContain('X-Order: 42');
+    expect(got.raw).toContain('Thanks for your order');
+  });
+
+  it('implicit TLS works on the TLS port; X-Mailroom-Send-At schedules the message', async () => {
+    const c = await client();
+    const at = new Date(Date.now() + 3600_000);
+    const info = await send(c.auth, { from: `news@${c.domain.name}`, to: inbox(), subject: 'Later', text: 'Later', headers: { 'X-Mailroom-Send-At': at.toISOString() } }, { implicit: true });
+    const row = await systemEm(env.s.app.orm).findOneOrFail(Message, { id: uuidOf(queuedId(info.response)) });
+    expect(row.status).toBe('SCHEDULED');
+    expect(row.sendAt?.toISOString()).toBe(at.toISOString());
+  });
+
+  it('a wrong password is 535; a disabled user is 535; AUTH before STARTTLS is refused', async () => {
+    const c = await client();
+    const msg = { from: `news@${c.domain.name}`, to: inbox(), subject: 'x', text: 'x' };
+    await expect(send({ user: c.auth.user, pass: `${c.auth.pass}x` }, msg)).rejects.toMatchObject({ responseCode: 535 });
+    await expect(send({ user: 'smtp_unknown', pass: c.auth.pass }, msg)).rejects.toMatchObject({ responseCode: 535 });
+    // Without TLS the server does not offer AUTH at all (smtp-server answers 538: STARTTLS first).
+    await expect(send(c.auth, msg, { noTls: true })).rejects.toMatchObject({ responseCode: 538 });
+    ok(await env.s.gql(UpdateSmtpUserDocument, { input: { id: c.smtpUserId, enabled: false } }, c.adminToken));
+    await expect(send(c.auth, msg)).rejects.toMatchObject({ responseCode: 535 });
+    expect(await systemEm(env.s.app.orm).count(Message, { account: c.accountId })).toBe(0);
+  });
+
+  it("client A's credential cannot send from client B's addresses (550 with the reason); attachments are refused with 554", async () => {
+    const a = await client();
+    const tenantB = await buildTenant(env.s, a.adminToken, 'Client B');
+    const domainB = await addVerifiedDomain(env, a.adminToken, tenantB);
+    const refused = send(a.auth, { from: `ceo@${domainB.name}`, to: inbox(), subject: 'x', text: 'x' });
+    await expect(refused).rejects.toMatchObject({ responseCode: 550 });
+    await expect(refused).rejects.toThrow(/Sender not allowed for this SMTP user: from.email must be a confirmed sender identity or an address on a verified domain/);
+    const withFile = send(a.auth, { from: `news@${a.domain.name}`, to: inbox(), subject: 'x', text: 'x', attachments: [{ filename: 'a.txt', content: 'hello' }] });
+    await expect(withFile).rejects.toMatchObject({ responseCode: 554 });
+    await expect(withFile).rejects.toThrow(/Attachments are not supported/);
+    expect(await systemEm(env.s.app.orm).count(Message, { account: a.accountId })).toBe(0);
+  });
+
+  it('envelope recipients decide who gets a copy: To and Cc as in the headers, the rest Bcc (never shown)', async () => {
+    const c = await client();
+    const [to, cc, bcc] = [inbox('to'), inbox('cc'), inbox('bcc')];
+    const info = await send(c.auth, { from: `news@${c.domain.name}`, to, cc, bcc, subject: 'Three', text: 'Three' });
+    expect(info.response).toMatch(/queued as \S+ \(\+2 more\)/);
+    const rows = await systemEm(env.s.app.orm).find(Message, { account: c.accountId }, { orderBy: { recipient: 'asc' } });
+    expect(rows.map((r) => [r.recipient, r.recipientKind])).toEqual(
+      [
+        [bcc, 'bcc'],
+        [cc, 'cc'],
+        [to, 'to'],
+      ].sort((x, y) => x[0].localeCompare(y[0])),
+    );
+    const [got] = await env.sink.waitFor(bcc, 1);
+    expect(got.raw).not.toContain(bcc.split('@')[0]);
+  });
+});
