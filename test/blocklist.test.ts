@@ -147,8 +147,14 @@ describe('blocklist monitoring against a loopback DNS server', () => {
       type: 'blocklist.listed',
       data: { tenantId: w.tenantA, blocklistAlert: { id: byKind('LISTED')[0].id, monitorId: created.id, kind: 'LISTED', address: '192.0.2.9', zone: 'listing.test', returnCodes: ['127.0.0.3'] } },
     });
-    await expect.poll(() => mails.filter((m) => m.to === 'ops@client-a.example').length, { timeout: 20_000 }).toBe(1);
-    expect(mails.find((m) => m.to === 'ops@client-a.example')).toMatchObject({ subject: 'Blocklist: 192.0.2.9 is listed on listing.test' });
+    // One mail per alert: the listing, and each zone that turned unhealthy.
+    await expect.poll(() => mails.filter((m) => m.to === 'ops@client-a.example').length, { timeout: 20_000 }).toBe(3);
+    expect(
+      mails
+        .filter((m) => m.to === 'ops@client-a.example')
+        .map((m) => m.subject)
+        .sort(),
+    ).toEqual(['Blocklist: 192.0.2.9 is listed on listing.test', 'Blocklist: the zone broken.test cannot be trusted right now', 'Blocklist: the zone errcode.test cannot be trusted right now']);
 
     // Still listed, zones still unhealthy: a second check raises nothing.
     ok(await s.gql(CheckBlocklistMonitorDocument, { input: { id: created.id } }, w.tokenA));
@@ -156,7 +162,7 @@ describe('blocklist monitoring against a loopback DNS server', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(liveA.items).toHaveLength(3);
     expect(rx.on('/bl-a')).toHaveLength(2);
-    expect(mails.filter((m) => m.to === 'ops@client-a.example')).toHaveLength(1);
+    expect(mails.filter((m) => m.to === 'ops@client-a.example')).toHaveLength(3);
 
     // Delisted.
     dns.clear('9.2.0.192.listing.test');
@@ -167,8 +173,8 @@ describe('blocklist monitoring against a loopback DNS server', () => {
     expect(m3).toMatchObject({ listed: false, hits: [], unhealthyZones: ['broken.test', 'errcode.test'] });
     const hooks = await rx.waitFor('/bl-a', 3, 20_000);
     expect(JSON.parse(hooks[2].body)).toMatchObject({ type: 'blocklist.delisted', data: { blocklistAlert: { kind: 'DELISTED', zone: 'listing.test' } } });
-    await expect.poll(() => mails.filter((m) => m.to === 'ops@client-a.example').length, { timeout: 20_000 }).toBe(2);
-    expect(mails.filter((m) => m.to === 'ops@client-a.example')[1].subject).toBe('Blocklist: 192.0.2.9 is no longer listed on listing.test');
+    await expect.poll(() => mails.filter((m) => m.to === 'ops@client-a.example').length, { timeout: 20_000 }).toBe(4);
+    expect(mails.filter((m) => m.to === 'ops@client-a.example')[3].subject).toBe('Blocklist: 192.0.2.9 is no longer listed on listing.test');
     await new Promise((r) => setTimeout(r, 500));
     expect(liveA.items).toHaveLength(4);
 

@@ -31,15 +31,16 @@ export interface AlertMailPayload {
 /**
  * Records a check's alerts in `em`'s transaction: platform events BLOCKLIST_LISTED / BLOCKLIST_DELISTED
  * for webhooks (when the monitor sends to webhooks), one mail job per (alert, address) for the monitor's
- * notifyEmails, the alert rows (commit-ordered) and a bus wake-up on commit for the live subscription.
+ * notifyEmails (every kind, ZONE_UNHEALTHY included), the alert rows (commit-ordered) and a bus wake-up on commit for the live subscription.
  * Side effects: writes, jobs, NOTIFY on commit.
  */
 export async function recordAlerts(em: EntityManager, queue: JobQueue, alerts: readonly NewAlert[], opts: { webhooks: boolean; notifyEmails: readonly string[] }): Promise<void> {
   if (alerts.length === 0) return;
   const changes = alerts.filter((a) => a.kind !== BlocklistAlertKind.ZONE_UNHEALTHY);
+  // Every alert is mailed, a zone turning unhealthy too (no webhook event names it: webhooks get listings and delistings).
   await queue.addMany(
     em,
-    changes.flatMap((a) =>
+    alerts.flatMap((a) =>
       opts.notifyEmails.map((to) => ({ task: ALERT_MAIL_TASK, payload: { alertId: a.id, to } satisfies AlertMailPayload, opts: { jobKey: `${ALERT_MAIL_TASK}:${a.id}:${to}`, maxAttempts: 10 } })),
     ),
   );

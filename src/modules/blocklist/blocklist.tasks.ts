@@ -36,12 +36,21 @@ export async function queueOverdueChecks(td: TaskDeps): Promise<number> {
   });
 }
 
+/** The subject and first line of an alert's e-mail, by kind. Pure. */
+function alertWords(a: BlocklistAlert): { subject: string; first: string } {
+  if (a.kind === BlocklistAlertKind.LISTED) return { subject: `Blocklist: ${a.address} is listed on ${a.zone}`, first: `${a.address} was found on the blocklist ${a.zone}.` };
+  if (a.kind === BlocklistAlertKind.DELISTED) return { subject: `Blocklist: ${a.address} is no longer listed on ${a.zone}`, first: `${a.address} is no longer listed on ${a.zone}.` };
+  return {
+    subject: `Blocklist: the zone ${a.zone} cannot be trusted right now`,
+    first: `The blocklist zone ${a.zone} failed its self-test or answered an error code: its answers about ${a.address} are not counted (neither listed nor clean) until it is healthy again.`,
+  };
+}
+
 /** The text of an alert's e-mail. Pure. */
 export function alertMail(alert: BlocklistAlert, monitor: BlocklistMonitor): { subject: string; text: string } {
-  const listed = alert.kind === BlocklistAlertKind.LISTED;
-  const subject = listed ? `Blocklist: ${alert.address} is listed on ${alert.zone}` : `Blocklist: ${alert.address} is no longer listed on ${alert.zone}`;
+  const { subject, first } = alertWords(alert);
   const lines = [
-    listed ? `${alert.address} was found on the blocklist ${alert.zone}.` : `${alert.address} is no longer listed on ${alert.zone}.`,
+    first,
     '',
     `Monitor: ${monitor.name} (${monitor.address})`,
     `Return codes: ${alert.returnCodes.join(', ') || '-'}`,
