@@ -1,7 +1,21 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let seq = 0;
+
+/** Random bytes drawn 4 kB at a time (one randomFillSync per 256 ids, not two per id: ~8 µs an id otherwise). */
+const POOL = Buffer.alloc(4096);
+let poolAt = POOL.length;
+
+/** The next `n` random bytes of the pool (a view: copy or use before the next call). */
+function randomFromPool(n: number): Buffer {
+  if (poolAt + n > POOL.length) {
+    randomFillSync(POOL);
+    poolAt = 0;
+  }
+  poolAt += n;
+  return POOL.subarray(poolAt - n, poolAt);
+}
 
 /** A UUIDv7: time-ordered, so ordering by id is ordering by creation. Monotonic within this process. */
 export function uuidv7(now: number = Date.now()): string {
@@ -11,9 +25,9 @@ export function uuidv7(now: number = Date.now()): string {
     now = lastMs;
   } else {
     lastMs = now;
-    seq = randomBytes(2).readUInt16BE(0) & 0x7ff;
+    seq = randomFromPool(2).readUInt16BE(0) & 0x7ff;
   }
-  const b = randomBytes(16);
+  const b = Buffer.from(randomFromPool(16));
   b.writeUIntBE(now, 0, 6);
   b[6] = 0x70 | (seq >> 8);
   b[7] = seq & 0xff;

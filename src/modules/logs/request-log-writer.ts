@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Bus } from '../../context';
-import type { ObservedOperation, OperationObserver } from '../../http/operation-observer';
+import type { OperationObserver } from '../../http/operation-observer';
 import type { Logger } from '../../lib/logger';
-import { type RequestLogInsert, toRequestLogRow } from './request-log-row';
+import { type LoggedOperation, loggedOperation, type RequestLogInsert, toRequestLogRow } from './request-log-row';
 import { insertRequestLogs, ownerAccounts } from './request-logs.queries';
 
 /** Bus topic of committed request logs: `{ accountId, ids }` (ids only, never data). */
@@ -47,12 +47,12 @@ export function createRequestLogWriter(systemEm: () => EntityManager, bus: Bus, 
   const flushMs = Math.min(opts.flushMs ?? 1000, 1000);
   const maxBatch = opts.maxBatch ?? 1000;
   const maxBuffered = opts.maxBuffered ?? 50_000;
-  let buffer: ObservedOperation[] = [];
+  let buffer: LoggedOperation[] = [];
   let dropped = 0;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
-  async function write(batch: ObservedOperation[]): Promise<void> {
+  async function write(batch: LoggedOperation[]): Promise<void> {
     const rows: RequestLogInsert[] = [];
     for (const op of batch) {
       try {
@@ -105,7 +105,7 @@ export function createRequestLogWriter(systemEm: () => EntityManager, bus: Bus, 
         dropped++;
         return;
       }
-      buffer.push(op);
+      buffer.push(loggedOperation(op));
       if (buffer.length >= maxBatch) void flush();
     },
     flush,
