@@ -3,26 +3,8 @@ import { Resolver } from 'node:dns/promises';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TOKEN_PREFIX, isWellFormedSecret } from './auth/token-format';
-
-/** One DNS blocklist zone and what it lists: IP addresses (reversed octets / nibbles) or domain names (RFC 5782). */
-export interface BlocklistZone {
-  readonly zone: string;
-  readonly kind: 'ip' | 'domain';
-}
-
-/** The zones checked when BLOCKLIST_ZONES is unset: the lists that matter for mail delivery. */
-export const DEFAULT_BLOCKLIST_ZONES: readonly BlocklistZone[] = [
-  { zone: 'zen.spamhaus.org', kind: 'ip' },
-  { zone: 'bl.spamcop.net', kind: 'ip' },
-  { zone: 'b.barracudacentral.org', kind: 'ip' },
-  { zone: 'dnsbl-1.uceprotect.net', kind: 'ip' },
-  { zone: 'psbl.surriel.com', kind: 'ip' },
-  { zone: 'bl.mailspike.net', kind: 'ip' },
-  { zone: 'dnsbl.sorbs.net', kind: 'ip' },
-  { zone: 'dbl.spamhaus.org', kind: 'domain' },
-  { zone: 'multi.surbl.org', kind: 'domain' },
-  { zone: 'multi.uribl.com', kind: 'domain' },
-];
+import { type BlocklistZone, parseBlocklistZones } from './config-blocklist';
+import { ConfigError, int, oneOf, smtpSubmission } from './config-read';
 
 /** Delivery modes for outgoing mail. */
 export type DeliveryMode = 'sandbox' | 'relay' | 'direct';
@@ -129,28 +111,10 @@ export interface Config {
   readonly smtpSubmissionMaxBytes: number;
 }
 
-/** A configuration error: the message names the variable. */
-export class ConfigError extends Error {}
-
 /** A start-up failure the operator must fix (port taken, database refused…): the message names the setting. */
 export class StartupError extends Error {}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}`);
-  return n;
-}
-
-function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], dflt: T): T {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return dflt;
-  if (!allowed.includes(raw as T)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got "${raw.slice(0, 40)}")`);
-  return raw as T;
-}
 
 function url(env: NodeJS.ProcessEnv, name: string, protocols: readonly string[], example: string): URL | null {
   const raw = env[name];
@@ -232,22 +196,11 @@ function retrySchedule(env: NodeJS.ProcessEnv): number[] {
 }
 
 function blocklistZones(env: NodeJS.ProcessEnv): BlocklistZone[] {
-  const raw = env.BLOCKLIST_ZONES;
-  if (raw === undefined || raw.trim() === '') return [...DEFAULT_BLOCKLIST_ZONES];
-  const zones: BlocklistZone[] = [];
-  for (const item of raw
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean)) {
-    const [zone, kind, ...rest] = item.toLowerCase().split(':');
-    const valid = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/.test(zone ?? '');
-    if (!valid || (kind !== 'ip' && kind !== 'domain') || rest.length) {
-      throw new ConfigError(`BLOCKLIST_ZONES must be a comma list of zone:ip or zone:domain, like zen.spamhaus.org:ip,dbl.spamhaus.org:domain (got "${item.slice(0, 60)}")`);
-    }
-    if (!zones.some((z) => z.zone === zone)) zones.push({ zone, kind });
+  try {
+    return parseBlocklistZones(env.BLOCKLIST_ZONES);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
   }
-  if (zones.length > 50) throw new ConfigError('BLOCKLIST_ZONES may list at most 50 zones');
-  return zones;
 }
 
 function secretSetting(env: NodeJS.ProcessEnv, name: string): string | null {
@@ -259,32 +212,6 @@ function secretSetting(env: NodeJS.ProcessEnv, name: string): string | null {
 
 function opsToken(env: NodeJS.ProcessEnv): string | null {
   return secretSetting(env, 'MAILROOM_OPS_TOKEN');
-}
-
-function pemPath(env: NodeJS.ProcessEnv, name: string): string | null {
-  const raw = env[name];
-  if (!raw) return null;
-  if (!existsSync(raw)) throw new ConfigError(`${name} must be the path of a PEM file (${raw.slice(0, 100)} does not exist)`);
-  return resolve(raw);
-}
-
-type SmtpSubmissionConfig = Pick<Config, 'smtpSubmissionPort' | 'smtpSubmissionTlsPort' | 'smtpTlsCert' | 'smtpTlsKey' | 'smtpAllowInsecureAuth' | 'smtpSubmissionMaxBytes'>;
-
-function smtpSubmission(env: NodeJS.ProcessEnv): SmtpSubmissionConfig {
-  const port = int(env, 'SMTP_SUBMISSION_PORT', 0, 0, 65535);
-  const tlsPort = int(env, 'SMTP_SUBMISSION_TLS_PORT', 0, 0, 65535);
-  const cert = pemPath(env, 'SMTP_TLS_CERT');
-  const key = pemPath(env, 'SMTP_TLS_KEY');
-  if (!cert !== !key) throw new ConfigError('SMTP_TLS_CERT and SMTP_TLS_KEY go together: set both or neither');
-  if (tlsPort && !cert) throw new ConfigError('SMTP_SUBMISSION_TLS_PORT needs SMTP_TLS_CERT and SMTP_TLS_KEY');
-  return {
-    smtpSubmissionPort: port || null,
-    smtpSubmissionTlsPort: tlsPort || null,
-    smtpTlsCert: cert,
-    smtpTlsKey: key,
-    smtpAllowInsecureAuth: oneOf(env, 'SMTP_ALLOW_INSECURE_AUTH', ['true', 'false'], 'false') === 'true',
-    smtpSubmissionMaxBytes: int(env, 'SMTP_SUBMISSION_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
-  };
 }
 
 /**

@@ -1,4 +1,5 @@
-import { ConfigError, StartupError, loadConfig, type Config } from './config';
+import { StartupError, loadConfig, type Config } from './config';
+import { ConfigError } from './config-read';
 
 /** One line on stderr for a failed start, and the exit code: 2 for a bad setting, 1 for anything else. */
 function fail(e: unknown, logLevel: string | null): never {

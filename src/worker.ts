@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, type Config } from './config';
+import type { Config } from './config';
+import { ConfigError } from './config-read';
 import type { Deps } from './context';
 import { initOrm } from './db/orm';
 import { createDefaultDeps } from './deps';

@@ -1,4 +1,4 @@
-import type { BlocklistZone } from '../../config';
+import type { BlocklistZone } from '../../config-blocklist';
 import type { DnsLookup } from '../../context';
 import { isDomainTarget, queryName } from './address';
 
