@@ -6,6 +6,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { authenticate } from './auth/authenticate';
 import { busWithCredentialCache, createCredentialCache } from './auth/credential-cache';
 import type { Principal } from './auth/principal';
+import { refusedPrincipal } from './auth/refusal';
+import { type ObservedCaller, refusedBy } from './http/operation-observer';
 import type { Config } from './config';
 import { createContext, type Deps, systemEm } from './context';
 import { consumerLag } from './events/consumer-cursors.queries';
@@ -145,10 +147,18 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
   // The credential's current principal, from the per-process cache that revocations invalidate at once
   // (here, and through the bus in every other process). Each request of an API token or member session
   // counts against its limit (RATE_LIMITED, HTTP 429).
+  // A refusal (an inactive token, a spent limit) carries the caller it refused, for the request log.
   const requestContext = async (req: IncomingMessage, requestId: string) => {
     const authorization = req.headers.authorization;
-    const principal: Principal = authorization ? await credentials.current(authorization) : { kind: 'PUBLIC' };
-    await deps.rateLimits.request(principal);
+    const caller = (principal: Principal): ObservedCaller => ({ principal, requestId, clientIp: clientIp(req, config.trustProxy) });
+    let principal: Principal = { kind: 'PUBLIC' };
+    try {
+      if (authorization) principal = await credentials.current(authorization);
+      await deps.rateLimits.request(principal);
+    } catch (e) {
+      const refused = refusedPrincipal(e) ?? (principal.kind === 'PUBLIC' ? null : principal);
+      throw refused ? refusedBy(e, caller(refused)) : e;
+    }
     return makeContext(principal, requestId, clientIp(req, config.trustProxy));
   };
 

@@ -11,7 +11,7 @@ import { NoNulInStringsRule } from '../graphql/input-guard';
 import type { Logger } from '../lib/logger';
 import { BodyTooLarge, readBody } from './body';
 import { operationRecording } from './metrics';
-import type { OperationObserver } from './operation-observer';
+import { type ObservedCaller, type ObservedOperation, type OperationObserver, refusedCallerOf } from './operation-observer';
 import { guardOperation, MAX_TOKENS, type OperationRequest } from './operation-guard';
 import { sendJson } from './routes';
 
@@ -152,6 +152,18 @@ export async function handleGraphqlHttp(
     logger.warn({ event: 'refused-operation', field: refused.error.extensions.field }, refused.error.message);
     return sendJson(res, type === 'application/json' ? 200 : 400, { errors: [formatError(refused.error.toJSON(), refused.error)] }, { 'content-type': type });
   }
+  const observed = (ctx: ObservedCaller, status: number, response: string | null): ObservedOperation => ({
+    transport: 'HTTP',
+    ctx,
+    at,
+    document: refused ? refused.document : null,
+    operationName: typeof operation.operationName === 'string' ? operation.operationName : null,
+    variables: operation.variables,
+    status,
+    response,
+    durationMs: performance.now() - started,
+    userAgent: req.headers['user-agent'] ?? null,
+  });
   let context: Context;
   try {
     context = await makeContext();
@@ -160,7 +172,12 @@ export async function handleGraphqlHttp(
       const code = String(e.extensions.code);
       const status = code === 'UNAUTHENTICATED' ? 401 : code === 'RATE_LIMITED' ? 429 : 400;
       const retry: Record<string, string> = code === 'RATE_LIMITED' ? { 'retry-after': String(e.extensions.retryAfter) } : {};
-      return sendJson(res, status, { errors: [{ message: e.message, extensions: e.extensions }] }, { 'content-type': type, ...retry });
+      const answer = { errors: [{ message: e.message, extensions: e.extensions }] };
+      sendJson(res, status, answer, { 'content-type': type, ...retry });
+      // A known caller refused (an inactive token, a spent limit) is recorded; an unknown credential has no account to file it under.
+      const caller = refusedCallerOf(e);
+      if (caller) observe?.(observed(caller, status, JSON.stringify(answer)));
+      return;
     }
     throw e;
   }
@@ -179,19 +196,7 @@ export async function handleGraphqlHttp(
   }
   for (const [k, v] of result.headers) res.setHeader(k, v);
   res.statusCode = status;
-  const record = (response: string | null) =>
-    observe?.({
-      transport: 'HTTP',
-      ctx: context,
-      at,
-      document: refused ? refused.document : null,
-      operationName: typeof operation.operationName === 'string' ? operation.operationName : null,
-      variables: operation.variables,
-      status,
-      response,
-      durationMs: performance.now() - started,
-      userAgent: req.headers['user-agent'] ?? null,
-    });
+  const record = (response: string | null) => observe?.(observed(context, status, response));
   if (result.body.kind === 'complete') {
     res.end(result.body.string);
     record(result.body.string);

@@ -1,13 +1,17 @@
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Context } from '../context';
 
+/** What the request log needs to know of the caller. */
+export type ObservedCaller = Pick<Context, 'principal' | 'requestId' | 'clientIp'>;
+
 /**
  * One GraphQL operation as a transport saw it, handed to the request log once it answered. Cheap to
  * make: the observer does the redaction and serialisation later, off the response path.
  */
 export interface ObservedOperation {
   transport: 'HTTP' | 'WS';
-  ctx: Context;
+  /** Who called (a request's context, or what a refusal before one could be made knew of the caller). */
+  ctx: ObservedCaller;
   at: Date;
   document: DocumentNode | null;
   operationName: string | null;
@@ -22,3 +26,16 @@ export interface ObservedOperation {
 
 /** Receives every operation a transport executed (never throws, never waits). */
 export type OperationObserver = (op: ObservedOperation) => void;
+
+const callers = new WeakMap<object, ObservedCaller>();
+
+/** Marks an error refusing a request before its context was made with the caller it refused (the request log records the call). Returns the error. */
+export function refusedBy<E>(error: E, caller: ObservedCaller): E {
+  if (typeof error === 'object' && error !== null) callers.set(error, caller);
+  return error;
+}
+
+/** The caller a refusal was marked with (see refusedBy); null for any other error. */
+export function refusedCallerOf(error: unknown): ObservedCaller | null {
+  return (typeof error === 'object' && error !== null && callers.get(error)) || null;
+}

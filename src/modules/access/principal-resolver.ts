@@ -1,6 +1,7 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { PrincipalResolver } from '../../auth/authenticate';
-import { unauthenticated } from '../../graphql/errors';
+import { type AppError, unauthenticated } from '../../graphql/errors';
+import { refusedAs } from '../../auth/refusal';
 import { systemEm } from '../../context';
 import type { Clock } from '../../lib/clock';
 import { digestEquals, sha256 } from '../../lib/crypto';
@@ -10,6 +11,15 @@ import { Session } from '../members/session.entity';
 import { memberPrincipal, tokenPrincipal } from './scope-builder';
 
 const TOUCH_AFTER_MS = 30_000;
+
+/** The refusal of a token that exists but is not active, marked with the token's principal (its calls are logged under it), when that can still be built. */
+async function refusedToken(em: EntityManager, token: ApiToken, error: AppError): Promise<AppError> {
+  try {
+    return refusedAs(error, await tokenPrincipal(em, token));
+  } catch {
+    return error;
+  }
+}
 
 /** Looks API tokens and sessions up by the SHA-256 of their secret and resolves their scope. */
 export function createPrincipalResolver(orm: MikroORM, clock: Clock): PrincipalResolver {
@@ -21,7 +31,7 @@ export function createPrincipalResolver(orm: MikroORM, clock: Clock): PrincipalR
       if (!token || !digestEquals(token.secretHash, hash)) throw unauthenticated('Invalid API token');
       const now = clock.now();
       const status = token.statusAt(now);
-      if (status !== ApiTokenStatus.ACTIVE) throw unauthenticated(`API token is ${status.toLowerCase()}`);
+      if (status !== ApiTokenStatus.ACTIVE) throw await refusedToken(em, token, unauthenticated(`API token is ${status.toLowerCase()}`));
       if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
         await em.nativeUpdate(ApiToken, { id: token.id }, { lastUsedAt: now });
       }

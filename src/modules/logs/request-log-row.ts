@@ -91,7 +91,7 @@ function storedResponse(result: ResultLike | null, whole: boolean, keys: Sensiti
  * row needs — the whole context (an entity manager fork, loaders) kept a second per request would be carried
  * into the old generation of the heap and cost a full collection's worth of work per flush.
  */
-export type LoggedOperation = Omit<ObservedOperation, 'ctx'> & { ctx: Pick<ObservedOperation['ctx'], 'principal' | 'requestId' | 'clientIp'> };
+export type LoggedOperation = ObservedOperation;
 
 /** What the writer keeps of an observed operation. Pure. */
 export function loggedOperation(op: ObservedOperation): LoggedOperation {

@@ -77,7 +77,11 @@ export function createRequestLogWriter(systemEm: () => EntityManager, bus: Bus, 
       return;
     }
     const byAccount = new Map<string, string[]>();
-    for (const r of rows) byAccount.set(r.account_id, [...(byAccount.get(r.account_id) ?? []), r.id]);
+    for (const r of rows) {
+      const ids = byAccount.get(r.account_id);
+      if (ids) ids.push(r.id);
+      else byAccount.set(r.account_id, [r.id]);
+    }
     for (const [accountId, ids] of byAccount) {
       for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) bus.publish(REQUEST_LOGGED, { accountId, ids: ids.slice(i, i + IDS_PER_NOTIFY) } satisfies RequestLoggedEvent);
     }

@@ -1,4 +1,4 @@
-import { executeWithParams } from '../../db/raw-params.queries';
+import { type CopyValue, copyRows } from '../../db/copy.queries';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundedPartitions, type Partition } from '../../db/partitions.queries';
 import { type RowScope } from '../../auth/scope';
@@ -22,20 +22,44 @@ export type RequestLogRow = Omit<RequestLogInsert, 'at' | 'tenant_id' | 'domain_
 const LIST_COLUMNS =
   'r.id, r.at, r.account_id, r.request_id, r.transport, r.principal_kind, r.token_id, r.membership_id, r.principal_name, r.operation_type, r.operation_name, r.fields, r.outcome, r.codes, r.status, r.duration_ms, r.bytes, r.ip, r.user_agent, r.touched_tenant_ids, r.touched_domain_ids';
 
-const COLUMNS =
-  'id, at, account_id, request_id, transport, principal_kind, token_id, membership_id, principal_name, tenant_id, domain_id, sender_identity_id, touched_tenant_ids, touched_domain_ids, operation_type, operation_name, fields, outcome, codes, status, duration_ms, bytes, ip, user_agent, request, response';
+const COLUMNS = [
+  'id',
+  'at',
+  'account_id',
+  'request_id',
+  'transport',
+  'principal_kind',
+  'token_id',
+  'membership_id',
+  'principal_name',
+  'tenant_id',
+  'domain_id',
+  'sender_identity_id',
+  'touched_tenant_ids',
+  'touched_domain_ids',
+  'operation_type',
+  'operation_name',
+  'fields',
+  'outcome',
+  'codes',
+  'status',
+  'duration_ms',
+  'bytes',
+  'ip',
+  'user_agent',
+  'request',
+  'response',
+] as const satisfies readonly (keyof RequestLogInsert)[];
 
-/** Inserts a batch of request logs in one statement (every account's; the writer's own connection). Side effect: write. */
+const JSON_COLUMNS: ReadonlySet<string> = new Set(['request', 'response']);
+
+/** Inserts a batch of request logs with one COPY (every account's; a pooled connection): all or none. Side effect: write. */
 export async function insertRequestLogs(em: EntityManager, rows: readonly RequestLogInsert[]): Promise<void> {
-  if (!rows.length) return;
-  // Bind parameters: em.execute would inline and escape the whole batch (~100 ms of CPU per MB).
-  await executeWithParams(
+  await copyRows(
     em,
-    `insert into request_logs (${COLUMNS})
-     select ${COLUMNS} from jsonb_to_recordset(?::jsonb) as x(id uuid, at timestamptz, account_id uuid, request_id text, transport text, principal_kind text, token_id uuid, membership_id uuid,
-       principal_name text, tenant_id uuid, domain_id uuid, sender_identity_id uuid, touched_tenant_ids uuid[], touched_domain_ids uuid[], operation_type text, operation_name text, fields text[],
-       outcome text, codes text[], status int, duration_ms int, bytes int, ip text, user_agent text, request jsonb, response jsonb)`,
-    [JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'string' && v.includes('\0') ? v.replace(/\0/g, '\uFFFD') : v))],
+    'request_logs',
+    COLUMNS,
+    rows.map((r) => COLUMNS.map((c) => (JSON_COLUMNS.has(c) && r[c] !== null ? { json: r[c] } : (r[c] as CopyValue)))),
   );
 }
 
