@@ -140,14 +140,14 @@ async function seedEvents(client: pg.Client, owners: Owner[], messages: number):
          select gen_random_uuid(), now(), now(), o.account_id, o.tenant_id, o.domain_id, o.sender_identity_id, o.template_id, 'news@bench.test', 'r' || g || '@inbox.bench.test',
                 '{"to":[],"cc":[]}', '{}', ((array[${TAG_SETS.map((t) => `'${t}'`).join(', ')}])[1 + g % ${TAG_SETS.length}])::text[], 'DELIVERED', 'v' || g || '-' || o.n
          from generate_series($1::int, $2::int - 1) g join bench_owners o on o.n = (hashtext(g::text) & 2147483647) % ${owners.length}
-         returning id, account_id, tenant_id, domain_id, sender_identity_id, recipient, tags, substring(recipient from 2 for position('@' in recipient) - 2)::int as g
+         returning id, account_id, tenant_id, domain_id, sender_identity_id, template_id, recipient, tags, substring(recipient from 2 for position('@' in recipient) - 2)::int as g
        ), r as (
          select m.*, (hashtext(m.id::text) & 2147483647) % 1000 as r1, (hashtext(m.id::text || 'o') & 2147483647) % 1000 as r2,
                 now() - interval '365 days' * (1 - m.g::float8 / $3) - interval '1 minute' * ((hashtext(m.id::text || 't') & 2147483647) % 240) as at
          from m
        )
-       insert into activity_events (occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, tags, data)
-       select r.at + l.minutes * interval '1 minute', l.type, r.account_id, r.id, r.tenant_id, r.domain_id, r.sender_identity_id, r.recipient, r.tags,
+       insert into activity_events (occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, template_id, recipient, tags, data)
+       select r.at + l.minutes * interval '1 minute', l.type, r.account_id, r.id, r.tenant_id, r.domain_id, r.sender_identity_id, r.template_id, r.recipient, r.tags,
               case when l.type in ('OPENED', 'OPENED_UNIQUE', 'CLICKED', 'CLICKED_UNIQUE')
                 then jsonb_build_object('country', (array['DE','US','FR','GB','BR'])[1 + r.r2 % 5], 'client', (array['Gmail','Apple Mail','Outlook','Yahoo Mail'])[1 + r.r2 % 4],
                                         'environment', (array['webmail','mobile','desktop','unknown'])[1 + r.r2 % 4])

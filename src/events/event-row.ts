@@ -15,8 +15,8 @@ export interface EventRow {
   data: Record<string, unknown>;
 }
 
-/** A new event to record; `occurredAt` defaults to now. */
-export type NewEvent = Omit<EventRow, 'id' | 'occurredAt'> & { occurredAt?: Date };
+/** A new event to record; `occurredAt` defaults to now; `templateId` is its message's template (stored for the analytics consumer, not read back). */
+export type NewEvent = Omit<EventRow, 'id' | 'occurredAt'> & { occurredAt?: Date; templateId?: string | null };
 
 /** Maps a database row (snake_case) to an EventRow. */
 export function toEventRow(r: Record<string, unknown>): EventRow {

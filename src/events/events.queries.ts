@@ -36,9 +36,9 @@ export async function insertEvents(em: EntityManager, events: readonly NewEvent[
   const now = new Date();
   const rows = await insertInCommitOrder(
     em,
-    `insert into activity_events (occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, tags, data)
-     select occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, recipient, coalesce(tags, '{}'), coalesce(data, '{}')
-     from jsonb_to_recordset(?::jsonb) as x(occurred_at timestamptz, type text, account_id uuid, message_id uuid, tenant_id uuid, domain_id uuid, sender_identity_id uuid, recipient text, tags text[], data jsonb)
+    `insert into activity_events (occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, template_id, recipient, tags, data)
+     select occurred_at, type, account_id, message_id, tenant_id, domain_id, sender_identity_id, template_id, recipient, coalesce(tags, '{}'), coalesce(data, '{}')
+     from jsonb_to_recordset(?::jsonb) as x(occurred_at timestamptz, type text, account_id uuid, message_id uuid, tenant_id uuid, domain_id uuid, sender_identity_id uuid, template_id uuid, recipient text, tags text[], data jsonb)
      returning ${COLUMNS}`,
     events.map((e) => ({
       occurred_at: (e.occurredAt ?? now).toISOString(),
@@ -48,6 +48,7 @@ export async function insertEvents(em: EntityManager, events: readonly NewEvent[
       tenant_id: e.tenantId,
       domain_id: e.domainId,
       sender_identity_id: e.senderIdentityId,
+      template_id: e.templateId ?? null,
       recipient: e.recipient,
       tags: e.tags,
       data: e.data,

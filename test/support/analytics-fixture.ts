@@ -1,3 +1,4 @@
+import { messageEvent } from '../../src/modules/sending/message-event';
 import { randomBytes } from 'node:crypto';
 import { systemEm } from '../../src/context';
 import type { EventRow, NewEvent } from '../../src/events/event-row';
@@ -88,18 +89,7 @@ const READERS = [
  * HARD_BOUNCED or SUPPRESSED; engagement events carry a reader (country, client, environment).
  */
 export function messageLife(m: Message, at: Date, rnd: () => number): NewEvent[] {
-  const ev = (type: T, minutes: number, data: Record<string, unknown> = {}): NewEvent => ({
-    type,
-    occurredAt: new Date(at.getTime() + minutes * 60_000),
-    accountId: m.account.id,
-    messageId: m.id,
-    tenantId: m.tenant?.id ?? null,
-    domainId: m.domain.id,
-    senderIdentityId: m.senderIdentity?.id ?? null,
-    recipient: m.recipient,
-    tags: [...m.tags],
-    data,
-  });
+  const ev = (type: T, minutes: number, data: Record<string, unknown> = {}): NewEvent => messageEvent(m, type, data, new Date(at.getTime() + minutes * 60_000));
   const fate = rnd();
   if (fate < 0.05) return [ev(T.SUPPRESSED, 0)];
   const out = [ev(T.QUEUED, 0), ev(T.SENT, 1)];

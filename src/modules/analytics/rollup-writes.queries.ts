@@ -44,10 +44,10 @@ export async function rollUpRange(em: EntityManager, afterId: string, upTo: stri
   await executeWithParams(
     em,
     `with c as materialized (
-       select e.account_id, date_trunc('hour', e.occurred_at, 'UTC') as hour, e.tenant_id, e.domain_id, e.sender_identity_id, m.template_id, e.tags,
+       select e.account_id, date_trunc('hour', e.occurred_at, 'UTC') as hour, e.tenant_id, e.domain_id, e.sender_identity_id, e.template_id, e.tags,
          ${reader(`upper(${READER_TEXT('country', 8)})`)} as country, ${reader(READER_TEXT('client', 64))} as client, ${reader(ENVIRONMENT)} as environment,
          ${COUNTS_SQL}
-       from activity_events e left join messages m on m.id = e.message_id
+       from activity_events e
        where e.id > ?::bigint and e.id <= ?::bigint and e.type = any(?::text[])
        group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
      t as materialized (
