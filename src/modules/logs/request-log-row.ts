@@ -1,7 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import { isAccountWide, type Scope } from '../../auth/scope';
 import { formatError } from '../../graphql/format-error';
-import type { ObservedOperation } from '../../http/operation-observer';
+import type { ObservedOperation, RestCallInfo } from '../../http/operation-observer';
 import { uuidv7 } from '../../lib/ids';
 import { operationInfo, type TouchedIds, touchedIds } from './operation-info';
 import { redactDocument, redactValue, redactVariables, type SensitiveKeys } from './redact';
@@ -102,6 +102,7 @@ export function loggedOperation(op: ObservedOperation): LoggedOperation {
 export function toRequestLogRow(op: LoggedOperation): RequestLogInsert | null {
   const p = op.ctx.principal;
   if (p.kind === 'PUBLIC') return null;
+  if (op.rest) return restRequestLogRow(op, op.rest);
   const info = op.document ? operationInfo(op.document, op.operationName) : null;
   const redacted = op.document ? redactDocument(op.document) : { query: '', keys: { variables: new Set<string>(), responseKeys: new Set<string>() } };
   const { result, bytes, whole } = resultOf(op.response);
@@ -135,5 +136,52 @@ export function toRequestLogRow(op: LoggedOperation): RequestLogInsert | null {
     user_agent: op.userAgent ? op.userAgent.slice(0, 512) : null,
     request: { query: redacted.query, operationName: op.operationName, variables: redactVariables(op.variables ?? null, redacted.keys) },
     response: storedResponse(result, whole, redacted.keys),
+  };
+}
+
+/**
+ * The row of a REST call: operation type, name (`POST /v1/email`) and the GraphQL fields it ran as the
+ * caller gave them; the request (method, path, query, body) and the JSON answer redacted like variables
+ * and data (message content, secrets). Pure.
+ */
+function restRequestLogRow(op: LoggedOperation, rest: RestCallInfo): RequestLogInsert {
+  const p = op.ctx.principal as Exclude<LoggedOperation['ctx']['principal'], { kind: 'PUBLIC' }>;
+  const owner = principalOwner(p.scope);
+  const touched = inScope(p.scope, rest.touched);
+  const text = typeof op.response === 'string' ? op.response : '';
+  const bytes = Buffer.byteLength(text);
+  let body: unknown = null;
+  try {
+    body = text && bytes <= MAX_STORED_RESPONSE ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  return {
+    id: uuidv7(op.at.getTime()),
+    at: op.at.toISOString(),
+    account_id: p.scope.accountId,
+    request_id: op.ctx.requestId,
+    transport: op.transport,
+    principal_kind: p.kind,
+    token_id: p.kind === 'API_TOKEN' ? p.tokenId : null,
+    membership_id: p.kind === 'MEMBER' ? p.membershipId : null,
+    principal_name: p.label,
+    tenant_id: owner.tenant,
+    domain_id: owner.domain,
+    sender_identity_id: owner.identity,
+    touched_tenant_ids: [...new Set([...p.scope.tenantIds, ...touched.tenantIds])],
+    touched_domain_ids: touched.domainIds,
+    operation_type: rest.operationType.toUpperCase(),
+    operation_name: op.operationName,
+    fields: rest.fields,
+    outcome: rest.codes.length ? 'ERROR' : 'OK',
+    codes: rest.codes,
+    status: op.status,
+    duration_ms: Math.max(0, Math.round(op.durationMs)),
+    bytes,
+    ip: op.ctx.clientIp,
+    user_agent: op.userAgent ? op.userAgent.slice(0, 512) : null,
+    request: { method: rest.request.method, path: rest.request.path, query: redactValue(rest.request.query), body: redactValue(rest.request.body) },
+    response: bytes > MAX_STORED_RESPONSE ? { truncated: true } : { body: redactValue(body) },
   };
 }
