@@ -163,16 +163,15 @@ describe('request log', () => {
     await answer(client(t.token).email.send(email(`info@${t.domain.name}`, inbox())));
     await answer(client(t.token).email.message.list({ limit: 200 }));
     await env.s.app.requestLog!.flush();
-    const rows = await systemEm(env.s.app.orm)
-      .getConnection()
-      .execute<{ transport: string; operation_name: string; operation_type: string; fields: string[]; status: number; codes: string[]; request: { body: { html: string } | null } }[]>(
-        "select transport, operation_name, operation_type, fields, status, codes, request from request_logs where account_id = ? and transport = 'REST' order by id",
-        [t.accountId],
-      );
-    expect(rows.map((r) => [r.transport, r.operation_type, r.operation_name, r.fields, r.status, r.codes])).toEqual([
-      ['REST', 'MUTATION', 'POST /v1/email', ['sendEmail'], 202, []],
-      ['REST', 'QUERY', 'GET /v1/messages', ['messages'], 422, ['BAD_USER_INPUT']],
+    const LOGS = `query($f: RequestLogFilterInput) { requestLogs(filter: $f, first: 10) { edges { node { id transport operationType operationName fields status codes tenantIds } } } }`;
+    const logs = ok(await env.s.gql<{ requestLogs: { edges: { node: Record<string, unknown> }[] } }, unknown>(LOGS, { f: { operationNames: ['POST /v1/email', 'GET /v1/messages'] } }, t.adminToken));
+    const nodes = logs.requestLogs.edges.map((e) => e.node);
+    expect(nodes.map(({ id: _id, ...n }) => n)).toEqual([
+      { transport: 'REST', operationType: 'QUERY', operationName: 'GET /v1/messages', fields: ['messages'], status: 422, codes: ['BAD_USER_INPUT'], tenantIds: [t.tenantId] },
+      { transport: 'REST', operationType: 'MUTATION', operationName: 'POST /v1/email', fields: ['sendEmail'], status: 202, codes: [], tenantIds: [t.tenantId] },
     ]);
-    expect(rows[0].request.body?.html).toBe('[REDACTED]');
+    const ONE = `query($id: ID!) { requestLog(id: $id) { request response } }`;
+    const sent = ok(await env.s.gql<{ requestLog: { request: { method: string; path: string; body: Record<string, unknown> } } }, unknown>(ONE, { id: nodes[1].id }, t.adminToken)).requestLog;
+    expect(sent.request).toMatchObject({ method: 'POST', path: '/v1/email', body: { html: '[REDACTED]', text: '[REDACTED]', subject: '[REDACTED]', to: [{ email: expect.any(String) }] } });
   });
 });

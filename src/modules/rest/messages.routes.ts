@@ -1,36 +1,43 @@
 import { badInput, notFound } from '../../graphql/errors';
+import type { Row } from '../../db/read-rows';
 import type { HttpRoute } from '../../http/routes';
 import { getMessage } from '../activity/activity.service';
 import type { MessagesFilterInput } from '../messages/message-list.inputs';
 import { listMessages } from '../messages/message-list.service';
 import { cancelScheduledMessage } from '../sending/cancel.service';
+import type { Message } from '../sending/message.entity';
 import { pathId } from './rest-errors';
 import { listEnvelope, pageWindow, restPage } from './rest-pagination';
 import { restRoute } from './rest-route';
 import { messageListItem, messageShape, SCHEDULE_STATES, scheduleListItem, scheduleShape, scheduleState } from './rest-shapes';
 
+/** A numbered page of the messages list as `name` (`GET /v1/…`), with the filter the query asks for, each message shown by `item`. */
+function messagesPageRoute(name: string, pattern: RegExp, filterOf: (query: URLSearchParams) => MessagesFilterInput | null, item: (m: Row<Message>) => unknown) {
+  return restRoute({
+    method: 'GET',
+    pattern,
+    name,
+    operationType: 'query',
+    fields: ['messages'],
+    async handle({ ctx, route, query }) {
+      const page = restPage(query);
+      const conn = await listMessages(ctx, pageWindow(page), filterOf(query));
+      return {
+        status: 200,
+        body: listEnvelope(
+          route.config.publicUrl,
+          route.url,
+          page,
+          conn.totalCount,
+          conn.edges.map((e) => item(e.node)),
+        ),
+      };
+    },
+  });
+}
+
 /** `GET /v1/messages` → the messages list, newest first (one message per recipient). */
-const listRoute = restRoute({
-  method: 'GET',
-  pattern: /^\/v1\/messages$/,
-  name: 'GET /v1/messages',
-  operationType: 'query',
-  fields: ['messages'],
-  async handle({ ctx, route, query }) {
-    const page = restPage(query);
-    const conn = await listMessages(ctx, pageWindow(page), null);
-    return {
-      status: 200,
-      body: listEnvelope(
-        route.config.publicUrl,
-        route.url,
-        page,
-        conn.totalCount,
-        conn.edges.map((e) => messageListItem(e.node)),
-      ),
-    };
-  },
-});
+const listRoute = messagesPageRoute('GET /v1/messages', /^\/v1\/messages$/, () => null, messageListItem);
 
 /** `GET /v1/messages/{id}` → message(id): its email and domain; 404 outside the scope. */
 const singleRoute = restRoute({
@@ -55,27 +62,7 @@ export function schedulesFilter(query: URLSearchParams): MessagesFilterInput {
 }
 
 /** `GET /v1/message-schedules` → the messages list filtered to scheduled messages. */
-const schedulesRoute = restRoute({
-  method: 'GET',
-  pattern: /^\/v1\/message-schedules$/,
-  name: 'GET /v1/message-schedules',
-  operationType: 'query',
-  fields: ['messages'],
-  async handle({ ctx, route, query }) {
-    const page = restPage(query);
-    const conn = await listMessages(ctx, pageWindow(page), schedulesFilter(query));
-    return {
-      status: 200,
-      body: listEnvelope(
-        route.config.publicUrl,
-        route.url,
-        page,
-        conn.totalCount,
-        conn.edges.map((e) => scheduleListItem(e.node)),
-      ),
-    };
-  },
-});
+const schedulesRoute = messagesPageRoute('GET /v1/message-schedules', /^\/v1\/message-schedules$/, schedulesFilter, scheduleListItem);
 
 /** `GET /v1/message-schedules/{id}` → message(id), when it was scheduled and not cancelled; 404 otherwise. */
 const scheduleRoute = restRoute({
