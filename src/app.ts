@@ -185,7 +185,7 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
     if (url.pathname.startsWith('/graphiql/') && req.method === 'GET' && serveGraphiqlAsset(url.pathname.slice('/graphiql/'.length), res)) return;
     for (const route of HTTP_ROUTES) {
       const params = route.method === req.method ? route.match(url.pathname) : null;
-      if (params) return route.handle(req, res, params, { orm, config, deps, url, requestId });
+      if (params) return route.handle(req, res, params, { orm, config, deps, url, requestId, requestContext: () => requestContext(req, requestId), observe: requestLog?.observe ?? null });
     }
     sendJson(res, 404, { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
   };

@@ -39,6 +39,9 @@ describe('request logs of refused calls', () => {
       expect(r.status).toBe(429);
       expect(errorCode(r)).toBe('RATE_LIMITED');
     }
+    // The REST door refuses and records the same way.
+    const rest = await fetch(`${s.url}/v1/messages/${toGlobalId('Message', '0192f000-0000-7000-8000-000000000009')}`, { headers: { authorization: `Bearer ${spender.secret}` } });
+    expect(rest.status).toBe(429);
     ok(await s.gql('mutation Revoke($input: RevokeApiTokenInput!) { revokeApiToken(input: $input) { apiToken { id } } }', { input: { id: toGlobalId('ApiToken', revoked.tokenUuid) } }, a.adminToken));
     const after = await s.gql('query StillTrying { viewer { kind } }', {}, revoked.secret);
     expect(after.status).toBe(401);
@@ -47,8 +50,14 @@ describe('request logs of refused calls', () => {
     expect(unknown.status).toBe(401);
 
     const spent = await logs(a.adminToken, { tokenIds: [toGlobalId('ApiToken', spender.tokenUuid)] });
-    expect(spent.map((n) => [n.status, n.outcome, n.codes])).toEqual([[429, 'ERROR', ['RATE_LIMITED']], [429, 'ERROR', ['RATE_LIMITED']], ...Array.from({ length: LIMIT }, () => [200, 'OK', []])]);
-    expect(spent[0]).toMatchObject({ operationName: 'Spend', principal: { name: 'spender' } });
+    expect(spent.map((n) => [n.status, n.outcome, n.codes])).toEqual([
+      [429, 'ERROR', ['RATE_LIMITED']],
+      [429, 'ERROR', ['RATE_LIMITED']],
+      [429, 'ERROR', ['RATE_LIMITED']],
+      ...Array.from({ length: LIMIT }, () => [200, 'OK', []]),
+    ]);
+    expect(spent[0]).toMatchObject({ operationName: 'GET /v1/messages/{id}', principal: { name: 'spender' } });
+    expect(spent[1]).toMatchObject({ operationName: 'Spend', principal: { name: 'spender' } });
     const refused = await logs(a.adminToken, { tokenIds: [toGlobalId('ApiToken', revoked.tokenUuid)] });
     expect(refused.map((n) => [n.operationName, n.status, n.codes])).toEqual([['StillTrying', 401, ['UNAUTHENTICATED']]]);
     expect(await logs(a.adminToken, { operationNames: ['Stranger'] })).toEqual([]);

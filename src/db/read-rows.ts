@@ -26,6 +26,8 @@ export interface ReadRowsOptions<T> {
   fields?: readonly string[];
   orderBy?: QueryOrderMap<T>;
   limit?: number;
+  /** Rows passed over before the first one read (after ordering). */
+  offset?: number;
 }
 
 interface RowShape {
@@ -189,6 +191,10 @@ export async function readRows<T extends object>(em: EntityManager, entity: Enti
     params.push(opts.limit);
     sql += ' limit ?';
   }
+  if (opts.offset !== undefined) {
+    params.push(opts.offset);
+    sql += ' offset ?';
+  }
   const raw = await runRenderedRead(em, sql, params);
   const driver = em.getDriver();
   return raw.map((r) => toRow(shape, driver.mapResult(r as never, meta) as Record<string, unknown>));
@@ -231,6 +237,7 @@ export async function readRowsWithQueryBuilder<T extends object>(em: EntityManag
     .where(where as QBFilterQuery<T>);
   if (opts.orderBy) qb.orderBy(opts.orderBy);
   if (opts.limit !== undefined) qb.limit(opts.limit);
+  if (opts.offset !== undefined) qb.offset(opts.offset);
   await qb.applyFilters();
   const raw = await qb.execute<Record<string, unknown>[]>('all', true);
   return raw.map((r) => toRow<T>(shape, r));

@@ -18,6 +18,12 @@ export class PageArgs {
   after?: string | null;
 }
 
+/**
+ * `first`/`after` as services take them, plus `skip`: rows passed over before the page, for the doors
+ * that number their pages (the REST API's `page`). Not a GraphQL argument.
+ */
+export type PageWindow = Pick<PageArgs, 'first' | 'after'> & { skip?: number };
+
 /** Relay page info. */
 @ObjectType({ description: 'Pagination state of a connection.' })
 export class PageInfo {
@@ -118,11 +124,17 @@ export async function paginate<T extends { id: string }>(em: EntityManager, enti
  * entities are hydrated): for lists whose items are only read and shown. `order: 'desc'` lists
  * newest first (ids are time-ordered), `after` then continuing with older rows.
  */
-export async function paginateRows<T extends { id: string }>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, args: PageArgs, order: 'asc' | 'desc' = 'asc'): Promise<Page<Row<T>>> {
+export async function paginateRows<T extends { id: string }>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, args: PageWindow, order: 'asc' | 'desc' = 'asc'): Promise<Page<Row<T>>> {
   const first = pageSize(args.first);
   const afterId = args.after ? decodeCursor(args.after) : null;
-  const [rows, totalCount] = await Promise.all([readRows(em, entity, pageWhere(where, afterId, order), { orderBy: { id: order } as never, limit: first + 1 }), countRows(em, entity, where)]);
-  return toPage(rows as (Row<T> & { id: string })[], first, afterId, totalCount);
+  const skip = args.skip ?? 0;
+  const [rows, totalCount] = await Promise.all([
+    readRows(em, entity, pageWhere(where, afterId, order), { orderBy: { id: order } as never, limit: first + 1, offset: skip || undefined }),
+    countRows(em, entity, where),
+  ]);
+  const page = toPage(rows as (Row<T> & { id: string })[], first, afterId, totalCount);
+  if (skip > 0) page.pageInfo.hasPreviousPage = true;
+  return page;
 }
 
 // Oldest first (asc) continues with greater ids; newest first (desc) with smaller ones.

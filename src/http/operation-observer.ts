@@ -9,7 +9,7 @@ export type ObservedCaller = Pick<Context, 'principal' | 'requestId' | 'clientIp
  * make: the observer does the redaction and serialisation later, off the response path.
  */
 export interface ObservedOperation {
-  transport: 'HTTP' | 'WS';
+  transport: 'HTTP' | 'WS' | 'REST';
   /** Who called (a request's context, or what a refusal before one could be made knew of the caller). */
   ctx: ObservedCaller;
   at: Date;
@@ -22,6 +22,22 @@ export interface ObservedOperation {
   response: string | ExecutionResult | null;
   durationMs: number;
   userAgent: string | null;
+  /** A REST call (transport REST, no document): what it did in GraphQL terms and its request. */
+  rest?: RestCallInfo;
+}
+
+/** What the request log keeps of a REST call besides the common columns. */
+export interface RestCallInfo {
+  /** `query` for reads, `mutation` for changes. */
+  operationType: 'query' | 'mutation';
+  /** The GraphQL root fields the call ran (`sendEmail`, `activity`…). */
+  fields: string[];
+  /** Method, path, query parameters and the JSON body (redacted by the writer). */
+  request: { method: string; path: string; query: Record<string, string>; body: unknown };
+  /** The error codes of the answer (the GraphQL codes, e.g. BAD_USER_INPUT); empty when it succeeded. */
+  codes: string[];
+  /** Tenants and domains the call named (uuids; the writer keeps those of its account). */
+  touched: { tenantIds: string[]; domainIds: string[] };
 }
 
 /** Receives every operation a transport executed (never throws, never waits). */

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
-import type { Deps } from '../context';
+import type { Context, Deps } from '../context';
+import type { OperationObserver } from './operation-observer';
 
 /** What a plain HTTP route gets. */
 export interface RouteContext {
@@ -10,11 +11,19 @@ export interface RouteContext {
   deps: Deps;
   url: URL;
   requestId: string;
+  /**
+   * The request's context exactly as /graphql builds it: the principal of its `Authorization: Bearer`
+   * header from the per-process credential cache (UNAUTHENTICATED for a bad one, PUBLIC without), and
+   * one request counted against that credential's rate limit (RATE_LIMITED). For authenticated APIs.
+   */
+  requestContext(): Promise<Context>;
+  /** The request log (null with REQUEST_LOGS=off). */
+  observe: OperationObserver | null;
 }
 
-/** A non-GraphQL HTTP route a module adds (public links and pages). */
+/** A non-GraphQL HTTP route a module adds (public links and pages, the REST API). */
 export interface HttpRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Matches the path; returns the captured parts or null. */
   match(path: string): string[] | null;
   handle(req: IncomingMessage, res: ServerResponse, params: string[], ctx: RouteContext): Promise<void>;

@@ -20,6 +20,7 @@ import { membersModule } from './members/members.module';
 import { messagesModule } from './messages/messages.module';
 import type { FeatureModule, NodeType, TaskDeps } from './module';
 import { nodeModule } from './node/node.module';
+import { restModule } from './rest/rest.module';
 import { retentionModule } from './retention/retention.module';
 import { sendingModule } from './sending/sending.module';
 import { smtpRelayModule } from './smtp-relay/smtp-relay.module';
@@ -59,6 +60,7 @@ export const MODULES: readonly FeatureModule[] = [
   auditModule,
   healthModule,
   smtpRelayModule,
+  restModule,
 ];
 
 /** Every entity the ORM maps. */

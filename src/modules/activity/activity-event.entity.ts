@@ -41,6 +41,10 @@ export class ActivityEvent {
   @Property({ type: 'uuid', nullable: true })
   senderIdentityId: string | null = null;
 
+  /** The message's template (copied at insert for the analytics consumer; not part of the API's event). */
+  @Property({ type: 'uuid', nullable: true })
+  templateId: string | null = null;
+
   @Property({ type: 'text' })
   recipient!: string;
 

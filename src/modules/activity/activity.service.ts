@@ -1,7 +1,7 @@
 import { Permission } from '../../auth/permissions';
 import type { Scope } from '../../auth/scope';
 import { type Context, requirePermission } from '../../context';
-import { pageSize, type PageArgs } from '../../graphql/pagination';
+import { pageSize, type PageWindow } from '../../graphql/pagination';
 import { Message } from '../sending/message.entity';
 import { ActivityEvent } from './activity-event.entity';
 import { type ActivityFilterInput, filterMatches, filterWhere, type ResolvedFilter, resolveFilter } from './activity-filter';
@@ -11,15 +11,18 @@ import { pushTo } from '../../lib/collections';
 import { findInScope } from '../../db/find-in-scope';
 import { scopeAdmitsRow } from '../../auth/scope';
 
-/** Lists events in the caller's scope, newest first, with cursor pagination. Needs ACTIVITY_READ. */
-export async function listActivity(ctx: Context, args: PageArgs, filterInput: ActivityFilterInput | null | undefined): Promise<ActivityEventConnection> {
+/** Lists events in the caller's scope, newest first, with cursor pagination (and `skip` for numbered pages). Needs ACTIVITY_READ. */
+export async function listActivity(ctx: Context, args: PageWindow, filterInput: ActivityFilterInput | null | undefined): Promise<ActivityEventConnection> {
   const scope = requirePermission(ctx, Permission.ACTIVITY_READ);
   const first = pageSize(args.first);
   const filter = resolveFilter(filterInput);
   const where = filterWhere(filter);
   const beforeId = args.after ? decodeEventCursor(ctx.config.secret, scope.accountId, args.after) : null;
   const pageWhere = beforeId ? { ...where, id: { $lt: beforeId } } : where;
-  const [rows, totalCount] = await Promise.all([ctx.em.find(ActivityEvent, pageWhere, { orderBy: { id: 'desc' }, limit: first + 1 }), ctx.em.count(ActivityEvent, where)]);
+  const [rows, totalCount] = await Promise.all([
+    ctx.em.find(ActivityEvent, pageWhere, { orderBy: { id: 'desc' }, limit: first + 1, offset: args.skip || undefined }),
+    ctx.em.count(ActivityEvent, where),
+  ]);
   const edges = rows.slice(0, first).map((e) => {
     const node = eventNodeFromEntity(e, ctx.config.secret);
     return { cursor: node.cursor, node };
@@ -27,7 +30,7 @@ export async function listActivity(ctx: Context, args: PageArgs, filterInput: Ac
   return {
     edges,
     totalCount,
-    pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: beforeId !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: beforeId !== null || (args.skip ?? 0) > 0, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
   };
 }
 

@@ -4,7 +4,7 @@ import { type DocumentNode, Kind, type ValueNode, print, visit } from 'graphql';
 export const REDACTED = '[REDACTED]';
 
 /** Names whose values are never kept: credentials, and message content. */
-const EXACT = new Set(['token', 'html', 'text', 'subject', 'raw', 'variables', 'body', 'headers', 'personalnote', 'content', 'dkimprivatekey']);
+const EXACT = new Set(['token', 'html', 'text', 'subject', 'raw', 'variables', 'body', 'headers', 'personalnote', 'content', 'dkimprivatekey', 'personalization']);
 const PATTERN = /secret|password|passphrase|privatekey|authorization|apikey|hash/i;
 
 /** Whether a field, argument or input field of this name holds a secret or message content. Pure. */

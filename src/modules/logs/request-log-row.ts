@@ -1,7 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import { isAccountWide, type Scope } from '../../auth/scope';
 import { formatError } from '../../graphql/format-error';
-import type { ObservedOperation } from '../../http/operation-observer';
+import type { ObservedOperation, RestCallInfo } from '../../http/operation-observer';
 import { uuidv7 } from '../../lib/ids';
 import { operationInfo, type TouchedIds, touchedIds } from './operation-info';
 import { redactDocument, redactValue, redactVariables, type SensitiveKeys } from './redact';
@@ -98,16 +98,58 @@ export function loggedOperation(op: ObservedOperation): LoggedOperation {
   return { ...op, ctx: { principal: op.ctx.principal, requestId: op.ctx.requestId, clientIp: op.ctx.clientIp } };
 }
 
-/** Turns an observed operation into its row: redacted request and response, outcome and codes; null for the public (no account to file it under). */
-export function toRequestLogRow(op: LoggedOperation): RequestLogInsert | null {
-  const p = op.ctx.principal;
-  if (p.kind === 'PUBLIC') return null;
+/** The columns that say what the call was and answered (the rest say who called, when and from where). */
+type CallColumns = Pick<RequestLogInsert, 'operation_type' | 'operation_name' | 'fields' | 'codes' | 'bytes' | 'request' | 'response'> & { touched: TouchedIds };
+
+/** A GraphQL operation's columns: type, name and root fields from its document; the document and variables redacted. Pure. */
+function graphqlColumns(op: LoggedOperation, scope: Scope): CallColumns {
   const info = op.document ? operationInfo(op.document, op.operationName) : null;
   const redacted = op.document ? redactDocument(op.document) : { query: '', keys: { variables: new Set<string>(), responseKeys: new Set<string>() } };
   const { result, bytes, whole } = resultOf(op.response);
-  const codes = [...new Set((result?.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+  return {
+    operation_type: (info?.type ?? 'query').toUpperCase(),
+    operation_name: info?.name ?? op.operationName ?? null,
+    fields: info?.fields ?? [],
+    codes: [...new Set((result?.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))],
+    bytes,
+    request: { query: redacted.query, operationName: op.operationName, variables: redactVariables(op.variables ?? null, redacted.keys) },
+    response: storedResponse(result, whole, redacted.keys),
+    touched: op.document ? inScope(scope, touchedIds(op.document, op.variables)) : { tenantIds: [], domainIds: [] },
+  };
+}
+
+/**
+ * A REST call's columns: its type, name (`POST /v1/email`) and the GraphQL fields it ran as the caller
+ * gave them; the request (method, path, query, body) and the JSON answer redacted like variables and
+ * data (message content, secrets). Pure.
+ */
+function restColumns(op: LoggedOperation, rest: RestCallInfo, scope: Scope): CallColumns {
+  const text = typeof op.response === 'string' ? op.response : '';
+  const bytes = Buffer.byteLength(text);
+  let body: unknown = null;
+  try {
+    body = text && bytes <= MAX_STORED_RESPONSE ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  return {
+    operation_type: rest.operationType.toUpperCase(),
+    operation_name: op.operationName,
+    fields: rest.fields,
+    codes: rest.codes,
+    bytes,
+    request: { method: rest.request.method, path: rest.request.path, query: redactValue(rest.request.query), body: redactValue(rest.request.body) },
+    response: bytes > MAX_STORED_RESPONSE ? { truncated: true } : { body: redactValue(body) },
+    touched: inScope(scope, rest.touched),
+  };
+}
+
+/** Turns an observed operation (GraphQL or REST) into its row: redacted request and response, outcome and codes; null for the public (no account to file it under). */
+export function toRequestLogRow(op: LoggedOperation): RequestLogInsert | null {
+  const p = op.ctx.principal;
+  if (p.kind === 'PUBLIC') return null;
+  const { touched, ...call } = op.rest ? restColumns(op, op.rest, p.scope) : graphqlColumns(op, p.scope);
   const owner = principalOwner(p.scope);
-  const touched = op.document ? inScope(p.scope, touchedIds(op.document, op.variables)) : { tenantIds: [], domainIds: [] };
   return {
     id: uuidv7(op.at.getTime()),
     at: op.at.toISOString(),
@@ -123,17 +165,11 @@ export function toRequestLogRow(op: LoggedOperation): RequestLogInsert | null {
     sender_identity_id: owner.identity,
     touched_tenant_ids: [...new Set([...p.scope.tenantIds, ...touched.tenantIds])],
     touched_domain_ids: touched.domainIds,
-    operation_type: (info?.type ?? 'query').toUpperCase(),
-    operation_name: info?.name ?? op.operationName ?? null,
-    fields: info?.fields ?? [],
-    outcome: codes.length ? 'ERROR' : 'OK',
-    codes,
+    ...call,
+    outcome: call.codes.length ? 'ERROR' : 'OK',
     status: op.status,
     duration_ms: Math.max(0, Math.round(op.durationMs)),
-    bytes,
     ip: op.ctx.clientIp,
     user_agent: op.userAgent ? op.userAgent.slice(0, 512) : null,
-    request: { query: redacted.query, operationName: op.operationName, variables: redactVariables(op.variables ?? null, redacted.keys) },
-    response: storedResponse(result, whole, redacted.keys),
   };
 }

@@ -18,11 +18,16 @@ registerEnumType(RequestOutcome, {
 export enum RequestTransport {
   HTTP = 'HTTP',
   WS = 'WS',
+  REST = 'REST',
 }
 registerEnumType(RequestTransport, {
   name: 'RequestTransport',
   description: 'Which transport carried an operation.',
-  valuesConfig: { HTTP: { description: 'GraphQL over HTTP (POST or GET /graphql).' }, WS: { description: 'GraphQL over the WebSocket at /graphql (graphql-transport-ws).' } },
+  valuesConfig: {
+    HTTP: { description: 'GraphQL over HTTP (POST or GET /graphql).' },
+    WS: { description: 'GraphQL over the WebSocket at /graphql (graphql-transport-ws).' },
+    REST: { description: 'The MailerSend-compatible REST API under /v1 (operationName is the method and path, e.g. `POST /v1/email`; fields are the GraphQL operations it ran).' },
+  },
 });
 
 /** The kind of a GraphQL operation. */
@@ -113,7 +118,8 @@ export class RequestLog {
 
   @Field(() => GraphQLJSONObject, {
     nullable: true,
-    description: 'The request: the document (literal secrets and message content replaced by [REDACTED]), operationName and redacted variables. Only in requestLog(id) and requestLogged.',
+    description:
+      'The request: the document (literal secrets and message content replaced by [REDACTED]), operationName and redacted variables (a REST call: method, path, query and redacted body). Only in requestLog(id) and requestLogged.',
   })
   request!: Record<string, unknown> | null;
 

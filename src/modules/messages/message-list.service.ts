@@ -3,7 +3,7 @@ import { scopeAllows } from '../../auth/scope';
 import { type Context, requirePermission, requireScope } from '../../context';
 import type { Row } from '../../db/read-rows';
 import { byIdLoader } from '../../graphql/loaders';
-import { type Page, type PageArgs, paginateRows } from '../../graphql/pagination';
+import { type Page, type PageWindow, paginateRows } from '../../graphql/pagination';
 import { BulkSend } from '../sending/bulk-send.entity';
 import { Message } from '../sending/message.entity';
 import { bulkEmailsWhere, messagesWhere } from './message-list.filter';
@@ -14,13 +14,13 @@ import type { BulkEmailsFilterInput, MessagesFilterInput } from './message-list.
  * filter applies to the page, the count and the cursors). Scheduled messages are among them with
  * status SCHEDULED. Needs ACTIVITY_READ.
  */
-export async function listMessages(ctx: Context, args: PageArgs, filter: MessagesFilterInput | null | undefined): Promise<Page<Row<Message>>> {
+export async function listMessages(ctx: Context, args: PageWindow, filter: MessagesFilterInput | null | undefined): Promise<Page<Row<Message>>> {
   requirePermission(ctx, Permission.ACTIVITY_READ);
   return paginateRows(ctx.em, Message, messagesWhere(filter), args, 'desc');
 }
 
 /** Lists the caller's bulk sends (an account-wide principal: the account's), newest first. Needs EMAIL_SEND. */
-export async function listBulkEmails(ctx: Context, args: PageArgs, filter: BulkEmailsFilterInput | null | undefined): Promise<Page<Row<BulkSend>>> {
+export async function listBulkEmails(ctx: Context, args: PageWindow, filter: BulkEmailsFilterInput | null | undefined): Promise<Page<Row<BulkSend>>> {
   requirePermission(ctx, Permission.EMAIL_SEND);
   return paginateRows(ctx.em, BulkSend, bulkEmailsWhere(filter), args, 'desc');
 }
