@@ -3,21 +3,16 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import pg from 'pg';
 import { createApp, type App } from '../src/app';
 import { loadConfig } from '../src/config';
 import { systemEm } from '../src/context';
 import { createDnsLookup } from '../src/deps';
-import { encrypt } from '../src/lib/crypto';
-import { createAccountWithAdminToken } from '../src/modules/accounts/bootstrap';
-import { Domain } from '../src/modules/domains/domain.entity';
 import { generateDkimKeyPair } from '../src/modules/domains/domain.service';
-import { DomainStatus } from '../src/modules/domains/domain.types';
 import { BulkSend, BulkSendStatus } from '../src/modules/sending/bulk-send.entity';
 import { Message } from '../src/modules/sending/message.entity';
 import { MessageStatus } from '../src/modules/sending/message.types';
-import { Tenant } from '../src/modules/tenants/tenant.entity';
 import { startDnsServer } from '../test/support/dns-server';
+import { benchDatabase, seedSendingDomain } from './support';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
 const BULK_SIZE = 500;
@@ -63,44 +58,6 @@ async function startSink(): Promise<Sink> {
 }
 
 const row = (path: string, messages: number, ms: number): Row => ({ path, messages, seconds: ms / 1000, perSecond: messages / (ms / 1000) });
-
-/** A database of its own on DATABASE_URL's server, so no other worker takes this run's jobs. */
-async function benchDatabase(): Promise<{ url: string | null; drop(): Promise<void> }> {
-  const admin = process.env.DATABASE_URL;
-  if (!admin) return { url: null, drop: async () => undefined };
-  const name = `mailroom_bench_send_${process.pid}`;
-  const sql = async (q: string) => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(q).finally(() => c.end());
-  };
-  await sql(`create database ${name}`);
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => sql(`drop database if exists ${name} with (force)`) };
-}
-
-async function seed(app: App): Promise<{ token: string; domainName: string }> {
-  const { account, secret } = await createAccountWithAdminToken(app.orm, 'Bench agency');
-  const em = systemEm(app.orm);
-  const tenant = em.create(Tenant, { account: account.id, name: 'Bench client', tag: 'bench' });
-  const key = await generateDkimKeyPair();
-  const domain = em.create(Domain, {
-    account: account.id,
-    tenant: tenant.id,
-    name: 'bench-sender.example.com',
-    status: DomainStatus.VERIFIED,
-    dkimSelector: 'mr1',
-    dkimPublicKey: key.publicKey,
-    dkimPrivateKeyEncrypted: encrypt(app.config.secret, key.privateKeyPem),
-    returnPathSubdomain: 'mr',
-    dnsRecords: [],
-    recheckUntil: new Date(),
-    verifiedAt: new Date(),
-  });
-  await em.flush();
-  return { token: secret, domainName: domain.name };
-}
 
 function requests(domainName: string, from: number, count: number) {
   return Array.from({ length: count }, (_, i) => ({
@@ -189,7 +146,7 @@ async function measureBaseline(sink: Sink): Promise<Row> {
 }
 
 async function main(): Promise<void> {
-  const db = await benchDatabase();
+  const db = await benchDatabase('send');
   const dns = await startDnsServer();
   const sink = await startSink();
   dns.set(INBOX, [{ type: 'MX', value: '127.0.0.1', priority: 10 }]);
@@ -199,7 +156,7 @@ async function main(): Promise<void> {
   );
   const app = await createApp(config, { deps: { dns: createDnsLookup([dns.address], 1000) } });
   try {
-    const { token, domainName } = await seed(app);
+    const { token, domainName } = await seedSendingDomain(app);
     const baseline = await measureBaseline(sink);
     const rows = [...(await measureSend(app, sink, token, domainName)), baseline];
     const table = [

@@ -1,4 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import pg from 'pg';
+import type { App } from '../src/app';
+import { systemEm } from '../src/context';
+import { encrypt } from '../src/lib/crypto';
+import { createAccountWithAdminToken } from '../src/modules/accounts/bootstrap';
+import { Domain } from '../src/modules/domains/domain.entity';
+import { generateDkimKeyPair } from '../src/modules/domains/domain.service';
+import { DomainStatus } from '../src/modules/domains/domain.types';
+import { Tenant } from '../src/modules/tenants/tenant.entity';
 
 /** Runs `jobs` with at most `n` at a time; returns the elapsed seconds. */
 export async function timed(jobs: (() => Promise<void>)[], n: number): Promise<number> {
@@ -41,4 +50,43 @@ export function postgresCpuMs(pids?: readonly number[]): number | null {
     }
   }
   return seen ? total : null;
+}
+
+/** A database of its own on DATABASE_URL's server, so no other worker takes this run's jobs. */
+export async function benchDatabase(prefix: string): Promise<{ url: string | null; drop(): Promise<void> }> {
+  const admin = process.env.DATABASE_URL;
+  if (!admin) return { url: null, drop: async () => undefined };
+  const name = `mailroom_bench_${prefix}_${process.pid}`;
+  const sql = async (q: string) => {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    await c.query(q).finally(() => c.end());
+  };
+  await sql(`create database ${name}`);
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => sql(`drop database if exists ${name} with (force)`) };
+}
+
+/** An account with its admin token and a verified tenant domain `bench-sender.example.com` (its DKIM key made here). */
+export async function seedSendingDomain(app: App): Promise<{ token: string; domainName: string; domainId: string }> {
+  const { account, secret } = await createAccountWithAdminToken(app.orm, 'Bench agency');
+  const em = systemEm(app.orm);
+  const tenant = em.create(Tenant, { account: account.id, name: 'Bench client', tag: 'bench' });
+  const key = await generateDkimKeyPair();
+  const domain = em.create(Domain, {
+    account: account.id,
+    tenant: tenant.id,
+    name: 'bench-sender.example.com',
+    status: DomainStatus.VERIFIED,
+    dkimSelector: 'mr1',
+    dkimPublicKey: key.publicKey,
+    dkimPrivateKeyEncrypted: encrypt(app.config.secret, key.privateKeyPem),
+    returnPathSubdomain: 'mr',
+    dnsRecords: [],
+    recheckUntil: new Date(),
+    verifiedAt: new Date(),
+  });
+  await em.flush();
+  return { token: secret, domainName: domain.name, domainId: domain.id };
 }
