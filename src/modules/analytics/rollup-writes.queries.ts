@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executeWithParams } from '../../db/raw-params.queries';
+import { executePrepared } from '../../db/raw-params.queries';
 import { COUNT_COLUMNS, COUNTED, ENGAGEMENT_COLUMN, typeOfColumn, UNKNOWN_KEY } from './rollup';
 
 /*
@@ -40,15 +40,16 @@ export async function rollUpRange(em: EntityManager, afterId: string, upTo: stri
   const dims = 'account_id, hour, tenant_id, domain_id, sender_identity_id, template_id';
   const counts = COUNT_COLUMNS.join(', ');
   const engaged = ENGAGEMENT_COLUMNS.join(', ');
-  const reader = (expr: string) => `case when e.type = any(?::text[]) then ${expr} end`;
-  await executeWithParams(
+  const reader = (expr: string) => `case when e.type = any($1::text[]) then ${expr} end`;
+  await executePrepared(
     em,
+    'analytics_roll_up_range',
     `with c as materialized (
        select e.account_id, date_trunc('hour', e.occurred_at, 'UTC') as hour, e.tenant_id, e.domain_id, e.sender_identity_id, e.template_id, e.tags,
          ${reader(`upper(${READER_TEXT('country', 8)})`)} as country, ${reader(READER_TEXT('client', 64))} as client, ${reader(ENVIRONMENT)} as environment,
          ${COUNTS_SQL}
        from activity_events e
-       where e.id > ?::bigint and e.id <= ?::bigint and e.type = any(?::text[])
+       where e.id > $2::bigint and e.id <= $3::bigint and e.type = any($4::text[])
        group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
      t as materialized (
        select ${dims}, null::text as tag, country, client, environment, ${counts} from c
@@ -69,6 +70,6 @@ export async function rollUpRange(em: EntityManager, afterId: string, upTo: stri
        group by ${dims}, tag, country, client, environment
        on conflict (${CONFLICT_KEY}, country, client, environment) do update set ${ADD_COUNTS(ENGAGEMENT_COLUMNS)} returning 1)
      select (select count(*) from h) + (select count(*) from a) + (select count(*) from g) as n`,
-    [...Array.from({ length: 3 }, () => pgArray(Object.keys(ENGAGEMENT_COLUMN))), afterId, upTo, pgArray(Object.keys(COUNTED))],
+    [pgArray(Object.keys(ENGAGEMENT_COLUMN)), afterId, upTo, pgArray(Object.keys(COUNTED))],
   );
 }
