@@ -20,6 +20,7 @@ import { Migration20261207000000RequestLogsAudit } from './Migration202612070000
 import { Migration20261208000000DomainHealth } from './Migration20261208000000DomainHealth';
 import { Migration20261208100000MessageLists } from './Migration20261208100000MessageLists';
 import { Migration20261208200000SmtpUsers } from './Migration20261208200000SmtpUsers';
+import { Migration20261209100000Attachments } from './Migration20261209100000Attachments';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -44,4 +45,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261208000000DomainHealth', class: Migration20261208000000DomainHealth },
   { name: 'Migration20261208100000MessageLists', class: Migration20261208100000MessageLists },
   { name: 'Migration20261208200000SmtpUsers', class: Migration20261208200000SmtpUsers },
+  { name: 'Migration20261209100000Attachments', class: Migration20261209100000Attachments },
 ];
