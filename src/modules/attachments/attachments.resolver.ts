@@ -9,7 +9,9 @@ import { MessageAttachment } from './message-attachment.entity';
 @Resolver(() => Message)
 export class MessageAttachmentsResolver {
   @Authorized(Permission.ACTIVITY_READ)
-  @FieldResolver(() => [MessageAttachment], { description: 'Files and inline images of the message, in the order given. Their content needs ACTIVITY_CONTENT_READ.' })
+  @FieldResolver(() => [MessageAttachment], {
+    description: 'Files and inline images of the message, in the order given (none once retention cleared its content). Their content needs ACTIVITY_CONTENT_READ.',
+  })
   attachments(@Root() m: Message, @Ctx() ctx: Context): Promise<MessageAttachment[]> {
     return messageAttachments(ctx, m.id);
   }
@@ -19,7 +21,7 @@ export class MessageAttachmentsResolver {
 @Resolver(() => MessageAttachment)
 export class AttachmentContentResolver {
   @Authorized(Permission.ACTIVITY_CONTENT_READ)
-  @FieldResolver(() => String, { nullable: true, description: 'The file, base64-encoded. Needs ACTIVITY_CONTENT_READ; null once retention cleared the message content.' })
+  @FieldResolver(() => String, { nullable: true, description: 'The file, base64-encoded. Needs ACTIVITY_CONTENT_READ.' })
   content(@Root() a: MessageAttachment, @Ctx() ctx: Context): Promise<string | null> {
     return attachmentContent(ctx, a.id);
   }
