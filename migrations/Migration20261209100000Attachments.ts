@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** Attachments: bytes once per account and content (attachment_blobs), and each message's attachments pointing to them. */
+/** Attachments: bytes once per account and content (attachment_blobs), and each message's attachments pointing to them; templates' default attachments (references). */
 export class Migration20261209100000Attachments extends Migration {
   override async up(): Promise<void> {
     this.addSql(
@@ -12,6 +12,9 @@ export class Migration20261209100000Attachments extends Migration {
     );
     this.addSql(`create index "message_attachments_account_id_blob_sha256_index" on "message_attachments" ("account_id", "blob_sha256");`);
     this.addSql(`alter table "message_attachments" add constraint "message_attachments_message_id_position_unique" unique ("message_id", "position");`);
+    // Existing templates get none; new rows always name theirs (the entity has no database default).
+    this.addSql(`alter table "templates" add column "attachments" jsonb not null default '[]';`);
+    this.addSql(`alter table "templates" alter column "attachments" drop default;`);
     for (const [col, table] of [
       ['account_id', 'accounts'],
       ['message_id', 'messages'],

@@ -170,4 +170,47 @@ describe('attachments', () => {
     expect((await applyRetention(em, new Date(), createLogger('silent'))).blobsDeleted).toBeGreaterThanOrEqual(2);
     expect(await blobCount(t.accountId)).toBe(0);
   });
+
+  it('an authenticated GraphQL body may be over 1 MiB (attachments travel in it); without credentials it may not', async () => {
+    const t = await tenantWithDomain(env);
+    const body = JSON.stringify({ query: '{ viewer { kind } }', variables: { pad: 'x'.repeat(2 * 1024 * 1024) } });
+    const post = (headers: Record<string, string>) => fetch(`${env.s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const authed = await post({ authorization: `Bearer ${t.token}` });
+    expect(authed.status).toBe(200);
+    expect(await authed.json()).toEqual({ data: { viewer: { kind: 'API_TOKEN' } } });
+    expect((await post({})).status).toBe(413);
+  });
+
+  it("a template's default attachments go with sends that give none; a send's own replace them", async () => {
+    const t = await tenantWithDomain(env);
+    const CREATE = `mutation($i: CreateTemplateInput!) { createTemplate(input: $i) { template { id attachments { filename contentType size disposition contentId } } } }`;
+    const base = { domainId: t.domainId, name: 'Receipt', subject: 'Your receipt', html: '<p>Receipt <img src="cid:logo@shop"></p>' };
+    const bad = await env.s.gql<any, any>(CREATE, { i: { ...base, attachments: [{ filename: 'run.bat', content: b64(PDF) }] } }, t.token);
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'attachments[0].filename' });
+    const template = ok(await env.s.gql<any, any>(CREATE, { i: { ...base, attachments: files() } }, t.token)).createTemplate.template;
+    expect(template.attachments).toEqual([
+      { filename: 'Invoice 42.pdf', contentType: 'application/pdf', size: PDF.length, disposition: 'ATTACHMENT', contentId: null },
+      { filename: 'logo.png', contentType: 'image/png', size: PNG.length, disposition: 'INLINE', contentId: 'logo@shop' },
+    ]);
+    const viaTemplate = (over: Partial<SendEmailInput>) => ({ from: { email: `shop@${t.domain.name}` }, to: [{ email: inbox('tpl') }], templateId: template.id, ...over });
+    const plain = viaTemplate({});
+    const own = viaTemplate({ attachments: [{ filename: 'other.txt', content: b64(Buffer.from('own file')) }] });
+    const [m1] = ok(await env.s.gql(SendEmailDocument, { input: plain }, t.token)).sendEmail.messages;
+    const [m2] = ok(await env.s.gql(SendEmailDocument, { input: own }, t.token)).sendEmail.messages;
+    const [got] = await env.sink.waitFor(plain.to[0].email, 1);
+    const parsed = await simpleParser(got.raw, { keepCidLinks: true });
+    expect(parsed.attachments.map((a) => [a.filename, a.cid ?? null]).sort()).toEqual([
+      ['Invoice 42.pdf', null],
+      ['logo.png', 'logo@shop'],
+    ]);
+    expect(parsed.attachments.find((a) => a.filename === 'Invoice 42.pdf')!.content.equals(PDF)).toBe(true);
+    expect(ok(await env.s.gql<any, any>(META, { id: m1.id }, t.token)).message.attachments).toHaveLength(2);
+    expect(ok(await env.s.gql<any, any>(META, { id: m2.id }, t.token)).message.attachments.map((a: { filename: string }) => a.filename)).toEqual(['other.txt']);
+    // The template's bytes are the account's blobs, stored once, and the clean-up keeps what a template points to.
+    expect(await blobCount(t.accountId)).toBe(3);
+    await systemEm(env.s.app.orm).execute(`update attachment_blobs set last_used_at = now() - interval '2 days' where account_id = ?`, [t.accountId]);
+    await systemEm(env.s.app.orm).execute(`delete from message_attachments where account_id = ?`, [t.accountId]);
+    await applyRetention(systemEm(env.s.app.orm), new Date(), createLogger('silent'));
+    expect(await blobCount(t.accountId)).toBe(2);
+  });
 });

@@ -225,6 +225,8 @@ export type CreateSmtpUserInput = {
 
 /** A new template on a domain. At least one of html and text is required. */
 export type CreateTemplateInput = {
+  /** Default attachments, checked as sendEmail checks them: a send with this template that gives no attachments gets these. */
+  attachments?: Array<AttachmentInput> | null | undefined;
   /** Up to 10 categories, each 1–50 characters. */
   categories?: Array<string> | null | undefined;
   /** Free-text description (up to 2000 characters). */
@@ -739,6 +741,8 @@ export type UpdateSmtpUserInput = {
 
 /** Changes to a template. Omitted fields stay as they are; null clears an optional field (name, subject, tags and categories ignore null). */
 export type UpdateTemplateInput = {
+  /** New default attachments (replace the old ones; null or an empty list removes them). */
+  attachments?: Array<AttachmentInput> | null | undefined;
   /** New categories (replace the old ones). */
   categories?: Array<string> | null | undefined;
   /** New description. */

@@ -70,12 +70,14 @@ export async function attachmentContents(em: EntityManager, scope: RowScope, ids
   return new Map(rows.map((r) => [r.id, r.bytes]));
 }
 
-/** Removes up to `limit` blobs no message attachment points to and none used since `unusedSince`; returns how many. Writes. */
+/** Removes up to `limit` blobs that no message attachment and no template points to and that were not used since `unusedSince`; returns how many. Writes. */
 export async function deleteUnusedBlobs(em: EntityManager, unusedSince: Date, limit: number): Promise<number> {
   const rows = await em.execute<{ n: string }[]>(
     `with gone as (delete from attachment_blobs where ctid in (
        select b.ctid from attachment_blobs b where b.last_used_at < ?
          and not exists (select 1 from message_attachments l where l.account_id = b.account_id and l.blob_sha256 = b.sha256)
+         and not exists (select 1 from templates t where t.account_id = b.account_id
+           and t.attachments @> jsonb_build_array(jsonb_build_object('stored', jsonb_build_object('sha256', b.sha256))))
        limit ?) returning 1)
      select count(*) as n from gone`,
     [unusedSince.toISOString(), limit],

@@ -10,7 +10,7 @@ import { type Address, parseSendRequest, requestHash, type SendRequest } from '.
 import { resolveSender, type SendingSource } from './sender';
 import type { SendEmailInput } from './sending.inputs';
 import { loadInScope } from '../../db/find-in-scope';
-import type { ParsedAttachment } from '../attachments/attachment-parse';
+import { type ParsedAttachment, parseAttachments } from '../attachments/attachment-parse';
 
 /** The rendered content of a request. A scheduled template message renders again when due (the template may change until then). */
 export interface Content {
@@ -105,6 +105,7 @@ export async function prepareSend(ctx: Context, input: SendEmailInput, memo: Sen
   const from = senderAddress(req, template);
   const source = await memoized(memo.senders, from.email, () => resolveSender(ctx, from));
   const content = await contentFor(ctx, req, template, memo.renderDeadline);
-  const attachments = req.attachments;
+  // Template attachments were checked when saved; the limit in force then applies to them.
+  const attachments = req.attachments.length || !template?.attachments.length ? req.attachments : parseAttachments(template.attachments, Number.MAX_SAFE_INTEGER);
   return { prepared: { scope, req, key, hash, template, from, replyTo: replyToFor(req, template, source), source, content, attachments } };
 }
