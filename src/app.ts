@@ -170,8 +170,15 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
       if (applyCors(req, res, config.allowedOrigins)) return;
       if (wantsHtml(req, url)) return sendHtml(res, 200, graphiqlHtml());
       const rec = recordHttpRequest(res, deps.metrics, logger, requestId);
-      // Attachments make large bodies: allowed with credentials only (checked once the body is read), 1 MiB otherwise.
-      const bodyLimit = req.headers.authorization ? config.maxRequestBytes : LIMITS.bodyBytes;
+      // Attachments make large bodies: allowed with a valid credential only (from the cache, before the body is read), 1 MiB otherwise.
+      const authorization = req.headers.authorization;
+      const known = authorization
+        ? await credentials.current(authorization).then(
+            () => true,
+            () => false,
+          )
+        : false;
+      const bodyLimit = known ? config.maxRequestBytes : LIMITS.bodyBytes;
       return handleGraphqlHttp(req, res, apollo, () => requestContext(req, requestId).then(rec.attach), logger.child({ requestId }), requestLog?.observe, bodyLimit);
     }
     if (url.pathname.startsWith('/graphiql/') && req.method === 'GET' && serveGraphiqlAsset(url.pathname.slice('/graphiql/'.length), res)) return;

@@ -111,7 +111,7 @@ export interface Config {
   readonly smtpSubmissionMaxBytes: number;
   /** Most bytes of one message's attachments together, decoded (0: no attachments). */
   readonly maxAttachmentBytes: number;
-  /** Largest GraphQL request body of an authenticated request (without Authorization: 1 MiB). */
+  /** Largest GraphQL request body with a valid credential (without one: 1 MiB). */
   readonly maxRequestBytes: number;
 }
 
