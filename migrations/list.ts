@@ -20,6 +20,7 @@ import { Migration20261207000000RequestLogsAudit } from './Migration202612070000
 import { Migration20261208000000DomainHealth } from './Migration20261208000000DomainHealth';
 import { Migration20261208100000MessageLists } from './Migration20261208100000MessageLists';
 import { Migration20261208200000SmtpUsers } from './Migration20261208200000SmtpUsers';
+import { Migration20261209100000Attachments } from './Migration20261209100000Attachments';
 import { Migration20261209300000EventTemplate } from './Migration20261209300000EventTemplate';
 
 /** Every migration, in order. A new migration must be added here. */
@@ -45,5 +46,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261208000000DomainHealth', class: Migration20261208000000DomainHealth },
   { name: 'Migration20261208100000MessageLists', class: Migration20261208100000MessageLists },
   { name: 'Migration20261208200000SmtpUsers', class: Migration20261208200000SmtpUsers },
+  { name: 'Migration20261209100000Attachments', class: Migration20261209100000Attachments },
   { name: 'Migration20261209300000EventTemplate', class: Migration20261209300000EventTemplate },
 ];

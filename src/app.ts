@@ -18,7 +18,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { initOrm } from './db/orm';
 import { createDefaultDeps } from './deps';
 import { graphiqlHtml, serveGraphiqlAsset } from './http/graphiql';
-import { createApollo, handleGraphqlHttp } from './http/graphql-http';
+import { createApollo, handleGraphqlHttp, LIMITS } from './http/graphql-http';
 import { applyCors } from './http/cors';
 import { recordHttpRequest } from './http/metrics';
 import { registerGaugeCollectors } from './http/metrics-collectors';
@@ -180,7 +180,16 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
       if (applyCors(req, res, config.allowedOrigins)) return;
       if (wantsHtml(req, url)) return sendHtml(res, 200, graphiqlHtml());
       const rec = recordHttpRequest(res, deps.metrics, logger, requestId);
-      return handleGraphqlHttp(req, res, apollo, () => requestContext(req, requestId).then(rec.attach), logger.child({ requestId }), requestLog?.observe);
+      // Attachments make large bodies: allowed with a valid credential only (from the cache, before the body is read), 1 MiB otherwise.
+      const authorization = req.headers.authorization;
+      const known = authorization
+        ? await credentials.current(authorization).then(
+            () => true,
+            () => false,
+          )
+        : false;
+      const bodyLimit = known ? config.maxRequestBytes : LIMITS.bodyBytes;
+      return handleGraphqlHttp(req, res, apollo, () => requestContext(req, requestId).then(rec.attach), logger.child({ requestId }), requestLog?.observe, bodyLimit);
     }
     if (url.pathname.startsWith('/graphiql/') && req.method === 'GET' && serveGraphiqlAsset(url.pathname.slice('/graphiql/'.length), res)) return;
     for (const route of HTTP_ROUTES) {

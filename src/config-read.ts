@@ -57,3 +57,20 @@ export function smtpSubmission(env: NodeJS.ProcessEnv): SmtpSubmissionConfig {
     smtpSubmissionMaxBytes: int(env, 'SMTP_SUBMISSION_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   };
 }
+
+/** The size settings of attachments and of the GraphQL request body that carries them (see Config). */
+export interface AttachmentLimits {
+  maxAttachmentBytes: number;
+  maxRequestBytes: number;
+}
+
+/**
+ * MAILROOM_MAX_ATTACHMENT_BYTES (decoded, per message; default 25 MiB) and MAILROOM_MAX_REQUEST_BYTES
+ * (an authenticated GraphQL body; default what those attachments weigh in base64, plus 2 MiB).
+ */
+export function attachmentLimits(env: NodeJS.ProcessEnv): AttachmentLimits {
+  const maxAttachmentBytes = int(env, 'MAILROOM_MAX_ATTACHMENT_BYTES', 25 * 1024 * 1024, 0, 100 * 1024 * 1024);
+  const needed = Math.ceil(maxAttachmentBytes / 3) * 4 + 2 * 1024 * 1024;
+  const maxRequestBytes = int(env, 'MAILROOM_MAX_REQUEST_BYTES', needed, 1024 * 1024, 512 * 1024 * 1024);
+  return { maxAttachmentBytes, maxRequestBytes };
+}

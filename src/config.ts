@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TOKEN_PREFIX, isWellFormedSecret } from './auth/token-format';
 import { type BlocklistZone, parseBlocklistZones } from './config-blocklist';
-import { ConfigError, int, oneOf, smtpSubmission } from './config-read';
+import { attachmentLimits, ConfigError, int, oneOf, smtpSubmission } from './config-read';
 
 /** Delivery modes for outgoing mail. */
 export type DeliveryMode = 'sandbox' | 'relay' | 'direct';
@@ -109,6 +109,10 @@ export interface Config {
   readonly smtpAllowInsecureAuth: boolean;
   /** Largest message the submission server accepts. */
   readonly smtpSubmissionMaxBytes: number;
+  /** Most bytes of one message's attachments together, decoded (0: no attachments). */
+  readonly maxAttachmentBytes: number;
+  /** Largest GraphQL request body with a valid credential (without one: 1 MiB). */
+  readonly maxRequestBytes: number;
 }
 
 /** A start-up failure the operator must fix (port taken, database refused…): the message names the setting. */
@@ -286,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     requestLogs: oneOf(env, 'REQUEST_LOGS', ['on', 'off'], 'on') === 'on',
     requestLogRetentionDays: int(env, 'REQUEST_LOG_RETENTION_DAYS', 30, 1, 3650),
     ...smtpSubmission(env),
+    ...attachmentLimits(env),
   };
   return Object.freeze({ ...config, secret: overrides.secret ?? loadSecret(env, dataDir), ...overrides });
 }

@@ -30,6 +30,8 @@ import { DmarcReportSource } from '../src/modules/dmarc/dmarc.enums';
 import { alignmentTotals, reporterRows, sourceRows, type DmarcRange } from '../src/modules/dmarc/dmarc.queries';
 import { alignmentByMonitor } from '../src/modules/health/health.queries';
 import { reportXml } from './support/dmarc-fixtures';
+import { attachmentContents, storeBlobs } from '../src/modules/attachments/attachment.queries';
+import { MessageAttachment } from '../src/modules/attachments/message-attachment.entity';
 import { requestLogReads, seedRequestLogs } from './support/request-log-fixture';
 
 /**
@@ -51,6 +53,8 @@ const scopes: Record<string, RowScope> = {};
 /** Session secret of the CUSTOM member (all domains, an empty template allow-list). */
 let customSession = '';
 const labelOfId = new Map<string, string>();
+/** Message attachments by id: the owner each was made for. */
+const attachmentLabels = new Map<string, string>();
 const EMAIL = 'someone@suppressed.example';
 const ROLLUP_HOUR = '2025-03-04T05:00:00.000Z';
 /** Labels of the rollup rows, by power of two. */
@@ -210,6 +214,38 @@ async function seed(): Promise<void> {
     dmarcMonitorIds[label] = monitor.id;
   }
 
+  // Message attachments: one per owner, on a message of that owner (every message has a domain, so there is no account-level row in A).
+  const attachmentOwners: [string, string, string, string | null, string | null][] = [
+    ['t1-domain', a.accountId, t1.domain.id, t1.tenant.id, null],
+    ['t1-tenant', a.accountId, agency.id, t1.tenant.id, null],
+    ['t1-identity', a.accountId, agency.id, t1.tenant.id, t1.identity.id],
+    ['t2-domain', a.accountId, t2.domain.id, t2.tenant.id, null],
+    ['t2-tenant', a.accountId, agency.id, t2.tenant.id, null],
+    ['t2-identity', a.accountId, agency.id, t2.tenant.id, t2.identity.id],
+    ['b-domain', b.accountId, bDomain.id, null, null],
+    ['b-account', b.accountId, bDomain.id, null, null],
+  ];
+  for (const [label, accountId, domainUuid, tenantUuid, identityUuid] of attachmentOwners) {
+    const m = await insertMessage(s, { accountId, domainUuid, tenantUuid, identityUuid });
+    const bytes = Buffer.from(`file of ${label}`);
+    const sha = sha256(bytes.toString());
+    await storeBlobs(em, accountId, [{ sha256: sha, size: bytes.length, bytes }]);
+    const file = em.create(MessageAttachment, {
+      account: accountId,
+      message: m.id,
+      tenant: tenantUuid,
+      domain: domainUuid,
+      senderIdentity: identityUuid,
+      position: 0,
+      filename: 'f.txt',
+      contentType: 'text/plain',
+      size: bytes.length,
+      blobSha256: sha,
+    });
+    await em.flush();
+    attachmentLabels.set(file.id, label);
+  }
+
   const token = async (opts: Parameters<typeof insertApiToken>[1]): Promise<Scope> => {
     const { tokenUuid } = await insertApiToken(s, opts);
     return scopeForToken(em, await em.findOneOrFail(ApiToken, { id: tokenUuid }));
@@ -300,6 +336,10 @@ const READS: Record<string, (scope: RowScope) => Promise<string[]>> = {
     const ids = Object.values(dmarcMonitorIds);
     const totals = await alignmentByMonitor(systemEm(s.app.orm), scope, ids, new Date(Date.now() - 10 * 86400_000), new Date(Date.now() + 86400_000));
     return [...totals.entries()].flatMap(([id, t]) => DMARC_LABELS.filter((l, i) => dmarcMonitorIds[l] === id && t.messages === 2 ** i && t.aligned === 2 ** i));
+  },
+  'attachment.queries.ts#attachmentContents': async (scope) => {
+    const found = await attachmentContents(systemEm(s.app.orm), scope, [...attachmentLabels.keys()]);
+    return [...found.keys()].map((id) => attachmentLabels.get(id)!);
   },
   // A write, checked the same way: inside a transaction that is rolled back.
   'suppressions.queries.ts#deleteEntries': async (scope) => {

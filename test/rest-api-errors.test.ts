@@ -37,7 +37,9 @@ describe('errors in MailerSend’s shape', () => {
       [{ in_reply_to: 'a\r\nBcc: spy@elsewhere.example' }, 'in_reply_to'],
       [{ tags: ['a', 'b', 'c', 'd', 'e', 'f'] }, 'tags'],
       [{ personalization: [{ email: 'x@inbox.example.test', data: { a: 1 } }] }, 'personalization'],
-      [{ attachments: [{ content: 'aGk=', filename: 'a.txt' }] }, 'attachments'],
+      [{ attachments: [{ content: 'aGk=', filename: 'a.exe' }] }, 'attachments.0.filename'],
+      [{ attachments: [{ content: 'aGk=', filename: 'a.txt', disposition: 'sideways' }] }, 'attachments.0.disposition'],
+      [{ attachments: 'a.txt' }, 'attachments'],
       [{ rcpt_to: [{ email: 'x@inbox.example.test' }] }, 'rcpt_to'],
       [{ from: { email: 'someone@unknown-domain.example' } }, 'from.email'],
     ];

@@ -1,4 +1,5 @@
-import { EmailParams, Recipient, Sender } from 'mailersend';
+import { simpleParser } from 'mailparser';
+import { Attachment, EmailParams, Recipient, Sender } from 'mailersend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemEm } from '../src/context';
 import { Message } from '../src/modules/sending/message.entity';
@@ -41,6 +42,34 @@ describe('POST /v1/email through the mailersend SDK', () => {
     expect(header(got.raw, 'In-Reply-To')).toBe('<prev@example.test>');
     expect(header(got.raw, 'Subject')).toBe('Hello REST');
     expect((await waitForStatus(env, t.token, id, ['DELIVERED'])).recipient).toBe(to);
+  });
+
+  it('sends attachments and inline images (MailerSend’s content, filename, disposition, id): delivered with them; a refused file is 422 naming MailerSend’s path', async () => {
+    const t = await tenantWithDomain(env);
+    const to = inbox();
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n');
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR-fake-image-bytes')]);
+    const params = email(`info@${t.domain.name}`, to)
+      .setHtml('<p>Logo: <img src="cid:logo"></p>')
+      .setAttachments([new Attachment(pdf.toString('base64'), 'invoice.pdf', 'attachment'), new Attachment(png.toString('base64'), 'logo.png', 'inline', 'logo')]);
+    const r = await answer(client(t.token).email.send(params));
+    expect(r.statusCode).toBe(202);
+    const [got] = await env.sink.waitFor(to, 1);
+    const parsed = await simpleParser(got.raw, { keepCidLinks: true });
+    expect(parsed.attachments.map((a) => [a.filename, a.contentType, a.contentDisposition, a.cid ?? null, a.content.toString('base64')]).sort()).toEqual([
+      ['invoice.pdf', 'application/pdf', 'attachment', null, pdf.toString('base64')],
+      ['logo.png', 'image/png', 'inline', 'logo', png.toString('base64')],
+    ]);
+    expect(parsed.html).toContain('cid:logo');
+    // A body over the 1 MiB of an unauthenticated call is fine with a valid token (MAILROOM_MAX_REQUEST_BYTES).
+    const big = Buffer.concat([pdf, Buffer.alloc(1536 * 1024, 0x20)]);
+    const large = await answer(client(t.token).email.send(email(`info@${t.domain.name}`, inbox()).setAttachments([new Attachment(big.toString('base64'), 'big.pdf')])));
+    expect(large.statusCode).toBe(202);
+    const exe = await answer(client(t.token).email.send(email(`info@${t.domain.name}`, inbox()).setAttachments([new Attachment(pdf.toString('base64'), 'setup.exe')])));
+    expect(exe.statusCode).toBe(422);
+    expect(Object.keys(exe.body.errors)).toEqual(['attachments.0.filename']);
+    const inlineWithoutId = await answer(client(t.token).email.send(email(`info@${t.domain.name}`, inbox()).setAttachments([new Attachment(png.toString('base64'), 'logo.png', 'inline')])));
+    expect(Object.keys(inlineWithoutId.body.errors)).toEqual(['attachments.0.id']);
   });
 
   it('schedules with send_at, lists and shows the schedule, and deletes it (the message is cancelled)', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { createTransport, type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemEm } from '../src/context';
@@ -95,17 +96,51 @@ describe('SMTP submission', () => {
     expect(await systemEm(env.s.app.orm).count(Message, { account: c.accountId })).toBe(0);
   });
 
-  it("client A's credential cannot send from client B's addresses (550 with the reason); attachments are refused with 554", async () => {
+  it("client A's credential cannot send from client B's addresses (550 with the reason); an executable attachment is refused with 550", async () => {
     const a = await client();
     const tenantB = await buildTenant(env.s, a.adminToken, 'Client B');
     const domainB = await addVerifiedDomain(env, a.adminToken, tenantB);
     const refused = send(a.auth, { from: `ceo@${domainB.name}`, to: inbox(), subject: 'x', text: 'x' });
     await expect(refused).rejects.toMatchObject({ responseCode: 550 });
     await expect(refused).rejects.toThrow(/Sender not allowed for this SMTP user: from.email must be a confirmed sender identity or an address on a verified domain/);
-    const withFile = send(a.auth, { from: `news@${a.domain.name}`, to: inbox(), subject: 'x', text: 'x', attachments: [{ filename: 'a.txt', content: 'hello' }] });
-    await expect(withFile).rejects.toMatchObject({ responseCode: 554 });
-    await expect(withFile).rejects.toThrow(/Attachments are not supported/);
+    const withExe = send(a.auth, { from: `news@${a.domain.name}`, to: inbox(), subject: 'x', text: 'x', attachments: [{ filename: 'setup.exe', content: 'MZ' }] });
+    await expect(withExe).rejects.toMatchObject({ responseCode: 550 });
+    await expect(withExe).rejects.toThrow(/attachments\[0\]\.filename: Files of type \.exe are not allowed/);
     expect(await systemEm(env.s.app.orm).count(Message, { account: a.accountId })).toBe(0);
+  });
+
+  it('a message with a file and an inline image is delivered with them, DKIM-signed, and message(id) lists them', async () => {
+    const c = await client();
+    const to = inbox();
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('fake-image')]);
+    const info = await send(c.auth, {
+      from: `billing@${c.domain.name}`,
+      to,
+      subject: 'Invoice',
+      html: '<p>Invoice attached <img src="cid:logo@shop"></p>',
+      attachments: [
+        { filename: 'invoice.pdf', content: Buffer.from('%PDF-1.4 invoice'), contentType: 'application/pdf' },
+        { filename: 'logo.png', content: png, cid: 'logo@shop' },
+      ],
+    });
+    const [got] = await env.sink.waitFor(to, 1);
+    const auth = await verifyWithMailauth(env, got.raw, got.mailFrom);
+    expect(auth.dkim.results[0]).toMatchObject({ signingDomain: c.domain.name, status: { result: 'pass' } });
+    const parsed = await simpleParser(got.raw, { keepCidLinks: true });
+    expect(parsed.html).toContain('cid:logo@shop');
+    expect(parsed.attachments.map((a) => [a.filename, a.contentType, a.cid ?? null, a.content.toString('base64')])).toEqual(
+      expect.arrayContaining([
+        ['invoice.pdf', 'application/pdf', null, Buffer.from('%PDF-1.4 invoice').toString('base64')],
+        ['logo.png', 'image/png', 'logo@shop', png.toString('base64')],
+      ]),
+    );
+    const m = await env.s.gql<any, any>(`query($id: ID!) { message(id: $id) { attachments { filename disposition contentId } } }`, { id: queuedId(info.response) }, c.token);
+    expect(m.data.message.attachments).toEqual(
+      expect.arrayContaining([
+        { filename: 'invoice.pdf', disposition: 'ATTACHMENT', contentId: null },
+        { filename: 'logo.png', disposition: 'INLINE', contentId: 'logo@shop' },
+      ]),
+    );
   });
 
   it('envelope recipients decide who gets a copy: To and Cc as in the headers, the rest Bcc (never shown)', async () => {

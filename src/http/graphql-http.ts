@@ -109,6 +109,7 @@ function queryOperation(url: URL): OperationRequest {
  * Serves GraphQL over HTTP through Apollo. Parses the body itself so malformed JSON gets a coded
  * error and one log line; authentication happens before Apollo, so a bad token is a 401. Each
  * operation Apollo answered is handed to `observe` (the request log) once its response is sent.
+ * A body over `bodyLimit` bytes is 413.
  */
 export async function handleGraphqlHttp(
   req: IncomingMessage,
@@ -117,6 +118,7 @@ export async function handleGraphqlHttp(
   makeContext: () => Promise<Context>,
   logger: Logger,
   observe?: OperationObserver,
+  bodyLimit: number = LIMITS.bodyBytes,
 ): Promise<void> {
   const started = performance.now();
   const at = new Date();
@@ -126,7 +128,7 @@ export async function handleGraphqlHttp(
   if (req.method === 'POST') {
     let raw: string;
     try {
-      raw = await readBody(req, LIMITS.bodyBytes);
+      raw = await readBody(req, bodyLimit);
     } catch (e) {
       // The rest of the body is not read: close the connection after answering, so a keep-alive
       // client does not send its next request down a socket about to be reset.

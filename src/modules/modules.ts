@@ -4,6 +4,7 @@ import type { HttpRoute } from '../http/routes';
 import { accountsModule } from './accounts/accounts.module';
 import { activityModule } from './activity/activity.module';
 import { analyticsModule } from './analytics/analytics.module';
+import { attachmentsModule } from './attachments/attachments.module';
 import { apiTokensModule } from './api-tokens/api-tokens.module';
 import { blocklistModule } from './blocklist/blocklist.module';
 import { dmarcModule } from './dmarc/dmarc.module';
@@ -42,6 +43,7 @@ export const MODULES: readonly FeatureModule[] = [
   membersModule,
   mailModule,
   sendingModule,
+  attachmentsModule,
   activityModule,
   messagesModule,
   ingestionModule,

@@ -82,6 +82,27 @@ export type ApiTokenStatus =
   /** Rejected for good. */
   | 'REVOKED';
 
+/** How a mail client shows an attachment: as a file to open or save, or inline (an image the HTML shows through `cid:`). */
+export type AttachmentDisposition =
+  /** A file attached to the message (Content-Disposition: attachment). */
+  | 'ATTACHMENT'
+  /** Shown inside the HTML, referenced as `<img src="cid:<contentId>">` (Content-Disposition: inline); needs contentId. */
+  | 'INLINE';
+
+/** A file attached to an e-mail, or an image shown inline in its HTML. */
+export type AttachmentInput = {
+  /** The file, base64-encoded. All attachments of a message together: at most MAILROOM_MAX_ATTACHMENT_BYTES decoded (25 MB by default). */
+  content: string;
+  /** The Content-ID an inline image is referenced by in the HTML (`cid:logo` → `logo`); required for INLINE, unique in the message. */
+  contentId?: string | null | undefined;
+  /** The media type, e.g. `application/pdf`; checked against the bytes and the name (a mismatch is refused). Default: what the bytes or the name say, else `application/octet-stream`. */
+  contentType?: string | null | undefined;
+  /** ATTACHMENT (default) or INLINE. */
+  disposition?: AttachmentDisposition | null | undefined;
+  /** The file name shown to the recipient (paths and control characters are removed; at most 200 characters). Executable types (`.exe`, `.js`, `.bat`, `.scr`, …) are refused. */
+  filename: string;
+};
+
 /** A sending domain, one IPv4 or IPv6 address, or a CIDR range (up to /24 for IPv4, /120 for IPv6). */
 export type BlocklistAddressKind =
   /** A range of addresses (up to /24 for IPv4, /120 for IPv6), each checked. */
@@ -204,6 +225,8 @@ export type CreateSmtpUserInput = {
 
 /** A new template on a domain. At least one of html and text is required. */
 export type CreateTemplateInput = {
+  /** Default attachments, checked as sendEmail checks them: a send with this template that gives no attachments gets these. */
+  attachments?: Array<AttachmentInput> | null | undefined;
   /** Up to 10 categories, each 1–50 characters. */
   categories?: Array<string> | null | undefined;
   /** Free-text description (up to 2000 characters). */
@@ -598,6 +621,8 @@ export type SendBulkEmailInput = {
 
 /** One e-mail to up to 50 To recipients (plus Cc and Bcc). Give html and/or text, or templateId with variables. */
 export type SendEmailInput = {
+  /** Files (up to 50, 25 MB together by default) and inline images (`cid:` in the html). Without any, a template's attachments are used. Stored once however many recipients get them. */
+  attachments?: Array<AttachmentInput> | null | undefined;
   /** Bcc recipients (up to 50), never shown in headers. */
   bcc?: Array<EmailAddressInput> | null | undefined;
   /** Cc recipients (up to 50), shown in the Cc header. */
@@ -716,6 +741,8 @@ export type UpdateSmtpUserInput = {
 
 /** Changes to a template. Omitted fields stay as they are; null clears an optional field (name, subject, tags and categories ignore null). */
 export type UpdateTemplateInput = {
+  /** New default attachments (replace the old ones; null or an empty list removes them). */
+  attachments?: Array<AttachmentInput> | null | undefined;
   /** New categories (replace the old ones). */
   categories?: Array<string> | null | undefined;
   /** New description. */

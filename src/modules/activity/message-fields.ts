@@ -30,7 +30,10 @@ export class MessageFieldsResolver {
   }
 
   @Authorized(Permission.ACTIVITY_CONTENT_READ)
-  @FieldResolver(() => String, { nullable: true, description: 'The full MIME message, DKIM-signed, once built. Needs ACTIVITY_CONTENT_READ.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The full MIME message, DKIM-signed, once built; null for a message with attachments (its MIME is built for each attempt, not kept). Needs ACTIVITY_CONTENT_READ.',
+  })
   async raw(@Root() m: Message, @Ctx() ctx: Context): Promise<string | null> {
     return (await messageContent(ctx, m.id))?.raw ?? null;
   }

@@ -21,7 +21,7 @@ const count = async (em: EntityManager, sql: string, params: unknown[]): Promise
 
 /**
  * Erases `email` (normalised, lower-case) from tenant `tenantId` of account `accountId` — and from no
- * other tenant or account: its messages get `marker` as recipient and lose name, content, addressing
+ * other tenant or account: its messages get `marker` as recipient and lose name, content, attachments, addressing
  * and any reply naming it; other messages of the tenant listing it in To/Cc get the marker there; the
  * events of its messages get the marker and lose IP and user agent (and any mention of it); the
  * suppression entries of the address in the tenant keep the address (so it stays suppressed) but lose
@@ -47,6 +47,8 @@ export async function eraseInTenant(em: EntityManager, accountId: string, tenant
     [email, marker, 'to', email, marker, 'cc', accountId, tenantId, marker, email],
   );
   const uuidList = `{${ids.join(',')}}`;
+  // Attachments are content too (their bytes go with the daily clean-up once nothing points to them).
+  await em.execute(`delete from message_attachments where account_id = ? and message_id = any(?::uuid[])`, [accountId, uuidList]);
   const events = await em.execute<{ id: string }[]>(
     `update activity_events set recipient = ?, data = (regexp_replace(data::text, ?, ?, 'gi'))::jsonb - ?::text[]
      where account_id = ? and message_id = any(?::uuid[]) returning id::text as id`,

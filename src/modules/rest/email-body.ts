@@ -1,5 +1,7 @@
 import { badInput } from '../../graphql/errors';
 import type { EmailAddressInput, MessageHeaderInput, SendEmailInput } from '../sending/sending.inputs';
+import { AttachmentDisposition } from '../attachments/attachment-disposition';
+import type { AttachmentInput } from '../attachments/attachment.inputs';
 
 /** A MailerSend `POST /v1/email` body translated: sendEmail's input, and MailerSend paths for fields the translation made up. */
 export interface TranslatedEmail {
@@ -133,15 +135,29 @@ function variables(body: Json, input: SendEmailInput): Record<string, unknown> |
 }
 
 /**
- * MailerSend's `attachments: [{ content, filename, disposition, id }]`. sendEmail takes no attachments
- * in this build, so any attachment is refused (422 naming `attachments`) rather than dropped. To map
- * them once SendEmailInput has `attachments`: return `{ filename, content, disposition: ATTACHMENT |
- * INLINE, contentId: id }` per item here, and set `input.attachments` in toSendEmailInput.
+ * MailerSend's `attachments: [{ content, filename, disposition, id }]` as sendEmail's: content (base64)
+ * and filename as given, `disposition` `attachment` (default) or `inline`, `id` the Content-ID an inline
+ * image is referenced by (`cid:<id>`). The content type is sniffed and checked by sendEmail. Pure.
  */
-export function attachmentsOf(v: unknown): null {
-  if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) return null;
+export function attachmentsOf(v: unknown): AttachmentInput[] | null {
+  if (v === undefined || v === null) return null;
   if (!Array.isArray(v)) throw badInput('attachments', 'The attachments must be an array.');
-  throw badInput('attachments', 'Attachments are not supported by this Mailroom server yet.');
+  return v.map((a: unknown, i) => {
+    const at = `attachments[${i}]`;
+    if (!isObject(a)) throw badInput(at, 'Each attachment must be an object with content and filename.');
+    if (typeof a.content !== 'string') throw badInput(`${at}.content`, 'The content must be a base64 string.');
+    if (typeof a.filename !== 'string') throw badInput(`${at}.filename`, 'The filename must be a string.');
+    if (a.disposition !== undefined && a.disposition !== null && a.disposition !== 'attachment' && a.disposition !== 'inline') {
+      throw badInput(`${at}.disposition`, 'The disposition must be attachment or inline.');
+    }
+    if (a.id !== undefined && a.id !== null && typeof a.id !== 'string') throw badInput(`${at}.id`, 'The id must be a string.');
+    return {
+      filename: a.filename,
+      content: a.content,
+      disposition: a.disposition === 'inline' ? AttachmentDisposition.INLINE : AttachmentDisposition.ATTACHMENT,
+      contentId: typeof a.id === 'string' ? a.id : null,
+    };
+  });
 }
 
 /**
@@ -172,7 +188,7 @@ export function toSendEmailInput(body: unknown, idempotencyKey: string | null): 
     sendAt: sendAt(body.send_at),
     idempotencyKey,
   };
-  attachmentsOf(body.attachments);
+  input.attachments = attachmentsOf(body.attachments);
   input.variables = variables(body, input);
   return { input, paths };
 }

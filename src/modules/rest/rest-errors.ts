@@ -30,7 +30,10 @@ export function restPath(field: string, overrides: Readonly<Record<string, strin
   const dotted = field
     .replace(/\[(\d+)\]/g, '.$1')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase();
+    .toLowerCase()
+    // An attachment's Content-ID is MailerSend's `id`; its content type is read from its content.
+    .replace(/^attachments\.(\d+)\.content_id$/, 'attachments.$1.id')
+    .replace(/^attachments\.(\d+)\.content_type$/, 'attachments.$1.content');
   return RENAMED[dotted] ?? dotted;
 }
 

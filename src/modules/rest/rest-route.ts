@@ -7,7 +7,7 @@ import { type ObservedCaller, refusedCallerOf } from '../../http/operation-obser
 import type { HttpRoute, RouteContext } from '../../http/routes';
 import { errorAnswer, internalAnswer, type RestAnswer } from './rest-errors';
 
-/** Largest REST request body: 1 MiB, as a GraphQL request's (LIMITS.bodyBytes in http/graphql-http.ts, not imported: that file loads Apollo). */
+/** Largest REST request body of an unauthenticated caller: 1 MiB, as a GraphQL request's (LIMITS.bodyBytes in http/graphql-http.ts, not imported: that file loads Apollo). */
 export const REST_BODY_BYTES = 1024 * 1024;
 
 /** What an endpoint's handler gets. */
@@ -52,10 +52,10 @@ function write(res: ServerResponse, a: RestAnswer): string {
   return text;
 }
 
-async function jsonBody(req: IncomingMessage): Promise<unknown> {
+async function jsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   let raw: string;
   try {
-    raw = await readBody(req, REST_BODY_BYTES);
+    raw = await readBody(req, limit);
   } catch (e) {
     if (e instanceof BodyTooLarge) throw new AppError('BAD_USER_INPUT', 'Request body too large', { httpStatus: 413 });
     throw e;
@@ -104,7 +104,8 @@ export function restRoute(e: RestEndpoint): HttpRoute {
       let answer: RestAnswer;
       try {
         ctx = rec.attach(await route.requestContext());
-        body = e.method === 'POST' ? await jsonBody(req) : undefined;
+        // Attachments make large bodies: MAILROOM_MAX_REQUEST_BYTES for an authenticated caller (as /graphql), REST_BODY_BYTES otherwise.
+        body = e.method === 'POST' ? await jsonBody(req, ctx.principal.kind === 'PUBLIC' ? REST_BODY_BYTES : route.config.maxRequestBytes) : undefined;
         answer = await e.handle({ ctx, route, req, params, query: route.url.searchParams, body, note });
       } catch (err) {
         answer = answerOf(err, { note }, route);

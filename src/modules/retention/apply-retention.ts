@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../../lib/logger';
+import { deleteUnusedBlobs } from '../attachments/attachment.queries';
 import {
   AGENCY_RETENTION_DAYS,
   clearContentBatch,
@@ -25,7 +26,12 @@ export interface RetentionReport {
   eventsDeleted: number;
   /** Messages deleted (with the events they still had). */
   messagesDeleted: number;
+  /** Attachment bytes removed: no message points to them any more, none used them for a day. */
+  blobsDeleted: number;
 }
+
+/** How long unreferenced attachment bytes are kept after their last use (a bulk send refers to them before its messages link them). */
+const BLOB_GRACE_MS = 86400_000;
 
 /** Batch sizes: rows per statement, so no statement holds locks on many rows for long. */
 export interface RetentionOptions {
@@ -91,7 +97,9 @@ async function deleteMessages(em: EntityManager, owners: readonly RetentionOwner
  * tenant's contentRetentionDays; drops whole monthly event partitions that every tenant's retention
  * (and the agency default for mail of no tenant) lets go; deletes, in id windows, the older events
  * that remain past their own tenant's retention; then deletes messages past it (each with the events it
- * still has — an open a few days after the send goes with its message). Analytics rollups are not
+ * still has — an open a few days after the send goes with its message), and last the attachment bytes
+ * no message points to any more (a day after their last use: a bulk send's are in use before its
+ * messages exist). Analytics rollups are not
  * touched. Logs and returns the counts. Writes, in many short statements (each its own transaction).
  */
 export async function applyRetention(em: EntityManager, now: Date, logger: Logger, opts: RetentionOptions = {}): Promise<RetentionReport> {
@@ -105,5 +113,8 @@ export async function applyRetention(em: EntityManager, now: Date, logger: Logge
   logger.info({ eventsDeleted }, 'retention: old events deleted');
   const messagesDeleted = await deleteMessages(em, owners, now, batch);
   logger.info({ messagesDeleted }, 'retention: old messages deleted');
-  return { contentCleared, partitionsDropped: dropped.names, eventsInDroppedPartitions: dropped.rows, eventsDeleted, messagesDeleted };
+  let blobsDeleted = 0;
+  for (let n = batch; n === batch; blobsDeleted += n) n = await deleteUnusedBlobs(em, new Date(now.getTime() - BLOB_GRACE_MS), batch);
+  logger.info({ blobsDeleted }, 'retention: unused attachment bytes deleted');
+  return { contentCleared, partitionsDropped: dropped.names, eventsInDroppedPartitions: dropped.rows, eventsDeleted, messagesDeleted, blobsDeleted };
 }

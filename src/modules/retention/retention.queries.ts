@@ -32,7 +32,7 @@ const ownerWhere = (o: RetentionOwner) => (o.tenantId ? 'm.account_id = ? and m.
 const ownerParams = (o: RetentionOwner) => (o.tenantId ? [o.accountId, o.tenantId] : [o.accountId]);
 
 /**
- * Clears the content (subject, html, text, raw, variables, headers) of up to `limit` of the owner's
+ * Clears the content (subject, html, text, raw, variables, headers, attachments) of up to `limit` of the owner's
  * messages created before `before`, walking them in (created_at, id) order from `after`; returns how
  * many it cleared and where the walk stopped (null: done). Messages in flight are skipped. Writes.
  */
@@ -53,6 +53,9 @@ export async function clearContentBatch(
        from batch b where m.id = b.id and m.status not in ${IN_FLIGHT}
          and (m.subject is not null or m.html is not null or m.text is not null or m.raw is not null or m.variables is not null or m.headers <> '{}'::jsonb)
        returning m.id),
+     files as (
+       delete from message_attachments a using batch b, messages m
+       where a.message_id = b.id and m.id = b.id and m.status not in ${IN_FLIGHT}),
      last as (select created_at::text as at, id::text as id from batch order by created_at desc, id desc limit 1)
      select (select count(*) from batch) as n, (select count(*) from upd) as cleared, (select at from last) as last_at, (select id from last) as last_id`,
     [...ownerParams(o), before.toISOString(), ...(after ? [after.at, after.id] : []), limit],

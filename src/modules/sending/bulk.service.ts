@@ -5,6 +5,7 @@ import { BulkSend } from './bulk-send.entity';
 import { storePrincipal, type StoredPrincipal } from './principal-refresh';
 import { SEND_LIMITS, type SendBulkEmailInput } from './sending.inputs';
 import { findInScope } from '../../db/find-in-scope';
+import { storeBulkAttachments } from '../attachments/attachment-store';
 
 /** The graphile-worker task that works through a bulk send. */
 export const BULK_TASK = 'process-bulk-send';
@@ -16,7 +17,7 @@ export interface BulkJobPayload {
 }
 
 /**
- * Stores a bulk send of 1–500 requests (EMAIL_SEND) and its processing job in one transaction;
+ * Stores a bulk send of 1–500 requests (EMAIL_SEND), their attachments (once per content) and its processing job in one transaction;
  * the requests are validated one by one in the background (see bulk.task.ts). Returns at once.
  */
 export async function sendBulkEmail(ctx: Context, input: SendBulkEmailInput): Promise<BulkSend> {
@@ -27,6 +28,7 @@ export async function sendBulkEmail(ctx: Context, input: SendBulkEmailInput): Pr
   // Plain JSON: dates become ISO strings and are revived when the request is processed.
   const requests = JSON.parse(JSON.stringify(input.requests)) as unknown[];
   return ctx.em.transactional(async (em) => {
+    await storeBulkAttachments(em, scope.accountId, requests, ctx.config.maxAttachmentBytes);
     const bulk = em.create(BulkSend, { account: scope.accountId, principalKey: scope.principalKey, total: count, requests });
     await em.flush();
     const payload: BulkJobPayload = { bulkId: bulk.id, principal };

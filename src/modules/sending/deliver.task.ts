@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { systemEm } from '../../context';
 import { isUuid } from '../../lib/ids';
 import { ActivityEventType } from '../../events/event-type';
+import { attachmentsForDelivery } from '../attachments/attachment.queries';
 import { Template } from '../templates/template.entity';
 import type { TaskDeps } from '../module';
 import { type DeliveryRow, loadDeliverable, markAttempt } from './delivery.queries';
@@ -82,8 +83,9 @@ async function failRender(d: DeliveryDeps, row: DeliveryRow, reason: string): Pr
 /**
  * Prepares and marks an attempt before any byte is sent: skips a message that is no longer
  * deliverable (already final or cancelled — a job re-run after a crash never sends again), renders
- * a due template (RENDER_FAILED when it fails), builds and signs the MIME on the first attempt, and
- * commits the attempt with the built content in one statement. Returns what to send, or null.
+ * a due template (RENDER_FAILED when it fails), builds and signs the MIME on the first attempt (on every
+ * attempt when it has attachments), and commits the attempt with the built content in one statement.
+ * Returns what to send, or null.
  */
 async function beginAttempt(d: DeliveryDeps, id: string): Promise<{ row: DeliveryRow; built: BuiltMessage } | null> {
   const em = systemEm(d.td.orm);
@@ -97,10 +99,13 @@ async function beginAttempt(d: DeliveryDeps, id: string): Promise<{ row: Deliver
   }
   const key = await d.keys.get(em, row.domainId);
   const reuse = row.raw !== null && row.messageIdHeader !== null;
+  // With attachments the signed MIME is not kept (their bytes are stored once, not once per message): each attempt builds it again, same Message-ID.
+  const attachments = reuse ? [] : await attachmentsForDelivery(em, id);
   const built = reuse
     ? { raw: row.raw!, messageIdHeader: row.messageIdHeader!, envelope: { from: verpAddress(row, key.domain), to: row.recipient } }
-    : await buildMime(row, { domain: key.domain, dkimPrivateKeyPem: key.pem, publicUrl: d.td.config.publicUrl, secret: d.td.config.secret, now: d.td.deps.clock.now() });
-  const attempt = await markAttempt(em, id, reuse ? null : { subject: row.subject, html: row.html, text: row.text, raw: built.raw, messageIdHeader: built.messageIdHeader, rendered });
+    : await buildMime({ ...row, attachments }, { domain: key.domain, dkimPrivateKeyPem: key.pem, publicUrl: d.td.config.publicUrl, secret: d.td.config.secret, now: d.td.deps.clock.now() });
+  const kept = attachments.length ? null : built.raw;
+  const attempt = await markAttempt(em, id, reuse ? null : { subject: row.subject, html: row.html, text: row.text, raw: kept, messageIdHeader: built.messageIdHeader, rendered });
   if (attempt === null) return null;
   return { row: { ...row, attempts: attempt }, built };
 }

@@ -43,12 +43,12 @@ export async function loadDeliverable(em: EntityManager, id: string): Promise<De
   return row ? { ...row, sendAt: row.sendAt ? new Date(row.sendAt) : null, createdAt: new Date(row.createdAt) } : null;
 }
 
-/** Content built for an attempt: what was rendered when the message came due, and the signed MIME. */
+/** Content built for an attempt: what was rendered when the message came due, and the signed MIME (null: not kept, see beginAttempt). */
 export interface BuiltContent {
   subject: string | null;
   html: string | null;
   text: string | null;
-  raw: string;
+  raw: string | null;
   messageIdHeader: string;
   /** The template was rendered now: its variables are dropped. */
   rendered: boolean;

@@ -1,11 +1,15 @@
 import nodemailer from 'nodemailer';
+import { AttachmentDisposition } from '../attachments/attachment-disposition';
+import type { DeliveryAttachment } from '../attachments/attachment.queries';
 import type { DeliveryRow } from './delivery.queries';
 import { applyTracking } from '../tracking/apply-tracking';
 import { unsubscribeUrl } from './links';
 import type { SigningDomain } from './signing-keys';
 
-/** What of a message goes into its MIME. */
-export type MimeMessage = Pick<DeliveryRow, 'id' | 'fromEmail' | 'fromName' | 'replyToEmail' | 'replyToName' | 'recipient' | 'addressing' | 'subject' | 'html' | 'text' | 'headers' | 'verpToken'>;
+/** What of a message goes into its MIME, with its attachments (inline ones by Content-ID). */
+export type MimeMessage = Pick<DeliveryRow, 'id' | 'fromEmail' | 'fromName' | 'replyToEmail' | 'replyToName' | 'recipient' | 'addressing' | 'subject' | 'html' | 'text' | 'headers' | 'verpToken'> & {
+  attachments?: readonly DeliveryAttachment[];
+};
 
 /** What building a message needs besides the message: its signing domain, the key, and link settings. */
 export interface MimeContext {
@@ -33,12 +37,21 @@ export function verpAddress(message: Pick<MimeMessage, 'verpToken'>, domain: Pic
 
 const addr = (a: { email: string; name?: string | null }) => ({ address: a.email, name: a.name ?? '' });
 
+const mimeAttachment = (a: DeliveryAttachment) => ({
+  filename: a.filename,
+  content: a.bytes,
+  contentType: a.contentType,
+  contentDisposition: a.disposition === AttachmentDisposition.INLINE ? ('inline' as const) : ('attachment' as const),
+  ...(a.contentId ? { cid: a.contentId } : {}),
+});
+
 /**
  * Builds the MIME message of one recipient's copy (pure apart from CPU): tracking applied to the HTML
  * when the domain has it on, From as the caller gave it
  * (a sender identity's own address), visible To/Cc of the request (never Bcc), Reply-To, the custom
- * headers, `Message-ID: <id@domain>`, one-click List-Unsubscribe (RFC 8058), and a DKIM signature by
- * the sending domain's key (d= the domain, covering List-Unsubscribe and List-Unsubscribe-Post).
+ * headers, `Message-ID: <id@domain>`, one-click List-Unsubscribe (RFC 8058), the attachments (inline
+ * images in multipart/related beside the HTML, by Content-ID), and a DKIM signature by the sending
+ * domain's key (d= the domain, covering List-Unsubscribe and List-Unsubscribe-Post and the whole body).
  */
 export async function buildMime(message: MimeMessage, ctx: MimeContext): Promise<BuiltMessage> {
   const messageIdHeader = `<${message.id}@${ctx.domain.name}>`;
@@ -54,6 +67,7 @@ export async function buildMime(message: MimeMessage, ctx: MimeContext): Promise
     subject: message.subject ?? '',
     html: html ?? undefined,
     text: message.text ?? undefined,
+    attachments: message.attachments?.length ? message.attachments.map(mimeAttachment) : undefined,
     messageId: messageIdHeader,
     date: ctx.now,
     envelope,

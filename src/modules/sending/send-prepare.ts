@@ -10,6 +10,7 @@ import { type Address, parseSendRequest, requestHash, type SendRequest } from '.
 import { resolveSender, type SendingSource } from './sender';
 import type { SendEmailInput } from './sending.inputs';
 import { loadInScope } from '../../db/find-in-scope';
+import { type ParsedAttachment, parseAttachments } from '../attachments/attachment-parse';
 
 /** The rendered content of a request. A scheduled template message renders again when due (the template may change until then). */
 export interface Content {
@@ -30,6 +31,8 @@ export interface PreparedSend {
   replyTo: Address | null;
   source: SendingSource;
   content: Content;
+  /** The request's attachments, or (when it gives none) the template's. */
+  attachments: ParsedAttachment[];
 }
 
 /** Lookups shared by the requests of one principal in one batch (the same sender and template again and again), and the batch's render deadline. */
@@ -91,9 +94,9 @@ function replyToFor(req: SendRequest, template: Template | null, source: Sending
 export async function prepareSend(ctx: Context, input: SendEmailInput, memo: SendMemo = newSendMemo()): Promise<{ replay: Message[] } | { prepared: PreparedSend }> {
   const scope = requirePermission(ctx, Permission.EMAIL_SEND);
   const now = ctx.deps.clock.now();
-  const req = parseSendRequest(input, now);
+  const req = parseSendRequest(input, now, ctx.config.maxAttachmentBytes);
   const key = req.idempotencyKey;
-  const hash = key ? requestHash(input) : null;
+  const hash = key ? requestHash(input, req.attachments) : null;
   if (key) {
     const prior = await replayIdempotent(ctx, scope, key, hash!, now);
     if (prior) return { replay: prior };
@@ -102,5 +105,7 @@ export async function prepareSend(ctx: Context, input: SendEmailInput, memo: Sen
   const from = senderAddress(req, template);
   const source = await memoized(memo.senders, from.email, () => resolveSender(ctx, from));
   const content = await contentFor(ctx, req, template, memo.renderDeadline);
-  return { prepared: { scope, req, key, hash, template, from, replyTo: replyToFor(req, template, source), source, content } };
+  // Template attachments were checked when saved; the limit in force then applies to them.
+  const attachments = req.attachments.length || !template?.attachments.length ? req.attachments : parseAttachments(template.attachments, Number.MAX_SAFE_INTEGER);
+  return { prepared: { scope, req, key, hash, template, from, replyTo: replyToFor(req, template, source), source, content, attachments } };
 }

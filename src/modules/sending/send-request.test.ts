@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { customHeaders, isAllowedHeader, parseSendRequest, recipientsOf, requestHash, sendTags } from './send-request';
 import type { SendEmailInput } from './sending.inputs';
+import { storedRefs } from '../attachments/attachment-parse';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const base: SendEmailInput = { from: { email: 'News@Example.com', name: ' News ' }, to: [{ email: 'a@x.example' }], subject: 'Hi', text: 'x' };
@@ -73,5 +74,15 @@ describe('recipients and hashing', () => {
   it('hashes the body canonically: key order and null vs omitted do not matter', () => {
     expect(requestHash({ subject: 'Hi', to: [{ email: 'a@x.example' }], cc: null } as SendEmailInput)).toBe(requestHash({ to: [{ email: 'a@x.example' }], subject: 'Hi' } as SendEmailInput));
     expect(requestHash({ ...base, text: 'y' })).not.toBe(requestHash(base));
+  });
+
+  it('hashes attachments by their checked form and bytes: a stored bulk reference hashes as the file it stands for', () => {
+    const sent = { ...base, attachments: [{ filename: 'a.txt', content: Buffer.from('one').toString('base64') }] };
+    const parsed = parseSendRequest(sent, now).attachments;
+    const stored = { ...base, attachments: storedRefs(parsed) } as unknown as SendEmailInput;
+    expect(requestHash(stored, parseSendRequest(stored, now).attachments)).toBe(requestHash(sent, parsed));
+    const other = { ...base, attachments: [{ filename: 'a.txt', content: Buffer.from('two').toString('base64') }] };
+    expect(requestHash(other, parseSendRequest(other, now).attachments)).not.toBe(requestHash(sent, parsed));
+    expect(requestHash(base, [])).toBe(requestHash(base));
   });
 });

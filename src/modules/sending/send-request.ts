@@ -1,6 +1,7 @@
 import { badInput } from '../../graphql/errors';
 import { fromOptionalGlobalId } from '../../graphql/global-id';
 import { sha256 } from '../../lib/crypto';
+import { type AttachmentSource, DEFAULT_MAX_ATTACHMENT_BYTES, type ParsedAttachment, parseAttachments } from '../attachments/attachment-parse';
 import { optionalDisplayName, requireEmail } from '../mail/address';
 import { body, subjectLine } from '../templates/template-fields';
 import { SEND_LIMITS, type EmailAddressInput, type MessageHeaderInput, type SendEmailInput } from './sending.inputs';
@@ -30,6 +31,8 @@ export interface SendRequest {
   variables: Record<string, unknown> | null;
   tags: string[];
   headers: Record<string, string>;
+  /** Checked attachments (none: the template's, if it has any). */
+  attachments: ParsedAttachment[];
   sendAt: Date | null;
   idempotencyKey: string | null;
 }
@@ -121,8 +124,8 @@ function content(input: SendEmailInput, templateId: string | null) {
   return { subject, html, text };
 }
 
-/** Validates and normalises a send request (pure; BAD_USER_INPUT naming the field on the first problem). */
-export function parseSendRequest(input: SendEmailInput, now: Date): SendRequest {
+/** Validates and normalises a send request (pure apart from hashing attachments; BAD_USER_INPUT naming the field on the first problem). */
+export function parseSendRequest(input: SendEmailInput, now: Date, maxAttachmentBytes = DEFAULT_MAX_ATTACHMENT_BYTES): SendRequest {
   const templateId = fromOptionalGlobalId(input.templateId, 'Template', 'templateId');
   const from = input.from ? address('from', input.from) : null;
   if (!from && !templateId) throw badInput('from.email', 'from is required');
@@ -137,6 +140,7 @@ export function parseSendRequest(input: SendEmailInput, now: Date): SendRequest 
     variables: variables(input.variables),
     tags: sendTags(input.tags),
     headers: customHeaders(input.headers),
+    attachments: parseAttachments(input.attachments as AttachmentSource[] | null | undefined, maxAttachmentBytes),
     sendAt: schedule(input.sendAt, now),
     idempotencyKey: key(input.idempotencyKey),
   };
@@ -170,7 +174,11 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-/** SHA-256 of the canonical JSON of a request body (keys sorted; null and omitted fields alike). */
-export function requestHash(input: SendEmailInput): string {
-  return sha256(JSON.stringify(canonical(input)));
+/**
+ * SHA-256 of the canonical JSON of a request body (keys sorted; null and omitted fields alike). Attachments
+ * count by their checked name, type, place and bytes' hash, so a stored bulk request hashes as it was sent.
+ */
+export function requestHash(input: SendEmailInput, attachments: readonly ParsedAttachment[] = []): string {
+  const files = attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, disposition: a.disposition, contentId: a.contentId, sha256: a.sha256 }));
+  return sha256(JSON.stringify(canonical({ ...input, attachments: files.length ? files : null })));
 }

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
+import type { ParsedAttachment } from '../attachments/attachment-parse';
+import { linkAttachments, storeAttachmentBlobs } from '../attachments/attachment-store';
 import { ActivityEventType } from '../../events/event-type';
 import { claimIdempotencyKey, replayIdempotent } from './idempotency';
 import { Message } from './message.entity';
@@ -53,9 +55,20 @@ function buildMessages(em: EntityManager, p: PreparedSend, bulkId: string | null
   );
 }
 
+/** Stores the attachment bytes of a batch once per account and content, and links them to each message of their request. */
+async function storeBatchAttachments(em: EntityManager, items: readonly PreparedSend[], groups: readonly Message[][]): Promise<void> {
+  const byAccount = new Map<string, ParsedAttachment[]>();
+  items.forEach((p, i) => {
+    if (!p.attachments.length) return;
+    byAccount.set(p.scope.accountId, [...(byAccount.get(p.scope.accountId) ?? []), ...p.attachments]);
+    linkAttachments(em, groups[i], p.attachments);
+  });
+  for (const [accountId, list] of byAccount) await storeAttachmentBlobs(em, accountId, list);
+}
+
 /**
  * Writes prepared requests inside the caller's transaction `em`: one message per recipient, the
- * idempotency records, one delivery job per message (run at sendAt when scheduled) and — last, as
+ * idempotency records, the attachments (bytes once per content, a row per message), one delivery job per message (run at sendAt when scheduled) and — last, as
  * recordMessageEvents asks — the QUEUED events. A recipient suppressed on the sending domain (one query
  * per sending origin for the whole batch) gets its message SUPPRESSED with a SUPPRESSED event instead,
  * and no delivery job. Returns the messages of each request, in order.
@@ -63,6 +76,7 @@ function buildMessages(em: EntityManager, p: PreparedSend, bulkId: string | null
 export async function commitSends(ctx: Context, em: EntityManager, items: readonly PreparedSend[], bulkId: string | null = null): Promise<Message[][]> {
   const now = ctx.deps.clock.now();
   const groups = items.map((p) => buildMessages(em, p, bulkId));
+  await storeBatchAttachments(em, items, groups);
   for (const [i, p] of items.entries()) {
     if (p.key)
       await claimIdempotencyKey(

@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { AttachmentInput } from '../attachments/attachment.inputs';
 
 /** Limits of one send request. */
 export const SEND_LIMITS = { to: 50, cc: 50, bcc: 50, tags: 5, headers: 20, headerValue: 998, name: 200, idempotencyKey: 200, bulk: 500 } as const;
@@ -64,6 +65,12 @@ export class SendEmailInput {
 
   @Field(() => [MessageHeaderInput], { nullable: true, description: 'Custom headers (up to 20) from the allow-list.' })
   headers?: MessageHeaderInput[] | null;
+
+  @Field(() => [AttachmentInput], {
+    nullable: true,
+    description: "Files (up to 50, 25 MB together by default) and inline images (`cid:` in the html). Without any, a template's attachments are used. Stored once however many recipients get them.",
+  })
+  attachments?: AttachmentInput[] | null;
 
   @Field(() => Date, { nullable: true, description: 'Deliver at this time instead of now (up to 30 days ahead); cancellable until then.' })
   sendAt?: Date | null;

@@ -42,11 +42,51 @@ Received: from evil`);
     expect(sendRequestsOf(mail, ['x@x.example', 'y@x.example']).map((r) => r.to)).toEqual([[{ email: 'x@x.example', name: null }], [{ email: 'y@x.example', name: null }]]);
   });
 
-  it('refuses attachments, several From addresses and a bad X-Mailroom-Send-At with SMTP codes', async () => {
-    const withFile = await simpleParser(
-      'From: a@shop.example\r\nTo: x@x.example\r\nSubject: f\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=a.pdf\r\n\r\nPDF\r\n--b--\r\n',
-    );
-    expect(() => sendRequestsOf(withFile, ['x@x.example'])).toThrow(expect.objectContaining({ responseCode: 554 }));
+  it('maps attachments: files by name and type, inline parts with their Content-ID (cid: links kept)', async () => {
+    const raw = [
+      'From: a@shop.example',
+      'To: x@x.example',
+      'Subject: f',
+      'Content-Type: multipart/mixed; boundary=b',
+      '',
+      '--b',
+      'Content-Type: multipart/related; boundary=r',
+      '',
+      '--r',
+      'Content-Type: text/html',
+      '',
+      '<img src="cid:logo@shop">',
+      '--r',
+      'Content-Type: image/png',
+      'Content-Disposition: inline',
+      'Content-ID: <logo@shop>',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('PNGDATA').toString('base64'),
+      '--r--',
+      '--b',
+      'Content-Type: application/pdf',
+      'Content-Disposition: attachment; filename=a.pdf',
+      '',
+      '%PDF-1.4',
+      '--b',
+      'Content-Type: application/pdf',
+      'Content-Disposition: attachment',
+      '',
+      '%PDF-1.4',
+      '--b--',
+      '',
+    ].join('\r\n');
+    const [req] = sendRequestsOf(await simpleParser(raw, { keepCidLinks: true }), ['x@x.example']);
+    expect(req.html).toContain('cid:logo@shop');
+    expect(req.attachments).toEqual([
+      { filename: 'attachment-1.png', content: Buffer.from('PNGDATA').toString('base64'), contentType: 'image/png', disposition: 'INLINE', contentId: 'logo@shop' },
+      { filename: 'a.pdf', content: Buffer.from('%PDF-1.4').toString('base64'), contentType: 'application/pdf', disposition: 'ATTACHMENT', contentId: null },
+      { filename: 'attachment-3.pdf', content: Buffer.from('%PDF-1.4').toString('base64'), contentType: 'application/pdf', disposition: 'ATTACHMENT', contentId: null },
+    ]);
+  });
+
+  it('refuses several From addresses and a bad X-Mailroom-Send-At with SMTP codes', async () => {
     const twoFrom = await parse('From: a@shop.example, b@shop.example\nTo: x@x.example\nSubject: s');
     expect(() => sendRequestsOf(twoFrom, ['x@x.example'])).toThrow(SmtpRefusal);
     const badAt = await parse('From: a@shop.example\nTo: x@x.example\nSubject: s\nX-Mailroom-Send-At: tomorrow');

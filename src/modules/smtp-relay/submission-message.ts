@@ -1,4 +1,7 @@
-import type { AddressObject, ParsedMail } from 'mailparser';
+import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
+import { AttachmentDisposition } from '../attachments/attachment-disposition';
+import type { AttachmentInput } from '../attachments/attachment.inputs';
+import { EXTENSION_TYPES } from '../attachments/file-names';
 import { isAllowedHeader } from '../sending/send-request';
 import { type EmailAddressInput, type MessageHeaderInput, SEND_LIMITS, type SendEmailInput } from '../sending/sending.inputs';
 
@@ -70,14 +73,40 @@ function sendAtOf(mail: ParsedMail): Date | null {
   return at;
 }
 
+const EXTENSION_OF = new Map(Object.entries(EXTENSION_TYPES).map(([ext, type]) => [type, ext]));
+
+/** A part's name, or one made from its place and type (`attachment-2.pdf`) when it has none. */
+function fileNameOf(a: Attachment, index: number): string {
+  if (a.filename?.trim()) return a.filename;
+  const ext = EXTENSION_OF.get(a.contentType.toLowerCase());
+  return `attachment-${index + 1}${ext ? `.${ext}` : ''}`;
+}
+
+/**
+ * The parts mailparser found besides the bodies, as sendEmail attachments: an inline part with a
+ * Content-ID stays inline (the html refers to it by `cid:`, so parse with keepCidLinks), others are files.
+ */
+function attachmentsOf(mail: ParsedMail): AttachmentInput[] {
+  return mail.attachments.map((a, i) => {
+    const cid = a.cid?.trim() || null;
+    const inline = a.contentDisposition === 'inline' && cid !== null;
+    return {
+      filename: fileNameOf(a, i),
+      content: a.content.toString('base64'),
+      contentType: a.contentType,
+      disposition: inline ? AttachmentDisposition.INLINE : AttachmentDisposition.ATTACHMENT,
+      contentId: cid,
+    };
+  });
+}
+
 /**
  * Turns a submitted message into sendEmail requests. Recipients come from the envelope (RCPT TO): those
  * named in the To header are To, those in Cc are Cc, the rest Bcc. When no envelope recipient is in To,
  * each recipient gets a request of its own (To: that recipient), so no Bcc address is ever shown.
- * Attachments (inline parts included) are refused: the sending path carries html and text only. Pure.
+ * Attachments (inline images included) go with every request and are checked as sendEmail checks them. Pure.
  */
 export function sendRequestsOf(mail: ParsedMail, envelopeRecipients: readonly string[]): SendEmailInput[] {
-  if (mail.attachments.length > 0) throw new SmtpRefusal(554, '5.6.1 Attachments are not supported over SMTP yet: send html and text parts only');
   const from = addresses(mail.from);
   if (from.length !== 1) throw new SmtpRefusal(550, '5.6.0 The message must have exactly one From address');
   const replyTo = addresses(mail.replyTo)[0] ?? null;
@@ -95,6 +124,7 @@ export function sendRequestsOf(mail: ParsedMail, envelopeRecipients: readonly st
     text: mail.text ?? null,
     tags: tagsOf(mail),
     headers: passedHeaders(mail),
+    attachments: mail.attachments.length ? attachmentsOf(mail) : null,
     sendAt: sendAtOf(mail),
   };
   if (to.length > 0) return [{ ...common, to, cc, bcc }];

@@ -65,7 +65,8 @@ export async function startSmtpSubmission(orm: MikroORM, config: Config, deps: D
     const principal = await smtpUserPrincipal(orm, String(session.user));
     if (!principal) throw new SmtpRefusal(550, '5.7.1 This SMTP user is disabled or was deleted');
     const requests = sendRequestsOf(
-      await simpleParser(raw),
+      // Inline images keep their cid: links (mailparser would turn them into data: URIs).
+      await simpleParser(raw, { keepCidLinks: true }),
       session.envelope.rcptTo.map((r) => r.address),
     );
     await deps.rateLimits.request(principal);

@@ -7,6 +7,7 @@ import { Node } from '../../graphql/node';
 import { Account } from '../accounts/account.entity';
 import { Domain } from '../domains/domain.entity';
 import { Tenant } from '../tenants/tenant.entity';
+import type { StoredAttachmentRef } from '../attachments/attachment-parse';
 
 /** An e-mail template scoped to one domain. */
 @Entity({ tableName: 'templates' })
@@ -84,6 +85,10 @@ export class Template extends BaseEntity implements Node {
   @Field(() => [String], { description: 'Variables the subject and bodies use, e.g. `user.name`.' })
   @Property({ type: ArrayType, columnType: 'text[]' })
   variables: string[] = [];
+
+  /** Default attachments, stored by hash (their bytes in attachment_blobs): a send that gives none gets these. */
+  @Property({ type: 'json' })
+  attachments: StoredAttachmentRef[] = [];
 
   get gid(): string {
     return toGlobalId('Template', this.id);

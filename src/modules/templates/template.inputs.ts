@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { PageArgs } from '../../graphql/pagination';
+import { AttachmentInput } from '../attachments/attachment.inputs';
 
 /** Input of createTemplate. */
 @InputType({ description: 'A new template on a domain. At least one of html and text is required.' })
@@ -39,6 +40,9 @@ export class CreateTemplateInput {
 
   @Field(() => String, { nullable: true, description: 'Default Reply-To name (up to 200 characters).' })
   replyToName?: string | null;
+
+  @Field(() => [AttachmentInput], { nullable: true, description: 'Default attachments, checked as sendEmail checks them: a send with this template that gives no attachments gets these.' })
+  attachments?: AttachmentInput[] | null;
 }
 
 /** Input of updateTemplate: omitted fields stay; null clears an optional field. */
@@ -79,6 +83,9 @@ export class UpdateTemplateInput {
 
   @Field(() => String, { nullable: true, description: 'New default Reply-To name.' })
   replyToName?: string | null;
+
+  @Field(() => [AttachmentInput], { nullable: true, description: 'New default attachments (replace the old ones; null or an empty list removes them).' })
+  attachments?: AttachmentInput[] | null;
 }
 
 /** Input of duplicateTemplate. */

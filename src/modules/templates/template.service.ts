@@ -13,6 +13,7 @@ import { body, categoryList, requiredLine, subjectLine, tagList } from './templa
 import { Template } from './template.entity';
 import type { CreateTemplateInput, DeleteTemplateInput, DuplicateTemplateInput, TemplatesArgs, UpdateTemplateInput } from './template.inputs';
 import { findInScope, loadInScope } from '../../db/find-in-scope';
+import { templateAttachments } from './template-attachments';
 
 /** The editable content of a template, validated and normalised. */
 interface TemplateContent {
@@ -129,6 +130,7 @@ export async function createTemplate(ctx: Context, input: CreateTemplateInput): 
   });
   const template = newTemplate(domain);
   await applyContent(ctx, template, content);
+  if (input.attachments?.length) template.attachments = await templateAttachments(ctx, scope.accountId, input.attachments);
   ctx.em.persist(template);
   await ctx.em.flush();
   return template;
@@ -136,7 +138,7 @@ export async function createTemplate(ctx: Context, input: CreateTemplateInput): 
 
 /** Changes a template in scope; omitted fields stay, null clears optional ones. Needs TEMPLATES_MANAGE. */
 export async function updateTemplate(ctx: Context, input: UpdateTemplateInput): Promise<Template> {
-  requirePermission(ctx, Permission.TEMPLATES_MANAGE);
+  const scope = requirePermission(ctx, Permission.TEMPLATES_MANAGE);
   const template = await templateInScope(ctx, input.id);
   const c = contentOf(template);
   const keep = <T>(next: T | null | undefined, current: T): T => (next === undefined || next === null ? current : next);
@@ -158,6 +160,7 @@ export async function updateTemplate(ctx: Context, input: UpdateTemplateInput): 
       replyToName: clear(input.replyToName, c.replyToName),
     }),
   );
+  if (input.attachments !== undefined) template.attachments = await templateAttachments(ctx, scope.accountId, input.attachments);
   await ctx.em.flush();
   return template;
 }
@@ -171,6 +174,7 @@ export async function duplicateTemplate(ctx: Context, input: DuplicateTemplateIn
   const name = input.name ?? `${source.name} (copy)`.slice(0, NAME_MAX);
   const copy = newTemplate(domain);
   await applyContent(ctx, copy, validateContent({ ...contentOf(source), name }));
+  copy.attachments = source.attachments.map((a) => ({ ...a, stored: { ...a.stored } }));
   ctx.em.persist(copy);
   await ctx.em.flush();
   return copy;
