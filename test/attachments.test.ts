@@ -7,6 +7,7 @@ import { createLogger } from '../src/lib/logger';
 import { applyRetention } from '../src/modules/retention/apply-retention';
 import { attachmentContents } from '../src/modules/attachments/attachment.queries';
 import { MessageAttachment } from '../src/modules/attachments/message-attachment.entity';
+import { BulkSend } from '../src/modules/sending/bulk-send.entity';
 import { Message } from '../src/modules/sending/message.entity';
 import { SendEmailDocument, type SendEmailInput } from './generated/graphql';
 import { buildTenant, insertApiToken, insertDomain } from './support/factories';
@@ -122,6 +123,34 @@ describe('attachments', () => {
     const [got] = await env.sink.waitFor(last, 1);
     const parsed = await simpleParser(got.raw);
     expect(parsed.attachments.map((a) => [a.filename, a.content.equals(PDF)])).toEqual([['ticket.pdf', true]]);
+  });
+
+  it('a bulk send’s shared attachments go to every request after its own, checked and stored once; a bad shared file refuses the bulk send and stores nothing', async () => {
+    const t = await tenantWithDomain(env);
+    const BULK = `mutation($input: SendBulkEmailInput!) { sendBulkEmail(input: $input) { bulkEmail { id } } }`;
+    const em = systemEm(env.s.app.orm);
+    const refused = await env.s.gql<any, any>(BULK, { input: { requests: [mail(`shop@${t.domain.name}`, inbox())], attachments: [{ filename: 'run.exe', content: b64(PDF) }] } }, t.token);
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.errors?.[0].extensions?.field).toBe('attachments[0].filename');
+    expect(await em.count(BulkSend, { account: t.accountId })).toBe(0);
+    expect(await blobCount(t.accountId)).toBe(0);
+
+    const requests = Array.from({ length: 4 }, (_, i) => mail(`shop@${t.domain.name}`, inbox('shared'), i === 0 ? { attachments: [{ filename: 'own.png', content: b64(PNG) }] } : {}));
+    const bulk = await env.s.gql<any, any>(BULK, { input: { requests, attachments: [{ filename: 'terms.pdf', content: b64(PDF) }] } }, t.token);
+    const bulkId = uuidOf(ok(bulk).sendBulkEmail.bulkEmail.id, 'BulkSend');
+    const stored = await em.execute<{ requests: string }[]>('select requests::text as requests from bulk_sends where id = ?', [bulkId]);
+    expect(stored[0].requests).not.toContain(b64(PDF));
+    const started = Date.now();
+    while ((await em.count(Message, { account: t.accountId })) < 4) {
+      if (Date.now() - started > 30_000) throw new Error('bulk send not processed');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await blobCount(t.accountId)).toBe(2);
+    const links = await em.find(MessageAttachment, { account: t.accountId }, { orderBy: { message: { recipient: 'asc' }, position: 'asc' }, populate: ['message'] });
+    const byRecipient = new Map<string, string[]>();
+    for (const l of links) byRecipient.set(l.message.getEntity().recipient, [...(byRecipient.get(l.message.getEntity().recipient) ?? []), l.filename]);
+    expect(byRecipient.get(requests[0].to[0].email)).toEqual(['own.png', 'terms.pdf']);
+    for (const r of requests.slice(1)) expect(byRecipient.get(r.to[0].email)).toEqual(['terms.pdf']);
   });
 
   it("another client's principal gets NOT_FOUND for the message and no attachment bytes; content needs ACTIVITY_CONTENT_READ", async () => {

@@ -615,6 +615,8 @@ export type RotateWebhookSecretInput = {
 
 /** Up to 500 send requests, processed in the background. */
 export type SendBulkEmailInput = {
+  /** Files every request gets, after its own (checked once, stored once — one invoice template or ticket to many recipients without repeating the file per request). A request that gets them does not get its template’s default attachments; each request’s own and these together are within the per-message limit. */
+  attachments?: Array<AttachmentInput> | null | undefined;
   /** The requests (1–500), each like sendEmail’s input. */
   requests: Array<SendEmailInput>;
 };

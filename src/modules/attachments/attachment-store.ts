@@ -41,11 +41,13 @@ export function linkAttachments(em: EntityManager, messages: readonly Message[],
 /**
  * Stores the attachments of bulk requests at submission (bytes once per content) and puts hash
  * references in their place in `requests` (plain JSON, changed in place), so the stored bulk send does
- * not keep a copy per request. A request whose attachments fail the checks is left as it is: its error
- * is reported when it is processed, as any other. Writes, in the caller's transaction.
+ * not keep a copy per request; the `shared` ones (checked already) are stored once and referenced after
+ * each request's own. A request whose attachments fail the checks is left as it is: its error is reported
+ * when it is processed, as any other. Writes, in the caller's transaction.
  */
-export async function storeBulkAttachments(em: EntityManager, accountId: string, requests: unknown[], maxBytes: number): Promise<void> {
-  const parsed: ParsedAttachment[] = [];
+export async function storeBulkAttachments(em: EntityManager, accountId: string, requests: unknown[], maxBytes: number, shared: readonly ParsedAttachment[] = []): Promise<void> {
+  const parsed: ParsedAttachment[] = [...shared];
+  const sharedRefs = storedRefs(shared);
   for (const r of requests as { attachments?: AttachmentSource[] | null }[]) {
     if (!r.attachments?.length) continue;
     try {
@@ -56,5 +58,6 @@ export async function storeBulkAttachments(em: EntityManager, accountId: string,
       if (!(e instanceof AppError)) throw e;
     }
   }
+  if (sharedRefs.length) for (const r of requests as { attachments?: unknown[] | null }[]) r.attachments = [...(r.attachments ?? []), ...sharedRefs];
   await storeAttachmentBlobs(em, accountId, parsed);
 }

@@ -6,6 +6,7 @@ import { storePrincipal, type StoredPrincipal } from './principal-refresh';
 import { SEND_LIMITS, type SendBulkEmailInput } from './sending.inputs';
 import { findInScope } from '../../db/find-in-scope';
 import { storeBulkAttachments } from '../attachments/attachment-store';
+import { type AttachmentSource, parseAttachments } from '../attachments/attachment-parse';
 
 /** The graphile-worker task that works through a bulk send. */
 export const BULK_TASK = 'process-bulk-send';
@@ -17,7 +18,7 @@ export interface BulkJobPayload {
 }
 
 /**
- * Stores a bulk send of 1–500 requests (EMAIL_SEND), their attachments (once per content) and its processing job in one transaction;
+ * Stores a bulk send of 1–500 requests (EMAIL_SEND), their attachments and the shared ones (once per content) and its processing job in one transaction;
  * the requests are validated one by one in the background (see bulk.task.ts). Returns at once.
  */
 export async function sendBulkEmail(ctx: Context, input: SendBulkEmailInput): Promise<BulkSend> {
@@ -27,8 +28,10 @@ export async function sendBulkEmail(ctx: Context, input: SendBulkEmailInput): Pr
   if (count < 1 || count > SEND_LIMITS.bulk) throw badInput('requests', `requests must have 1–${SEND_LIMITS.bulk} items`);
   // Plain JSON: dates become ISO strings and are revived when the request is processed.
   const requests = JSON.parse(JSON.stringify(input.requests)) as unknown[];
+  // Files for every request: checked here (a bad one refuses the whole bulk send, nothing stored), stored once.
+  const shared = parseAttachments(input.attachments as AttachmentSource[] | null | undefined, ctx.config.maxAttachmentBytes);
   return ctx.em.transactional(async (em) => {
-    await storeBulkAttachments(em, scope.accountId, requests, ctx.config.maxAttachmentBytes);
+    await storeBulkAttachments(em, scope.accountId, requests, ctx.config.maxAttachmentBytes, shared);
     const bulk = em.create(BulkSend, { account: scope.accountId, principalKey: scope.principalKey, total: count, requests });
     await em.flush();
     const payload: BulkJobPayload = { bulkId: bulk.id, principal };

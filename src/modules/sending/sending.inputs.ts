@@ -84,6 +84,13 @@ export class SendEmailInput {
 export class SendBulkEmailInput {
   @Field(() => [SendEmailInput], { description: 'The requests (1–500), each like sendEmail’s input.' })
   requests!: SendEmailInput[];
+
+  @Field(() => [AttachmentInput], {
+    nullable: true,
+    description:
+      'Files every request gets, after its own (checked once, stored once — one invoice template or ticket to many recipients without repeating the file per request). A request that gets them does not get its template’s default attachments; each request’s own and these together are within the per-message limit.',
+  })
+  attachments?: AttachmentInput[] | null;
 }
 
 /** Input of cancelScheduledMessage. */
