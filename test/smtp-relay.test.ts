@@ -4,6 +4,7 @@ import { simpleParser } from 'mailparser';
 import { createTransport, type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemEm } from '../src/context';
+import { MessageAttachment } from '../src/modules/attachments/message-attachment.entity';
 import { Message } from '../src/modules/sending/message.entity';
 import { CreateSmtpUserDocument, UpdateSmtpUserDocument } from './generated/graphql';
 import { buildTenant } from './support/factories';
@@ -15,7 +16,14 @@ const CA = readFileSync(join(TLS_DIR, 'cert.pem'));
 
 let env: SendingEnv;
 beforeAll(async () => {
-  env = await startSendingEnv({ smtpSubmissionPort: 0, smtpSubmissionTlsPort: 0, smtpTlsCert: join(TLS_DIR, 'cert.pem'), smtpTlsKey: join(TLS_DIR, 'key.pem') });
+  // A 3 MiB message limit, so a test can pass it.
+  env = await startSendingEnv({
+    smtpSubmissionPort: 0,
+    smtpSubmissionTlsPort: 0,
+    smtpTlsCert: join(TLS_DIR, 'cert.pem'),
+    smtpTlsKey: join(TLS_DIR, 'key.pem'),
+    smtpSubmissionMaxBytes: 3 * 1024 * 1024,
+  });
 });
 afterAll(() => env?.stop());
 
@@ -141,6 +149,31 @@ describe('SMTP submission', () => {
         { filename: 'logo.png', disposition: 'INLINE', contentId: 'logo@shop' },
       ]),
     );
+  });
+
+  it('a message is parsed as it streams in: one near the limit is accepted with its file; one past it is 552 and stores nothing', async () => {
+    const c = await client();
+    const pdf = (mb: number) => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(mb * 1024 * 1024, 0x41)]);
+    const to = inbox();
+    const info = await send(c.auth, { from: `app@${c.domain.name}`, to, subject: 'Near the limit', text: 'x', attachments: [{ filename: 'big.pdf', content: pdf(2) }] });
+    const stored = await systemEm(env.s.app.orm).findOneOrFail(Message, { id: uuidOf(queuedId(info.response)) });
+    expect(stored.recipient).toBe(to);
+    expect(await systemEm(env.s.app.orm).count(MessageAttachment, { message: stored.id, size: 2 * 1024 * 1024 + 9 })).toBe(1);
+    const before = await systemEm(env.s.app.orm).count(Message, { account: c.accountId });
+    const err = await send(c.auth, {
+      from: `app@${c.domain.name}`,
+      to: inbox(),
+      subject: 'Too big',
+      text: 'x',
+      attachments: [{ filename: 'huge.pdf', content: pdf(4) }],
+      size: undefined,
+    } as never).then(
+      () => null,
+      (e: { responseCode?: number; response?: string }) => e,
+    );
+    expect(err?.responseCode).toBe(552);
+    expect(err?.response).toMatch(/5\.3\.4/);
+    expect(await systemEm(env.s.app.orm).count(Message, { account: c.accountId })).toBe(before);
   });
 
   it('envelope recipients decide who gets a copy: To and Cc as in the headers, the rest Bcc (never shown)', async () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { Transform } from 'node:stream';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { simpleParser } from 'mailparser';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { Config } from '../../config';
 import { createContext, type Deps } from '../../context';
@@ -37,16 +38,23 @@ function refusalOf(e: unknown): SmtpRefusal | null {
   return null;
 }
 
-/** Reads the DATA stream to the end, keeping at most `limit` bytes (the rest is drained, not kept); 552 when it was larger. */
-async function readAll(stream: SMTPServerDataStream, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+/**
+ * Parses the DATA stream as it arrives (mailparser over the stream: the raw message is never held whole,
+ * only its decoded parts — an attachment's bytes once, until stored). Past `limit` bytes nothing more is
+ * fed to the parser (the rest is drained) and the message is refused with 552.
+ */
+async function parseStream(stream: SMTPServerDataStream, limit: number): Promise<ParsedMail> {
   let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size <= limit) chunks.push(chunk as Buffer);
-  }
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      done(null, size <= limit ? chunk : undefined);
+    },
+  });
+  // Inline images keep their cid: links (mailparser would turn them into data: URIs).
+  const mail = await simpleParser(stream.pipe(counted), { keepCidLinks: true });
   if (stream.sizeExceeded || size > limit) throw new SmtpRefusal(552, `5.3.4 Message too big (at most ${limit} bytes)`);
-  return Buffer.concat(chunks);
+  return mail;
 }
 
 /**
@@ -61,12 +69,11 @@ export async function startSmtpSubmission(orm: MikroORM, config: Config, deps: D
   const tls = config.smtpTlsCert && config.smtpTlsKey ? { cert: readFileSync(config.smtpTlsCert), key: readFileSync(config.smtpTlsKey) } : null;
 
   async function onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
-    const raw = await readAll(stream, config.smtpSubmissionMaxBytes);
+    const mail = await parseStream(stream, config.smtpSubmissionMaxBytes);
     const principal = await smtpUserPrincipal(orm, String(session.user));
     if (!principal) throw new SmtpRefusal(550, '5.7.1 This SMTP user is disabled or was deleted');
     const requests = sendRequestsOf(
-      // Inline images keep their cid: links (mailparser would turn them into data: URIs).
-      await simpleParser(raw, { keepCidLinks: true }),
+      mail,
       session.envelope.rcptTo.map((r) => r.address),
     );
     await deps.rateLimits.request(principal);
