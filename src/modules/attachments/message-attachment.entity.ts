@@ -1,12 +1,7 @@
 import { Entity, Enum, Filter, Index, ManyToOne, Property, type Ref, Unique } from '@mikro-orm/core';
+import { MessageOwned, messageScopeFilter } from '../sending/message-owned.entity';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../db/base.entity';
-import { ownedRows, scopeFilter } from '../../db/scope-filter';
-import { Account } from '../accounts/account.entity';
-import { Domain } from '../domains/domain.entity';
-import { SenderIdentity } from '../identities/sender-identity.entity';
 import { Message } from '../sending/message.entity';
-import { Tenant } from '../tenants/tenant.entity';
 import { AttachmentDisposition } from './attachment-disposition';
 
 /**
@@ -16,23 +11,11 @@ import { AttachmentDisposition } from './attachment-disposition';
 @Entity({ tableName: 'message_attachments' })
 @Unique({ properties: ['message', 'position'] })
 @Index({ properties: ['account', 'blobSha256'] })
-@Filter(scopeFilter((s) => ownedRows(s, { domain: 'domain', tenant: 'tenant', senderIdentity: 'identity' }, false)))
+@Filter(messageScopeFilter)
 @ObjectType({ description: 'A file attached to a message, or an image shown inline in its HTML.' })
-export class MessageAttachment extends BaseEntity {
-  @ManyToOne(() => Account, { ref: true, deleteRule: 'cascade' })
-  account!: Ref<Account>;
-
+export class MessageAttachment extends MessageOwned {
   @ManyToOne(() => Message, { ref: true, deleteRule: 'cascade' })
   message!: Ref<Message>;
-
-  @ManyToOne(() => Tenant, { ref: true, nullable: true, deleteRule: 'cascade' })
-  tenant: Ref<Tenant> | null = null;
-
-  @ManyToOne(() => Domain, { ref: true, deleteRule: 'cascade' })
-  domain!: Ref<Domain>;
-
-  @ManyToOne(() => SenderIdentity, { ref: true, nullable: true, deleteRule: 'cascade' })
-  senderIdentity: Ref<SenderIdentity> | null = null;
 
   /** Its place among the message's attachments (0-based), the order of the request. */
   @Property({ type: 'integer' })

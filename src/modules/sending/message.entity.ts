@@ -1,13 +1,8 @@
 import { ArrayType, Entity, Enum, Filter, Index, ManyToOne, Property, type Ref, Unique } from '@mikro-orm/core';
+import { MessageOwned, messageScopeFilter } from './message-owned.entity';
 import { Field, ObjectType } from 'type-graphql';
-import { BaseEntity } from '../../db/base.entity';
-import { ownedRows, scopeFilter } from '../../db/scope-filter';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
-import { Account } from '../accounts/account.entity';
-import { Domain } from '../domains/domain.entity';
-import { SenderIdentity } from '../identities/sender-identity.entity';
-import { Tenant } from '../tenants/tenant.entity';
 import type { ActivityEventType } from '../../events/event-type';
 import { statusAfter } from './message-status';
 import { MessageStatus } from './message.types';
@@ -26,25 +21,12 @@ import { MessageStatus } from './message.types';
 @Index({ properties: ['account', 'status', 'id'] })
 @Index({ properties: ['account', 'recipient', 'id'] })
 @Unique({ properties: ['verpToken'] })
-@Filter(scopeFilter((s) => ownedRows(s, { domain: 'domain', tenant: 'tenant', senderIdentity: 'identity' }, false)))
+@Filter(messageScopeFilter)
 @ObjectType({ implements: Node, description: 'One e-mail to one recipient, with its events.' })
-export class Message extends BaseEntity implements Node {
+export class Message extends MessageOwned implements Node {
   get nodeType(): string {
     return 'Message';
   }
-
-  @ManyToOne(() => Account, { ref: true, deleteRule: 'cascade' })
-  account!: Ref<Account>;
-
-  @ManyToOne(() => Tenant, { ref: true, nullable: true, deleteRule: 'cascade' })
-  tenant: Ref<Tenant> | null = null;
-
-  /** The domain that signs and sends: the tenant's own, or the agency domain of the identity. */
-  @ManyToOne(() => Domain, { ref: true, deleteRule: 'cascade' })
-  domain!: Ref<Domain>;
-
-  @ManyToOne(() => SenderIdentity, { ref: true, nullable: true, deleteRule: 'cascade' })
-  senderIdentity: Ref<SenderIdentity> | null = null;
 
   @Property({ type: 'uuid', nullable: true })
   templateId: string | null = null;
