@@ -15,11 +15,11 @@ import { type RollupQuery, rollupSeries } from '../src/modules/analytics/analyti
 import { ApiToken } from '../src/modules/api-tokens/api-token.entity';
 import { Domain } from '../src/modules/domains/domain.entity';
 import { generateDkimKeyPair } from '../src/modules/domains/domain.service';
-import { DomainStatus } from '../src/modules/domains/domain.types';
 import { SenderIdentity, SenderIdentityStatus } from '../src/modules/identities/sender-identity.entity';
 import type { TaskDeps } from '../src/modules/module';
 import { Template } from '../src/modules/templates/template.entity';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
+import { verifiedDomain } from './support';
 
 /**
  * Analytics: seeds BENCH_EVENTS events (two accounts, 50 tenants, a year of timestamps) straight into the
@@ -54,20 +54,7 @@ interface Owner {
 async function seedOwners(app: App) {
   const em = systemEm(app.orm);
   const key = await generateDkimKeyPair();
-  const domainOf = (accountId: string, tenantId: string | null, name: string) =>
-    em.create(Domain, {
-      account: accountId,
-      tenant: tenantId,
-      name,
-      status: DomainStatus.VERIFIED,
-      dkimSelector: 'mr1',
-      dkimPublicKey: key.publicKey,
-      dkimPrivateKeyEncrypted: encrypt(app.config.secret, key.privateKeyPem),
-      returnPathSubdomain: 'mr',
-      dnsRecords: [],
-      recheckUntil: new Date(),
-      verifiedAt: new Date(),
-    });
+  const domainOf = (accountId: string, tenantId: string | null, name: string) => verifiedDomain(app, em, key, { account: accountId, tenant: tenantId, name });
   const accounts = [];
   const owners: Owner[] = [];
   for (const a of [1, 2]) {

@@ -5,18 +5,15 @@ import { loadConfig } from '../src/config';
 import { systemEm } from '../src/context';
 import { startConsumers } from '../src/events/consumers';
 import { toGlobalId } from '../src/graphql/global-id';
-import { encrypt } from '../src/lib/crypto';
 import { createAccountWithAdminToken } from '../src/modules/accounts/bootstrap';
-import { Domain } from '../src/modules/domains/domain.entity';
 import { generateDkimKeyPair } from '../src/modules/domains/domain.service';
-import { DomainStatus } from '../src/modules/domains/domain.types';
 import type { TaskDeps } from '../src/modules/module';
 import { Message } from '../src/modules/sending/message.entity';
 import { suppressionsConsumer } from '../src/modules/suppressions/suppressions.consumer';
 import { SuppressionList, SuppressionSource } from '../src/modules/suppressions/suppression.enums';
 import { insertEntries } from '../src/modules/suppressions/suppressions.queries';
 import { Tenant } from '../src/modules/tenants/tenant.entity';
-import { timed } from './support';
+import { timed, verifiedDomain } from './support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const SENDS = Number(process.env.BENCH_SENDS ?? 600);
@@ -45,20 +42,7 @@ async function seed(app: App) {
   const { account, secret } = await createAccountWithAdminToken(app.orm, 'Consumer bench agency');
   const em = systemEm(app.orm);
   const tenant = em.create(Tenant, { account: account.id, name: 'Bench client', tag: `bench-${account.id.slice(0, 8)}` });
-  const key = await generateDkimKeyPair();
-  const domain = em.create(Domain, {
-    account: account.id,
-    tenant: tenant.id,
-    name: `bench-${account.id.slice(0, 8)}.example.com`,
-    status: DomainStatus.VERIFIED,
-    dkimSelector: 'mr1',
-    dkimPublicKey: key.publicKey,
-    dkimPrivateKeyEncrypted: encrypt(app.config.secret, key.privateKeyPem),
-    returnPathSubdomain: 'mr',
-    dnsRecords: [],
-    recheckUntil: new Date(),
-    verifiedAt: new Date(),
-  });
+  const domain = verifiedDomain(app, em, await generateDkimKeyPair(), { account: account.id, tenant: tenant.id, name: `bench-${account.id.slice(0, 8)}.example.com` });
   const messages = Array.from({ length: MESSAGES }, (_, i) =>
     em.create(Message, { account: account.id, tenant: tenant.id, domain: domain.id, fromEmail: `news@${domain.name}`, recipient: `r${i}@inbox.bench.test`, verpToken: `v${i}-${account.id}` }),
   );

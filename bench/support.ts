@@ -73,11 +73,15 @@ export async function seedSendingDomain(app: App): Promise<{ token: string; doma
   const { account, secret } = await createAccountWithAdminToken(app.orm, 'Bench agency');
   const em = systemEm(app.orm);
   const tenant = em.create(Tenant, { account: account.id, name: 'Bench client', tag: 'bench' });
-  const key = await generateDkimKeyPair();
-  const domain = em.create(Domain, {
-    account: account.id,
-    tenant: tenant.id,
-    name: 'bench-sender.example.com',
+  const domain = verifiedDomain(app, em, await generateDkimKeyPair(), { account: account.id, tenant: tenant.id, name: 'bench-sender.example.com' });
+  await em.flush();
+  return { token: secret, domainName: domain.name, domainId: domain.id };
+}
+
+/** A VERIFIED domain (created in `em`, flushed by the caller) signing with `key`: how the benchmarks seed their senders. */
+export function verifiedDomain(app: App, em: ReturnType<typeof systemEm>, key: { publicKey: string; privateKeyPem: string }, o: { account: string; tenant: string | null; name: string }): Domain {
+  return em.create(Domain, {
+    ...o,
     status: DomainStatus.VERIFIED,
     dkimSelector: 'mr1',
     dkimPublicKey: key.publicKey,
@@ -87,6 +91,4 @@ export async function seedSendingDomain(app: App): Promise<{ token: string; doma
     recheckUntil: new Date(),
     verifiedAt: new Date(),
   });
-  await em.flush();
-  return { token: secret, domainName: domain.name, domainId: domain.id };
 }
