@@ -17,7 +17,7 @@ import { type HourlyRow, hourOf, upsertHourly } from './support/rollup-seed';
 let s: TestServer;
 let queries: string[] = [];
 beforeAll(async () => {
-  s = await startTestServer({}, { onQuery: (sql) => queries.push(sql) });
+  s = await startTestServer({ requestLogs: false }, { onQuery: (sql) => queries.push(sql) });
 });
 afterAll(() => s?.stop());
 
