@@ -166,4 +166,47 @@ describe('audit log', () => {
     expect(errorCode(await s.gql(AUDIT, {}, noPerm.secret))).toBe('FORBIDDEN');
     expect(errorCode(await s.gql(AUDIT, { filter: { actorIds: ['bad'] } }, t))).toBe('BAD_USER_INPUT');
   });
+
+  it('records monitors (blocklist, DMARC) and SMTP users: created, changed, disabled, deleted — never the password; another tenant sees none', async () => {
+    const a = await s.newAccount();
+    const t = a.adminToken;
+    const mk = async (name: string) =>
+      (await run(t, 'mutation($input: CreateTenantInput!) { createTenant(input: $input) { tenant { id } } }', { name, tag: unique('t') })).createTenant.tenant.id as string;
+    const tA = await mk('A');
+    const tB = await mk('B');
+    const domain = await insertDomain(s, { accountId: a.accountId, tenantUuid: fromGlobalId(tA, 'Tenant', 'id') });
+    const domainId = toGlobalId('Domain', domain.id);
+    const bl = (await run(t, 'mutation($input: CreateBlocklistMonitorInput!) { createBlocklistMonitor(input: $input) { monitor { id } } }', { address: '192.0.2.10', tenantId: tA }))
+      .createBlocklistMonitor.monitor.id as string;
+    await run(t, 'mutation($input: UpdateBlocklistMonitorInput!) { updateBlocklistMonitor(input: $input) { monitor { id } } }', { id: bl, intervalMinutes: 240 });
+    await run(t, 'mutation($input: DeleteBlocklistMonitorInput!) { deleteBlocklistMonitor(input: $input) { deletedId } }', { id: bl });
+    const dm = (await run(t, 'mutation($input: CreateDmarcMonitorInput!) { createDmarcMonitor(input: $input) { monitor { id } } }', { domainId })).createDmarcMonitor.monitor.id as string;
+    await run(t, 'mutation($input: DmarcMonitorIdInput!) { deleteDmarcMonitor(input: $input) { deletedId } }', { id: dm });
+    const smtp = (await run(t, 'mutation($input: CreateSmtpUserInput!) { createSmtpUser(input: $input) { smtpUser { id } password } }', { name: 'WordPress', domainId })).createSmtpUser;
+    await run(t, 'mutation($input: UpdateSmtpUserInput!) { updateSmtpUser(input: $input) { smtpUser { id } } }', { id: smtp.smtpUser.id, enabled: false });
+    await run(t, 'mutation($input: UpdateSmtpUserInput!) { updateSmtpUser(input: $input) { smtpUser { id } } }', { id: smtp.smtpUser.id, enabled: true });
+    await run(t, 'mutation($input: DeleteSmtpUserInput!) { deleteSmtpUser(input: $input) { deletedSmtpUserId } }', { id: smtp.smtpUser.id });
+
+    const all = await audit(t, { targetIds: [bl, dm, smtp.smtpUser.id] });
+    expect(all.entries.map((e) => [e.action, e.target.type, e.target.id])).toEqual([
+      ['BLOCKLIST_MONITOR_CREATED', 'BlocklistMonitor', bl],
+      ['BLOCKLIST_MONITOR_UPDATED', 'BlocklistMonitor', bl],
+      ['BLOCKLIST_MONITOR_DELETED', 'BlocklistMonitor', bl],
+      ['DMARC_MONITOR_CREATED', 'DmarcMonitor', dm],
+      ['DMARC_MONITOR_DELETED', 'DmarcMonitor', dm],
+      ['SMTP_USER_CREATED', 'SmtpUser', smtp.smtpUser.id],
+      ['SMTP_USER_DISABLED', 'SmtpUser', smtp.smtpUser.id],
+      ['SMTP_USER_ENABLED', 'SmtpUser', smtp.smtpUser.id],
+      ['SMTP_USER_DELETED', 'SmtpUser', smtp.smtpUser.id],
+    ]);
+    expect(all.entries[1].changes.intervalMinutes).toEqual({ before: 120, after: 240 });
+    expect(all.entries[6].changes.enabled).toEqual({ before: true, after: false });
+    expect(JSON.stringify(all)).not.toContain(smtp.password);
+    expect(JSON.stringify(all.entries[5].changes)).not.toMatch(/passwordHash|hash/i);
+
+    const reader = (tenant: string) => insertApiToken(s, { accountId: a.accountId, permissions: [Permission.LOGS_READ], tenantUuid: fromGlobalId(tenant, 'Tenant', 'id') });
+    expect((await audit((await reader(tA)).secret, { targetIds: [bl, dm, smtp.smtpUser.id] })).totalCount).toBe(9);
+    expect((await audit((await reader(tB)).secret, { targetIds: [bl, dm, smtp.smtpUser.id] })).totalCount).toBe(0);
+    expect((await audit((await s.newAccount()).adminToken, { targetIds: [bl, dm, smtp.smtpUser.id] })).totalCount).toBe(0);
+  });
 });

@@ -36,6 +36,13 @@ const AUDITED: Record<string, AuditedKind> = {
   Suppression: { type: 'Suppression', prefix: 'SUPPRESSION' },
   // An import is audited when it is started (its entries are then added by a job, which has no actor).
   SuppressionImport: { type: 'SuppressionImport', prefix: 'SUPPRESSION_IMPORT' },
+  BlocklistMonitor: { type: 'BlocklistMonitor', prefix: 'BLOCKLIST_MONITOR' },
+  DmarcMonitor: { type: 'DmarcMonitor', prefix: 'DMARC_MONITOR' },
+  SmtpUser: {
+    type: 'SmtpUser',
+    prefix: 'SMTP_USER',
+    updateAction: (c) => (c.enabled?.after === false ? 'SMTP_USER_DISABLED' : c.enabled?.after === true ? 'SMTP_USER_ENABLED' : null),
+  },
 };
 
 const NOT_CHANGES = new Set(['id', 'account', 'createdAt', 'updatedAt', 'lastUsedAt']);

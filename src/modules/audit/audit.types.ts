@@ -27,7 +27,7 @@ export class AuditEntryView {
 
   @Field(() => String, {
     description:
-      'What was done: `<TYPE>_CREATED`, `<TYPE>_UPDATED`, `<TYPE>_DELETED`, or a specific verb (API_TOKEN_REVOKED, API_TOKEN_PAUSED, API_TOKEN_RESUMED, API_TOKEN_PERMISSIONS_CHANGED, MEMBER_ROLE_CHANGED).',
+      'What was done: `<TYPE>_CREATED`, `<TYPE>_UPDATED`, `<TYPE>_DELETED`, or a specific verb (API_TOKEN_REVOKED, API_TOKEN_PAUSED, API_TOKEN_RESUMED, API_TOKEN_PERMISSIONS_CHANGED, MEMBER_ROLE_CHANGED, SMTP_USER_DISABLED, SMTP_USER_ENABLED).',
   })
   action!: string;
 

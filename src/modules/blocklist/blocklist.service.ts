@@ -1,3 +1,4 @@
+import { auditDeletion } from '../audit/audit-subscriber';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission } from '../../auth/permissions';
 import { type Context, requireAccountWide, requirePermission } from '../../context';
@@ -152,6 +153,7 @@ export async function deleteBlocklistMonitor(ctx: Context, input: DeleteBlocklis
   const m = await monitorForChange(ctx, input.id);
   const gid = m.gid;
   await ctx.em.transactional(async (em) => {
+    auditDeletion(em, m);
     await em.nativeDelete(BlocklistMonitor, { id: m.id });
     await removeJob(em, checkJobKey(m.id));
   });

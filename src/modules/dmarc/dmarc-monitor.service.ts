@@ -13,6 +13,7 @@ import { DmarcMonitor } from './dmarc-monitor.entity';
 import { checkMonitorRecord } from './dmarc-record';
 import { DmarcPolicy } from './dmarc.enums';
 import type { CreateDmarcMonitorInput, DmarcMonitorFilterInput, DmarcMonitorIdInput, UpdateDmarcMonitorInput } from './dmarc.inputs';
+import { auditDeletion } from '../audit/audit-subscriber';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -104,6 +105,7 @@ export async function deleteDmarcMonitor(ctx: Context, input: DmarcMonitorIdInpu
   await ctx.em.transactional(async (em) => {
     domain.setDmarcRecord(null, null, dmarcRecordOf({ name: domain.name }));
     em.persist(domain);
+    auditDeletion(em, monitor);
     await em.nativeDelete(DmarcMonitor, { id: monitor.id });
   });
   return gid;
