@@ -13,6 +13,7 @@ import { BlocklistMonitor } from '../src/modules/blocklist/blocklist-monitor.ent
 import { DmarcMonitor } from '../src/modules/dmarc/dmarc-monitor.entity';
 import { DmarcReport } from '../src/modules/dmarc/dmarc-report.entity';
 import { BulkSend } from '../src/modules/sending/bulk-send.entity';
+import { MessageAttachment } from '../src/modules/attachments/message-attachment.entity';
 import { Message } from '../src/modules/sending/message.entity';
 import { buildMatrixFixture, type MatrixFixture } from './support/matrix-fixture';
 import { operationsFor, type ScalarOverride } from './support/schema-walker';
@@ -61,6 +62,7 @@ async function snapshot(): Promise<string> {
     em.find(DmarcMonitor, { $or: [{ id: { $in: ids('DmarcMonitor') } }, { domain: { $in: ids('Domain') } }] }, { orderBy: { id: 'asc' } }),
     em.find(DmarcReport, { $or: [{ id: { $in: ids('DmarcReport') } }, { domain: { $in: ids('Domain') } }] }, { orderBy: { id: 'asc' } }),
     em.find(Message, { id: { $in: ids('Message') } }, { orderBy: { id: 'asc' } }),
+    em.find(MessageAttachment, { message: { $in: ids('Message') } }, { orderBy: { id: 'asc' } }),
     em.find(BulkSend, { id: { $in: ids('BulkSend') } }, { orderBy: { id: 'asc' } }),
   ]);
   return JSON.stringify(rows.map((list) => list.map((r) => ({ ...r, updatedAt: undefined }))));

@@ -36,6 +36,10 @@ import { BlocklistMonitor } from '../../src/modules/blocklist/blocklist-monitor.
 import { insertAlerts } from '../../src/modules/blocklist/blocklist-alerts.queries';
 import { uuidv7 } from '../../src/lib/ids';
 import { SmtpUser } from '../../src/modules/smtp-relay/smtp-user.entity';
+import { createHash } from 'node:crypto';
+import { AttachmentDisposition } from '../../src/modules/attachments/attachment-disposition';
+import { storeBlobs } from '../../src/modules/attachments/attachment.queries';
+import { MessageAttachment } from '../../src/modules/attachments/message-attachment.entity';
 
 /** A blocklist monitor with a hit, a finished check and an alert, owned by `tenantId` (null: the account's own). */
 async function seedBlocklist(s: TestServer, accountId: string, tenantId: string | null, domainId: string | null, label: string, address: string) {
@@ -199,6 +203,31 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
   await em.flush();
   const message = await insertMessage(s, { accountId, domainUuid: domain.id, tenantUuid: tenant.id, recipient: `mail-${label.toLowerCase()}@inbox.example.net` });
   await recordEvents(s, message, [ActivityEventType.QUEUED, ActivityEventType.DELIVERED], { ip: `ip of ${label}` });
+  // An attachment of the message and a default attachment of the template (bytes stored once, by hash).
+  const fileBytes = Buffer.from(`%PDF-1.4 attachment bytes of ${label}`);
+  const fileSha = createHash('sha256').update(fileBytes).digest('hex');
+  await storeBlobs(em, accountId, [{ sha256: fileSha, size: fileBytes.length, bytes: fileBytes }]);
+  const attachment = em.create(MessageAttachment, {
+    account: accountId,
+    message: message.id,
+    tenant: tenant.id,
+    domain: domain.id,
+    position: 0,
+    filename: `file-${label.toLowerCase()}.pdf`,
+    contentType: 'application/pdf',
+    size: fileBytes.length,
+    blobSha256: fileSha,
+  });
+  template.attachments = [
+    {
+      filename: `tpl-file-${label.toLowerCase()}.pdf`,
+      contentType: 'application/pdf',
+      disposition: AttachmentDisposition.ATTACHMENT,
+      contentId: null,
+      stored: { sha256: fileSha, size: fileBytes.length },
+    },
+  ];
+  await em.flush();
   const token = await insertApiToken(s, { accountId, permissions: [Permission.DOMAINS_READ], tenantUuid: tenant.id, name: `Token of ${label}` });
   // A bulk send of the tenant's token and a scheduled message of it (what messages, bulkEmails and Message.bulkEmail reach).
   const bulk = em.create(BulkSend, { account: accountId, principalKey: `token:${token.tokenUuid}`, total: 1, requests: [] });
@@ -283,6 +312,8 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
     tokenUuid: token.tokenUuid,
     smtpUser,
     suppressionIds: [suppression.id, identitySuppression.id],
+    attachment,
+    attachmentContent: fileBytes.toString('base64'),
   };
 }
 
@@ -362,6 +393,10 @@ function markersOf(x: Awaited<ReturnType<typeof seedTenant>>): string[] {
     x.blocklist.check.id,
     x.blocklist.alertId,
     ...x.logMarkers,
+    x.attachment.id,
+    x.attachment.filename,
+    x.attachmentContent,
+    `tpl-file-${lower}.pdf`,
     ...Object.values(ids).flat(),
   ];
 }
