@@ -148,12 +148,13 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
   // (here, and through the bus in every other process). Each request of an API token or member session
   // counts against its limit (RATE_LIMITED, HTTP 429).
   // A refusal (an inactive token, a spent limit) carries the caller it refused, for the request log.
-  const requestContext = async (req: IncomingMessage, requestId: string) => {
-    const authorization = req.headers.authorization;
+  // `resolved`: the credential's principal when the caller looked it up already (one lookup per request).
+  const principalOf = (req: IncomingMessage): Promise<Principal> => (req.headers.authorization ? credentials.current(req.headers.authorization) : Promise.resolve({ kind: 'PUBLIC' }));
+  const requestContext = async (req: IncomingMessage, requestId: string, resolved: Promise<Principal> = principalOf(req)) => {
     const caller = (principal: Principal): ObservedCaller => ({ principal, requestId, clientIp: clientIp(req, config.trustProxy) });
     let principal: Principal = { kind: 'PUBLIC' };
     try {
-      if (authorization) principal = await credentials.current(authorization);
+      principal = await resolved;
       await deps.rateLimits.request(principal);
     } catch (e) {
       const refused = refusedPrincipal(e) ?? (principal.kind === 'PUBLIC' ? null : principal);
@@ -181,15 +182,13 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
       if (wantsHtml(req, url)) return sendHtml(res, 200, graphiqlHtml());
       const rec = recordHttpRequest(res, deps.metrics, logger, requestId);
       // Attachments make large bodies: allowed with a valid credential only (from the cache, before the body is read), 1 MiB otherwise.
-      const authorization = req.headers.authorization;
-      const known = authorization
-        ? await credentials.current(authorization).then(
-            () => true,
-            () => false,
-          )
-        : false;
+      const resolved = principalOf(req);
+      const known = await resolved.then(
+        (p) => p.kind !== 'PUBLIC',
+        () => false,
+      );
       const bodyLimit = known ? config.maxRequestBytes : LIMITS.bodyBytes;
-      return handleGraphqlHttp(req, res, apollo, () => requestContext(req, requestId).then(rec.attach), logger.child({ requestId }), requestLog?.observe, bodyLimit);
+      return handleGraphqlHttp(req, res, apollo, () => requestContext(req, requestId, resolved).then(rec.attach), logger.child({ requestId }), requestLog?.observe, bodyLimit);
     }
     if (url.pathname.startsWith('/graphiql/') && req.method === 'GET' && serveGraphiqlAsset(url.pathname.slice('/graphiql/'.length), res)) return;
     for (const route of HTTP_ROUTES) {

@@ -35,6 +35,9 @@ async function run<T = any>(token: string, query: string, input: Record<string, 
   return ok(await s.gql<T, unknown>(query, { input }, token));
 }
 
+const createTenant = async (token: string, name: string): Promise<string> =>
+  (await run(token, 'mutation($input: CreateTenantInput!) { createTenant(input: $input) { tenant { id } } }', { name, tag: unique('t') })).createTenant.tenant.id;
+
 describe('audit log', () => {
   it('records every kind of change with its actor, target and before/after; never a secret; another client sees none', async () => {
     const a = await s.newAccount();
@@ -141,8 +144,7 @@ describe('audit log', () => {
   it('a tenant-scoped principal sees the changes to its tenant’s objects only; LOGS_READ is needed', async () => {
     const a = await s.newAccount();
     const t = a.adminToken;
-    const mk = async (name: string) =>
-      (await run(t, 'mutation($input: CreateTenantInput!) { createTenant(input: $input) { tenant { id } } }', { name, tag: unique('t') })).createTenant.tenant.id as string;
+    const mk = (name: string) => createTenant(t, name);
     const tA = await mk('A');
     const tB = await mk('B');
     for (const id of [tA, tB]) await run(t, 'mutation($input: UpdateTenantInput!) { updateTenant(input: $input) { tenant { id } } }', { id, retentionDays: 40 });
@@ -170,8 +172,7 @@ describe('audit log', () => {
   it('records monitors (blocklist, DMARC) and SMTP users: created, changed, disabled, deleted — never the password; another tenant sees none', async () => {
     const a = await s.newAccount();
     const t = a.adminToken;
-    const mk = async (name: string) =>
-      (await run(t, 'mutation($input: CreateTenantInput!) { createTenant(input: $input) { tenant { id } } }', { name, tag: unique('t') })).createTenant.tenant.id as string;
+    const mk = (name: string) => createTenant(t, name);
     const tA = await mk('A');
     const tB = await mk('B');
     const domain = await insertDomain(s, { accountId: a.accountId, tenantUuid: fromGlobalId(tA, 'Tenant', 'id') });

@@ -214,18 +214,8 @@ async function seed(): Promise<void> {
     dmarcMonitorIds[label] = monitor.id;
   }
 
-  // Message attachments: one per owner, on a message of that owner (every message has a domain, so there is no account-level row in A).
-  const attachmentOwners: [string, string, string, string | null, string | null][] = [
-    ['t1-domain', a.accountId, t1.domain.id, t1.tenant.id, null],
-    ['t1-tenant', a.accountId, agency.id, t1.tenant.id, null],
-    ['t1-identity', a.accountId, agency.id, t1.tenant.id, t1.identity.id],
-    ['t2-domain', a.accountId, t2.domain.id, t2.tenant.id, null],
-    ['t2-tenant', a.accountId, agency.id, t2.tenant.id, null],
-    ['t2-identity', a.accountId, agency.id, t2.tenant.id, t2.identity.id],
-    ['b-domain', b.accountId, bDomain.id, null, null],
-    ['b-account', b.accountId, bDomain.id, null, null],
-  ];
-  for (const [label, accountId, domainUuid, tenantUuid, identityUuid] of attachmentOwners) {
+  // Message attachments: one per owner of the rollups above, on a message of that owner (every message has a domain, so there is no account-level row in A).
+  for (const [label, accountId, domainUuid, tenantUuid, identityUuid] of rollupOwners) {
     const m = await insertMessage(s, { accountId, domainUuid, tenantUuid, identityUuid });
     const bytes = Buffer.from(`file of ${label}`);
     const sha = sha256(bytes.toString());

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Bus } from '../../context';
 import type { OperationObserver } from '../../http/operation-observer';
+import { pushTo } from '../../lib/collections';
 import type { Logger } from '../../lib/logger';
 import { type LoggedOperation, loggedOperation, type RequestLogInsert, toRequestLogRow } from './request-log-row';
 import { insertRequestLogs, ownerAccounts } from './request-logs.queries';
@@ -77,11 +78,7 @@ export function createRequestLogWriter(systemEm: () => EntityManager, bus: Bus, 
       return;
     }
     const byAccount = new Map<string, string[]>();
-    for (const r of rows) {
-      const ids = byAccount.get(r.account_id);
-      if (ids) ids.push(r.id);
-      else byAccount.set(r.account_id, [r.id]);
-    }
+    for (const r of rows) pushTo(byAccount, r.account_id, r.id);
     for (const [accountId, ids] of byAccount) {
       for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) bus.publish(REQUEST_LOGGED, { accountId, ids: ids.slice(i, i + IDS_PER_NOTIFY) } satisfies RequestLoggedEvent);
     }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
+import { pushTo } from '../../lib/collections';
 import type { ParsedAttachment } from '../attachments/attachment-parse';
 import { linkAttachments, storeAttachmentBlobs } from '../attachments/attachment-store';
 import { ActivityEventType } from '../../events/event-type';
@@ -60,7 +61,7 @@ async function storeBatchAttachments(em: EntityManager, items: readonly Prepared
   const byAccount = new Map<string, ParsedAttachment[]>();
   items.forEach((p, i) => {
     if (!p.attachments.length) return;
-    byAccount.set(p.scope.accountId, [...(byAccount.get(p.scope.accountId) ?? []), ...p.attachments]);
+    for (const a of p.attachments) pushTo(byAccount, p.scope.accountId, a);
     linkAttachments(em, groups[i], p.attachments);
   });
   for (const [accountId, list] of byAccount) await storeAttachmentBlobs(em, accountId, list);
