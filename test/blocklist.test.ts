@@ -80,7 +80,9 @@ async function checked(id: string, token: string, n: number) {
     .poll(
       async () => {
         m = ok(await s.gql(BlocklistMonitorDocument, { id }, token)).blocklistMonitor;
-        return m.checks.totalCount;
+        // The monitor row and its checks are read by separate statements: a check committed between them
+        // shows in the list before the monitor's lastCheckedAt does, so wait until both tell the same round.
+        return m.lastCheckedAt !== null && m.lastCheckedAt === m.checks.edges.at(-1)?.node.finishedAt ? m.checks.totalCount : 0;
       },
       { timeout: 45_000, interval: 100 },
     )
