@@ -22,6 +22,7 @@ import { Migration20261208100000MessageLists } from './Migration20261208100000Me
 import { Migration20261208200000SmtpUsers } from './Migration20261208200000SmtpUsers';
 import { Migration20261209100000Attachments } from './Migration20261209100000Attachments';
 import { Migration20261209300000EventTemplate } from './Migration20261209300000EventTemplate';
+import { Migration20261210100000RequestLogSmtpUser } from './Migration20261210100000RequestLogSmtpUser';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -48,4 +49,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261208200000SmtpUsers', class: Migration20261208200000SmtpUsers },
   { name: 'Migration20261209100000Attachments', class: Migration20261209100000Attachments },
   { name: 'Migration20261209300000EventTemplate', class: Migration20261209300000EventTemplate },
+  { name: 'Migration20261210100000RequestLogSmtpUser', class: Migration20261210100000RequestLogSmtpUser },
 ];

@@ -133,13 +133,13 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
   if (background) started.push(() => background.stop());
   const inbound: InboundSmtp | null = config.inboundSmtpPort === null ? null : await startInboundSmtp(orm, config, deps, config.inboundSmtpPort);
   if (inbound) started.push(() => inbound.stop());
-  const wantsSubmission = config.smtpSubmissionPort !== null || (config.smtpSubmissionTlsPort !== null && config.smtpTlsCert !== null);
-  const submission: SmtpSubmission | null = wantsSubmission ? await startSmtpSubmission(orm, config, deps) : null;
-  if (submission) started.push(() => submission.stop());
-
   // One request log writer per process: operations are buffered and inserted in batches (at most a second behind).
+  // Made before the SMTP submission server, which records its messages in it (and stops before it).
   const requestLog = config.requestLogs ? createRequestLogWriter(() => systemEm(orm), deps.bus, logger) : null;
   if (requestLog) started.push(() => requestLog.stop());
+  const wantsSubmission = config.smtpSubmissionPort !== null || (config.smtpSubmissionTlsPort !== null && config.smtpTlsCert !== null);
+  const submission: SmtpSubmission | null = wantsSubmission ? await startSmtpSubmission(orm, config, deps, requestLog?.observe ?? null) : null;
+  if (submission) started.push(() => submission.stop());
   const schema = await buildAppSchema();
   const apollo = createApollo(schema);
   await apollo.start();
@@ -267,10 +267,11 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
       await new Promise<void>((r) => server.close(() => r()));
       for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       await apollo.stop();
+      // The submission server's last messages are still recorded: it stops before the request log's writer.
+      if (submission) await submission.stop();
       if (requestLog) await requestLog.stop();
       if (background) await background.stop();
       if (inbound) await inbound.stop();
-      if (submission) await submission.stop();
       await feed.stop();
       await deps.renderer.close();
       await deps.webhookSender.close();

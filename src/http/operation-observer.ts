@@ -9,21 +9,23 @@ export type ObservedCaller = Pick<Context, 'principal' | 'requestId' | 'clientIp
  * make: the observer does the redaction and serialisation later, off the response path.
  */
 export interface ObservedOperation {
-  transport: 'HTTP' | 'WS' | 'REST';
+  transport: 'HTTP' | 'WS' | 'REST' | 'SMTP';
   /** Who called (a request's context, or what a refusal before one could be made knew of the caller). */
   ctx: ObservedCaller;
   at: Date;
   document: DocumentNode | null;
   operationName: string | null;
   variables: unknown;
-  /** HTTP status (null over WebSocket). */
+  /** HTTP status (null over WebSocket; the SMTP reply code for an SMTP message). */
   status: number | null;
-  /** The response: the HTTP body as sent, or the WebSocket operation's result (a subscription: null). */
+  /** The response: the HTTP body as sent, or the WebSocket operation's result (a subscription: null), or the SMTP reply line. */
   response: string | ExecutionResult | null;
   durationMs: number;
   userAgent: string | null;
   /** A REST call (transport REST, no document): what it did in GraphQL terms and its request. */
   rest?: RestCallInfo;
+  /** An SMTP message transaction (transport SMTP, no document): its envelope and what it queued. */
+  smtp?: SmtpCallInfo;
 }
 
 /** What the request log keeps of a REST call besides the common columns. */
@@ -38,6 +40,18 @@ export interface RestCallInfo {
   codes: string[];
   /** Tenants and domains the call named (uuids; the writer keeps those of its account). */
   touched: { tenantIds: string[]; domainIds: string[] };
+}
+
+/** What the request log keeps of one SMTP message transaction (DATA after AUTH) besides the common columns. */
+export interface SmtpCallInfo {
+  /** The envelope only (MAIL FROM, RCPT TO): never the message's headers, subject, body or attachments. */
+  envelope: { mailFrom: string | null; rcptTo: string[] };
+  /** Size of the submitted message in bytes (as much of it as arrived). */
+  messageBytes: number;
+  /** The GraphQL error codes behind a refusal (e.g. FORBIDDEN, RATE_LIMITED); empty when it was queued. */
+  codes: string[];
+  /** Global ids of the messages it queued (a refusal after some were queued lists those). */
+  messageIds: string[];
 }
 
 /** Receives every operation a transport executed (never throws, never waits). */

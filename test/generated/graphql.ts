@@ -552,7 +552,9 @@ export type PrincipalKind =
   /** A logged-in member (session token). */
   | 'MEMBER'
   /** Nobody: no credential was given. */
-  | 'PUBLIC';
+  | 'PUBLIC'
+  /** An SMTP user submitting mail over SMTP (request logs only: it never calls the GraphQL API, so viewer never tells it). */
+  | 'SMTP_USER';
 
 /** Events an outside MTA reports for messages it relayed. */
 export type RecordDeliveryEventsInput = {

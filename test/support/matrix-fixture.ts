@@ -291,7 +291,7 @@ async function seedTenant(s: TestServer, accountId: string, label: string, agenc
   await em.flush();
   const xml = reportXml(domain.name, `dmarc-report-${lower}`, 1, [{ ip: '192.0.2.77', count: 7, dkim: 'pass', spf: 'fail' }], `reporter-${lower}.example`);
   const dmarcReport = (await fileReport(em, dmarcMonitor, Buffer.from(xml), DmarcReportSource.UPLOAD, `report-${lower}.xml`, 1024 * 1024)).report;
-  const logMarkers = await seedTenantLogs(em, accountId, tenant.id, label);
+  const logMarkers = await seedTenantLogs(em, accountId, tenant.id, label, { smtpUserId: smtpUser.id, domainId: domain.id, name: smtpUser.name });
   return {
     tenant,
     domain,

@@ -22,6 +22,7 @@ export function fixtureRow([label, accountId, tenantId, domainId, identityId]: R
     principal_kind: 'API_TOKEN',
     token_id: uuidv7(),
     membership_id: null,
+    smtp_user_id: null,
     principal_name: label,
     tenant_id: tenantId,
     domain_id: domainId,
@@ -50,7 +51,7 @@ export async function seedRequestLogs(em: EntityManager, owners: readonly Reques
   return rows.map((r) => r.id);
 }
 
-const NONE: RequestLogWhere = { tokenIds: null, membershipIds: null, operationNames: ['Fixture'], codes: null, from: null, to: null, tenantId: null };
+const NONE: RequestLogWhere = { tokenIds: null, membershipIds: null, smtpUserIds: null, operationNames: ['Fixture'], codes: null, from: null, to: null, tenantId: null };
 
 /** The request log read models for queries-scope: each returns the labels (principal names) of the fixture rows a scope got. */
 export function requestLogReads(em: () => EntityManager, ids: () => string[]): Record<string, (scope: RowScope) => Promise<string[]>> {
@@ -67,11 +68,35 @@ export function requestLogReads(em: () => EntityManager, ids: () => string[]): R
   };
 }
 
-/** A request log of a call by the tenant's token and an audit entry of a change to the tenant (for the authorization matrix); returns the strings they carry. Writes. */
-export async function seedTenantLogs(em: EntityManager, accountId: string, tenantId: string, label: string): Promise<string[]> {
+/** A request log of an SMTP message of the SMTP user (owned by its domain, as the writer files it), its envelope addresses named after `label`. */
+function smtpRow(accountId: string, tenantId: string, label: string, smtp: { smtpUserId: string; domainId: string; name: string }): RequestLogInsert {
+  const lower = label.toLowerCase();
+  return {
+    ...fixtureRow([smtp.name, accountId, null, smtp.domainId, null]),
+    transport: 'SMTP',
+    principal_kind: 'SMTP_USER',
+    token_id: null,
+    smtp_user_id: smtp.smtpUserId,
+    touched_tenant_ids: [tenantId],
+    touched_domain_ids: [smtp.domainId],
+    operation_type: 'MUTATION',
+    operation_name: 'SMTP DATA',
+    fields: ['sendEmail'],
+    status: 250,
+    user_agent: `helo-${lower}.example`,
+    request: { mailFrom: `smtp-from-${lower}@x.example`, rcptTo: [`smtp-rcpt-${lower}@inbox.example.net`], rcptCount: 1 },
+    response: { reply: '250 2.0.0 Ok: queued', messageIds: [] },
+  };
+}
+
+/**
+ * A request log of a call by the tenant's token, one of a message its SMTP user submitted, and an audit
+ * entry of a change to the tenant (for the authorization matrix); returns the strings they carry. Writes.
+ */
+export async function seedTenantLogs(em: EntityManager, accountId: string, tenantId: string, label: string, smtp: { smtpUserId: string; domainId: string; name: string }): Promise<string[]> {
   const caller = `Caller of ${label}`;
   const actor = `Actor of ${label}`;
-  await insertRequestLogs(em, [{ ...fixtureRow([caller, accountId, tenantId, null, null]), operation_name: `Op${label}` }]);
+  await insertRequestLogs(em, [{ ...fixtureRow([caller, accountId, tenantId, null, null]), operation_name: `Op${label}` }, smtpRow(accountId, tenantId, label, smtp)]);
   em.create(AuditEntry, {
     account: accountId,
     actorKind: 'API_TOKEN',
@@ -84,5 +109,6 @@ export async function seedTenantLogs(em: EntityManager, accountId: string, tenan
     changes: { name: { before: `Before ${label}`, after: `After ${label}` } },
   });
   await em.flush();
-  return [caller, actor, `Op${label}`, `Before ${label}`];
+  const lower = label.toLowerCase();
+  return [caller, actor, `Op${label}`, `Before ${label}`, `smtp-from-${lower}@`, `smtp-rcpt-${lower}@`, `helo-${lower}.example`];
 }

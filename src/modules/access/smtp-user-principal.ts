@@ -1,7 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Principal } from '../../auth/principal';
+import { refusedAs } from '../../auth/refusal';
 import type { Scope } from '../../auth/scope';
 import { systemEm } from '../../context';
+import { unauthenticated } from '../../graphql/errors';
 import { digestEquals, sha256 } from '../../lib/crypto';
 import { Domain } from '../domains/domain.entity';
 import { SenderIdentity } from '../identities/sender-identity.entity';
@@ -24,12 +26,14 @@ export async function authenticateSmtpUser(orm: MikroORM, username: string, pass
 
 /**
  * The principal an SMTP user sends as, its scope resolved now: its domain or its sender identity, and
- * EMAIL_SEND only. Null when the user is gone or disabled since it authenticated. Reads only.
+ * EMAIL_SEND only; it carries `smtpUserId` (the request log files its calls as the SMTP user's). Null
+ * when the user (or its domain or identity) is gone. A user disabled since it authenticated throws
+ * UNAUTHENTICATED marked with its principal (refusedAs: the refused message is logged under it). Reads only.
  */
 export async function smtpUserPrincipal(orm: MikroORM, userId: string): Promise<Principal | null> {
   const em = systemEm(orm);
   const user = await em.findOne(SmtpUser, { id: userId });
-  if (!user || !user.enabled) return null;
+  if (!user) return null;
   const accountId = user.account.id;
   const base = { accountId, permissions: [...SMTP_USER_PERMISSIONS], templateIds: null, membershipId: null, principalKey: `smtp:${user.id}`, allDomains: false, tenantIds: [] };
   let scope: Scope;
@@ -42,6 +46,8 @@ export async function smtpUserPrincipal(orm: MikroORM, userId: string): Promise<
     if (!i) return null;
     scope = { ...base, domainIds: [], identityIds: [i.id], readableTenantIds: [i.tenant.id] };
   }
-  // Counted and logged like an API token (its id is the SMTP user's); it never reaches the token table.
-  return { kind: 'API_TOKEN', tokenId: user.id, label: `SMTP user ${user.name}`, scope };
+  // Counted like an API token (under the SMTP user's id); it never reaches the token table.
+  const principal: Principal = { kind: 'API_TOKEN', tokenId: user.id, smtpUserId: user.id, label: `SMTP user ${user.name}`, scope };
+  if (!user.enabled) throw refusedAs(unauthenticated('This SMTP user is disabled'), principal);
+  return principal;
 }

@@ -51,6 +51,7 @@ export function toAuditView(e: AuditEntry): AuditEntryView {
       kind: member ? PrincipalKind.MEMBER : PrincipalKind.API_TOKEN,
       tokenId: member ? null : toGlobalId('ApiToken', e.actorId),
       memberId: member ? toGlobalId('Member', e.actorId) : null,
+      smtpUserId: null,
       name: e.actorName,
     },
     action: e.action,

@@ -1,7 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import { isAccountWide, type Scope } from '../../auth/scope';
 import { formatError } from '../../graphql/format-error';
-import type { ObservedOperation, RestCallInfo } from '../../http/operation-observer';
+import type { ObservedOperation, RestCallInfo, SmtpCallInfo } from '../../http/operation-observer';
 import { uuidv7 } from '../../lib/ids';
 import { operationInfo, type TouchedIds, touchedIds } from './operation-info';
 import { redactDocument, redactValue, redactVariables, type SensitiveKeys } from './redact';
@@ -19,6 +19,7 @@ export interface RequestLogInsert {
   principal_kind: string;
   token_id: string | null;
   membership_id: string | null;
+  smtp_user_id: string | null;
   principal_name: string;
   tenant_id: string | null;
   domain_id: string | null;
@@ -144,11 +145,38 @@ function restColumns(op: LoggedOperation, rest: RestCallInfo, scope: Scope): Cal
   };
 }
 
-/** Turns an observed operation (GraphQL or REST) into its row: redacted request and response, outcome and codes; null for the public (no account to file it under). */
+/**
+ * An SMTP message transaction's columns: a sendEmail mutation named `SMTP DATA`; the request is the
+ * envelope (MAIL FROM, the RCPT TO addresses and their count: kept as REST keeps recipients, redacted
+ * by the same rules), never the message; the response is the reply line and the message ids queued;
+ * bytes are the message's size. It acted in the SMTP user's domain and tenant. Pure.
+ */
+function smtpColumns(op: LoggedOperation, smtp: SmtpCallInfo, scope: Scope): CallColumns {
+  const { mailFrom, rcptTo } = smtp.envelope;
+  return {
+    operation_type: 'MUTATION',
+    operation_name: op.operationName,
+    fields: ['sendEmail'],
+    codes: smtp.codes,
+    bytes: smtp.messageBytes,
+    request: redactValue({ mailFrom, rcptTo, rcptCount: rcptTo.length }),
+    response: { reply: typeof op.response === 'string' ? op.response : null, messageIds: smtp.messageIds },
+    touched: inScope(scope, { tenantIds: [...scope.readableTenantIds], domainIds: [...scope.domainIds] }),
+  };
+}
+
+function callColumns(op: LoggedOperation, scope: Scope): CallColumns {
+  if (op.smtp) return smtpColumns(op, op.smtp, scope);
+  return op.rest ? restColumns(op, op.rest, scope) : graphqlColumns(op, scope);
+}
+
+/** Turns an observed operation (GraphQL, REST or SMTP) into its row: redacted request and response, outcome and codes; null for the public (no account to file it under). */
 export function toRequestLogRow(op: LoggedOperation): RequestLogInsert | null {
   const p = op.ctx.principal;
   if (p.kind === 'PUBLIC') return null;
-  const { touched, ...call } = op.rest ? restColumns(op, op.rest, p.scope) : graphqlColumns(op, p.scope);
+  const { touched, ...call } = callColumns(op, p.scope);
+  // An SMTP user acts as a token principal (see Principal) but is no ApiToken: its own kind and column.
+  const smtpUserId = p.kind === 'API_TOKEN' ? (p.smtpUserId ?? null) : null;
   const owner = principalOwner(p.scope);
   return {
     id: uuidv7(op.at.getTime()),
@@ -156,9 +184,10 @@ export function toRequestLogRow(op: LoggedOperation): RequestLogInsert | null {
     account_id: p.scope.accountId,
     request_id: op.ctx.requestId,
     transport: op.transport,
-    principal_kind: p.kind,
-    token_id: p.kind === 'API_TOKEN' ? p.tokenId : null,
+    principal_kind: smtpUserId ? 'SMTP_USER' : p.kind,
+    token_id: p.kind === 'API_TOKEN' && !smtpUserId ? p.tokenId : null,
     membership_id: p.kind === 'MEMBER' ? p.membershipId : null,
+    smtp_user_id: smtpUserId,
     principal_name: p.label,
     tenant_id: owner.tenant,
     domain_id: owner.domain,

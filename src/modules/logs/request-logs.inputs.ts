@@ -9,6 +9,9 @@ export class RequestLogFilterInput {
   @Field(() => [ID], { nullable: true, description: 'Calls made by these members (global ids). With tokenIds: calls of either.' })
   memberIds?: string[] | null;
 
+  @Field(() => [ID], { nullable: true, description: 'Messages submitted over SMTP by these SMTP users (global ids of SmtpUser). With tokenIds or memberIds: calls of any of them.' })
+  smtpUserIds?: string[] | null;
+
   @Field(() => [String], { nullable: true, description: 'Operations of these names.' })
   operationNames?: string[] | null;
 

@@ -9,6 +9,7 @@ import type { RequestLogInsert } from './request-log-row';
 export interface RequestLogWhere {
   tokenIds: string[] | null;
   membershipIds: string[] | null;
+  smtpUserIds: string[] | null;
   operationNames: string[] | null;
   codes: string[] | null;
   from: Date | null;
@@ -20,7 +21,7 @@ export interface RequestLogWhere {
 export type RequestLogRow = Omit<RequestLogInsert, 'at' | 'tenant_id' | 'domain_id' | 'sender_identity_id' | 'request' | 'response'> & { at: Date; request?: unknown; response?: unknown };
 
 const LIST_COLUMNS =
-  'r.id, r.at, r.account_id, r.request_id, r.transport, r.principal_kind, r.token_id, r.membership_id, r.principal_name, r.operation_type, r.operation_name, r.fields, r.outcome, r.codes, r.status, r.duration_ms, r.bytes, r.ip, r.user_agent, r.touched_tenant_ids, r.touched_domain_ids';
+  'r.id, r.at, r.account_id, r.request_id, r.transport, r.principal_kind, r.token_id, r.membership_id, r.smtp_user_id, r.principal_name, r.operation_type, r.operation_name, r.fields, r.outcome, r.codes, r.status, r.duration_ms, r.bytes, r.ip, r.user_agent, r.touched_tenant_ids, r.touched_domain_ids';
 
 const COLUMNS = [
   'id',
@@ -31,6 +32,7 @@ const COLUMNS = [
   'principal_kind',
   'token_id',
   'membership_id',
+  'smtp_user_id',
   'principal_name',
   'tenant_id',
   'domain_id',
@@ -84,10 +86,12 @@ export async function ownerAccounts(em: EntityManager, tenantIds: readonly strin
 
 function whereSql(q: SqlParams, scope: RowScope, f: RequestLogWhere): string {
   const parts = [scopeCondition(q, scope, 'r')];
-  if (f.tokenIds || f.membershipIds) {
-    const who = [...(f.tokenIds ? [`r.token_id = any(${q.uuids(f.tokenIds)})`] : []), ...(f.membershipIds ? [`r.membership_id = any(${q.uuids(f.membershipIds)})`] : [])];
-    parts.push(`(${who.join(' or ')})`);
-  }
+  const who = [
+    ...(f.tokenIds ? [`r.token_id = any(${q.uuids(f.tokenIds)})`] : []),
+    ...(f.membershipIds ? [`r.membership_id = any(${q.uuids(f.membershipIds)})`] : []),
+    ...(f.smtpUserIds ? [`r.smtp_user_id = any(${q.uuids(f.smtpUserIds)})`] : []),
+  ];
+  if (who.length) parts.push(`(${who.join(' or ')})`);
   if (f.operationNames) parts.push(`r.operation_name = any(${texts(q, f.operationNames)})`);
   if (f.codes) parts.push(`(r.codes && ${texts(q, f.codes)}${f.codes.includes('OK') ? ` or r.outcome = 'OK'` : ''})`);
   if (f.from) parts.push(`r.at >= ${q.p(f.from)}`);

@@ -22,13 +22,14 @@ function list<T>(values: readonly T[] | null | undefined, field: string): readon
 
 /** Decodes a filter (global ids, time range) or throws BAD_USER_INPUT naming the field. */
 export function resolveRequestLogFilter(f: RequestLogFilterInput | null | undefined): RequestLogWhere {
-  const ids = (field: 'tokenIds' | 'memberIds', type: string) => list(f?.[field], `filter.${field}`)?.map((g, i) => fromGlobalId(g, type, `filter.${field}[${i}]`)) ?? null;
+  const ids = (field: 'tokenIds' | 'memberIds' | 'smtpUserIds', type: string) => list(f?.[field], `filter.${field}`)?.map((g, i) => fromGlobalId(g, type, `filter.${field}[${i}]`)) ?? null;
   const from = f?.from ?? null;
   const to = f?.to ?? null;
   if (from && to && from >= to) throw badInput('filter.to', 'to must be after from');
   return {
     tokenIds: ids('tokenIds', 'ApiToken'),
     membershipIds: ids('memberIds', 'Member'),
+    smtpUserIds: ids('smtpUserIds', 'SmtpUser'),
     operationNames: list(f?.operationNames, 'filter.operationNames')?.slice() ?? null,
     codes: list(f?.codes, 'filter.codes')?.slice() ?? null,
     from,
@@ -48,6 +49,7 @@ export function toRequestLog(r: RequestLogRow): RequestLog {
       kind: r.principal_kind as PrincipalKind,
       tokenId: r.token_id ? toGlobalId('ApiToken', r.token_id) : null,
       memberId: r.membership_id ? toGlobalId('Member', r.membership_id) : null,
+      smtpUserId: r.smtp_user_id ? toGlobalId('SmtpUser', r.smtp_user_id) : null,
       name: r.principal_name,
     },
     operationType: r.operation_type as OperationType,
@@ -81,7 +83,7 @@ export async function listRequestLogPage(ctx: Context, args: PageArgs, filter: R
   return toPage(rows, first, before, totalCount, toRequestLog);
 }
 
-const NO_FILTER: RequestLogWhere = { tokenIds: null, membershipIds: null, operationNames: null, codes: null, from: null, to: null, tenantId: null };
+const NO_FILTER: RequestLogWhere = { tokenIds: null, membershipIds: null, smtpUserIds: null, operationNames: null, codes: null, from: null, to: null, tenantId: null };
 
 /** One request log with its redacted request and response (LOGS_READ); NOT_FOUND when missing or outside the scope, BAD_USER_INPUT when not a RequestLog id. */
 export async function getRequestLog(ctx: Context, gid: string): Promise<RequestLog> {

@@ -19,6 +19,7 @@ export enum RequestTransport {
   HTTP = 'HTTP',
   WS = 'WS',
   REST = 'REST',
+  SMTP = 'SMTP',
 }
 registerEnumType(RequestTransport, {
   name: 'RequestTransport',
@@ -27,6 +28,10 @@ registerEnumType(RequestTransport, {
     HTTP: { description: 'GraphQL over HTTP (POST or GET /graphql).' },
     WS: { description: 'GraphQL over the WebSocket at /graphql (graphql-transport-ws).' },
     REST: { description: 'The MailerSend-compatible REST API under /v1 (operationName is the method and path, e.g. `POST /v1/email`; fields are the GraphQL operations it ran).' },
+    SMTP: {
+      description:
+        'SMTP submission: one message transaction (DATA after AUTH) of an SMTP user (operationName `SMTP DATA`, a MUTATION with fields `sendEmail`; status is the SMTP reply code; the request is the envelope, never the message).',
+    },
   },
 });
 
@@ -47,9 +52,9 @@ registerEnumType(OperationType, {
 });
 
 /** Who made a call (or a change). */
-@ObjectType({ description: 'The member or API token that acted.' })
+@ObjectType({ description: 'The member, API token or SMTP user that acted.' })
 export class LogPrincipal {
-  @Field(() => PrincipalKind, { description: 'MEMBER or API_TOKEN.' })
+  @Field(() => PrincipalKind, { description: 'MEMBER, API_TOKEN or (request logs of SMTP submission) SMTP_USER.' })
   kind!: PrincipalKind;
 
   @Field(() => ID, { nullable: true, description: 'Global id of the API token (an ApiToken), for a token.' })
@@ -58,12 +63,15 @@ export class LogPrincipal {
   @Field(() => ID, { nullable: true, description: 'Global id of the member (a Member), for a member.' })
   memberId!: string | null;
 
-  @Field(() => String, { description: 'The token’s name or the member’s label at the time.' })
+  @Field(() => ID, { nullable: true, description: 'Global id of the SMTP user (an SmtpUser), for an SMTP user (request logs only).' })
+  smtpUserId!: string | null;
+
+  @Field(() => String, { description: 'The token’s name, the member’s label or `SMTP user <name>` at the time.' })
   name!: string;
 }
 
 /** One recorded GraphQL operation. */
-@ObjectType({ description: 'One GraphQL operation as it was received and answered (variables and response redacted).' })
+@ObjectType({ description: 'One GraphQL operation (or REST call, or SMTP message) as it was received and answered (variables and response redacted).' })
 export class RequestLog {
   @Field(() => ID, { description: 'Global id (load it again with requestLog(id)).' })
   id!: string;
@@ -74,7 +82,7 @@ export class RequestLog {
   @Field(() => String, { description: 'The request id (the X-Request-Id response header; in INTERNAL_SERVER_ERROR errors).' })
   requestId!: string;
 
-  @Field(() => RequestTransport, { description: 'HTTP or WebSocket.' })
+  @Field(() => RequestTransport, { description: 'HTTP, WebSocket, REST or SMTP.' })
   transport!: RequestTransport;
 
   @Field(() => LogPrincipal, { description: 'Who called.' })
@@ -95,19 +103,19 @@ export class RequestLog {
   @Field(() => [String], { description: 'The error codes of the response (`extensions.code`), each once.' })
   codes!: string[];
 
-  @Field(() => Int, { nullable: true, description: 'The HTTP status (null over WebSocket).' })
+  @Field(() => Int, { nullable: true, description: 'The HTTP status (null over WebSocket); for SMTP the reply code (250 queued, 550 refused, 552 too big, 451 rate limited or a temporary failure).' })
   status!: number | null;
 
-  @Field(() => Int, { description: 'Time from receiving the operation to its answer, in milliseconds.' })
+  @Field(() => Int, { description: 'Time from receiving the operation to its answer, in milliseconds (SMTP: from the DATA command to the reply).' })
   durationMs!: number;
 
-  @Field(() => Int, { description: 'Size of the response in bytes.' })
+  @Field(() => Int, { description: 'Size of the response in bytes (SMTP: of the submitted message).' })
   bytes!: number;
 
   @Field(() => String, { nullable: true, description: 'The client’s IP address.' })
   ip!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The client’s User-Agent header.' })
+  @Field(() => String, { nullable: true, description: 'The client’s User-Agent header (SMTP: the host name the client gave in EHLO/HELO).' })
   userAgent!: string | null;
 
   @Field(() => [ID], { description: 'Global ids of the tenants the call acted in (the caller’s tenant scope and tenants it named).' })
@@ -119,13 +127,14 @@ export class RequestLog {
   @Field(() => GraphQLJSONObject, {
     nullable: true,
     description:
-      'The request: the document (literal secrets and message content replaced by [REDACTED]), operationName and redacted variables (a REST call: method, path, query and redacted body). Only in requestLog(id) and requestLogged.',
+      'The request: the document (literal secrets and message content replaced by [REDACTED]), operationName and redacted variables (a REST call: method, path, query and redacted body; an SMTP message: the envelope `{ mailFrom, rcptTo, rcptCount }`, never its headers, body or attachments). Only in requestLog(id) and requestLogged.',
   })
   request!: Record<string, unknown> | null;
 
   @Field(() => GraphQLJSONObject, {
     nullable: true,
-    description: 'The response: data with secrets and message content redacted (only errors when it exceeded 64 KiB), and errors. Only in requestLog(id) and requestLogged.',
+    description:
+      'The response: data with secrets and message content redacted (only errors when it exceeded 64 KiB), and errors (an SMTP message: `{ reply, messageIds }`, the reply line and the global ids of the messages queued). Only in requestLog(id) and requestLogged.',
   })
   response!: Record<string, unknown> | null;
 }

@@ -1,15 +1,17 @@
 import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
+import type { ErrorCode } from '../../graphql/errors';
 import { AttachmentDisposition } from '../attachments/attachment-disposition';
 import type { AttachmentInput } from '../attachments/attachment.inputs';
 import { EXTENSION_TYPES } from '../attachments/file-names';
 import { isAllowedHeader } from '../sending/send-request';
 import { type EmailAddressInput, type MessageHeaderInput, SEND_LIMITS, type SendEmailInput } from '../sending/sending.inputs';
 
-/** A refusal of a submitted message, with its SMTP reply code and enhanced status text. */
+/** A refusal of a submitted message, with its SMTP reply code and enhanced status text, and the GraphQL error code behind it (for the request log). */
 export class SmtpRefusal extends Error {
   constructor(
     readonly responseCode: number,
     message: string,
+    readonly code: ErrorCode = 'BAD_USER_INPUT',
   ) {
     super(message);
   }

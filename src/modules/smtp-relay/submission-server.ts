@@ -4,11 +4,15 @@ import { Transform } from 'node:stream';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import type { Principal } from '../../auth/principal';
+import { refusedPrincipal } from '../../auth/refusal';
 import type { Config } from '../../config';
 import { createContext, type Deps } from '../../context';
-import { AppError } from '../../graphql/errors';
+import { AppError, type ErrorCode } from '../../graphql/errors';
+import type { OperationObserver } from '../../http/operation-observer';
 import { sendEmail } from '../sending/send.service';
 import { authenticateSmtpUser, smtpUserPrincipal } from '../access/smtp-user-principal';
+import { type SubmissionRecord, type SubmissionReply, submissionOperation, submissionRecord } from './submission-log';
 import { SmtpRefusal, sendRequestsOf } from './submission-message';
 
 /** Envelope recipients per SMTP transaction (each sendEmail takes up to 50 To, Cc and Bcc). */
@@ -24,17 +28,22 @@ export interface SmtpSubmission {
   stop(): Promise<void>;
 }
 
-const temporary = () => new SmtpRefusal(451, '4.3.0 Temporary failure, try again later');
+const temporary = () => new SmtpRefusal(451, '4.3.0 Temporary failure, try again later', 'INTERNAL_SERVER_ERROR');
+const gone = () => new SmtpRefusal(550, '5.7.1 This SMTP user is disabled or was deleted', 'UNAUTHENTICATED');
 
-/** The SMTP reply for an error of the sending path: the sender outside the credential's scope is 550 with sendEmail's reason. */
+/**
+ * The SMTP reply for an error of the sending path, with the GraphQL code behind it: the sender outside the
+ * credential's scope is 550 with sendEmail's reason, a spent rate limit 451, a user disabled since AUTH 550.
+ */
 function refusalOf(e: unknown): SmtpRefusal | null {
   if (e instanceof SmtpRefusal) return e;
   if (!(e instanceof AppError)) return null;
-  const code = e.extensions.code;
+  const code = e.extensions.code as ErrorCode;
   const field = typeof e.extensions.field === 'string' ? `${e.extensions.field}: ` : '';
-  if (code === 'RATE_LIMITED') return new SmtpRefusal(451, `4.7.0 ${e.message}`);
-  if (field.startsWith('from')) return new SmtpRefusal(550, `5.7.1 Sender not allowed for this SMTP user: ${e.message}`);
-  if (code === 'BAD_USER_INPUT' || code === 'NOT_FOUND' || code === 'FORBIDDEN' || code === 'CONFLICT') return new SmtpRefusal(550, `5.6.0 ${field}${e.message}`);
+  if (code === 'RATE_LIMITED') return new SmtpRefusal(451, `4.7.0 ${e.message}`, code);
+  if (code === 'UNAUTHENTICATED') return gone();
+  if (field.startsWith('from')) return new SmtpRefusal(550, `5.7.1 Sender not allowed for this SMTP user: ${e.message}`, code);
+  if (code === 'BAD_USER_INPUT' || code === 'NOT_FOUND' || code === 'FORBIDDEN' || code === 'CONFLICT') return new SmtpRefusal(550, `5.6.0 ${field}${e.message}`, code);
   return null;
 }
 
@@ -43,17 +52,16 @@ function refusalOf(e: unknown): SmtpRefusal | null {
  * only its decoded parts — an attachment's bytes once, until stored). Past `limit` bytes nothing more is
  * fed to the parser (the rest is drained) and the message is refused with 552.
  */
-async function parseStream(stream: SMTPServerDataStream, limit: number): Promise<ParsedMail> {
-  let size = 0;
+async function parseStream(stream: SMTPServerDataStream, limit: number, record: SubmissionRecord): Promise<ParsedMail> {
   const counted = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      size += chunk.length;
-      done(null, size <= limit ? chunk : undefined);
+      record.bytes += chunk.length;
+      done(null, record.bytes <= limit ? chunk : undefined);
     },
   });
   // Inline images keep their cid: links (mailparser would turn them into data: URIs).
   const mail = await simpleParser(stream.pipe(counted), { keepCidLinks: true });
-  if (stream.sizeExceeded || size > limit) throw new SmtpRefusal(552, `5.3.4 Message too big (at most ${limit} bytes)`);
+  if (stream.sizeExceeded || record.bytes > limit) throw new SmtpRefusal(552, `5.3.4 Message too big (at most ${limit} bytes)`);
   return mail;
 }
 
@@ -62,26 +70,53 @@ async function parseStream(stream: SMTPServerDataStream, limit: number): Promise
  * unless SMTP_ALLOW_INSECURE_AUTH), STARTTLS on `smtpSubmissionPort` and implicit TLS on
  * `smtpSubmissionTlsPort` with the configured certificate. Each message is parsed and accepted through
  * sendEmail as the SMTP user's principal (its domain or sender identity, EMAIL_SEND only): a From
- * outside that scope is refused with 550, as sendEmail refuses it. Side effects: listens; writes messages.
+ * outside that scope is refused with 550, as sendEmail refuses it. Each message transaction is handed to
+ * `observe` (the request log, transport SMTP) once it was answered, when its SMTP user is known — refusals
+ * after AUTH included; never before the reply, never waited for. Side effects: listens; writes messages.
  */
-export async function startSmtpSubmission(orm: MikroORM, config: Config, deps: Deps): Promise<SmtpSubmission> {
+export async function startSmtpSubmission(orm: MikroORM, config: Config, deps: Deps, observe: OperationObserver | null = null): Promise<SmtpSubmission> {
   const logger = deps.logger.child({ component: 'smtp-submission' });
   const tls = config.smtpTlsCert && config.smtpTlsKey ? { cert: readFileSync(config.smtpTlsCert), key: readFileSync(config.smtpTlsKey) } : null;
 
-  async function onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
-    const mail = await parseStream(stream, config.smtpSubmissionMaxBytes);
-    const principal = await smtpUserPrincipal(orm, String(session.user));
-    if (!principal) throw new SmtpRefusal(550, '5.7.1 This SMTP user is disabled or was deleted');
-    const requests = sendRequestsOf(
-      mail,
-      session.envelope.rcptTo.map((r) => r.address),
+  /** The SMTP user's principal now; a disabled user's refusal still names it in `record` (its message is logged under it). */
+  async function principalFor(session: SMTPServerSession, record: SubmissionRecord): Promise<Principal> {
+    let principal: Principal | null;
+    try {
+      principal = await smtpUserPrincipal(orm, String(session.user));
+    } catch (e) {
+      record.principal = refusedPrincipal(e);
+      throw e;
+    }
+    if (!principal) throw gone();
+    return (record.principal = principal);
+  }
+
+  async function onData(stream: SMTPServerDataStream, session: SMTPServerSession, record: SubmissionRecord): Promise<string> {
+    // A message too big is refused once its SMTP user is known, so the refusal is logged under it.
+    const parsed = await parseStream(stream, config.smtpSubmissionMaxBytes, record).then(
+      (mail) => ({ mail, error: null }),
+      (error: unknown) => ({ mail: null, error }),
     );
+    const principal = await principalFor(session, record);
+    if (!parsed.mail) throw parsed.error;
+    const requests = sendRequestsOf(parsed.mail, record.envelope.rcptTo);
     await deps.rateLimits.request(principal);
-    const ctx = createContext(orm, config, deps, principal, `smtp-${session.id}`, session.remoteAddress);
-    const ids: string[] = [];
+    const ctx = createContext(orm, config, deps, principal, record.requestId, session.remoteAddress);
+    const ids = record.messageIds;
     for (const input of requests) ids.push(...(await sendEmail(ctx, input)).map((m) => m.gid));
-    logger.info({ session: session.id, smtpUserId: principal.kind === 'API_TOKEN' ? principal.tokenId : null, messages: ids.length }, 'SMTP message accepted');
+    logger.info({ session: session.id, smtpUserId: record.principal?.kind === 'API_TOKEN' ? record.principal.smtpUserId : null, messages: ids.length }, 'SMTP message accepted');
     return `2.0.0 Ok: queued as ${ids[0]}${ids.length > 1 ? ` (+${ids.length - 1} more)` : ''}`;
+  }
+
+  /** Hands an answered transaction to the request log (after the reply went out; a fault here is logged, never thrown). */
+  function logTransaction(r: SubmissionRecord, reply: SubmissionReply): void {
+    if (!observe) return;
+    try {
+      const op = submissionOperation(r, reply);
+      if (op) observe(op);
+    } catch (err) {
+      logger.warn({ err, session: r.requestId }, 'request log: an SMTP message could not be recorded');
+    }
   }
 
   /** Checks a credential; failed attempts count per client IP (RATE_LIMIT_LOGIN_PER_IP), and over the limit AUTH is refused with 454. */
@@ -124,14 +159,20 @@ export async function startSmtpSubmission(orm: MikroORM, config: Config, deps: D
       callback(session.envelope.rcptTo.length >= MAX_RECIPIENTS ? new SmtpRefusal(452, `4.5.3 Too many recipients (at most ${MAX_RECIPIENTS} per message)`) : undefined);
     },
     onData(stream, session, callback) {
-      onData(stream, session).then(
-        (reply) => callback(null, reply),
+      const r = submissionRecord(session);
+      onData(stream, session, r).then(
+        (reply) => {
+          callback(null, reply);
+          logTransaction(r, { code: 250, text: reply, codes: [] });
+        },
         (err: unknown) => {
           const refusal = refusalOf(err);
           if (!refusal) logger.error({ err, session: session.id }, 'accepting an SMTP message failed');
           else logger.info({ session: session.id, code: refusal.responseCode, reason: refusal.message }, 'SMTP message refused');
           stream.resume();
-          callback(refusal ?? temporary());
+          const answer = refusal ?? temporary();
+          callback(answer);
+          logTransaction(r, { code: answer.responseCode, text: answer.message, codes: [answer.code] });
         },
       );
     },

@@ -9,12 +9,18 @@ import { Tenant } from '../tenants/tenant.entity';
 export enum PrincipalKind {
   MEMBER = 'MEMBER',
   API_TOKEN = 'API_TOKEN',
+  SMTP_USER = 'SMTP_USER',
   PUBLIC = 'PUBLIC',
 }
 registerEnumType(PrincipalKind, {
   name: 'PrincipalKind',
   description: 'Who is calling: a logged-in member, an API token, or nobody.',
-  valuesConfig: { MEMBER: { description: 'A logged-in member (session token).' }, API_TOKEN: { description: 'An API token.' }, PUBLIC: { description: 'Nobody: no credential was given.' } },
+  valuesConfig: {
+    MEMBER: { description: 'A logged-in member (session token).' },
+    API_TOKEN: { description: 'An API token.' },
+    SMTP_USER: { description: 'An SMTP user submitting mail over SMTP (request logs only: it never calls the GraphQL API, so viewer never tells it).' },
+    PUBLIC: { description: 'Nobody: no credential was given.' },
+  },
 });
 
 /** The principal's scope, as objects. */
