@@ -209,7 +209,7 @@ async function main(): Promise<void> {
     if (REUSE) {
       // A database this script seeded before: its events stay, the rollups are made again.
       ({ accounts, owners } = await existingOwners(app));
-      await client.query('truncate analytics_hourly, analytics_engagement_hourly, analytics_hourly_account');
+      await client.query('truncate analytics_hourly, analytics_engagement_hourly, analytics_hourly_account, analytics_hourly_tenant');
     } else {
       ({ accounts, owners } = await seedOwners(app));
       before = (await client.query<{ before: string }>('select coalesce(max(id), 0)::text as before from activity_events')).rows[0].before;

@@ -23,6 +23,7 @@ import { Migration20261208200000SmtpUsers } from './Migration20261208200000SmtpU
 import { Migration20261209100000Attachments } from './Migration20261209100000Attachments';
 import { Migration20261209300000EventTemplate } from './Migration20261209300000EventTemplate';
 import { Migration20261210100000RequestLogSmtpUser } from './Migration20261210100000RequestLogSmtpUser';
+import { Migration20261211000000AnalyticsTenantHourly } from './Migration20261211000000AnalyticsTenantHourly';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -50,4 +51,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261209100000Attachments', class: Migration20261209100000Attachments },
   { name: 'Migration20261209300000EventTemplate', class: Migration20261209300000EventTemplate },
   { name: 'Migration20261210100000RequestLogSmtpUser', class: Migration20261210100000RequestLogSmtpUser },
+  { name: 'Migration20261211000000AnalyticsTenantHourly', class: Migration20261211000000AnalyticsTenantHourly },
 ];

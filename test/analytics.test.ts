@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Permission } from '../src/auth/permissions';
 import type { EventRow } from '../src/events/event-row';
 import { toGlobalId } from '../src/graphql/global-id';
-import { ANALYTICS_FROM as FROM, ANALYTICS_TAGS as TAGS, ANALYTICS_TO as TO, type AnalyticsClient, seedAnalytics } from './support/analytics-fixture';
+import {
+  ANALYTICS_FROM as FROM,
+  ANALYTICS_TAGS as TAGS,
+  ANALYTICS_TO as TO,
+  type AnalyticsClient,
+  insertAnalyticsMessage,
+  messageLife,
+  prng,
+  recordAll,
+  seedAnalytics,
+} from './support/analytics-fixture';
 import { insertApiToken } from './support/factories';
 import { errorCode, startTestServer, type TestServer } from './support/harness';
 
@@ -50,6 +60,7 @@ const localTime = (d: Date, timeZone: string) => new Intl.DateTimeFormat('en-GB'
 async function seed(): Promise<void> {
   ({ A, B, c1, c2, events, templateOf } = await seedAnalytics(s));
   tokens.tenant1 = (await insertApiToken(s, { accountId: A.accountId, permissions: [Permission.ANALYTICS_READ], tenantUuid: c1.tenantId })).secret;
+  tokens.tenant2 = (await insertApiToken(s, { accountId: A.accountId, permissions: [Permission.ANALYTICS_READ], tenantUuid: c2.tenantId })).secret;
   tokens.identity1 = (await insertApiToken(s, { accountId: A.accountId, permissions: [Permission.ANALYTICS_READ], identityUuid: c1.identityId })).secret;
   tokens.domain1 = (await insertApiToken(s, { accountId: A.accountId, permissions: [Permission.ANALYTICS_READ], domainUuid: c1.domainId })).secret;
   tokens.noPermission = (await insertApiToken(s, { accountId: A.accountId, permissions: [Permission.ACTIVITY_READ] })).secret;
@@ -228,6 +239,34 @@ describe('analytics is scoped', () => {
     const dom = await analytics(tokens.domain1);
     expect(dom.totals).toMatchObject(expected(ofAccount(A.accountId).filter((e) => e.domainId === c1.domainId)));
     expect(dom.byDomain.map((r: any) => r.id)).toEqual([toGlobalId('Domain', c1.domainId)]);
+  });
+
+  it('a tenant’s series and totals (read from its hourly totals) still count what its scope reaches under another tenant: c2’s identity sending through c1’s domain', async () => {
+    // Mail of c2's sender identity signed by c1's domain: c1's token reaches it through its domain, c2's through its tenant.
+    const rnd = prng(7);
+    const crossing = [];
+    for (let i = 0; i < 6; i++) {
+      const m = await insertAnalyticsMessage(s, { accountId: A.accountId, domainId: c1.domainId, tenantId: c2.tenantId, identityId: c2.identityId, templateId: null, tags: ['vip'] });
+      crossing.push(...messageLife(m, new Date(Date.parse(FROM) + (i * 37 + 5) * 3_600_000), rnd));
+    }
+    events = [...events, ...(await recordAll(s, crossing))];
+    await s.app.consumers!.drain();
+    const sum = (series: any[], k: string) => series.reduce((n, p) => n + p.counts[k], 0);
+    for (const [token, reaches] of [
+      [tokens.tenant1, (e: EventRow) => e.tenantId === c1.tenantId || e.domainId === c1.domainId],
+      [tokens.tenant2, (e: EventRow) => e.tenantId === c2.tenantId],
+    ] as const) {
+      const want = expected(ofAccount(A.accountId).filter(reaches));
+      expect(want.sent).toBeGreaterThan(0);
+      for (const groupBy of ['DAY', 'HOUR']) {
+        const a = await analytics(token, {}, groupBy);
+        expect(a.totals).toMatchObject(want);
+        for (const k of Object.values(FIELDS)) expect(sum(a.series, k), k).toBe(want[k]);
+      }
+    }
+    // The agency's view of c1 by filter counts c1's mail alone.
+    const agency = await analytics(A.adminToken, { tenantIds: [toGlobalId('Tenant', c1.tenantId)] });
+    expect(agency.totals).toMatchObject(expected(ofAccount(A.accountId).filter((e) => e.tenantId === c1.tenantId)));
   });
 
   it('another account sees only its own numbers; asking for account A’s ids counts nothing', async () => {

@@ -64,6 +64,70 @@ function readsAccountTotals(scope: RowScope, ownerScope: RowScope | null, f: Rol
   return scope.accountWide && (!ownerScope || ownerScope.accountWide) && !f.tenantIds && !f.domainIds && !f.identityIds && !f.templateIds && !f.tags;
 }
 
+/** Whether a scope narrows the rollup rows (account-wide and all-domains scopes reach every row of their account: every rollup row has a domain). Pure. */
+const narrows = (s: RowScope) => !s.accountWide && !s.allDomains;
+
+const sortedIds = (ids: readonly string[]) => [...new Set(ids)].sort();
+const sameOwners = (a: RowScope, b: RowScope) =>
+  a.accountId === b.accountId &&
+  [sortedIds(a.tenantIds), sortedIds(a.domainIds), sortedIds(a.identityIds)].join('|') === [sortedIds(b.tenantIds), sortedIds(b.domainIds), sortedIds(b.identityIds)].join('|');
+
+/**
+ * Whether a read may take its tenants' rows from the tenants' hourly totals, and which tenants: no filter
+ * but the range and tenants; every narrowing scope (the reader's, a report owner's) the same, and
+ * naming tenants, or a tenant filter. Null: read the owner rows (analytics_hourly) only. Pure.
+ */
+function tenantTotalsOf(scope: RowScope, ownerScope: RowScope | null, f: RollupQuery): { tenants: string[]; narrowing: RowScope | null } | null {
+  if (f.domainIds || f.identityIds || f.templateIds || f.tags) return null;
+  const narrowing = [scope, ownerScope].filter((s): s is RowScope => s !== null && narrows(s));
+  if (narrowing.length === 2 && !sameOwners(narrowing[0], narrowing[1])) return null;
+  let tenants = narrowing.length ? sortedIds(narrowing[0].tenantIds) : null;
+  if (f.tenantIds) tenants = tenants ? tenants.filter((t) => f.tenantIds!.includes(t)) : sortedIds(f.tenantIds);
+  return tenants?.length ? { tenants, narrowing: narrowing[0] ?? null } : null;
+}
+
+/**
+ * The rows a series sums, as a subquery aliased `h` (its hour and counts), both scopes applied in SQL:
+ * - an account-wide read without filters: the account's hourly totals;
+ * - a read of whole tenants (see tenantTotalsOf): those tenants' hourly totals, plus — for a narrowing scope,
+ *   whose domains and sender identities might carry another tenant's mail — the owner rows its domains and
+ *   identities reach whose tenant is none of those (as index ranges around them: normally none), so the sum
+ *   is exactly what the owner rows under the same scope add up to;
+ * - anything else: the owner rows.
+ */
+function seriesRows(q: SqlParams, scope: RowScope, ownerScope: RowScope | null, f: RollupQuery): string {
+  const cols = ['h.hour', ...COUNT_COLUMNS.map((c) => `h.${c}`)].join(', ');
+  if (readsAccountTotals(scope, ownerScope, f)) return `(select ${cols} from analytics_hourly_account h where ${where(q, scope, ownerScope, f, 'totals', 'analytics_hourly_account')}) h`;
+  const whole = tenantTotalsOf(scope, ownerScope, f);
+  if (!whole) return `(select ${cols} from analytics_hourly h where ${where(q, scope, ownerScope, f, 'totals')}) h`;
+  // Placeholders are positional (a `?` per value): each fragment is rendered in the order it stands in the text.
+  const accounts = () => [scope, ownerScope].flatMap((s) => (s ? [`h.account_id = ${q.p(s.accountId)}`] : [])).join(' and ');
+  const hours = () => `h.hour >= date_trunc('hour', ${q.p(f.from.toISOString())}::timestamptz, 'UTC') and h.hour < ${q.p(f.to.toISOString())}::timestamptz`;
+  const tenantPart = `select ${cols} from analytics_hourly_tenant h where ${accounts()} and h.tenant_id = any(${q.uuids(whole.tenants)}) and ${hours()}`;
+  const n = whole.narrowing;
+  if (!n || (!n.domainIds.length && !n.identityIds.length)) return `(${tenantPart}) h`;
+  // Tenants other than those: none, below the first, between two, above the last (each an index range).
+  const ts = whole.tenants;
+  const t = (i: number) => `${q.p(ts[i])}::uuid`;
+  const others: (() => string)[] = [
+    () => 'h.tenant_id is null',
+    () => `h.tenant_id < ${t(0)}`,
+    ...ts.slice(1).map((_, i) => () => `h.tenant_id > ${t(i)} and h.tenant_id < ${t(i + 1)}`),
+    () => `h.tenant_id > ${t(ts.length - 1)}`,
+  ];
+  let rest = `select ${cols} from analytics_hourly h where ${accounts()} and ${hours()} and h.tag is null`;
+  if (f.tenantIds) rest += ` and h.tenant_id = any(${q.uuids(f.tenantIds)})`;
+  const arms: string[] = [];
+  if (n.domainIds.length) for (const other of others) arms.push(`(h.domain_id = any(${q.uuids(n.domainIds)}) and ${other()})`);
+  if (n.identityIds.length) {
+    for (const other of others) {
+      const identity = `h.sender_identity_id = any(${q.uuids(n.identityIds)}) and ${other()}`;
+      arms.push(`(${identity}${n.domainIds.length ? ` and not h.domain_id = any(${q.uuids(n.domainIds)})` : ''})`);
+    }
+  }
+  return `(${tenantPart} union all ${rest} and (${arms.join(' or ')})) h`;
+}
+
 const UNIT: Record<Interval, string> = { HOUR: 'hour', DAY: 'day', WEEK: 'week', MONTH: 'month', YEAR: 'year' };
 
 /**
@@ -79,14 +143,13 @@ export function seriesQuery(scope: RowScope, ownerScope: RowScope | null, f: Rol
   const local = (start: string, tz: string) => `to_char(${start} at time zone ${tz}, 'YYYY-MM-DD"T"HH24:MI:SS') as local_start`;
   // Placeholders are positional: parameters are added in the order they appear in the text.
   const q = new SqlParams(style);
-  const table = readsAccountTotals(scope, ownerScope, f) ? 'analytics_hourly_account' : 'analytics_hourly';
   if (f.interval === 'HOUR') {
-    const w = where(q, scope, ownerScope, f, 'totals', table);
+    const rows = seriesRows(q, scope, ownerScope, f);
     const tz = q.p(f.timezone);
     const from = q.p(f.from.toISOString());
     const to = q.p(f.to.toISOString());
     return {
-      sql: `with b as (select h.hour as start, ${SUMS} from ${table} h where ${w} group by 1)
+      sql: `with b as (select h.hour as start, ${SUMS} from ${rows} group by 1)
         select s.start, ${local('s.start', `${tz}::text`)}, ${cols}
         from generate_series(date_trunc('hour', ${from}::timestamptz, 'UTC'), ${to}::timestamptz - interval '1 microsecond', interval '1 hour') as s(start)
         left join b on b.start = s.start order by s.start`,
@@ -94,14 +157,14 @@ export function seriesQuery(scope: RowScope, ownerScope: RowScope | null, f: Rol
     };
   }
   const tz1 = q.p(f.timezone);
-  const w = where(q, scope, ownerScope, f, 'totals', table);
+  const rows = seriesRows(q, scope, ownerScope, f);
   const tz4 = q.p(f.timezone);
   const from = q.p(f.from.toISOString());
   const tz2 = q.p(f.timezone);
   const to = q.p(f.to.toISOString());
   const tz3 = q.p(f.timezone);
   return {
-    sql: `with b as (select date_trunc('${unit}', h.hour at time zone ${tz1}::text) as local_start, ${SUMS} from ${table} h where ${w} group by 1)
+    sql: `with b as (select date_trunc('${unit}', h.hour at time zone ${tz1}::text) as local_start, ${SUMS} from ${rows} group by 1)
       select s.local_start at time zone ${tz4}::text as start, to_char(s.local_start, 'YYYY-MM-DD"T"HH24:MI:SS') as local_start, ${cols}
       from generate_series(date_trunc('${unit}', ${from}::timestamptz at time zone ${tz2}::text), (${to}::timestamptz at time zone ${tz3}::text) - interval '1 microsecond', interval '1 ${unit}') as s(local_start)
       left join b on b.local_start = s.local_start order by s.local_start`,

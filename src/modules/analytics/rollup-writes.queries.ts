@@ -27,12 +27,12 @@ const READER_TEXT = (key: string, max: number) =>
 const ENVIRONMENT = `case when jsonb_typeof(e.data->'environment') = 'string' and upper(e.data->>'environment') in ('WEBMAIL', 'DESKTOP', 'MOBILE') then upper(e.data->>'environment') else 'OTHER' end`;
 
 /**
- * Adds the counted events with `afterId < id ≤ upTo` to the three rollup tables in ONE statement, in
+ * Adds the counted events with `afterId < id ≤ upTo` to the four rollup tables in ONE statement, in
  * `em`'s transaction, aggregated by PostgreSQL — no event row travels (the RangeConsumer path). What
  * is counted: each counted event adds 1 to its owners' × template's × UTC hour's row with tag null and
  * to the row of each distinct tag it carries; opens and clicks also to their reader's row (country
  * upper-cased, client, environment WEBMAIL | DESKTOP | MOBILE | OTHER; UNKNOWN when missing or not
- * text); every counted event to its account's hourly totals. The events are first counted by owners,
+ * text); every counted event to its account's hourly totals, and one of a tenant to its tenant's. The events are first counted by owners,
  * template, hour, tag set and reader (`c`), and only those groups are spread over their tags (`t`).
  * No scope: system work over every account.
  */
@@ -64,12 +64,16 @@ export async function rollUpRange(em: EntityManager, afterId: string, upTo: stri
        insert into analytics_hourly_account as h (account_id, hour, ${counts})
        select account_id, hour, ${SUMS(COUNT_COLUMNS)} from c group by account_id, hour
        on conflict (account_id, hour) do update set ${ADD_COUNTS(COUNT_COLUMNS)} returning 1),
+     n as (
+       insert into analytics_hourly_tenant as h (account_id, tenant_id, hour, ${counts})
+       select account_id, tenant_id, hour, ${SUMS(COUNT_COLUMNS)} from c where tenant_id is not null group by account_id, tenant_id, hour
+       on conflict (account_id, tenant_id, hour) do update set ${ADD_COUNTS(COUNT_COLUMNS)} returning 1),
      g as (
        insert into analytics_engagement_hourly as h (${dims}, tag, country, client, environment, ${engaged})
        select ${dims}, tag, country, client, environment, ${SUMS(ENGAGEMENT_COLUMNS)} from t where country is not null
        group by ${dims}, tag, country, client, environment
        on conflict (${CONFLICT_KEY}, country, client, environment) do update set ${ADD_COUNTS(ENGAGEMENT_COLUMNS)} returning 1)
-     select (select count(*) from h) + (select count(*) from a) + (select count(*) from g) as n`,
+     select (select count(*) from h) + (select count(*) from a) + (select count(*) from n) + (select count(*) from g) as n`,
     [pgArray(Object.keys(ENGAGEMENT_COLUMN)), afterId, upTo, pgArray(Object.keys(COUNTED))],
   );
 }
