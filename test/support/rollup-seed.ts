@@ -176,10 +176,26 @@ const DIM_TYPES: Record<string, string> = {
   environment: 'text',
 };
 
-/** Adds a batch's hourly rows (aggregated, so each key once) in ONE insert … on conflict: counts are summed into existing rows. */
+/**
+ * Adds a batch's hourly rows (aggregated, so each key once) in ONE insert … on conflict: counts are summed
+ * into existing rows. Their tenants' hourly totals (analytics_hourly_tenant) take the tag-less rows' counts,
+ * as the consumer's statement adds them.
+ */
 export async function upsertHourly(em: EntityManager, rows: readonly HourlyRow[]): Promise<void> {
   await upsertRows(em, 'analytics_hourly', CONFLICT_KEY, DIM_COLUMNS, DIM_TYPES, COUNT_COLUMNS, rows);
+  const tenants = new Map<string, TenantHourRow>();
+  for (const r of rows) {
+    if (r.tag !== null || r.tenant_id === null) continue;
+    const key = `${r.account_id}|${r.tenant_id}|${r.hour}`;
+    let t = tenants.get(key);
+    if (!t) tenants.set(key, (t = { account_id: r.account_id, tenant_id: r.tenant_id, hour: r.hour, ...zeros(COUNT_COLUMNS) }));
+    for (const c of COUNT_COLUMNS) t[c] += r[c];
+  }
+  await upsertRows(em, 'analytics_hourly_tenant', 'account_id, tenant_id, hour', ['account_id', 'tenant_id', 'hour'], DIM_TYPES, COUNT_COLUMNS, [...tenants.values()]);
 }
+
+/** One row of analytics_hourly_tenant (a tenant's totals of an hour). */
+type TenantHourRow = { account_id: string; tenant_id: string; hour: string } & Record<CountColumn, number>;
 
 /** Adds a batch's per-account hourly totals in ONE insert … on conflict. */
 export async function upsertAccountHourly(em: EntityManager, rows: readonly AccountHourRow[]): Promise<void> {
