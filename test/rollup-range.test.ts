@@ -2,13 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemEm } from '../src/context';
 import { ActivityEventType as T } from '../src/events/event-type';
 import { insertEvents } from '../src/events/events.queries';
-import { COUNT_COLUMNS } from '../src/modules/analytics/rollup';
 import { rollUpRange } from '../src/modules/analytics/rollup-writes.queries';
 import { messageEvent } from '../src/modules/sending/message-event';
 import { insertAnalyticsMessage, insertClient } from './support/analytics-fixture';
 import { insertDomain } from './support/factories';
 import { startTestServer, type TestServer } from './support/harness';
-import { aggregate } from './support/rollup-seed';
+import { aggregate, tenantTotals } from './support/rollup-seed';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -58,15 +57,9 @@ describe('rollUpRange (the analytics consumer’s SQL)', () => {
     expect(sortRows(await read('analytics_engagement_hourly', keys(want.engagement)))).toEqual(sortRows(want.engagement.map(norm)));
     expect(sortRows(await read('analytics_hourly_account', keys(want.account)))).toEqual(sortRows(want.account.map(norm)));
     // Each tenant's hourly totals: its tag-less owner rows summed by hour.
-    const tenantTotals = new Map<string, Record<string, unknown>>();
-    for (const r of want.hourly.filter((h) => h.tag === null && h.tenant_id !== null)) {
-      const { account_id, tenant_id, hour } = r;
-      const row = tenantTotals.get(`${tenant_id}|${hour}`) ?? { account_id, tenant_id, hour, ...Object.fromEntries(COUNT_COLUMNS.map((k) => [k, 0])) };
-      for (const k of COUNT_COLUMNS) row[k] = (row[k] as number) + r[k];
-      tenantTotals.set(`${tenant_id}|${hour}`, row);
-    }
-    expect(tenantTotals.size).toBeGreaterThan(1);
-    expect(sortRows(await read('analytics_hourly_tenant', keys([...tenantTotals.values()])))).toEqual(sortRows([...tenantTotals.values()].map(norm)));
+    const tenants = tenantTotals(want.hourly);
+    expect(tenants.length).toBeGreaterThan(1);
+    expect(sortRows(await read('analytics_hourly_tenant', keys(tenants)))).toEqual(sortRows(tenants.map(norm)));
     // The reference itself, spelled out: 3 rows for the tagged message's SENT hour (null, a, b), readers as the API names them.
     expect(want.hourly.filter((r) => r.sent === 1 && r.template_id === c.templateId).map((r) => r.tag)).toEqual([null, 'a', 'b']);
     expect(want.engagement.filter((r) => r.tag === null).map((r) => [r.country, r.client, r.environment])).toEqual([

@@ -183,6 +183,14 @@ const DIM_TYPES: Record<string, string> = {
  */
 export async function upsertHourly(em: EntityManager, rows: readonly HourlyRow[]): Promise<void> {
   await upsertRows(em, 'analytics_hourly', CONFLICT_KEY, DIM_COLUMNS, DIM_TYPES, COUNT_COLUMNS, rows);
+  await upsertRows(em, 'analytics_hourly_tenant', 'account_id, tenant_id, hour', ['account_id', 'tenant_id', 'hour'], DIM_TYPES, COUNT_COLUMNS, tenantTotals(rows));
+}
+
+/** One row of analytics_hourly_tenant (a tenant's totals of an hour). */
+export type TenantHourRow = { account_id: string; tenant_id: string; hour: string } & Record<CountColumn, number>;
+
+/** Each tenant's hourly totals of these hourly rows: their tag-less rows of a tenant, summed by hour (what the consumer adds). Pure. */
+export function tenantTotals(rows: readonly HourlyRow[]): TenantHourRow[] {
   const tenants = new Map<string, TenantHourRow>();
   for (const r of rows) {
     if (r.tag !== null || r.tenant_id === null) continue;
@@ -191,11 +199,8 @@ export async function upsertHourly(em: EntityManager, rows: readonly HourlyRow[]
     if (!t) tenants.set(key, (t = { account_id: r.account_id, tenant_id: r.tenant_id, hour: r.hour, ...zeros(COUNT_COLUMNS) }));
     for (const c of COUNT_COLUMNS) t[c] += r[c];
   }
-  await upsertRows(em, 'analytics_hourly_tenant', 'account_id, tenant_id, hour', ['account_id', 'tenant_id', 'hour'], DIM_TYPES, COUNT_COLUMNS, [...tenants.values()]);
+  return [...tenants.values()];
 }
-
-/** One row of analytics_hourly_tenant (a tenant's totals of an hour). */
-type TenantHourRow = { account_id: string; tenant_id: string; hour: string } & Record<CountColumn, number>;
 
 /** Adds a batch's per-account hourly totals in ONE insert … on conflict. */
 export async function upsertAccountHourly(em: EntityManager, rows: readonly AccountHourRow[]): Promise<void> {
