@@ -54,9 +54,12 @@ export interface CredentialCache {
    * does. `key` is `keyOf(authorization)` when the caller keeps it (an open socket asks before every event).
    */
   current(authorization: string, key?: string): Promise<Principal>;
-  /** The cached principal of a credential key while it is fresh, without a lookup; undefined otherwise. */
-  peek(key: string): Principal | undefined;
-  /** Looks the credential up now, bypassing (and refreshing) the cache. */
+  /**
+   * The cached principal of a credential key while it is fresh, without waiting for a lookup; undefined
+   * otherwise. Given the credential, an entry past three quarters of its age starts a lookup in the background.
+   */
+  peek(key: string, authorization?: string): Principal | undefined;
+  /** Looks the credential up now and stores the answer; the entry it replaces answers other readers meanwhile, a failure drops it. */
   refresh(authorization: string): Promise<Principal>;
   /** Drops every entry depending on one of `subjects` in this process; listeners hear the dropped keys. */
   invalidate(subjects: readonly string[]): void;
@@ -83,6 +86,8 @@ interface Entry {
   subjects: readonly string[];
   /** Trusted until this instant: the lookup time plus maxAgeMs, or the credential's own expiry if sooner. */
   until: number;
+  /** From this instant (three quarters of its age) a read starts a lookup in the background, so a credential in use is looked up again before its entry runs out. */
+  renewAt: number;
 }
 
 function untilOf(principal: Principal, at: number, maxAgeMs: number): number {
@@ -108,23 +113,45 @@ export function createCredentialCache(opts: CredentialCacheOptions): CredentialC
 
   async function lookup(authorization: string, key: string): Promise<Principal> {
     const started = epoch;
-    const principal = await opts.authenticate(authorization);
-    if (epoch === started && principal.kind !== 'PUBLIC') {
+    let principal: Principal;
+    try {
+      principal = await opts.authenticate(authorization);
+    } catch (err) {
+      // A credential that no longer authenticates is not answered from its old entry either.
       entries.delete(key);
-      entries.set(key, { principal, subjects: subjectsOf(principal), until: untilOf(principal, opts.now(), opts.maxAgeMs) });
+      throw err;
+    }
+    if (epoch === started && principal.kind !== 'PUBLIC') {
+      const at = opts.now();
+      entries.delete(key);
+      entries.set(key, { principal, subjects: subjectsOf(principal), until: untilOf(principal, at, opts.maxAgeMs), renewAt: at + opts.maxAgeMs * 0.75 });
       if (entries.size > max) entries.delete(entries.keys().next().value as string);
     }
     return principal;
   }
 
-  function refresh(authorization: string): Promise<Principal> {
-    const key = keyOf(authorization);
-    entries.delete(key);
+  /**
+   * Looks the credential up now. Its current entry (if fresh) keeps answering the other readers until
+   * the new answer replaces it — a failed lookup drops it — so a lookup never holds up every open
+   * socket of the credential. A lookup already on its way (none survives an invalidation) is shared.
+   */
+  function refresh(authorization: string, key = keyOf(authorization)): Promise<Principal> {
+    const running = inFlight.get(key);
+    if (running) return running;
     const p = lookup(authorization, key).finally(() => {
       if (inFlight.get(key) === p) inFlight.delete(key);
     });
     inFlight.set(key, p);
     return p;
+  }
+
+  /** The fresh entry's principal; past three quarters of its age, a lookup starts in the background (failures are the next reader's to see). */
+  function fresh(key: string, authorization: string | undefined): Principal | undefined {
+    const hit = entries.get(key);
+    const now = opts.now();
+    if (!hit || now >= hit.until) return undefined;
+    if (authorization !== undefined && now >= hit.renewAt && !inFlight.has(key)) refresh(authorization, key).catch(() => undefined);
+    return hit.principal;
   }
 
   function invalidate(subjects: readonly string[]): void {
@@ -154,15 +181,10 @@ export function createCredentialCache(opts: CredentialCacheOptions): CredentialC
   return {
     keyOf,
     async current(authorization, key = keyOf(authorization)) {
-      const hit = entries.get(key);
-      if (hit && opts.now() < hit.until) return hit.principal;
-      return inFlight.get(key) ?? refresh(authorization);
+      return fresh(key, authorization) ?? refresh(authorization, key);
     },
-    peek(key) {
-      const hit = entries.get(key);
-      return hit && opts.now() < hit.until ? hit.principal : undefined;
-    },
-    refresh,
+    peek: fresh,
+    refresh: (authorization) => refresh(authorization),
     invalidate,
     onInvalidate(listener) {
       listeners.add(listener);

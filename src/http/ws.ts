@@ -139,7 +139,7 @@ export function attachWebSocket(http: Server, opts: WsOptions): { wss: WebSocket
       socket.close(CLOSE_FORBIDDEN, 'Forbidden');
       return false;
     };
-    const cached = credentialKey === undefined ? undefined : credentials.peek(credentialKey);
+    const cached = credentialKey === undefined ? undefined : credentials.peek(credentialKey, authorization);
     if (cached) return verdict(accessFingerprint(cached));
     return credentials
       .current(authorization, credentialKey)
