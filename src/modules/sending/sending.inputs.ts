@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import type { DecodedAttachment } from '../attachments/attachment-parse';
 import { AttachmentInput } from '../attachments/attachment.inputs';
 
 /** Limits of one send request. */
@@ -70,7 +71,8 @@ export class SendEmailInput {
     nullable: true,
     description: "Files (up to 50, 25 MB together by default) and inline images (`cid:` in the html). Without any, a template's attachments are used. Stored once however many recipients get them.",
   })
-  attachments?: AttachmentInput[] | null;
+  /** Over GraphQL and REST base64 ones; SMTP hands over the parts mailparser decoded already (no base64 round trip). */
+  attachments?: (AttachmentInput | DecodedAttachment)[] | null;
 
   @Field(() => Date, { nullable: true, description: 'Deliver at this time instead of now (up to 30 days ahead); cancellable until then.' })
   sendAt?: Date | null;
