@@ -176,6 +176,27 @@ describe('SMTP submission', () => {
     expect(await systemEm(env.s.app.orm).count(Message, { account: c.accountId })).toBe(before);
   });
 
+  it('a message split per recipient (Bcc only) is accepted whole or refused whole: the second refused stores nothing for the first', async () => {
+    const c = await client();
+    const [first, second] = [inbox('bcc1'), inbox('bcc2')];
+    const msg = { from: `news@${c.domain.name}`, subject: 'Bcc only', text: 'Hidden' };
+    const refused = await send(c.auth, { ...msg, bcc: [first, 'nobody@localhost'] }).then(
+      () => null,
+      (e: { responseCode?: number; response?: string }) => e,
+    );
+    expect(refused?.responseCode).toBe(550);
+    expect(refused?.response).toMatch(/5\.6\.0 to\[0\]\.email: to\[0\]\.email has an invalid domain/);
+    expect(await systemEm(env.s.app.orm).count(Message, { account: c.accountId })).toBe(0);
+    // The same message to two valid addresses: one copy each, both accepted in one reply.
+    const info = await send(c.auth, { ...msg, bcc: [first, second] });
+    expect(info.response).toMatch(/queued as \S+ \(\+1 more\)/);
+    const rows = await systemEm(env.s.app.orm).find(Message, { account: c.accountId }, { orderBy: { recipient: 'asc' } });
+    expect(rows.map((r) => [r.recipient, r.recipientKind, r.addressing.to.map((a) => a.email)])).toEqual([
+      [first, 'to', [first]],
+      [second, 'to', [second]],
+    ]);
+  });
+
   it('envelope recipients decide who gets a copy: To and Cc as in the headers, the rest Bcc (never shown)', async () => {
     const c = await client();
     const [to, cc, bcc] = [inbox('to'), inbox('cc'), inbox('bcc')];
