@@ -79,15 +79,7 @@ export async function commitSends(ctx: Context, em: EntityManager, items: readon
   const groups = items.map((p) => buildMessages(em, p, bulkId));
   await storeBatchAttachments(em, items, groups);
   for (const [i, p] of items.entries()) {
-    if (p.key)
-      await claimIdempotencyKey(
-        em,
-        p.scope,
-        p.key,
-        p.hash!,
-        groups[i].map((m) => m.id),
-        now,
-      );
+    if (p.key) await claimIdempotencyKey(em, p.scope, p.key, p.hash!, { messageIds: groups[i].map((m) => m.id) }, now);
   }
   await em.flush();
   const all = groups.flat();
