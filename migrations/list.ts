@@ -24,6 +24,7 @@ import { Migration20261209100000Attachments } from './Migration20261209100000Att
 import { Migration20261209300000EventTemplate } from './Migration20261209300000EventTemplate';
 import { Migration20261210100000RequestLogSmtpUser } from './Migration20261210100000RequestLogSmtpUser';
 import { Migration20261211000000AnalyticsTenantHourly } from './Migration20261211000000AnalyticsTenantHourly';
+import { Migration20261212100000BulkIdempotency } from './Migration20261212100000BulkIdempotency';
 
 /** Every migration, in order. A new migration must be added here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -52,4 +53,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261209300000EventTemplate', class: Migration20261209300000EventTemplate },
   { name: 'Migration20261210100000RequestLogSmtpUser', class: Migration20261210100000RequestLogSmtpUser },
   { name: 'Migration20261211000000AnalyticsTenantHourly', class: Migration20261211000000AnalyticsTenantHourly },
+  { name: 'Migration20261212100000BulkIdempotency', class: Migration20261212100000BulkIdempotency },
 ];

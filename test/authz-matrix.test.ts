@@ -15,6 +15,7 @@ import { DmarcReport } from '../src/modules/dmarc/dmarc-report.entity';
 import { BulkSend } from '../src/modules/sending/bulk-send.entity';
 import { MessageAttachment } from '../src/modules/attachments/message-attachment.entity';
 import { Message } from '../src/modules/sending/message.entity';
+import { SmtpUser } from '../src/modules/smtp-relay/smtp-user.entity';
 import { buildMatrixFixture, type MatrixFixture } from './support/matrix-fixture';
 import { operationsFor, type ScalarOverride } from './support/schema-walker';
 import { startTestServer, type TestServer } from './support/harness';
@@ -64,6 +65,8 @@ async function snapshot(): Promise<string> {
     em.find(Message, { id: { $in: ids('Message') } }, { orderBy: { id: 'asc' } }),
     em.find(MessageAttachment, { message: { $in: ids('Message') } }, { orderBy: { id: 'asc' } }),
     em.find(BulkSend, { id: { $in: ids('BulkSend') } }, { orderBy: { id: 'asc' } }),
+    // SMTP credentials with their (lazy) password hash: a rename, disable, delete or new password shows.
+    em.find(SmtpUser, { $or: [{ id: { $in: ids('SmtpUser') } }, { domain: { $in: ids('Domain') } }] }, { orderBy: { id: 'asc' }, populate: ['passwordHash'] }),
   ]);
   return JSON.stringify(rows.map((list) => list.map((r) => ({ ...r, updatedAt: undefined }))));
 }
@@ -71,6 +74,8 @@ async function snapshot(): Promise<string> {
 describe('authorization matrix: every query and mutation, as every principal kind', () => {
   it('never returns a value of another client, and never changes another client’s data', { timeout: 600_000 }, async () => {
     const before = await snapshot();
+    // The foreign SMTP users are in it, password hash and all.
+    expect(before.match(/"passwordHash":"[0-9a-f]{64}"/g)?.length).toBeGreaterThanOrEqual(2);
     const leaks: Leak[] = [];
     const countMismatches: string[] = [];
     const internalErrors: string[] = [];

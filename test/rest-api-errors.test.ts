@@ -150,3 +150,63 @@ describe('one client’s token and another client’s mail', () => {
     expect((await rest(env.s.url, 'GET', `/v1/activity/${toGlobalId('Domain', dA.id)}`, a)).body.meta.total).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('another account’s token and this account’s mail', () => {
+  it('sees nothing: its messages list is its own, the domain’s activity an empty page, the bulk email and the schedule 404 as missing ones; nothing changes', async () => {
+    const a = await tenantWithDomain(env);
+    const b = await tenantWithDomain(env);
+    const sent = await post(a.token, body(`info@${a.domain.name}`, { send_at: Math.floor(Date.now() / 1000) + 3600 }));
+    const id = sent.headers.get('x-message-id')!;
+    const bulk = (await rest(env.s.url, 'POST', '/v1/bulk-email', a.token, [body(`info@${a.domain.name}`)])).body.bulk_email_id;
+    const own = (await post(b.token, body(`info@${b.domain.name}`))).headers.get('x-message-id');
+    const get = (path: string, token: string) => rest(env.s.url, 'GET', path, token);
+    const strip = ({ path: _path, ...meta }: Record<string, unknown>) => meta;
+    // Account B's admin token (account-wide, every permission) and its tenant token alike.
+    for (const token of [b.adminToken, b.token]) {
+      const list = await get('/v1/messages', token);
+      expect([list.status, list.body.data.map((m: { id: string }) => m.id), list.body.meta.total]).toEqual([200, [own], 1]);
+      const activity = await get(`/v1/activity/${a.domainId}`, token);
+      const noDomain = await get(`/v1/activity/${toGlobalId('Domain', randomUUID())}`, token);
+      expect([activity.status, activity.body.data, activity.body.meta.total]).toEqual([200, [], 0]);
+      expect(strip(activity.body.meta)).toEqual(strip(noDomain.body.meta));
+      for (const [method, path, missing] of [
+        ['GET', `/v1/bulk-email/${bulk}`, `/v1/bulk-email/${toGlobalId('BulkSend', randomUUID())}`],
+        ['GET', `/v1/messages/${id}`, `/v1/messages/${toGlobalId('Message', randomUUID())}`],
+        ['DELETE', `/v1/message-schedules/${id}`, `/v1/message-schedules/${toGlobalId('Message', randomUUID())}`],
+      ]) {
+        const foreign = await rest(env.s.url, method, path, token);
+        expect([foreign.status, foreign.body], `${method} ${path}`).toEqual([404, (await rest(env.s.url, method, missing, token)).body]);
+      }
+    }
+    // Nothing changed: A's message is still scheduled, and A still reads it and its bulk email.
+    const mine = await systemEm(env.s.app.orm).findOneOrFail(Message, { id: fromGlobalId(id, 'Message', 'id') });
+    expect(mine.status).toBe(MessageStatus.SCHEDULED);
+    expect((await get(`/v1/message-schedules/${id}`, a.token)).body.data).toMatchObject({ message_id: id, status: 'scheduled' });
+    expect((await get(`/v1/bulk-email/${bulk}`, a.token)).status).toBe(200);
+  });
+
+  it('a bulk email request From another client’s address (another tenant’s or another account’s) is refused for that request; the others go', async () => {
+    const { accountId } = await env.s.newAccount();
+    const { tA, dA, dB } = await insertTwoTenants(env.s, accountId);
+    const elsewhere = await tenantWithDomain(env);
+    const { secret: a } = await insertApiToken(env.s, { accountId, permissions: [Permission.EMAIL_SEND, Permission.ACTIVITY_READ], tenantUuid: tA.id });
+    const r = await rest(env.s.url, 'POST', '/v1/bulk-email', a, [body(`info@${dA.name}`), body(`info@${dB.name}`), body(`info@${elsewhere.domain.name}`)]);
+    expect(r.status).toBe(202);
+    let status = (await rest(env.s.url, 'GET', `/v1/bulk-email/${r.body.bulk_email_id}`, a)).body.data;
+    for (let i = 0; i < 100 && status.state !== 'completed'; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      status = (await rest(env.s.url, 'GET', `/v1/bulk-email/${r.body.bulk_email_id}`, a)).body.data;
+    }
+    const refusal = [expect.stringMatching(/must be a confirmed sender identity or an address on a verified domain/)];
+    expect(status).toMatchObject({
+      state: 'completed',
+      total_recipients_count: 1,
+      validation_errors_count: 2,
+      validation_errors: { 'message.1': { 'from.email': refusal }, 'message.2': { 'from.email': refusal } },
+      messages_id: [expect.any(String)],
+    });
+    const rows = await systemEm(env.s.app.orm).find(Message, { account: accountId });
+    expect(rows.map((m) => m.fromEmail)).toEqual([`info@${dA.name}`]);
+    expect(await messagesOf(elsewhere.accountId)).toBe(0);
+  });
+});

@@ -5,7 +5,7 @@ import { systemEm } from '../src/context';
 import { Message } from '../src/modules/sending/message.entity';
 import { CreateTemplateDocument, SendingMessageDocument } from './generated/graphql';
 import { ok } from './support/harness';
-import { answer, mailerSendClient } from './support/mailersend-client';
+import { answer, mailerSendClient, rest } from './support/mailersend-client';
 import { header, inbox, type SendingEnv, startSendingEnv, tenantWithDomain, uuidOf, waitForStatus } from './support/sending-fixtures';
 
 let env: SendingEnv;
@@ -137,6 +137,50 @@ describe('POST /v1/bulk-email and GET /v1/bulk-email/{id}', () => {
       messages_id: [message.gid],
     });
     expect((await answer(ms.email.getBulkStatus('not-an-id'))).statusCode).toBe(404);
+  });
+});
+
+describe('POST /v1/email to suppressed recipients', () => {
+  it('answers 202 with MailerSend’s warnings: SOME_SUPPRESSED naming each suppressed recipient and its message, ALL_SUPPRESSED when none was sent', async () => {
+    const t = await tenantWithDomain(env);
+    const [fine, blocked] = [inbox('fine'), inbox('blocked')];
+    const ADD = 'mutation($input: AddSuppressionsInput!) { addSuppressions(input: $input) { suppressions { id } } }';
+    ok(await env.s.gql(ADD, { input: { list: 'BLOCKLIST', domainId: t.domainId, recipients: [blocked] } }, t.adminToken));
+    const post = (to: { email: string; name?: string }[]) => rest(env.s.url, 'POST', '/v1/email', t.token, { from: { email: `info@${t.domain.name}` }, to, subject: 'Hi', text: 'Hello' });
+
+    const some = await post([
+      { email: fine, name: 'Fine Reader' },
+      { email: blocked, name: 'Blocked Reader' },
+    ]);
+    expect(some.status).toBe(202);
+    const [fineId, blockedId] = some.headers.get('x-mailroom-message-ids')!.split(',');
+    expect(some.headers.get('x-message-id')).toBe(fineId);
+    expect(some.body).toEqual({
+      warnings: [
+        {
+          type: 'SOME_SUPPRESSED',
+          warning: 'Some of the recipients were not sent this email.',
+          recipients: [{ email: blocked, name: 'Blocked Reader', reasons: ['suppressed'], message_id: blockedId }],
+        },
+      ],
+    });
+    const all = await post([{ email: blocked }]);
+    expect(all.status).toBe(202);
+    expect(all.body).toEqual({
+      warnings: [
+        {
+          type: 'ALL_SUPPRESSED',
+          warning: 'None of the recipients were sent this email.',
+          recipients: [{ email: blocked, name: null, reasons: ['suppressed'], message_id: all.headers.get('x-message-id') }],
+        },
+      ],
+    });
+    // Nothing suppressed: no body at all.
+    const none = await post([{ email: inbox() }]);
+    expect([none.status, none.body]).toEqual([202, null]);
+    const statusOf = async (gid: string) => (await systemEm(env.s.app.orm).findOneOrFail(Message, { id: uuidOf(gid) })).status;
+    expect([await statusOf(blockedId), await statusOf(all.headers.get('x-message-id')!)]).toEqual(['SUPPRESSED', 'SUPPRESSED']);
+    expect(await statusOf(fineId)).not.toBe('SUPPRESSED');
   });
 });
 

@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format } from 'node:util';
 import { simpleParser } from 'mailparser';
 import { createTransport, type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemEm } from '../src/context';
 import { MessageAttachment } from '../src/modules/attachments/message-attachment.entity';
 import { Message } from '../src/modules/sending/message.entity';
-import { CreateSmtpUserDocument, UpdateSmtpUserDocument } from './generated/graphql';
+import { CreateSmtpUserDocument, SendEmailDocument, UpdateSmtpUserDocument } from './generated/graphql';
 import { buildTenant } from './support/factories';
 import { ok } from './support/harness';
-import { addVerifiedDomain, inbox, type SendingEnv, startSendingEnv, tenantWithDomain, uuidOf, verifyWithMailauth, waitForStatus } from './support/sending-fixtures';
+import { addVerifiedDomain, inbox, mail, type SendingEnv, startSendingEnv, tenantWithDomain, uuidOf, verifyWithMailauth, waitForStatus } from './support/sending-fixtures';
 
 const TLS_DIR = join(__dirname, 'fixtures', 'smtp-tls');
 const CA = readFileSync(join(TLS_DIR, 'cert.pem'));
@@ -51,6 +52,8 @@ async function send(auth: { user: string; pass: string }, message: SendMailOptio
 }
 
 const queuedId = (response: string) => /queued as (\S+)/.exec(response)![1];
+const ADD_SUPPRESSIONS = 'mutation($input: AddSuppressionsInput!) { addSuppressions(input: $input) { suppressions { id } } }';
+const EVENTS = 'query($id: ID!) { message(id: $id) { recipient status events { type details } } }';
 
 /** A client with a verified domain (DKIM published in the test DNS) and an SMTP user for it. */
 async function client() {
@@ -117,6 +120,74 @@ describe('SMTP submission', () => {
     expect(await systemEm(env.s.app.orm).count(Message, { account: a.accountId })).toBe(0);
   });
 
+  it('AUTH LOGIN (not only PLAIN) works after STARTTLS; a wrong password over LOGIN is 535', async () => {
+    const c = await client();
+    // nodemailer's transaction log: what the client sent (tnx client) and the server answered (tnx server).
+    const transcript: { tnx: unknown; line: string }[] = [];
+    const record = (data: { tnx?: unknown } | undefined, message: string, ...args: unknown[]) => void transcript.push({ tnx: data?.tnx, line: format(message, ...args) });
+    const logger = { trace: record, debug: record, info: record, warn: record, error: record, fatal: record };
+    const login = (pass: string) =>
+      createTransport({
+        host: '127.0.0.1',
+        port: env.s.app.smtpSubmissionPort!,
+        requireTLS: true,
+        tls: { ca: CA, servername: 'localhost' },
+        auth: { user: c.auth.user, pass },
+        authMethod: 'LOGIN',
+        logger,
+        debug: true,
+      });
+    const msg = { from: `news@${c.domain.name}`, to: inbox(), subject: 'Login', text: 'Login' };
+    const t = login(c.auth.pass);
+    try {
+      const info = await t.sendMail(msg);
+      const row = await systemEm(env.s.app.orm).findOneOrFail(Message, { id: uuidOf(queuedId(info.response)) });
+      expect(row).toMatchObject({ recipient: msg.to, subject: 'Login' });
+    } finally {
+      t.close();
+    }
+    // The session went STARTTLS, then AUTH LOGIN (no PLAIN), and the server took it.
+    const sent = transcript.filter((t) => t.tnx === 'client').map((t) => t.line);
+    expect(sent.indexOf('STARTTLS'), JSON.stringify(sent)).toBeGreaterThanOrEqual(0);
+    expect(sent.indexOf('AUTH LOGIN')).toBeGreaterThan(sent.indexOf('STARTTLS'));
+    expect(sent.some((l) => l.startsWith('AUTH PLAIN'))).toBe(false);
+    expect(transcript.some((t) => t.tnx === 'server' && /^235 /.test(t.line))).toBe(true);
+    const wrong = login(`${c.auth.pass}x`);
+    try {
+      await expect(wrong.sendMail({ ...msg, to: inbox() })).rejects.toMatchObject({ responseCode: 535 });
+    } finally {
+      wrong.close();
+    }
+    expect(await systemEm(env.s.app.orm).count(Message, { account: c.accountId })).toBe(1);
+  });
+
+  it('a suppressed recipient is treated as sendEmail treats it: the message is accepted, that copy SUPPRESSED with its event and never delivered', async () => {
+    const c = await client();
+    const [fine, blocked] = [inbox('fine'), inbox('blocked')];
+    ok(await env.s.gql(ADD_SUPPRESSIONS, { input: { list: 'BLOCKLIST', domainId: c.domain.id, recipients: [blocked] } }, c.adminToken));
+    const outcome = async (gid: string) => {
+      const m = ok(await env.s.gql(EVENTS, { id: gid }, c.token)) as { message: { recipient: string; status: string; events: { type: string; details: unknown }[] } };
+      return { ...m.message, events: m.message.events.map((e) => ({ type: e.type, details: e.details })) };
+    };
+    // The same two recipients through sendEmail and over SMTP (one message, To and Cc).
+    const api = ok(await env.s.gql(SendEmailDocument, { input: mail(`news@${c.domain.name}`, fine, { cc: [{ email: blocked }] }) }, c.token)).sendEmail.messages;
+    expect(api.map((m) => [m.recipient, m.status])).toEqual([
+      [fine, 'QUEUED'],
+      [blocked, 'SUPPRESSED'],
+    ]);
+    const info = await send(c.auth, { from: `news@${c.domain.name}`, to: fine, cc: blocked, subject: 'Hello', text: 'Hi there' });
+    expect(info.response).toMatch(/^250 .*queued as \S+ \(\+1 more\)/);
+    const rows = await systemEm(env.s.app.orm).find(Message, { account: c.accountId, recipient: blocked }, { orderBy: { createdAt: 'asc' } });
+    expect(rows.map((r) => r.status)).toEqual(['SUPPRESSED', 'SUPPRESSED']);
+    const [viaApi, viaSmtp] = await Promise.all(rows.map((r) => outcome(r.gid)));
+    expect(viaSmtp).toEqual(viaApi);
+    expect(viaSmtp.events.map((e) => e.type)).toEqual(['SUPPRESSED']);
+    // Both copies to the fine address arrive; none to the suppressed one.
+    await env.sink.waitFor(fine, 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(env.sink.messages.filter((m) => m.rcptTo.includes(blocked))).toEqual([]);
+  });
+
   it('a message with a file and an inline image is delivered with them, DKIM-signed, and message(id) lists them', async () => {
     const c = await client();
     const to = inbox();
@@ -174,6 +245,27 @@ describe('SMTP submission', () => {
     expect(err?.responseCode).toBe(552);
     expect(err?.response).toMatch(/5\.3\.4/);
     expect(await systemEm(env.s.app.orm).count(Message, { account: c.accountId })).toBe(before);
+  });
+
+  it('a message split per recipient (Bcc only) is accepted whole or refused whole: the second refused stores nothing for the first', async () => {
+    const c = await client();
+    const [first, second] = [inbox('bcc1'), inbox('bcc2')];
+    const msg = { from: `news@${c.domain.name}`, subject: 'Bcc only', text: 'Hidden' };
+    const refused = await send(c.auth, { ...msg, bcc: [first, 'nobody@localhost'] }).then(
+      () => null,
+      (e: { responseCode?: number; response?: string }) => e,
+    );
+    expect(refused?.responseCode).toBe(550);
+    expect(refused?.response).toMatch(/5\.6\.0 to\[0\]\.email: to\[0\]\.email has an invalid domain/);
+    expect(await systemEm(env.s.app.orm).count(Message, { account: c.accountId })).toBe(0);
+    // The same message to two valid addresses: one copy each, both accepted in one reply.
+    const info = await send(c.auth, { ...msg, bcc: [first, second] });
+    expect(info.response).toMatch(/queued as \S+ \(\+1 more\)/);
+    const rows = await systemEm(env.s.app.orm).find(Message, { account: c.accountId }, { orderBy: { recipient: 'asc' } });
+    expect(rows.map((r) => [r.recipient, r.recipientKind, r.addressing.to.map((a) => a.email)])).toEqual([
+      [first, 'to', [first]],
+      [second, 'to', [second]],
+    ]);
   });
 
   it('envelope recipients decide who gets a copy: To and Cc as in the headers, the rest Bcc (never shown)', async () => {

@@ -619,6 +619,8 @@ export type RotateWebhookSecretInput = {
 export type SendBulkEmailInput = {
   /** Files every request gets, after its own (checked once, stored once — one invoice template or ticket to many recipients without repeating the file per request). A request that gets them does not get its template’s default attachments; each request’s own and these together are within the per-message limit. */
   attachments?: Array<AttachmentInput> | null | undefined;
+  /** Repeating a bulk send with the same key and body within 24 hours returns the same bulk send (with its progress) and sends nothing again; the key with another body (or a key used for a sendEmail) is CONFLICT. Keys are per caller. */
+  idempotencyKey?: string | null | undefined;
   /** The requests (1–500), each like sendEmail’s input. */
   requests: Array<SendEmailInput>;
 };

@@ -111,6 +111,23 @@ describe('parseAttachments', () => {
     expect(parseAttachments([{ filename: 'a.txt', content: b64('x'.repeat(1000)) }], 1000)).toHaveLength(1);
   });
 
+  it('checks decoded bytes (SMTP parts) exactly as base64 ones, keeping the very Buffer', () => {
+    const [fromBase64] = parseAttachments([{ filename: 'dir/Invoice 7.pdf', content: b64(PDF) }], 1000);
+    const [decoded] = parseAttachments([{ filename: 'dir/Invoice 7.pdf', bytes: PDF }], 1000);
+    expect(decoded).toEqual(fromBase64);
+    expect(decoded.bytes).toBe(PDF);
+    expect(fieldOf([{ filename: 'setup.exe', bytes: Buffer.from('x') }])).toBe('attachments[0].filename');
+    expect(fieldOf([{ filename: 'tool.bin', bytes: Buffer.from('MZ\x90\0\x03') }])).toBe('attachments[0].content');
+    expect(fieldOf([{ filename: 'a.png', bytes: PDF, contentType: 'image/png' }])).toBe('attachments[0].contentType');
+    expect(fieldOf([{ filename: 'a.png', bytes: PNG, disposition: 'INLINE' as never }])).toBe('attachments[0].contentId');
+    expect(
+      fieldOf([
+        { filename: 'a.txt', bytes: Buffer.alloc(600, 0x78) },
+        { filename: 'b.txt', content: b64('x'.repeat(500)) },
+      ]),
+    ).toBe('attachments');
+  });
+
   it('takes stored references as they were checked, counting their size', () => {
     const [parsed] = parseAttachments([{ filename: 'a.pdf', content: b64(PDF) }], 1000);
     const [again] = parseAttachments(storedRefs([parsed]), 1000);

@@ -31,14 +31,27 @@ export interface StoredAttachmentRef {
   stored: { sha256: string; size: number };
 }
 
-/** What a send request may carry: a client's attachment, or a stored one (bulk sends, template defaults). */
-export type AttachmentSource = AttachmentInput | StoredAttachmentRef;
+/**
+ * An attachment whose bytes are decoded already (a part of a message submitted over SMTP, which mailparser
+ * decoded): checked like a client's, without a base64 round trip. Never from a client (JSON has no Buffer).
+ */
+export interface DecodedAttachment {
+  filename: string;
+  bytes: Buffer;
+  contentType?: string | null;
+  disposition?: AttachmentDisposition | null;
+  contentId?: string | null;
+}
+
+/** What a send request may carry: a client's attachment, a decoded one (SMTP), or a stored one (bulk sends, template defaults). */
+export type AttachmentSource = AttachmentInput | DecodedAttachment | StoredAttachmentRef;
 
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
 const CONTENT_ID = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~@-]{1,200}$/;
 const OCTETS = 'application/octet-stream';
 
 const isStored = (a: AttachmentSource): a is StoredAttachmentRef => 'stored' in a && !!a.stored;
+const isDecoded = (a: AttachmentSource): a is DecodedAttachment => 'bytes' in a && Buffer.isBuffer(a.bytes);
 
 function decode(field: string, content: string): Buffer {
   const clean = content.replace(/[\r\n\t ]/g, '');
@@ -81,9 +94,16 @@ function typeOf(field: string, declaredRaw: string | null | undefined, ext: stri
 /** Roughly how many bytes a base64 text decodes to (from its length alone). */
 const decodedLength = (content: string) => Math.floor((content.length * 3) / 4);
 
+/** A client's base64 content, decoded; one clearly over what is left of the limit (line breaks counted generously) is refused before decoding. */
+function decodeWithin(field: string, content: unknown, total: number, maxBytes: number, tooBig: () => Error): Buffer {
+  if (typeof content !== 'string') throw badInput(`${field}.content`, 'content is required (base64)');
+  if (total + decodedLength(content) > maxBytes * 1.05 + 1024) throw tooBig();
+  return decode(field, content);
+}
+
 /**
  * Checks the attachments of one send request (pure apart from hashing): at most 50; names sanitised
- * and executable extensions refused; base64 decoded strictly; executables refused by their bytes; the
+ * and executable extensions refused; base64 decoded strictly (decoded ones, from SMTP, taken as they are); executables refused by their bytes; the
  * declared type and the name's type checked against the sniffed bytes; INLINE with a unique contentId;
  * at most `maxBytes` decoded in all. BAD_USER_INPUT naming `attachments[i].<field>` on the first problem.
  */
@@ -105,10 +125,7 @@ export function parseAttachments(list: readonly AttachmentSource[] | null | unde
       if (total > maxBytes) throw tooBig();
       return { filename, contentType: a.contentType, disposition, contentId, sha256: a.stored.sha256, size: a.stored.size, bytes: null };
     }
-    if (typeof a.content !== 'string') throw badInput(`${field}.content`, 'content is required (base64)');
-    // Clearly over the limit (line breaks counted generously): refused before decoding.
-    if (total + decodedLength(a.content) > maxBytes * 1.05 + 1024) throw tooBig();
-    const bytes = decode(field, a.content);
+    const bytes = isDecoded(a) ? a.bytes : decodeWithin(field, (a as AttachmentInput).content, total, maxBytes, tooBig);
     total += bytes.length;
     if (total > maxBytes) throw tooBig();
     const contentType = typeOf(field, a.contentType, ext, sniff(bytes));

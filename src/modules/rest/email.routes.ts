@@ -69,15 +69,18 @@ function bulkRequests(body: unknown): SendEmailInput[] {
   });
 }
 
-/** `POST /v1/bulk-email` → sendBulkEmail: 202 `{ message, bulk_email_id }`; each email is checked in the background, as over GraphQL. */
+/**
+ * `POST /v1/bulk-email` → sendBulkEmail: 202 `{ message, bulk_email_id }`; each email is checked in the background, as over GraphQL.
+ * `Idempotency-Key` is the bulk send's idempotencyKey: a replay answers 202 with the first call's bulk_email_id, another body 409.
+ */
 const bulkRoute = restRoute({
   method: 'POST',
   pattern: /^\/v1\/bulk-email$/,
   name: 'POST /v1/bulk-email',
   operationType: 'mutation',
   fields: ['sendBulkEmail'],
-  async handle({ ctx, body }) {
-    const bulk = await sendBulkEmail(ctx, { requests: bulkRequests(body) });
+  async handle({ ctx, req, body }) {
+    const bulk = await sendBulkEmail(ctx, { requests: bulkRequests(body), idempotencyKey: idempotencyKey(req) });
     return { status: 202, body: { message: 'The bulk email is being processed.', bulk_email_id: bulk.gid } };
   },
 });

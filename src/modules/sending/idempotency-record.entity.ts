@@ -4,8 +4,9 @@ import { scopeFilter } from '../../db/scope-filter';
 import { Account } from '../accounts/account.entity';
 
 /**
- * An idempotency key of one principal: the request's hash and the messages it created. Keys are
- * per principal, so one client's key never collides with (or reveals) another's.
+ * An idempotency key of one principal: the request's hash and what it created — the messages of a sendEmail,
+ * or the bulk send of a sendBulkEmail. Keys are per principal, so one client's key never collides with (or
+ * reveals) another's; sendEmail and sendBulkEmail share a principal's keys (one key, one request).
  */
 @Entity({ tableName: 'idempotency_records' })
 @Unique({ properties: ['principalKey', 'key'] })
@@ -25,4 +26,8 @@ export class IdempotencyRecord extends BaseEntity {
 
   @Property({ type: ArrayType, columnType: 'uuid[]' })
   messageIds: string[] = [];
+
+  /** The bulk send a sendBulkEmail with this key created (messageIds then empty); null for a sendEmail's key. */
+  @Property({ type: 'uuid', nullable: true })
+  bulkSendId: string | null = null;
 }

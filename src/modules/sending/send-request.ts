@@ -4,7 +4,7 @@ import { sha256 } from '../../lib/crypto';
 import { type AttachmentSource, DEFAULT_MAX_ATTACHMENT_BYTES, type ParsedAttachment, parseAttachments } from '../attachments/attachment-parse';
 import { optionalDisplayName, requireEmail } from '../mail/address';
 import { body, subjectLine } from '../templates/template-fields';
-import { SEND_LIMITS, type EmailAddressInput, type MessageHeaderInput, type SendEmailInput } from './sending.inputs';
+import { SEND_LIMITS, type EmailAddressInput, type MessageHeaderInput, type SendBulkEmailInput, type SendEmailInput } from './sending.inputs';
 
 /** A validated address. */
 export interface Address {
@@ -102,7 +102,8 @@ function schedule(raw: Date | null | undefined, now: Date): Date | null {
   return raw;
 }
 
-function key(raw: string | null | undefined): string | null {
+/** Validates an idempotency key (1–200 printable characters; none gives null); BAD_USER_INPUT naming `idempotencyKey` otherwise. Pure. */
+export function idempotencyKeyOf(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;
   if (raw.length < 1 || raw.length > SEND_LIMITS.idempotencyKey || /[\u0000-\u001f\u007f]/.test(raw)) {
     throw badInput('idempotencyKey', `idempotencyKey must be 1–${SEND_LIMITS.idempotencyKey} printable characters`);
@@ -142,7 +143,7 @@ export function parseSendRequest(input: SendEmailInput, now: Date, maxAttachment
     headers: customHeaders(input.headers),
     attachments: parseAttachments(input.attachments as AttachmentSource[] | null | undefined, maxAttachmentBytes),
     sendAt: schedule(input.sendAt, now),
-    idempotencyKey: key(input.idempotencyKey),
+    idempotencyKey: idempotencyKeyOf(input.idempotencyKey),
   };
 }
 
@@ -179,6 +180,19 @@ function canonical(value: unknown): unknown {
  * count by their checked name, type, place and bytes' hash, so a stored bulk request hashes as it was sent.
  */
 export function requestHash(input: SendEmailInput, attachments: readonly ParsedAttachment[] = []): string {
-  const files = attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, disposition: a.disposition, contentId: a.contentId, sha256: a.sha256 }));
+  const files = filesOf(attachments);
   return sha256(JSON.stringify(canonical({ ...input, attachments: files.length ? files : null })));
+}
+
+const filesOf = (attachments: readonly ParsedAttachment[]) =>
+  attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, disposition: a.disposition, contentId: a.contentId, sha256: a.sha256 }));
+
+/**
+ * SHA-256 of a bulk send's canonical JSON: its requests as given (their own files' content included), its
+ * shared files by their checked name, type, place and hash; its own key left out. Marked as a bulk send's,
+ * so it never equals a sendEmail body's hash.
+ */
+export function bulkRequestHash(input: SendBulkEmailInput, shared: readonly ParsedAttachment[]): string {
+  const files = filesOf(shared);
+  return sha256(JSON.stringify(canonical({ bulk: input.requests, attachments: files.length ? files : null })));
 }

@@ -9,7 +9,7 @@ import { ActivityEventType } from '../../events/event-type';
 import { claimIdempotencyKey, replayIdempotent } from './idempotency';
 import { Message } from './message.entity';
 import { MessageStatus } from './message.types';
-import { type PreparedSend, prepareSend } from './send-prepare';
+import { newSendMemo, type PreparedSend, prepareSend } from './send-prepare';
 import { recipientsOf } from './send-request';
 import type { SendEmailInput } from './sending.inputs';
 import { recordMessageEvents } from './message-life';
@@ -79,15 +79,7 @@ export async function commitSends(ctx: Context, em: EntityManager, items: readon
   const groups = items.map((p) => buildMessages(em, p, bulkId));
   await storeBatchAttachments(em, items, groups);
   for (const [i, p] of items.entries()) {
-    if (p.key)
-      await claimIdempotencyKey(
-        em,
-        p.scope,
-        p.key,
-        p.hash!,
-        groups[i].map((m) => m.id),
-        now,
-      );
+    if (p.key) await claimIdempotencyKey(em, p.scope, p.key, p.hash!, { messageIds: groups[i].map((m) => m.id) }, now);
   }
   await em.flush();
   const all = groups.flat();
@@ -138,4 +130,27 @@ export async function commitOne(ctx: Context, p: PreparedSend, bulkId: string | 
 export async function sendEmail(ctx: Context, input: SendEmailInput): Promise<Message[]> {
   const checked = await prepareSend(ctx, input);
   return 'replay' in checked ? checked.replay : commitOne(ctx, checked.prepared);
+}
+
+/**
+ * Accepts several send requests all or nothing (EMAIL_SEND): every one is checked first (as sendEmail
+ * checks it; the first refusal is thrown and nothing is written), then the new ones are written in ONE
+ * transaction. A request repeating an idempotency key gets the first call's messages; when a concurrent
+ * call claimed one of the keys meanwhile, the whole is checked again once (that one is then a replay).
+ * Returns the messages of each request, in order. Never touches the network.
+ */
+export async function sendEmails(ctx: Context, inputs: readonly SendEmailInput[], retried = false): Promise<Message[][]> {
+  const memo = newSendMemo();
+  const checked: Awaited<ReturnType<typeof prepareSend>>[] = [];
+  for (const input of inputs) checked.push(await prepareSend(ctx, input, memo));
+  const fresh = checked.flatMap((c) => ('prepared' in c ? [c.prepared] : []));
+  let written: Message[][] = [];
+  try {
+    if (fresh.length) written = await ctx.em.transactional((em) => commitSends(ctx, em, fresh));
+  } catch (e) {
+    if (!retried && fresh.some((p) => p.key) && isUniqueViolation(e)) return sendEmails(ctx, inputs, true);
+    throw e;
+  }
+  let next = 0;
+  return checked.map((c) => ('replay' in c ? c.replay : written[next++]));
 }

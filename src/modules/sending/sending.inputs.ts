@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import type { DecodedAttachment } from '../attachments/attachment-parse';
 import { AttachmentInput } from '../attachments/attachment.inputs';
 
 /** Limits of one send request. */
@@ -70,7 +71,8 @@ export class SendEmailInput {
     nullable: true,
     description: "Files (up to 50, 25 MB together by default) and inline images (`cid:` in the html). Without any, a template's attachments are used. Stored once however many recipients get them.",
   })
-  attachments?: AttachmentInput[] | null;
+  /** Over GraphQL and REST base64 ones; SMTP hands over the parts mailparser decoded already (no base64 round trip). */
+  attachments?: (AttachmentInput | DecodedAttachment)[] | null;
 
   @Field(() => Date, { nullable: true, description: 'Deliver at this time instead of now (up to 30 days ahead); cancellable until then.' })
   sendAt?: Date | null;
@@ -91,6 +93,13 @@ export class SendBulkEmailInput {
       'Files every request gets, after its own (checked once, stored once — one invoice template or ticket to many recipients without repeating the file per request). A request that gets them does not get its template’s default attachments; each request’s own and these together are within the per-message limit.',
   })
   attachments?: AttachmentInput[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Repeating a bulk send with the same key and body within 24 hours returns the same bulk send (with its progress) and sends nothing again; the key with another body (or a key used for a sendEmail) is CONFLICT. Keys are per caller.',
+  })
+  idempotencyKey?: string | null;
 }
 
 /** Input of cancelScheduledMessage. */

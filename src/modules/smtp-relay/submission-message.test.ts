@@ -79,11 +79,13 @@ Received: from evil`);
     ].join('\r\n');
     const [req] = sendRequestsOf(await simpleParser(raw, { keepCidLinks: true }), ['x@x.example']);
     expect(req.html).toContain('cid:logo@shop');
+    // The decoded bytes as mailparser found them (no base64 round trip).
     expect(req.attachments).toEqual([
-      { filename: 'attachment-1.png', content: Buffer.from('PNGDATA').toString('base64'), contentType: 'image/png', disposition: 'INLINE', contentId: 'logo@shop' },
-      { filename: 'a.pdf', content: Buffer.from('%PDF-1.4').toString('base64'), contentType: 'application/pdf', disposition: 'ATTACHMENT', contentId: null },
-      { filename: 'attachment-3.pdf', content: Buffer.from('%PDF-1.4').toString('base64'), contentType: 'application/pdf', disposition: 'ATTACHMENT', contentId: null },
+      { filename: 'attachment-1.png', bytes: Buffer.from('PNGDATA'), contentType: 'image/png', disposition: 'INLINE', contentId: 'logo@shop' },
+      { filename: 'a.pdf', bytes: Buffer.from('%PDF-1.4'), contentType: 'application/pdf', disposition: 'ATTACHMENT', contentId: null },
+      { filename: 'attachment-3.pdf', bytes: Buffer.from('%PDF-1.4'), contentType: 'application/pdf', disposition: 'ATTACHMENT', contentId: null },
     ]);
+    expect(req.attachments!.every((a) => Buffer.isBuffer((a as { bytes?: unknown }).bytes) && !('content' in a))).toBe(true);
   });
 
   it('refuses several From addresses and a bad X-Mailroom-Send-At with SMTP codes', async () => {

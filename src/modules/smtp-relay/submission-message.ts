@@ -1,7 +1,7 @@
 import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
 import type { ErrorCode } from '../../graphql/errors';
 import { AttachmentDisposition } from '../attachments/attachment-disposition';
-import type { AttachmentInput } from '../attachments/attachment.inputs';
+import type { DecodedAttachment } from '../attachments/attachment-parse';
 import { EXTENSION_TYPES } from '../attachments/file-names';
 import { isAllowedHeader } from '../sending/send-request';
 import { type EmailAddressInput, type MessageHeaderInput, SEND_LIMITS, type SendEmailInput } from '../sending/sending.inputs';
@@ -85,16 +85,17 @@ function fileNameOf(a: Attachment, index: number): string {
 }
 
 /**
- * The parts mailparser found besides the bodies, as sendEmail attachments: an inline part with a
- * Content-ID stays inline (the html refers to it by `cid:`, so parse with keepCidLinks), others are files.
+ * The parts mailparser found besides the bodies, as sendEmail attachments with their decoded bytes (checked
+ * as a client's are, with no base64 round trip; every request of the message shares the same Buffers): an
+ * inline part with a Content-ID stays inline (the html refers to it by `cid:`, so parse with keepCidLinks), others are files.
  */
-function attachmentsOf(mail: ParsedMail): AttachmentInput[] {
+function attachmentsOf(mail: ParsedMail): DecodedAttachment[] {
   return mail.attachments.map((a, i) => {
     const cid = a.cid?.trim() || null;
     const inline = a.contentDisposition === 'inline' && cid !== null;
     return {
       filename: fileNameOf(a, i),
-      content: a.content.toString('base64'),
+      bytes: a.content,
       contentType: a.contentType,
       disposition: inline ? AttachmentDisposition.INLINE : AttachmentDisposition.ATTACHMENT,
       contentId: cid,

@@ -10,7 +10,7 @@ import type { Config } from '../../config';
 import { createContext, type Deps } from '../../context';
 import { AppError, type ErrorCode } from '../../graphql/errors';
 import type { OperationObserver } from '../../http/operation-observer';
-import { sendEmail } from '../sending/send.service';
+import { sendEmails } from '../sending/send.service';
 import { authenticateSmtpUser, smtpUserPrincipal } from '../access/smtp-user-principal';
 import { type SubmissionRecord, type SubmissionReply, submissionOperation, submissionRecord } from './submission-log';
 import { SmtpRefusal, sendRequestsOf } from './submission-message';
@@ -69,7 +69,7 @@ async function parseStream(stream: SMTPServerDataStream, limit: number, record: 
  * Starts the SMTP submission server: AUTH PLAIN/LOGIN with an SMTP user's credentials (only after TLS
  * unless SMTP_ALLOW_INSECURE_AUTH), STARTTLS on `smtpSubmissionPort` and implicit TLS on
  * `smtpSubmissionTlsPort` with the configured certificate. Each message is parsed and accepted through
- * sendEmail as the SMTP user's principal (its domain or sender identity, EMAIL_SEND only): a From
+ * sendEmails — all its requests or none — as the SMTP user's principal (its domain or sender identity, EMAIL_SEND only): a From
  * outside that scope is refused with 550, as sendEmail refuses it. Each message transaction is handed to
  * `observe` (the request log, transport SMTP) once it was answered, when its SMTP user is known — refusals
  * after AUTH included; never before the reply, never waited for. Side effects: listens; writes messages.
@@ -102,8 +102,10 @@ export async function startSmtpSubmission(orm: MikroORM, config: Config, deps: D
     const requests = sendRequestsOf(parsed.mail, record.envelope.rcptTo);
     await deps.rateLimits.request(principal);
     const ctx = createContext(orm, config, deps, principal, record.requestId, session.remoteAddress);
+    // All or nothing: a message split into one request per recipient is accepted whole or refused whole
+    // (a client retrying a refused message must not duplicate the copies accepted before the refusal).
     const ids = record.messageIds;
-    for (const input of requests) ids.push(...(await sendEmail(ctx, input)).map((m) => m.gid));
+    ids.push(...(await sendEmails(ctx, requests)).flat().map((m) => m.gid));
     logger.info({ session: session.id, smtpUserId: record.principal?.kind === 'API_TOKEN' ? record.principal.smtpUserId : null, messages: ids.length }, 'SMTP message accepted');
     return `2.0.0 Ok: queued as ${ids[0]}${ids.length > 1 ? ` (+${ids.length - 1} more)` : ''}`;
   }
