@@ -113,6 +113,19 @@ describe('idempotency', () => {
     const theirs = ok(await send(input, other)).sendEmail.messages;
     expect(theirs[0].id).not.toBe(first[0].id);
   });
+
+  it('concurrent calls with one key and body make one set of messages and deliver once', async () => {
+    const t = await tenantWithDomain(env);
+    const to = inbox();
+    const input = { ...mail(`info@${t.domain.name}`, to), idempotencyKey: 'race-7' };
+    const answers = await Promise.all([1, 2, 3, 4].map(() => send(input, t.token)));
+    const ids = answers.map((a) => ok(a).sendEmail.messages.map((m) => m.id));
+    expect(new Set(ids.map((i) => i.join())).size).toBe(1);
+    expect(await messagesOf(t.accountId)).toBe(1);
+    await waitForStatus(env, t.token, ids[0][0], ['DELIVERED']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(env.sink.to(to)).toHaveLength(1);
+  });
 });
 
 describe('scheduled messages', () => {

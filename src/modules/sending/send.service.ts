@@ -125,11 +125,12 @@ export async function commitOne(ctx: Context, p: PreparedSend, bulkId: string | 
  * Accepts a send request (EMAIL_SEND): validates it, checks the sender against the caller's scope,
  * renders the template, and in ONE transaction writes one message per recipient, the idempotency
  * record, one delivery job per message and the QUEUED events. Never touches the network.
- * Same idempotency key and body within 24 hours returns the first call's messages; another body is CONFLICT.
+ * Same idempotency key and body within 24 hours returns the first call's messages (also when a concurrent call
+ * claimed the key first); another body is CONFLICT. The one-request case of sendEmails.
  */
 export async function sendEmail(ctx: Context, input: SendEmailInput): Promise<Message[]> {
-  const checked = await prepareSend(ctx, input);
-  return 'replay' in checked ? checked.replay : commitOne(ctx, checked.prepared);
+  const [messages] = await sendEmails(ctx, [input]);
+  return messages;
 }
 
 /**
