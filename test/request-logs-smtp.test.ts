@@ -226,4 +226,48 @@ describe('request logs of SMTP submission', () => {
     expect((await logs(w.readers.account.secret, { operationNames: ['SMTP DATA'] })).totalCount).toBe(LIMIT + 4);
     expect((await logs(w.readers.domainB.secret, { operationNames: ['SMTP DATA'] })).totalCount).toBe(0);
   });
+  it('each recipient refused at RCPT TO (452, over 50 a message) is logged as SMTP RCPT TO with that recipient and the transaction’s request id; B’s domain token sees none', async () => {
+    const w = await world();
+    const from = `app@${w.dA.name}`;
+    const to = Array.from({ length: 52 }, (_, i) => `r${i}-${unique('to')}@inbox.example.test`);
+    const t = transport(w.smtp.auth);
+    let info: { accepted: unknown[]; rejected: unknown[] };
+    try {
+      info = await t.sendMail({ from, to, subject: 'Many', text: 'x' });
+    } finally {
+      t.close();
+    }
+    // nodemailer sends to the 50 accepted and reports the 2 refused.
+    expect(info.accepted).toHaveLength(50);
+    expect(info.rejected).toEqual(to.slice(50));
+
+    const all = await logs(w.readers.domainA.secret, { smtpUserIds: [w.smtp.gid] });
+    const refused = all.nodes.filter((n) => n.operationName === 'SMTP RCPT TO');
+    const data = all.nodes.filter((n) => n.operationName === 'SMTP DATA');
+    expect([refused.length, data.length, all.totalCount]).toEqual([2, 1, 3]);
+    for (const n of refused) {
+      expect(n).toMatchObject({
+        transport: 'SMTP',
+        principal: { kind: 'SMTP_USER', smtpUserId: w.smtp.gid },
+        operationType: 'MUTATION',
+        fields: ['sendEmail'],
+        status: 452,
+        outcome: 'ERROR',
+        codes: ['BAD_USER_INPUT'],
+      });
+      expect(n.requestId).toBe(data[0].requestId);
+    }
+    expect(data[0]).toMatchObject({ status: 250, outcome: 'OK' });
+    const full = await Promise.all(refused.map(async (n) => ok(await s.gql<{ requestLog: { request: any; response: any } }, unknown>(ONE, { id: n.id }, w.readers.domainA.secret)).requestLog));
+    expect(full.map((f) => f.request).sort((a, b) => String(a.rcptTo[0]).localeCompare(String(b.rcptTo[0])))).toEqual(
+      to
+        .slice(50)
+        .sort()
+        .map((r) => ({ mailFrom: from, rcptTo: [r], rcptCount: 1 })),
+    );
+    expect(full[0].response).toEqual({ reply: '452 4.5.3 Too many recipients (at most 50 per message)', messageIds: [] });
+
+    expect((await logs(w.readers.domainB.secret, { operationNames: ['SMTP RCPT TO'] })).totalCount).toBe(0);
+    expect(errorCode(await s.gql(ONE, { id: refused[0].id }, w.readers.domainB.secret))).toBe('NOT_FOUND');
+  });
 });

@@ -4,6 +4,8 @@ import type { ObservedOperation } from '../../http/operation-observer';
 
 /** The request log's operation name of an SMTP message transaction. */
 export const SMTP_OPERATION_NAME = 'SMTP DATA';
+/** The request log's operation name of a recipient refused at RCPT TO (over the per-message limit). */
+export const SMTP_RCPT_OPERATION_NAME = 'SMTP RCPT TO';
 
 /**
  * What one SMTP message transaction (DATA after AUTH) learnt as it ran, for its request log. The envelope
@@ -24,6 +26,8 @@ export interface SubmissionRecord {
   bytes: number;
   /** Global ids of the messages queued so far. */
   messageIds: string[];
+  /** When the reply went out, if the record is logged later (a refusal before DATA waits for its principal); null: at logging. */
+  answered: number | null;
 }
 
 /** The record of the transaction whose DATA starts now. Pure (reads the session). */
@@ -38,6 +42,7 @@ export function submissionRecord(session: SMTPServerSession): SubmissionRecord {
     principal: null,
     bytes: 0,
     messageIds: [],
+    answered: null,
   };
 }
 
@@ -49,22 +54,23 @@ export interface SubmissionReply {
 }
 
 /**
- * The request log's view of an answered transaction (transport SMTP, a sendEmail mutation); null when no
+ * The request log's view of an answered transaction (transport SMTP, a sendEmail mutation: `SMTP DATA`, or
+ * `SMTP RCPT TO` for a recipient refused before DATA, its envelope that recipient alone); null when no
  * SMTP user is known (nothing to file it under). Never carries the message: the envelope, its size and
  * the reply only. Pure.
  */
-export function submissionOperation(r: SubmissionRecord, reply: SubmissionReply): ObservedOperation | null {
+export function submissionOperation(r: SubmissionRecord, reply: SubmissionReply, operationName = SMTP_OPERATION_NAME): ObservedOperation | null {
   if (!r.principal || r.principal.kind === 'PUBLIC') return null;
   return {
     transport: 'SMTP',
     ctx: { principal: r.principal, requestId: r.requestId, clientIp: r.ip },
     at: r.at,
     document: null,
-    operationName: SMTP_OPERATION_NAME,
+    operationName,
     variables: null,
     status: reply.code,
     response: `${reply.code} ${reply.text}`,
-    durationMs: performance.now() - r.started,
+    durationMs: (r.answered ?? performance.now()) - r.started,
     userAgent: r.helo,
     smtp: { envelope: r.envelope, messageBytes: r.bytes, codes: reply.codes, messageIds: r.messageIds },
   };

@@ -12,7 +12,7 @@ import { AppError, type ErrorCode } from '../../graphql/errors';
 import type { OperationObserver } from '../../http/operation-observer';
 import { sendEmails } from '../sending/send.service';
 import { authenticateSmtpUser, smtpUserPrincipal } from '../access/smtp-user-principal';
-import { type SubmissionRecord, type SubmissionReply, submissionOperation, submissionRecord } from './submission-log';
+import { SMTP_RCPT_OPERATION_NAME, type SubmissionRecord, type SubmissionReply, submissionOperation, submissionRecord } from './submission-log';
 import { SmtpRefusal, sendRequestsOf } from './submission-message';
 
 /** Envelope recipients per SMTP transaction (each sendEmail takes up to 50 To, Cc and Bcc). */
@@ -72,7 +72,9 @@ async function parseStream(stream: SMTPServerDataStream, limit: number, record: 
  * sendEmails — all its requests or none — as the SMTP user's principal (its domain or sender identity, EMAIL_SEND only): a From
  * outside that scope is refused with 550, as sendEmail refuses it. Each message transaction is handed to
  * `observe` (the request log, transport SMTP) once it was answered, when its SMTP user is known — refusals
- * after AUTH included; never before the reply, never waited for. Side effects: listens; writes messages.
+ * after AUTH included, and each recipient refused at RCPT TO; never before the reply, never waited for.
+ * Not logged: a failed AUTH (no SMTP user to file it under) and a MAIL FROM refused by smtp-server itself
+ * (a declared SIZE over the limit: 552 before any handler runs). Side effects: listens; writes messages.
  */
 export async function startSmtpSubmission(orm: MikroORM, config: Config, deps: Deps, observe: OperationObserver | null = null): Promise<SmtpSubmission> {
   const logger = deps.logger.child({ component: 'smtp-submission' });
@@ -111,14 +113,29 @@ export async function startSmtpSubmission(orm: MikroORM, config: Config, deps: D
   }
 
   /** Hands an answered transaction to the request log (after the reply went out; a fault here is logged, never thrown). */
-  function logTransaction(r: SubmissionRecord, reply: SubmissionReply): void {
+  function logTransaction(r: SubmissionRecord, reply: SubmissionReply, operationName?: string): void {
     if (!observe) return;
     try {
-      const op = submissionOperation(r, reply);
+      const op = submissionOperation(r, reply, operationName);
       if (op) observe(op);
     } catch (err) {
       logger.warn({ err, session: r.requestId }, 'request log: an SMTP message could not be recorded');
     }
+  }
+
+  /**
+   * Logs a recipient refused at RCPT TO under the session's SMTP user (looked up after the reply went out;
+   * a user gone since AUTH leaves no row): its envelope is MAIL FROM and that recipient; its request id the
+   * transaction's, shared with the DATA that may follow.
+   */
+  function logRefusedRecipient(session: SMTPServerSession, address: string, refusal: SmtpRefusal): void {
+    if (!observe || !session.user) return;
+    const r = submissionRecord(session);
+    r.envelope.rcptTo = [address];
+    r.answered = performance.now();
+    void principalFor(session, r)
+      .catch(() => undefined)
+      .then(() => logTransaction(r, { code: refusal.responseCode, text: refusal.message, codes: [refusal.code] }, SMTP_RCPT_OPERATION_NAME));
   }
 
   /** Checks a credential; failed attempts count per client IP (RATE_LIMIT_LOGIN_PER_IP), and over the limit AUTH is refused with 454. */
@@ -157,8 +174,11 @@ export async function startSmtpSubmission(orm: MikroORM, config: Config, deps: D
         },
       );
     },
-    onRcptTo(_address, session, callback) {
-      callback(session.envelope.rcptTo.length >= MAX_RECIPIENTS ? new SmtpRefusal(452, `4.5.3 Too many recipients (at most ${MAX_RECIPIENTS} per message)`) : undefined);
+    onRcptTo(address, session, callback) {
+      if (session.envelope.rcptTo.length < MAX_RECIPIENTS) return callback();
+      const refusal = new SmtpRefusal(452, `4.5.3 Too many recipients (at most ${MAX_RECIPIENTS} per message)`);
+      callback(refusal);
+      logRefusedRecipient(session, address.address, refusal);
     },
     onData(stream, session, callback) {
       const r = submissionRecord(session);
