@@ -10,6 +10,7 @@ import { REQUEST_LOGGED, type RequestLoggedEvent } from './request-log-writer';
 import type { RequestLogFilterInput } from './request-logs.inputs';
 import { countRequestLogs, listRequestLogs, type RequestLogRow, type RequestLogWhere, requestLogsByIds } from './request-logs.queries';
 import { OperationType, RequestLog, RequestOutcome, RequestTransport } from './request-logs.types';
+import { expandEach } from '../../lib/expand';
 
 /** Most items in one list of a filter. */
 const MAX_FILTER_ITEMS = 100;
@@ -106,18 +107,11 @@ function isEvent(e: unknown): e is RequestLoggedEvent {
 export async function requestLogStream(ctx: Context, filter: RequestLogFilterInput | null | undefined): Promise<AsyncIterable<RequestLog>> {
   const scope = readScope(ctx);
   const where = resolveRequestLogFilter(filter);
-  const source = ctx.deps.bus.subscribe(REQUEST_LOGGED);
-  async function* stream(): AsyncGenerator<RequestLog> {
-    try {
-      for await (const e of source) {
-        if (!isEvent(e) || e.accountId !== scope.accountId) continue;
-        const ids = e.ids.filter((id) => typeof id === 'string' && isUuid(id));
-        ctx.renew();
-        for (const row of await requestLogsByIds(ctx.em, scope, where, ids)) yield toRequestLog(row);
-      }
-    } finally {
-      await source.return?.();
-    }
-  }
-  return stream();
+  // expandEach, not an async generator: a subscriber leaving ends the bus listener at once.
+  return expandEach(ctx.deps.bus.subscribe(REQUEST_LOGGED), async (e) => {
+    if (!isEvent(e) || e.accountId !== scope.accountId) return [];
+    const ids = e.ids.filter((id) => typeof id === 'string' && isUuid(id));
+    ctx.renew();
+    return (await requestLogsByIds(ctx.em, scope, where, ids)).map(toRequestLog);
+  });
 }

@@ -9,6 +9,7 @@ import { SuppressionChangeKind, SuppressionList } from './suppression.enums';
 import type { ChangedEntry } from './suppressions.queries';
 import type { ResolvedSuppressionFilter } from './sql';
 import { pushTo } from '../../lib/collections';
+import { expandEach } from '../../lib/expand';
 
 /** Bus topic of added and removed entries. */
 export const SUPPRESSION_CHANGED = 'suppressionChanged';
@@ -82,26 +83,20 @@ function filterAdmits(f: ResolvedSuppressionFilter, e: Omit<ChangedEntry, 'accou
  * accounts' messages are dropped first, then each entry outside the subscriber's scope or filter;
  * added entries are re-read through a fresh entity manager bound to the scope (dropped when that finds nothing).
  */
-export function suppressionChanges(ctx: Context, filter: ResolvedSuppressionFilter): AsyncGenerator<SuppressionChangeItem> {
+export function suppressionChanges(ctx: Context, filter: ResolvedSuppressionFilter): AsyncIterableIterator<SuppressionChangeItem> {
   const scope = requirePermission(ctx, Permission.SUPPRESSIONS_READ);
   // Subscribed at once, so nothing published after the subscribe call is missed.
   return changesFor(ctx, scope, filter, ctx.deps.bus.subscribe(SUPPRESSION_CHANGED));
 }
 
-async function* changesFor(ctx: Context, scope: Scope, filter: ResolvedSuppressionFilter, source: AsyncIterableIterator<unknown>): AsyncGenerator<SuppressionChangeItem> {
-  try {
-    for await (const m of { [Symbol.asyncIterator]: () => source }) {
-      if (!isMessage(m) || m.accountId !== scope.accountId) continue;
-      const entries = m.entries.filter((e) => scopeAdmitsRow(scope, { ...e, accountId: m.accountId }) && filterAdmits(filter, e));
-      if (entries.length === 0) continue;
-      if (m.kind === SuppressionChangeKind.REMOVED) {
-        for (const e of entries) yield { kind: m.kind, id: e.id, list: e.list, domainId: e.domainId, suppression: null };
-        continue;
-      }
-      const rows = await ctx.em.fork({ clear: true }).find(Suppression, { id: { $in: entries.map((e) => e.id) } }, { orderBy: { id: 'asc' } });
-      for (const s of rows) yield { kind: m.kind, id: s.id, list: s.list, domainId: s.domain?.id ?? null, suppression: s };
-    }
-  } finally {
-    await source.return?.();
-  }
+function changesFor(ctx: Context, scope: Scope, filter: ResolvedSuppressionFilter, source: AsyncIterableIterator<unknown>): AsyncIterableIterator<SuppressionChangeItem> {
+  // expandEach, not an async generator: a subscriber leaving ends the bus listener at once.
+  return expandEach(source, async (m): Promise<SuppressionChangeItem[]> => {
+    if (!isMessage(m) || m.accountId !== scope.accountId) return [];
+    const entries = m.entries.filter((e) => scopeAdmitsRow(scope, { ...e, accountId: m.accountId }) && filterAdmits(filter, e));
+    if (entries.length === 0) return [];
+    if (m.kind === SuppressionChangeKind.REMOVED) return entries.map((e) => ({ kind: m.kind, id: e.id, list: e.list, domainId: e.domainId, suppression: null }));
+    const rows = await ctx.em.fork({ clear: true }).find(Suppression, { id: { $in: entries.map((e) => e.id) } }, { orderBy: { id: 'asc' } });
+    return rows.map((s) => ({ kind: m.kind, id: s.id, list: s.list, domainId: s.domain?.id ?? null, suppression: s }));
+  });
 }
