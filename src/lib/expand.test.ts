@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandEach } from './expand';
+import { expandEach, releasing } from './expand';
 
 /** A source whose items are pushed by the test; records whether it was ended. */
 function source<T>() {
@@ -38,5 +38,30 @@ describe('expandEach', () => {
     expect(s.state.ended).toBe(true);
     expect(await waiting).toEqual({ value: undefined, done: true });
     expect(await out.next()).toEqual({ value: undefined, done: true });
+  });
+});
+
+describe('releasing', () => {
+  it('return() releases what the generator waits on, so it ends without another item', async () => {
+    const s = source<number>();
+    let finished = false;
+    async function* gen(): AsyncGenerator<number> {
+      try {
+        for (;;) {
+          const r = await s.it.next();
+          if (r.done) return;
+          yield r.value;
+        }
+      } finally {
+        finished = true;
+      }
+    }
+    const out = releasing(gen(), () => s.it.return!());
+    s.push(1);
+    expect((await out.next()).value).toBe(1);
+    const waiting = out.next();
+    expect(await out.return!()).toEqual({ value: undefined, done: true });
+    expect([s.state.ended, finished]).toEqual([true, true]);
+    expect(await waiting).toEqual({ value: undefined, done: true });
   });
 });

@@ -32,3 +32,26 @@ export function expandEach<T, U>(source: AsyncIterator<T>, expand: (item: T) => 
     },
   };
 }
+
+/**
+ * `generator` with a `return()` (a subscriber leaving) that first calls `release`, which must end what the
+ * generator waits on (its bus listener, its queue): an async generator's own `return()` waits until its
+ * next `yield`, so a stream waiting on a quiet topic would keep its listener (and its context) until the
+ * topic's next message. `throw()` releases as well.
+ */
+export function releasing<T>(generator: AsyncGenerator<T>, release: () => unknown): AsyncIterableIterator<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next: () => generator.next(),
+    async return(value?: unknown): Promise<IteratorResult<T>> {
+      await release();
+      return generator.return(value as T);
+    },
+    async throw(err?: unknown): Promise<IteratorResult<T>> {
+      await release();
+      return generator.throw(err);
+    },
+  };
+}

@@ -10,6 +10,7 @@ import type { EventRow } from '../../events/event-row';
 import { pushTo } from '../../lib/collections';
 import { findInScope } from '../../db/find-in-scope';
 import { scopeAdmitsRow } from '../../auth/scope';
+import { releasing } from '../../lib/expand';
 
 /** Lists events in the caller's scope, newest first, with cursor pagination (and `skip` for numbered pages). Needs ACTIVITY_READ. */
 export async function listActivity(ctx: Context, args: PageWindow, filterInput: ActivityFilterInput | null | undefined): Promise<ActivityEventConnection> {
@@ -67,6 +68,7 @@ export function messageContent(ctx: Context, messageId: string): Promise<{ html:
 class EventQueue {
   private items: EventRow[] = [];
   private wake: (() => void) | null = null;
+  private closed = false;
 
   push(row: EventRow): void {
     this.items.push(row);
@@ -74,9 +76,17 @@ class EventQueue {
     this.wake = null;
   }
 
-  async next(): Promise<EventRow> {
-    while (this.items.length === 0) await new Promise<void>((r) => (this.wake = r));
-    return this.items.shift()!;
+  /** The next row; null once closed. */
+  async next(): Promise<EventRow | null> {
+    while (this.items.length === 0 && !this.closed) await new Promise<void>((r) => (this.wake = r));
+    return this.closed ? null : this.items.shift()!;
+  }
+
+  /** Ends the queue: a waiting `next()` answers null at once. */
+  close(): void {
+    this.closed = true;
+    this.wake?.();
+    this.wake = null;
   }
 }
 
@@ -91,17 +101,17 @@ const REPLAY_PAGE = 500;
  * with a renewed context (`ctx.renew()`): `message { status }` is the status at that event, and the
  * socket's memory does not grow with its life. Needs ACTIVITY_READ.
  */
-export function streamActivity(ctx: Context, filterInput: ActivityFilterInput | null | undefined, after: string | null | undefined): AsyncGenerator<ActivityEventNode> {
+export function streamActivity(ctx: Context, filterInput: ActivityFilterInput | null | undefined, after: string | null | undefined): AsyncIterableIterator<ActivityEventNode> {
   const scope = requirePermission(ctx, Permission.ACTIVITY_READ);
   const filter = resolveFilter(filterInput);
   const afterId = after ? decodeEventCursor(ctx.config.secret, scope.accountId, after) : null;
-  return replayThenLive(ctx, scope, filter, afterId);
+  const queue = new EventQueue();
+  return releasing(replayThenLive(ctx, scope, filter, afterId, queue), () => queue.close());
 }
 
-async function* replayThenLive(ctx: Context, scope: Scope, filter: ResolvedFilter, afterId: string | null): AsyncGenerator<ActivityEventNode> {
+async function* replayThenLive(ctx: Context, scope: Scope, filter: ResolvedFilter, afterId: string | null, queue: EventQueue): AsyncGenerator<ActivityEventNode> {
   const secret = ctx.config.secret;
   let lastId = afterId;
-  const queue = new EventQueue();
   const unsubscribe = ctx.deps.feed.subscribe((row) => {
     if (scopeAdmitsRow(scope, row) && filterMatches(filter, row)) queue.push(row);
   });
@@ -121,6 +131,7 @@ async function* replayThenLive(ctx: Context, scope: Scope, filter: ResolvedFilte
     }
     for (;;) {
       const row = await queue.next();
+      if (row === null) return;
       if (lastId !== null && BigInt(row.id) <= BigInt(lastId)) continue;
       lastId = row.id;
       ctx.renew();

@@ -11,6 +11,7 @@ import { type NewAlert, insertAlerts } from './blocklist-alerts.queries';
 import { BlocklistAlertKind } from './blocklist.enums';
 import type { BlocklistAlertFilterInput } from './blocklist.inputs';
 import { ALERT_MAIL_TASK } from './blocklist-schedule';
+import { releasing } from '../../lib/expand';
 
 /** Bus topic that wakes alert subscribers once alerts commit (payload: the account id only). */
 export const BLOCKLIST_ALERTS_TOPIC = 'blocklistAlerts';
@@ -88,13 +89,13 @@ const PAGE = 200;
  * alert since then; without, it starts from now. Permission, filter and cursor are checked before the
  * stream starts.
  */
-export function streamBlocklistAlerts(ctx: Context, filterInput: BlocklistAlertFilterInput | null | undefined, after: string | null | undefined): AsyncGenerator<BlocklistAlert> {
+export function streamBlocklistAlerts(ctx: Context, filterInput: BlocklistAlertFilterInput | null | undefined, after: string | null | undefined): AsyncIterableIterator<BlocklistAlert> {
   const scope = requirePermission(ctx, Permission.BLOCKLIST_READ);
   const filter = resolveAlertFilter(filterInput);
   const afterSeq = after ? decodeSequenceCursor(ctx.config.secret, CURSOR_PURPOSE, scope.accountId, after) : null;
   // Subscribed at once, so no wake-up after this call is missed.
   const wake = ctx.deps.bus.subscribe(BLOCKLIST_ALERTS_TOPIC);
-  return alertsFrom(ctx, scope.accountId, filter, afterSeq, wake);
+  return releasing(alertsFrom(ctx, scope.accountId, filter, afterSeq, wake), () => wake.return?.());
 }
 
 async function* alertsFrom(ctx: Context, accountId: string, filter: AlertFilter, afterSeq: string | null, wake: AsyncIterableIterator<unknown>): AsyncGenerator<BlocklistAlert> {

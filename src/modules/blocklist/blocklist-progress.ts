@@ -1,6 +1,7 @@
 import type { Bus, Context } from '../../context';
 import { BlocklistMonitor } from './blocklist-monitor.entity';
 import { getBlocklistMonitor } from './blocklist.service';
+import { releasing } from '../../lib/expand';
 
 /** Bus topic a check announces its progress and its end on (payload: account and monitor ids only). */
 export const BLOCKLIST_PROGRESS_TOPIC = 'blocklistCheckProgress';
@@ -21,11 +22,11 @@ export function announceProgress(bus: Bus, accountId: string, monitorId: string)
  * outside the scope is NOT_FOUND naming `monitorId`, before the stream starts). Each is read afresh
  * through the scoped entity manager; the stream ends when the monitor is deleted.
  */
-export async function streamCheckProgress(ctx: Context, monitorGid: string): Promise<AsyncGenerator<BlocklistMonitor>> {
+export async function streamCheckProgress(ctx: Context, monitorGid: string): Promise<AsyncIterableIterator<BlocklistMonitor>> {
   const monitor = await getBlocklistMonitor(ctx, monitorGid, 'monitorId');
   // Subscribed before the first read, so no change after it is missed.
   const wake = ctx.deps.bus.subscribe(BLOCKLIST_PROGRESS_TOPIC);
-  return progressOf(ctx, monitor.id, monitor.account.id, wake);
+  return releasing(progressOf(ctx, monitor.id, monitor.account.id, wake), () => wake.return?.());
 }
 
 async function* progressOf(ctx: Context, monitorId: string, accountId: string, wake: AsyncIterableIterator<unknown>): AsyncGenerator<BlocklistMonitor> {

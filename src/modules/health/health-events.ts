@@ -7,6 +7,7 @@ import { Domain } from '../domains/domain.entity';
 import type { HealthStatus } from './health';
 import { domainHealth, HEALTH_PERMISSIONS } from './health.service';
 import type { DomainHealthChange, DomainHealthFilterInput } from './health.types';
+import { releasing } from '../../lib/expand';
 
 /** Bus topic of domain health status changes. */
 export const DOMAIN_HEALTH_CHANGED = 'domainHealthChanged';
@@ -36,14 +37,14 @@ function isEvent(e: unknown): e is DomainHealthChangedEvent {
  * (dropped when that finds nothing, so no subscriber receives a domain outside its scope) and its health
  * judged afresh in that scope. Filter ids are checked before the stream starts.
  */
-export function domainHealthChanges(ctx: Context, filter: DomainHealthFilterInput | null | undefined): AsyncGenerator<DomainHealthChange> {
+export function domainHealthChanges(ctx: Context, filter: DomainHealthFilterInput | null | undefined): AsyncIterableIterator<DomainHealthChange> {
   const scope = requirePermission(ctx, ...HEALTH_PERMISSIONS);
   if ((filter?.domainIds?.length ?? 0) > MAX_FILTER_IDS) throw badInput('filter.domainIds', `At most ${MAX_FILTER_IDS} domains`);
   const domainIds = filter?.domainIds ? new Set(filter.domainIds.map((id) => fromGlobalId(id, 'Domain', 'filter.domainIds'))) : null;
   const tenantId = fromOptionalGlobalId(filter?.tenantId, 'Tenant', 'filter.tenantId');
   // Subscribed at once, so no change after this call is missed.
   const wake = ctx.deps.bus.subscribe(DOMAIN_HEALTH_CHANGED);
-  return changesFrom(ctx, scope.accountId, domainIds, tenantId, wake);
+  return releasing(changesFrom(ctx, scope.accountId, domainIds, tenantId, wake), () => wake.return?.());
 }
 
 async function* changesFrom(ctx: Context, accountId: string, domainIds: Set<string> | null, tenantId: string | null, wake: AsyncIterableIterator<unknown>): AsyncGenerator<DomainHealthChange> {
