@@ -60,6 +60,7 @@ describe('a subscriber leaving frees its listener at once, with no message after
     ['suppressionChanged', 'subscription { suppressionChanged { suppressionId kind } }'],
     ['blocklistAlerts', 'subscription { blocklistAlerts { id } }'],
     ['domainHealthChanged', 'subscription { domainHealthChanged { previousStatus } }'],
+    ['domainStatusChanged', 'subscription { domainStatusChanged { id } }'],
   ] as const) {
     it(topic, async () => {
       const a = await s.newAccount();
