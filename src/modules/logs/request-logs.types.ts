@@ -30,7 +30,7 @@ registerEnumType(RequestTransport, {
     REST: { description: 'The MailerSend-compatible REST API under /v1 (operationName is the method and path, e.g. `POST /v1/email`; fields are the GraphQL operations it ran).' },
     SMTP: {
       description:
-        'SMTP submission: one message transaction (DATA after AUTH) of an SMTP user (operationName `SMTP DATA`, a MUTATION with fields `sendEmail`; status is the SMTP reply code; the request is the envelope, never the message).',
+        'SMTP submission: one message transaction (DATA after AUTH) of an SMTP user (operationName `SMTP DATA`, a MUTATION with fields `sendEmail`; status is the SMTP reply code; the request is the envelope, never the message), or a recipient refused at RCPT TO (operationName `SMTP RCPT TO`, status 452, the envelope that recipient).',
     },
   },
 });
