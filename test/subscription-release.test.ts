@@ -43,11 +43,11 @@ beforeAll(async () => {
 });
 afterAll(() => s?.stop());
 
-/** Opens three subscriptions, waits for their listeners, closes them and expects every listener gone with nothing published meanwhile. */
-async function opensAndFrees(key: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<void> {
+/** Opens three subscriptions, waits for their listeners (`listeners`: fewer when they share one), closes them and expects every listener gone with nothing published meanwhile. */
+async function opensAndFrees(key: string, token: string, query: string, variables: Record<string, unknown> = {}, listeners = 3): Promise<void> {
   const before = open.get(key) ?? 0;
   const subs = [0, 1, 2].map(() => subscribe(s.url, token, query, variables));
-  await expect.poll(() => open.get(key) ?? 0, { timeout: 5000 }).toBe(before + 3);
+  await expect.poll(() => open.get(key) ?? 0, { timeout: 5000 }).toBe(before + listeners);
   await new Promise((r) => setTimeout(r, 100));
   expect(subs.flatMap((x) => x.errors)).toEqual([]);
   await Promise.all(subs.map((x) => x.close()));
@@ -76,5 +76,10 @@ describe('a subscriber leaving frees its listener at once, with no message after
     expect(page.activity.edges).toHaveLength(1);
     // The newest event's cursor: nothing to replay, so the streams wait on the feed from the start.
     await opensAndFrees('feed', a.adminToken, 'subscription($after: String) { activity(after: $after) { id } }', { after: page.activity.edges[0].cursor });
+  });
+
+  it('activity without after (one shared listener for the three)', async () => {
+    const a = await s.newAccount();
+    await opensAndFrees('feed', a.adminToken, 'subscription { activity { id } }', {}, 1);
   });
 });
