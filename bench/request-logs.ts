@@ -15,10 +15,14 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 /** Rounds of (off, on) per query: taking turns evens out a machine whose load moves. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
-const QUERIES = [
-  ['floor', '{ __typename }'],
-  ['dashboard', DASHBOARD],
-] as const;
+/** `BENCH_QUERIES=floor` (or `dashboard`) runs only that one. */
+const ONLY = process.env.BENCH_QUERIES?.split(',').map((q) => q.trim());
+const QUERIES = (
+  [
+    ['floor', '{ __typename }'],
+    ['dashboard', DASHBOARD],
+  ] as const
+).filter(([name]) => !ONLY || ONLY.includes(name));
 
 function configFor(requestLogs: boolean): Config {
   return loadConfig(

@@ -49,26 +49,37 @@ export function copyLine(values: readonly CopyValue[]): string {
   return `${line}\n`;
 }
 
+/** A node-postgres connection (a `pg` Client or a pool's): all COPY needs of it. */
+export interface CopyConnection {
+  query: (stream: ReturnType<typeof copyFrom>) => ReturnType<typeof copyFrom>;
+}
+
 /**
- * Writes rows into `table` with `COPY … FROM STDIN` (text format) in `em`'s transaction or on a pooled connection — the
- * cheapest way into PostgreSQL for many rows: no SQL to parse or plan per batch, no JSON to unpack, each
- * value read straight into its column's type. `table` and `columns` are identifiers of ours, never
- * input. One COPY is one statement: all rows are written or none. Side effect: write.
+ * Writes rows into `table` with `COPY … FROM STDIN` (text format) on this connection — the cheapest way
+ * into PostgreSQL for many rows: no SQL to parse or plan per batch, no JSON to unpack, each value read
+ * straight into its column's type. `table` and `columns` are identifiers of ours, never input. One COPY
+ * is one statement: all rows are written or none. Side effect: write.
  */
-export async function copyRows(em: EntityManager, table: string, columns: readonly string[], rows: readonly (readonly CopyValue[])[]): Promise<void> {
+export async function copyRowsOn(connection: CopyConnection, table: string, columns: readonly string[], rows: readonly (readonly CopyValue[])[]): Promise<void> {
   if (!rows.length) return;
   let body = '';
   for (const r of rows) body += copyLine(r);
+  await new Promise<void>((resolve, reject) => {
+    const stream = connection.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+    stream.end(body);
+  });
+}
+
+/** `copyRowsOn` in `em`'s transaction or on a pooled connection. Side effect: write. */
+export async function copyRows(em: EntityManager, table: string, columns: readonly string[], rows: readonly (readonly CopyValue[])[]): Promise<void> {
+  if (!rows.length) return;
   // In em's transaction when it has one (knex's transaction client hands out that connection), else a pooled one.
   const client = (em.getTransactionContext<Knex.Transaction>() ?? em.getConnection().getKnex()).client as Knex.Client;
-  const connection = (await client.acquireConnection()) as { query: (stream: ReturnType<typeof copyFrom>) => ReturnType<typeof copyFrom> };
+  const connection = (await client.acquireConnection()) as CopyConnection;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const stream = connection.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
-      stream.on('finish', resolve);
-      stream.on('error', reject);
-      stream.end(body);
-    });
+    await copyRowsOn(connection, table, columns, rows);
   } finally {
     await client.releaseConnection(connection);
   }

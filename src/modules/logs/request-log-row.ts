@@ -1,7 +1,6 @@
-import type { ExecutionResult } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import { isAccountWide, type Scope } from '../../auth/scope';
-import { formatError } from '../../graphql/format-error';
-import type { ObservedOperation, RestCallInfo, SmtpCallInfo } from '../../http/operation-observer';
+import type { ObservedCaller, ObservedOperation, RestCallInfo, SmtpCallInfo } from '../../http/operation-observer';
 import { uuidv7 } from '../../lib/ids';
 import { operationInfo, type TouchedIds, touchedIds } from './operation-info';
 import { redactDocument, redactValue, redactVariables, type SensitiveKeys } from './redact';
@@ -62,14 +61,8 @@ function inScope(s: Scope, t: TouchedIds): TouchedIds {
 
 type ResultLike = { data?: unknown; errors?: readonly { message?: string; extensions?: Record<string, unknown> }[] };
 
-function resultOf(response: string | ExecutionResult | null): { result: ResultLike | null; bytes: number; whole: boolean } {
+function resultOf(response: string | null): { result: ResultLike | null; bytes: number; whole: boolean } {
   if (response === null) return { result: null, bytes: 0, whole: true };
-  if (typeof response !== 'string') {
-    // Errors as the client got them: formatted (codes, no internals), as over HTTP.
-    const errors = response.errors?.map((e) => formatError(e.toJSON(), e));
-    const json = JSON.stringify(errors ? { ...response, errors } : response);
-    return { result: JSON.parse(json) as ResultLike, bytes: Buffer.byteLength(json), whole: json.length <= MAX_STORED_RESPONSE };
-  }
   const bytes = Buffer.byteLength(response);
   // A body too large to keep keeps its errors only: without any, it need not be parsed (a dashboard answer is ~86 kB).
   if (bytes > MAX_STORED_RESPONSE && !response.includes('"errors"')) return { result: { errors: [] }, bytes, whole: false };
@@ -87,23 +80,27 @@ function storedResponse(result: ResultLike | null, whole: boolean, keys: Sensiti
   return { data: redactValue(result.data ?? null, keys.responseKeys), errors };
 }
 
-/**
- * An observed operation as the writer keeps it until its flush: the request's context cut down to what the
- * row needs — the whole context (an entity manager fork, loaders) kept a second per request would be carried
- * into the old generation of the heap and cost a full collection's worth of work per flush.
- */
-export type LoggedOperation = ObservedOperation;
-
-/** What the writer keeps of an observed operation. Pure. */
-export function loggedOperation(op: ObservedOperation): LoggedOperation {
-  return { ...op, ctx: { principal: op.ctx.principal, requestId: op.ctx.requestId, clientIp: op.ctx.clientIp } };
+/** A GraphQL document as it crosses to the writer thread: its source text (one object per parsed document, so a batch carries each once). */
+export interface DocumentSource {
+  readonly query: string;
 }
+
+/**
+ * An observed operation as the writer keeps it until its flush and hands it to its thread: plain data
+ * (what structured cloning copies), the request's context cut down to the caller — the whole context (an
+ * entity manager fork, loaders) kept a second per request would be carried into the old generation of the
+ * heap — the document as its source, the response as the JSON text the client got.
+ */
+export type LoggedOperation = Omit<ObservedOperation, 'ctx' | 'document' | 'response'> & { ctx: ObservedCaller; document: DocumentSource | null; response: string | null };
+
+/** A logged operation with its document parsed again (in the writer thread): what a row is made of. */
+export type RowOperation = Omit<LoggedOperation, 'document'> & { document: DocumentNode | null };
 
 /** The columns that say what the call was and answered (the rest say who called, when and from where). */
 type CallColumns = Pick<RequestLogInsert, 'operation_type' | 'operation_name' | 'fields' | 'codes' | 'bytes' | 'request' | 'response'> & { touched: TouchedIds };
 
 /** A GraphQL operation's columns: type, name and root fields from its document; the document and variables redacted. Pure. */
-function graphqlColumns(op: LoggedOperation, scope: Scope): CallColumns {
+function graphqlColumns(op: RowOperation, scope: Scope): CallColumns {
   const info = op.document ? operationInfo(op.document, op.operationName) : null;
   const redacted = op.document ? redactDocument(op.document) : { query: '', keys: { variables: new Set<string>(), responseKeys: new Set<string>() } };
   const { result, bytes, whole } = resultOf(op.response);
@@ -124,8 +121,8 @@ function graphqlColumns(op: LoggedOperation, scope: Scope): CallColumns {
  * gave them; the request (method, path, query, body) and the JSON answer redacted like variables and
  * data (message content, secrets). Pure.
  */
-function restColumns(op: LoggedOperation, rest: RestCallInfo, scope: Scope): CallColumns {
-  const text = typeof op.response === 'string' ? op.response : '';
+function restColumns(op: RowOperation, rest: RestCallInfo, scope: Scope): CallColumns {
+  const text = op.response ?? '';
   const bytes = Buffer.byteLength(text);
   let body: unknown = null;
   try {
@@ -151,7 +148,7 @@ function restColumns(op: LoggedOperation, rest: RestCallInfo, scope: Scope): Cal
  * by the same rules), never the message; the response is the reply line and the message ids queued;
  * bytes are the message's size. It acted in the SMTP user's domain and tenant. Pure.
  */
-function smtpColumns(op: LoggedOperation, smtp: SmtpCallInfo, scope: Scope): CallColumns {
+function smtpColumns(op: RowOperation, smtp: SmtpCallInfo, scope: Scope): CallColumns {
   const { mailFrom, rcptTo } = smtp.envelope;
   return {
     operation_type: 'MUTATION',
@@ -160,18 +157,18 @@ function smtpColumns(op: LoggedOperation, smtp: SmtpCallInfo, scope: Scope): Cal
     codes: smtp.codes,
     bytes: smtp.messageBytes,
     request: redactValue({ mailFrom, rcptTo, rcptCount: rcptTo.length }),
-    response: { reply: typeof op.response === 'string' ? op.response : null, messageIds: smtp.messageIds },
+    response: { reply: op.response, messageIds: smtp.messageIds },
     touched: inScope(scope, { tenantIds: [...scope.readableTenantIds], domainIds: [...scope.domainIds] }),
   };
 }
 
-function callColumns(op: LoggedOperation, scope: Scope): CallColumns {
+function callColumns(op: RowOperation, scope: Scope): CallColumns {
   if (op.smtp) return smtpColumns(op, op.smtp, scope);
   return op.rest ? restColumns(op, op.rest, scope) : graphqlColumns(op, scope);
 }
 
 /** Turns an observed operation (GraphQL, REST or SMTP) into its row: redacted request and response, outcome and codes; null for the public (no account to file it under). */
-export function toRequestLogRow(op: LoggedOperation): RequestLogInsert | null {
+export function toRequestLogRow(op: RowOperation): RequestLogInsert | null {
   const p = op.ctx.principal;
   if (p.kind === 'PUBLIC') return null;
   const { touched, ...call } = callColumns(op, p.scope);

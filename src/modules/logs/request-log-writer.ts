@@ -1,10 +1,13 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { extname, join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { type DocumentNode, type ExecutionResult, print } from 'graphql';
 import type { Bus } from '../../context';
-import type { OperationObserver } from '../../http/operation-observer';
-import { pushTo } from '../../lib/collections';
+import { formatError } from '../../graphql/format-error';
+import type { ObservedOperation, OperationObserver } from '../../http/operation-observer';
 import type { Logger } from '../../lib/logger';
-import { type LoggedOperation, loggedOperation, type RequestLogInsert, toRequestLogRow } from './request-log-row';
-import { insertRequestLogs, ownerAccounts } from './request-logs.queries';
+import { startThread } from '../../lib/threads';
+import type { DocumentSource, LoggedOperation } from './request-log-row';
+import type { FromWriterThread, ToWriterThread, WriterThreadData } from './request-log-thread';
 
 /** Bus topic of committed request logs: `{ accountId, ids }` (ids only, never data). */
 export const REQUEST_LOGGED = 'requestLogged';
@@ -19,9 +22,9 @@ export interface RequestLoggedEvent {
 export interface RequestLogWriter {
   /** Takes an operation (at once, no I/O); the next flush writes it. */
   readonly observe: OperationObserver;
-  /** Writes what is buffered now (also done every `flushMs`). */
+  /** Writes what is buffered now (also done every `flushMs`); resolves once it is committed (or dropped). */
   flush(): Promise<void>;
-  /** Stops the timer and writes what is left. */
+  /** Stops the timer, writes what is left and ends the writer thread. */
   stop(): Promise<void>;
 }
 
@@ -35,16 +38,50 @@ export interface RequestLogWriterOptions {
   maxBuffered?: number;
 }
 
-const IDS_PER_NOTIFY = 100;
+/** The writer thread's entry, beside this file (compiled, or the source under the tests). */
+const THREAD_FILE = join(__dirname, `request-log-thread${extname(__filename)}`);
+
+const sources = new WeakMap<DocumentNode, DocumentSource>();
+
+/** The source of a parsed document, one object per document (a batch then carries each document once). */
+function documentSource(document: DocumentNode): DocumentSource {
+  let source = sources.get(document);
+  if (!source) {
+    // Parsed with locations (see operation-guard): the source is the text as sent; printed otherwise.
+    source = { query: document.loc?.source.body ?? print(document) };
+    sources.set(document, source);
+  }
+  return source;
+}
+
+/** A WebSocket operation's result as the JSON the client got: errors formatted (codes, no internals). */
+function responseText(response: string | ExecutionResult | null): string | null {
+  if (response === null || typeof response === 'string') return response;
+  const errors = response.errors?.map((e) => formatError(e.toJSON(), e));
+  return JSON.stringify(errors ? { ...response, errors } : response);
+}
+
+/** What the writer keeps of an observed operation until its flush: plain data for the writer thread. */
+export function loggedOperation(op: ObservedOperation): LoggedOperation {
+  return {
+    ...op,
+    ctx: { principal: op.ctx.principal, requestId: op.ctx.requestId, clientIp: op.ctx.clientIp },
+    document: op.document ? documentSource(op.document) : null,
+    response: responseText(op.response),
+  };
+}
 
 /**
- * The one writer of request logs in a process (`systemEm`: an entity manager over every account): `observe` only buffers the operation; every `flushMs`
- * (and when `maxBatch` are waiting) the buffer is turned into rows (redaction happens here, off the
- * response path) and inserted in one statement, then one bus message per account names the new ids.
- * Flushes never overlap. A crash loses what was buffered: at most the last `flushMs` of operations.
- * A failed insert is logged and its batch dropped (logs never hold up the API).
+ * The one writer of request logs in a process. `observe` only buffers the operation (plain data, see
+ * loggedOperation); every `flushMs` (and when `maxBatch` are waiting) the buffer goes to the writer's
+ * thread (request-log-thread.ts), which turns it into rows (redaction happens there) and inserts them
+ * with one COPY on a connection of its own — so the request thread pays only for the buffering and the
+ * copy of each operation into the thread. Once a batch committed, one bus message per account (and 100
+ * ids) names the new ids. Flushes never overlap. A crash loses what was buffered and the batch being
+ * written: at most the last `flushMs` of operations. A failed insert is logged and its batch dropped
+ * (logs never hold up the API); a thread that died is started again for the next batch.
  */
-export function createRequestLogWriter(systemEm: () => EntityManager, bus: Bus, logger: Logger, opts: RequestLogWriterOptions = {}): RequestLogWriter {
+export function createRequestLogWriter(databaseUrl: string, bus: Bus, logger: Logger, opts: RequestLogWriterOptions = {}): RequestLogWriter {
   const flushMs = Math.min(opts.flushMs ?? 1000, 1000);
   const maxBatch = opts.maxBatch ?? 1000;
   const maxBuffered = opts.maxBuffered ?? 50_000;
@@ -52,36 +89,46 @@ export function createRequestLogWriter(systemEm: () => EntityManager, bus: Bus, 
   let dropped = 0;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
+  let thread: Worker | null = null;
+  let seq = 0;
+  /** The batches sent to the thread and not yet answered, by seq. */
+  const pending = new Map<number, () => void>();
 
-  async function write(batch: LoggedOperation[]): Promise<void> {
-    const rows: RequestLogInsert[] = [];
-    for (const op of batch) {
+  function start(): Worker {
+    if (thread) return thread;
+    const t = startThread(THREAD_FILE, { workerData: { requestLogWriter: { databaseUrl } satisfies WriterThreadData } });
+    t.on('message', (m: FromWriterThread) => {
+      if (m.kind === 'log') {
+        logger[m.level](m.fields, m.msg);
+        return;
+      }
+      for (const w of m.written) bus.publish(REQUEST_LOGGED, w satisfies RequestLoggedEvent);
+      pending.get(m.seq)?.();
+      pending.delete(m.seq);
+    });
+    t.on('error', (err) => logger.error({ err }, 'request log: the writer thread failed'));
+    t.on('exit', () => {
+      if (thread !== t) return;
+      thread = null;
+      if (pending.size && !stopped) logger.error({ batches: pending.size }, 'request log: the writer thread ended with batches unwritten');
+      for (const done of pending.values()) done();
+      pending.clear();
+    });
+    return (thread = t);
+  }
+
+  function write(ops: LoggedOperation[]): Promise<void> {
+    const id = ++seq;
+    return new Promise<void>((resolve) => {
+      pending.set(id, resolve);
       try {
-        const row = toRequestLogRow(op);
-        if (row) rows.push(row);
+        start().postMessage({ kind: 'write', seq: id, ops } satisfies ToWriterThread);
       } catch (err) {
-        logger.error({ err }, 'request log: an operation could not be turned into a row');
+        pending.delete(id);
+        logger.error({ err, rows: ops.length }, 'request log: a batch could not be handed to the writer thread');
+        resolve();
       }
-    }
-    if (!rows.length) return;
-    try {
-      const em = systemEm();
-      // Keep only the tenants and domains a call named in its own account.
-      const owners = await ownerAccounts(em, [...new Set(rows.flatMap((r) => r.touched_tenant_ids))], [...new Set(rows.flatMap((r) => r.touched_domain_ids))]);
-      for (const r of rows) {
-        r.touched_tenant_ids = r.touched_tenant_ids.filter((id) => owners.get(id) === r.account_id);
-        r.touched_domain_ids = r.touched_domain_ids.filter((id) => owners.get(id) === r.account_id);
-      }
-      await insertRequestLogs(em, rows);
-    } catch (err) {
-      logger.error({ err, rows: rows.length }, 'request log: a batch could not be written');
-      return;
-    }
-    const byAccount = new Map<string, string[]>();
-    for (const r of rows) pushTo(byAccount, r.account_id, r.id);
-    for (const [accountId, ids] of byAccount) {
-      for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) bus.publish(REQUEST_LOGGED, { accountId, ids: ids.slice(i, i + IDS_PER_NOTIFY) } satisfies RequestLoggedEvent);
-    }
+    });
   }
 
   function flush(): Promise<void> {
@@ -97,6 +144,7 @@ export function createRequestLogWriter(systemEm: () => EntityManager, bus: Bus, 
     return running;
   }
 
+  start();
   const timer = setInterval(() => void flush(), flushMs);
   timer.unref();
   return {
@@ -114,6 +162,14 @@ export function createRequestLogWriter(systemEm: () => EntityManager, bus: Bus, 
       stopped = true;
       clearInterval(timer);
       await flush();
+      const t = thread;
+      if (!t) return;
+      // The thread ends its connection and exits; one that does not within 5 s is terminated.
+      const exited = new Promise<void>((resolve) => t.once('exit', () => resolve()));
+      t.postMessage({ kind: 'close' } satisfies ToWriterThread);
+      const timeout = setTimeout(() => void t.terminate(), 5000);
+      await exited;
+      clearTimeout(timeout);
     },
   };
 }

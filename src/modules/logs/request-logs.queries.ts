@@ -1,4 +1,4 @@
-import { type CopyValue, copyRows } from '../../db/copy.queries';
+import { type CopyConnection, type CopyValue, copyRows, copyRowsOn } from '../../db/copy.queries';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundedPartitions, type Partition } from '../../db/partitions.queries';
 import { type RowScope } from '../../auth/scope';
@@ -55,14 +55,18 @@ const COLUMNS = [
 
 const JSON_COLUMNS: ReadonlySet<string> = new Set(['request', 'response']);
 
+function copyValues(rows: readonly RequestLogInsert[]): CopyValue[][] {
+  return rows.map((r) => COLUMNS.map((c) => (JSON_COLUMNS.has(c) && r[c] !== null ? { json: r[c] } : (r[c] as CopyValue))));
+}
+
 /** Inserts a batch of request logs with one COPY (every account's; a pooled connection): all or none. Side effect: write. */
 export async function insertRequestLogs(em: EntityManager, rows: readonly RequestLogInsert[]): Promise<void> {
-  await copyRows(
-    em,
-    'request_logs',
-    COLUMNS,
-    rows.map((r) => COLUMNS.map((c) => (JSON_COLUMNS.has(c) && r[c] !== null ? { json: r[c] } : (r[c] as CopyValue)))),
-  );
+  await copyRows(em, 'request_logs', COLUMNS, copyValues(rows));
+}
+
+/** `insertRequestLogs` on a node-postgres connection of its own (the writer thread's). Side effect: write. */
+export async function insertRequestLogsOn(connection: CopyConnection, rows: readonly RequestLogInsert[]): Promise<void> {
+  await copyRowsOn(connection, 'request_logs', COLUMNS, copyValues(rows));
 }
 
 /** A text[] parameter (as one JSON parameter: knex would spread an array into a list). */
@@ -70,16 +74,21 @@ function texts(q: SqlParams, values: readonly string[]): string {
   return `array(select jsonb_array_elements_text(${q.p(JSON.stringify(values))}::jsonb))`;
 }
 
+/** A node-postgres connection: what a query needs of it. */
+export interface QueryConnection {
+  query<R>(text: string, values: unknown[]): Promise<{ rows: R[] }>;
+}
+
 /**
  * The account of each of these tenants and domains (ids not found are absent), for the writer to keep
- * only the ids a call named in its own account. System read (the writer's batch spans accounts).
+ * only the ids a call named in its own account. System read (the writer's batch spans accounts), on the
+ * writer thread's own connection.
  */
-export async function ownerAccounts(em: EntityManager, tenantIds: readonly string[], domainIds: readonly string[]): Promise<Map<string, string>> {
+export async function ownerAccounts(connection: QueryConnection, tenantIds: readonly string[], domainIds: readonly string[]): Promise<Map<string, string>> {
   if (!tenantIds.length && !domainIds.length) return new Map();
-  const q = new SqlParams();
-  const rows = await em.execute<{ id: string; account_id: string }[]>(
-    `select id, account_id from tenants where id = any(${q.uuids(tenantIds)}) union all select id, account_id from domains where id = any(${q.uuids(domainIds)})`,
-    q.params,
+  const { rows } = await connection.query<{ id: string; account_id: string }>(
+    'select id, account_id from tenants where id = any($1::uuid[]) union all select id, account_id from domains where id = any($2::uuid[])',
+    [tenantIds, domainIds],
   );
   return new Map(rows.map((r) => [r.id, r.account_id]));
 }

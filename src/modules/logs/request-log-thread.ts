@@ -1,0 +1,140 @@
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { type DocumentNode, parse } from 'graphql';
+import { Client } from 'pg';
+import type { CopyConnection } from '../../db/copy.queries';
+import { pushTo } from '../../lib/collections';
+import { type LoggedOperation, type RequestLogInsert, type RowOperation, toRequestLogRow } from './request-log-row';
+import { insertRequestLogsOn, ownerAccounts, type QueryConnection } from './request-logs.queries';
+
+/** What the request log writer thread is started with. */
+export interface WriterThreadData {
+  databaseUrl: string;
+}
+
+/** Messages to the writer thread: a batch to write (answered by `written` with the same `seq`), or the end. */
+export type ToWriterThread = { kind: 'write'; seq: number; ops: LoggedOperation[] } | { kind: 'close' };
+
+/** What one batch's commit announces: an account and the ids of its new rows (at most 100 per message). */
+export interface WrittenIds {
+  accountId: string;
+  ids: string[];
+}
+
+/** Messages from the writer thread: a batch written (or dropped: nothing to announce), or a line for the process's log. */
+export type FromWriterThread = { kind: 'written'; seq: number; written: WrittenIds[] } | { kind: 'log'; level: 'error' | 'warn'; msg: string; fields: Record<string, unknown> };
+
+const IDS_PER_NOTIFY = 100;
+
+/** The writer thread's connection as PostgreSQL lists it (`pg_stat_activity.application_name`): one per process. */
+export function writerApplicationName(pid = process.pid): string {
+  return `mailroom request log writer ${pid}`;
+}
+const MAX_PARSED = 1000;
+
+/** Where a batch reports what went wrong (the thread forwards it to the process's log). */
+export type WriterLog = (msg: string, fields: Record<string, unknown>) => void;
+
+/** Documents parsed again from their source, by source text (the same few documents come back all the time). */
+const parsed = new Map<string, DocumentNode>();
+
+function rowOperation(op: LoggedOperation): RowOperation {
+  if (!op.document) return { ...op, document: null };
+  let document = parsed.get(op.document.query);
+  if (!document) {
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    document = parse(op.document.query);
+    parsed.set(op.document.query, document);
+  }
+  return { ...op, document };
+}
+
+/**
+ * Writes one batch: each operation turned into its row (redaction happens here), the tenants and domains
+ * a call named kept only where they are in its own account, all rows in one COPY; returns the ids to
+ * announce per account, or null when the insert failed: the batch is dropped (logs never hold up the API)
+ * and reported. An operation that cannot be made a row is skipped and reported. Side effect: write.
+ */
+export async function writeBatch(connection: QueryConnection & CopyConnection, ops: readonly LoggedOperation[], log: WriterLog): Promise<WrittenIds[] | null> {
+  const rows: RequestLogInsert[] = [];
+  for (const op of ops) {
+    try {
+      const row = toRequestLogRow(rowOperation(op));
+      if (row) rows.push(row);
+    } catch (err) {
+      log('request log: an operation could not be turned into a row', { err: errorFields(err) });
+    }
+  }
+  if (!rows.length) return [];
+  try {
+    const owners = await ownerAccounts(connection, [...new Set(rows.flatMap((r) => r.touched_tenant_ids))], [...new Set(rows.flatMap((r) => r.touched_domain_ids))]);
+    for (const r of rows) {
+      r.touched_tenant_ids = r.touched_tenant_ids.filter((id) => owners.get(id) === r.account_id);
+      r.touched_domain_ids = r.touched_domain_ids.filter((id) => owners.get(id) === r.account_id);
+    }
+    await insertRequestLogsOn(connection, rows);
+  } catch (err) {
+    log('request log: a batch could not be written', { err: errorFields(err), rows: rows.length });
+    return null;
+  }
+  const byAccount = new Map<string, string[]>();
+  for (const r of rows) pushTo(byAccount, r.account_id, r.id);
+  const written: WrittenIds[] = [];
+  for (const [accountId, ids] of byAccount) for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) written.push({ accountId, ids: ids.slice(i, i + IDS_PER_NOTIFY) });
+  return written;
+}
+
+/** An error as a log line carries it across threads (its message and PostgreSQL code, never the rows). */
+function errorFields(err: unknown): Record<string, unknown> {
+  return err instanceof Error ? { type: err.name, message: err.message, code: (err as { code?: unknown }).code } : { message: String(err) };
+}
+
+/**
+ * The thread's loop: one connection of its own (opened at start, so it is ready for the first batch;
+ * opened again after it broke), batches written one after the other as they come, each answered.
+ */
+function run(port: NonNullable<typeof parentPort>, data: WriterThreadData): void {
+  let client: Promise<Client> | null = null;
+  const connect = (): Promise<Client> => {
+    if (client) return client;
+    const c = new Client({ connectionString: data.databaseUrl, application_name: writerApplicationName() });
+    const connecting = c.connect().then(() => c);
+    c.on('error', () => {
+      if (client === connecting) client = null;
+    });
+    connecting.catch(() => {
+      if (client === connecting) client = null;
+    });
+    return (client = connecting);
+  };
+  const post = (m: FromWriterThread) => port.postMessage(m);
+  const log: WriterLog = (msg, fields) => post({ kind: 'log', level: 'error', msg, fields });
+  void connect().catch((err) => log('request log: the writer could not connect', { err: errorFields(err) }));
+  let queue = Promise.resolve();
+  port.on('message', (m: ToWriterThread) => {
+    queue = queue.then(async () => {
+      if (m.kind === 'close') {
+        const c = client;
+        client = null;
+        await c?.then((x) => x.end()).catch(() => undefined);
+        port.close();
+        return;
+      }
+      let written: WrittenIds[] | null = null;
+      try {
+        written = await writeBatch((await connect()) as unknown as QueryConnection & CopyConnection, m.ops, log);
+      } catch (err) {
+        log('request log: a batch could not be written', { err: errorFields(err), rows: m.ops.length });
+      }
+      if (!written) {
+        // The connection is opened again for the next batch (it may be what broke).
+        void client?.then((c) => c.end()).catch(() => undefined);
+        client = null;
+      }
+      post({ kind: 'written', seq: m.seq, written: written ?? [] });
+    });
+  });
+}
+
+if (!isMainThread && parentPort && (workerData as { requestLogWriter?: WriterThreadData } | null)?.requestLogWriter) {
+  run(parentPort, (workerData as { requestLogWriter: WriterThreadData }).requestLogWriter);
+}
