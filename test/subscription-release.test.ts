@@ -5,6 +5,8 @@ import { ActivityEventType, insertMessage, recordEvents } from './support/activi
 import { insertTwoTenants } from './support/factories';
 import { ok, startTestServer, type TestServer } from './support/harness';
 import { subscribe } from './support/ws-client';
+import { createWebhook } from './support/webhook-fixtures';
+import { WEBHOOK_DELIVERY_TOPIC } from '../src/modules/webhooks/webhook-attempt';
 
 let s: TestServer;
 /** Bus listeners open now, by topic, and activity feed listeners under `feed` (counted by wrapping the app's bus and feed). */
@@ -13,7 +15,7 @@ const count = (key: string, by: number) => open.set(key, (open.get(key) ?? 0) + 
 
 beforeAll(async () => {
   // Request logging off: its writer would publish on requestLogged (the subscriptions' own calls), waking a lingering listener.
-  s = await startTestServer({ requestLogs: false });
+  s = await startTestServer({ requestLogs: false, webhookAllowPrivate: true });
   const bus = s.app.deps.bus as Bus;
   const subscribeBus = bus.subscribe.bind(bus);
   bus.subscribe = (topic) => {
@@ -76,6 +78,13 @@ describe('a subscriber leaving frees its listener at once, with no message after
     expect(page.activity.edges).toHaveLength(1);
     // The newest event's cursor: nothing to replay, so the streams wait on the feed from the start.
     await opensAndFrees('feed', a.adminToken, 'subscription($after: String) { activity(after: $after) { id } }', { after: page.activity.edges[0].cursor });
+  });
+
+  it('webhookDeliveryUpdated', async () => {
+    const a = await s.newAccount();
+    // Nothing listens at its URL, so it is saved disabled: the subscription needs only a webhook in scope.
+    const { webhook } = await createWebhook(s, a.adminToken, { name: 'release', url: 'https://127.0.0.1:9/hook', events: ['ACTIVITY_DELIVERED'] });
+    await opensAndFrees(WEBHOOK_DELIVERY_TOPIC, a.adminToken, 'subscription($id: ID!) { webhookDeliveryUpdated(webhookId: $id) { id } }', { id: webhook.id });
   });
 
   it('activity without after (one shared listener for the three)', async () => {
