@@ -1,11 +1,12 @@
 import swc from 'unplugin-swc';
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+import { SWC_OPTIONS } from './src/lib/swc-options.js';
 
 const require = createRequire(import.meta.url);
 
 export default defineConfig({
-  plugins: [swc.vite({ jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, target: 'es2022' } })],
+  plugins: [swc.vite(SWC_OPTIONS)],
   // One graphql module for everyone: type-graphql loads the CommonJS build, so must the tests.
   resolve: { alias: { graphql: require.resolve('graphql') } },
   test: {

@@ -1,13 +1,14 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { SWC_OPTIONS } from './swc-options';
 
 /**
  * Loads a TypeScript entry in a worker thread when Mailroom runs from its sources (the tests): compiled
- * on require with @swc/core (a dev dependency, the compiler the tests use), with the same options.
+ * on require with @swc/core (a dev dependency, the compiler the tests use), with the tests' options.
  */
 const FROM_SOURCE = `
 const { readFileSync } = require('node:fs');
 const { transformSync } = require('@swc/core');
-const options = { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, target: 'es2022' }, module: { type: 'commonjs' } };
+const options = ${JSON.stringify({ ...SWC_OPTIONS, module: { type: 'commonjs' } })};
 require.extensions['.ts'] = (module, filename) => module._compile(transformSync(readFileSync(filename, 'utf8'), { ...options, filename }).code, filename);
 require(process.argv[2]);
 `;

@@ -20,16 +20,16 @@ export interface WrittenIds {
   ids: string[];
 }
 
-/** Messages from the writer thread: a batch written (or dropped: nothing to announce), or a line for the process's log. */
-export type FromWriterThread = { kind: 'written'; seq: number; written: WrittenIds[] } | { kind: 'log'; level: 'error' | 'warn'; msg: string; fields: Record<string, unknown> };
+/** Messages from the writer thread: a batch written (or dropped: nothing to announce), or an error line for the process's log. */
+export type FromWriterThread = { kind: 'written'; seq: number; written: WrittenIds[] } | { kind: 'log'; msg: string; fields: Record<string, unknown> };
 
 const IDS_PER_NOTIFY = 100;
+const MAX_PARSED = 1000;
 
 /** The writer thread's connection as PostgreSQL lists it (`pg_stat_activity.application_name`): one per process. */
 export function writerApplicationName(pid = process.pid): string {
   return `mailroom request log writer ${pid}`;
 }
-const MAX_PARSED = 1000;
 
 /** Where a batch reports what went wrong (the thread forwards it to the process's log). */
 export type WriterLog = (msg: string, fields: Record<string, unknown>) => void;
@@ -107,7 +107,7 @@ function run(port: NonNullable<typeof parentPort>, data: WriterThreadData): void
     return (client = connecting);
   };
   const post = (m: FromWriterThread) => port.postMessage(m);
-  const log: WriterLog = (msg, fields) => post({ kind: 'log', level: 'error', msg, fields });
+  const log: WriterLog = (msg, fields) => post({ kind: 'log', msg, fields });
   void connect().catch((err) => log('request log: the writer could not connect', { err: errorFields(err) }));
   let queue = Promise.resolve();
   port.on('message', (m: ToWriterThread) => {
@@ -123,7 +123,8 @@ function run(port: NonNullable<typeof parentPort>, data: WriterThreadData): void
       try {
         written = await writeBatch((await connect()) as unknown as QueryConnection & CopyConnection, m.ops, log);
       } catch (err) {
-        log('request log: a batch could not be written', { err: errorFields(err), rows: m.ops.length });
+        // No connection (writeBatch reports its own failures).
+        log('request log: a batch could not be written, no connection', { err: errorFields(err), rows: m.ops.length });
       }
       if (!written) {
         // The connection is opened again for the next batch (it may be what broke).

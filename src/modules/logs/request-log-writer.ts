@@ -99,7 +99,7 @@ export function createRequestLogWriter(databaseUrl: string, bus: Bus, logger: Lo
     const t = startThread(THREAD_FILE, { workerData: { requestLogWriter: { databaseUrl } satisfies WriterThreadData } });
     t.on('message', (m: FromWriterThread) => {
       if (m.kind === 'log') {
-        logger[m.level](m.fields, m.msg);
+        logger.error(m.fields, m.msg);
         return;
       }
       for (const w of m.written) bus.publish(REQUEST_LOGGED, w satisfies RequestLoggedEvent);
