@@ -135,7 +135,7 @@ async function startApp(config: Config, options: AppOptions, started: Array<() =
   if (inbound) started.push(() => inbound.stop());
   // One request log writer per process: operations are buffered and inserted in batches (at most a second behind).
   // Made before the SMTP submission server, which records its messages in it (and stops before it).
-  const requestLog = config.requestLogs ? createRequestLogWriter(databaseUrl, deps.bus, logger) : null;
+  const requestLog = config.requestLogs ? createRequestLogWriter(databaseUrl, logger) : null;
   if (requestLog) started.push(() => requestLog.stop());
   const wantsSubmission = config.smtpSubmissionPort !== null || (config.smtpSubmissionTlsPort !== null && config.smtpTlsCert !== null);
   const submission: SmtpSubmission | null = wantsSubmission ? await startSmtpSubmission(orm, config, deps, requestLog?.observe ?? null) : null;

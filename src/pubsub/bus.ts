@@ -3,8 +3,9 @@ import { executeWithParams } from '../db/raw-params.queries';
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { Bus } from '../context';
 
-/** The channel cross-process bus messages travel on (payloads are ids only). */
-export const BUS_CHANNEL = 'mailroom_bus';
+import { BUS_CHANNEL, busMessage } from './bus-message';
+
+export { BUS_CHANNEL } from './bus-message';
 
 /** A bus whose subscribers live in this process; `deliver` hands it a message that arrived. */
 export interface LocalBus extends Bus {
@@ -19,7 +20,7 @@ export interface LocalBus extends Bus {
 export function createBus(send: (message: string) => void): LocalBus {
   const local = createPubSub<Record<string, [unknown]>>();
   return {
-    publish: (topic, payload) => send(JSON.stringify({ topic, payload })),
+    publish: (topic, payload) => send(busMessage(topic, payload)),
     subscribe: (topic) => local.subscribe(topic)[Symbol.asyncIterator]() as AsyncIterableIterator<unknown>,
     deliver: (topic, payload) => local.publish(topic, payload),
   };
@@ -37,6 +38,6 @@ export async function publishOnCommit(em: EntityManager, topic: string, payload:
 /** Like publishOnCommit for several messages of one topic, in one statement (one round trip, however many). */
 export async function publishAllOnCommit(em: EntityManager, topic: string, payloads: readonly unknown[]): Promise<void> {
   if (payloads.length === 0) return;
-  const messages = payloads.map((payload) => JSON.stringify({ topic, payload }));
+  const messages = payloads.map((payload) => busMessage(topic, payload));
   await executeWithParams(em, 'select pg_notify(?, m) from jsonb_array_elements_text(?::jsonb) as m', [BUS_CHANNEL, JSON.stringify(messages)]);
 }

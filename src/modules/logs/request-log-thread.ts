@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import type { CopyConnection } from '../../db/copy.queries';
 import { pushTo } from '../../lib/collections';
 import { type LoggedOperation, type RequestLogInsert, type RowOperation, toRequestLogRow } from './request-log-row';
-import { insertRequestLogsOn, ownerAccounts, type QueryConnection } from './request-logs.queries';
+import { insertRequestLogsOn, notifyRequestsLogged, ownerAccounts, type QueryConnection, type RequestLoggedEvent } from './request-logs.queries';
 
 /** What the request log writer thread is started with. */
 export interface WriterThreadData {
@@ -14,14 +14,8 @@ export interface WriterThreadData {
 /** Messages to the writer thread: a batch to write (answered by `written` with the same `seq`), or the end. */
 export type ToWriterThread = { kind: 'write'; seq: number; ops: LoggedOperation[] } | { kind: 'close' };
 
-/** What one batch's commit announces: an account and the ids of its new rows (at most 100 per message). */
-export interface WrittenIds {
-  accountId: string;
-  ids: string[];
-}
-
-/** Messages from the writer thread: a batch written (or dropped: nothing to announce), or an error line for the process's log. */
-export type FromWriterThread = { kind: 'written'; seq: number; written: WrittenIds[] } | { kind: 'log'; msg: string; fields: Record<string, unknown> };
+/** Messages from the writer thread: a batch written and announced (or dropped), or an error line for the process's log. */
+export type FromWriterThread = { kind: 'written'; seq: number } | { kind: 'log'; msg: string; fields: Record<string, unknown> };
 
 const IDS_PER_NOTIFY = 100;
 const MAX_PARSED = 1000;
@@ -48,13 +42,23 @@ function rowOperation(op: LoggedOperation): RowOperation {
   return { ...op, document };
 }
 
+/** The events announcing a batch's rows: per account, at most IDS_PER_NOTIFY ids each. Pure. */
+function loggedEvents(rows: readonly RequestLogInsert[]): RequestLoggedEvent[] {
+  const byAccount = new Map<string, string[]>();
+  for (const r of rows) pushTo(byAccount, r.account_id, r.id);
+  const events: RequestLoggedEvent[] = [];
+  for (const [accountId, ids] of byAccount) for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) events.push({ accountId, ids: ids.slice(i, i + IDS_PER_NOTIFY) });
+  return events;
+}
+
 /**
- * Writes one batch: each operation turned into its row (redaction happens here), the tenants and domains
- * a call named kept only where they are in its own account, all rows in one COPY; returns the ids to
- * announce per account, or null when the insert failed: the batch is dropped (logs never hold up the API)
- * and reported. An operation that cannot be made a row is skipped and reported. Side effect: write.
+ * Writes one batch in one transaction: each operation turned into its row (redaction happens here), the
+ * tenants and domains a call named kept only where they are in its own account, all rows in one COPY,
+ * and the new ids announced on the bus (REQUEST_LOGGED) as it commits — from this connection, so the
+ * request thread sends nothing. False when the write failed: the batch is dropped (logs never hold up
+ * the API) and reported. An operation that cannot be made a row is skipped and reported. Side effects: write, NOTIFY.
  */
-export async function writeBatch(connection: QueryConnection & CopyConnection, ops: readonly LoggedOperation[], log: WriterLog): Promise<WrittenIds[] | null> {
+export async function writeBatch(connection: QueryConnection & CopyConnection, ops: readonly LoggedOperation[], log: WriterLog): Promise<boolean> {
   const rows: RequestLogInsert[] = [];
   for (const op of ops) {
     try {
@@ -64,23 +68,23 @@ export async function writeBatch(connection: QueryConnection & CopyConnection, o
       log('request log: an operation could not be turned into a row', { err: errorFields(err) });
     }
   }
-  if (!rows.length) return [];
+  if (!rows.length) return true;
   try {
+    await connection.query('begin', []);
     const owners = await ownerAccounts(connection, [...new Set(rows.flatMap((r) => r.touched_tenant_ids))], [...new Set(rows.flatMap((r) => r.touched_domain_ids))]);
     for (const r of rows) {
       r.touched_tenant_ids = r.touched_tenant_ids.filter((id) => owners.get(id) === r.account_id);
       r.touched_domain_ids = r.touched_domain_ids.filter((id) => owners.get(id) === r.account_id);
     }
     await insertRequestLogsOn(connection, rows);
+    await notifyRequestsLogged(connection, loggedEvents(rows));
+    await connection.query('commit', []);
   } catch (err) {
     log('request log: a batch could not be written', { err: errorFields(err), rows: rows.length });
-    return null;
+    await connection.query('rollback', []).catch(() => undefined);
+    return false;
   }
-  const byAccount = new Map<string, string[]>();
-  for (const r of rows) pushTo(byAccount, r.account_id, r.id);
-  const written: WrittenIds[] = [];
-  for (const [accountId, ids] of byAccount) for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) written.push({ accountId, ids: ids.slice(i, i + IDS_PER_NOTIFY) });
-  return written;
+  return true;
 }
 
 /** An error as a log line carries it across threads (its message and PostgreSQL code, never the rows). */
@@ -119,7 +123,7 @@ function run(port: NonNullable<typeof parentPort>, data: WriterThreadData): void
         port.close();
         return;
       }
-      let written: WrittenIds[] | null = null;
+      let written = false;
       try {
         written = await writeBatch((await connect()) as unknown as QueryConnection & CopyConnection, m.ops, log);
       } catch (err) {
@@ -131,7 +135,7 @@ function run(port: NonNullable<typeof parentPort>, data: WriterThreadData): void
         void client?.then((c) => c.end()).catch(() => undefined);
         client = null;
       }
-      post({ kind: 'written', seq: m.seq, written: written ?? [] });
+      post({ kind: 'written', seq: m.seq });
     });
   });
 }

@@ -1,22 +1,12 @@
 import { extname, join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { type DocumentNode, type ExecutionResult, print } from 'graphql';
-import type { Bus } from '../../context';
 import { formatError } from '../../graphql/format-error';
 import type { ObservedOperation, OperationObserver } from '../../http/operation-observer';
 import type { Logger } from '../../lib/logger';
 import { startThread } from '../../lib/threads';
 import type { DocumentSource, LoggedOperation } from './request-log-row';
 import type { FromWriterThread, ToWriterThread, WriterThreadData } from './request-log-thread';
-
-/** Bus topic of committed request logs: `{ accountId, ids }` (ids only, never data). */
-export const REQUEST_LOGGED = 'requestLogged';
-
-/** What is published after a batch of one account's request logs committed. */
-export interface RequestLoggedEvent {
-  accountId: string;
-  ids: string[];
-}
 
 /** The per-process request log writer. */
 export interface RequestLogWriter {
@@ -76,12 +66,13 @@ export function loggedOperation(op: ObservedOperation): LoggedOperation {
  * loggedOperation); every `flushMs` (and when `maxBatch` are waiting) the buffer goes to the writer's
  * thread (request-log-thread.ts), which turns it into rows (redaction happens there) and inserts them
  * with one COPY on a connection of its own — so the request thread pays only for the buffering and the
- * copy of each operation into the thread. Once a batch committed, one bus message per account (and 100
- * ids) names the new ids. Flushes never overlap. A crash loses what was buffered and the batch being
+ * copy of each operation into the thread. The thread also announces each batch on the bus (one NOTIFY
+ * per account and 100 ids, sent in the COPY's transaction, so only committed rows are named and the
+ * request thread sends no statement). Flushes never overlap. A crash loses what was buffered and the batch being
  * written: at most the last `flushMs` of operations. A failed insert is logged and its batch dropped
  * (logs never hold up the API); a thread that died is started again for the next batch.
  */
-export function createRequestLogWriter(databaseUrl: string, bus: Bus, logger: Logger, opts: RequestLogWriterOptions = {}): RequestLogWriter {
+export function createRequestLogWriter(databaseUrl: string, logger: Logger, opts: RequestLogWriterOptions = {}): RequestLogWriter {
   const flushMs = Math.min(opts.flushMs ?? 1000, 1000);
   const maxBatch = opts.maxBatch ?? 1000;
   const maxBuffered = opts.maxBuffered ?? 50_000;
@@ -102,7 +93,6 @@ export function createRequestLogWriter(databaseUrl: string, bus: Bus, logger: Lo
         logger.error(m.fields, m.msg);
         return;
       }
-      for (const w of m.written) bus.publish(REQUEST_LOGGED, w satisfies RequestLoggedEvent);
       pending.get(m.seq)?.();
       pending.delete(m.seq);
     });

@@ -3,7 +3,17 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundedPartitions, type Partition } from '../../db/partitions.queries';
 import { type RowScope } from '../../auth/scope';
 import { SqlParams, scopeCondition } from '../../db/scope-sql';
+import { BUS_CHANNEL, busMessage } from '../../pubsub/bus-message';
 import type { RequestLogInsert } from './request-log-row';
+
+/** Bus topic of committed request logs: `{ accountId, ids }` (ids only, never data). */
+export const REQUEST_LOGGED = 'requestLogged';
+
+/** What is published once a batch of one account's request logs committed (at most 100 ids a message). */
+export interface RequestLoggedEvent {
+  accountId: string;
+  ids: string[];
+}
 
 /** A request log filter, ids already decoded. */
 export interface RequestLogWhere {
@@ -67,6 +77,17 @@ export async function insertRequestLogs(em: EntityManager, rows: readonly Reques
 /** `insertRequestLogs` on a node-postgres connection of its own (the writer thread's). Side effect: write. */
 export async function insertRequestLogsOn(connection: CopyConnection, rows: readonly RequestLogInsert[]): Promise<void> {
   await copyRowsOn(connection, 'request_logs', COLUMNS, copyValues(rows));
+}
+
+/**
+ * Announces request logs on the bus (REQUEST_LOGGED, one NOTIFY per event) in the connection's open
+ * transaction: PostgreSQL delivers them when it commits, to every process listening, this one included.
+ * Side effect: NOTIFY.
+ */
+export async function notifyRequestsLogged(connection: QueryConnection, events: readonly RequestLoggedEvent[]): Promise<void> {
+  if (!events.length) return;
+  const messages = events.map((e) => busMessage(REQUEST_LOGGED, e));
+  await connection.query('select pg_notify($1, m) from jsonb_array_elements_text($2::jsonb) as m', [BUS_CHANNEL, JSON.stringify(messages)]);
 }
 
 /** A text[] parameter (as one JSON parameter: knex would spread an array into a list). */

@@ -6,9 +6,8 @@ import { fromGlobalId, fromOptionalGlobalId, toGlobalId } from '../../graphql/gl
 import { decodeCursor, type Page, type PageArgs, pageSize, toPage } from '../../graphql/pagination';
 import { isUuid } from '../../lib/ids';
 import { PrincipalKind } from '../viewer/viewer.types';
-import { REQUEST_LOGGED, type RequestLoggedEvent } from './request-log-writer';
 import type { RequestLogFilterInput } from './request-logs.inputs';
-import { countRequestLogs, listRequestLogs, type RequestLogRow, type RequestLogWhere, requestLogsByIds } from './request-logs.queries';
+import { countRequestLogs, listRequestLogs, REQUEST_LOGGED, type RequestLoggedEvent, type RequestLogRow, type RequestLogWhere, requestLogsByIds } from './request-logs.queries';
 import { OperationType, RequestLog, RequestOutcome, RequestTransport } from './request-logs.types';
 import { expandEach } from '../../lib/expand';
 
