@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executeWithParams } from '../db/raw-params.queries';
+import { executePrepared } from '../db/raw-params.queries';
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { Bus } from '../context';
 
-import { BUS_CHANNEL, busMessage } from './bus-message';
+import { busMessage, notifyEachStatement } from './bus-message';
 
 export { BUS_CHANNEL } from './bus-message';
 
@@ -38,6 +38,6 @@ export async function publishOnCommit(em: EntityManager, topic: string, payload:
 /** Like publishOnCommit for several messages of one topic, in one statement (one round trip, however many). */
 export async function publishAllOnCommit(em: EntityManager, topic: string, payloads: readonly unknown[]): Promise<void> {
   if (payloads.length === 0) return;
-  const messages = payloads.map((payload) => busMessage(topic, payload));
-  await executeWithParams(em, 'select pg_notify(?, m) from jsonb_array_elements_text(?::jsonb) as m', [BUS_CHANNEL, JSON.stringify(messages)]);
+  const { text, values } = notifyEachStatement(topic, payloads);
+  await executePrepared(em, 'bus-notify-each', text, values);
 }

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { boundedPartitions, type Partition } from '../../db/partitions.queries';
 import { type RowScope } from '../../auth/scope';
 import { SqlParams, scopeCondition } from '../../db/scope-sql';
-import { BUS_CHANNEL, busMessage } from '../../pubsub/bus-message';
+import { notifyEachStatement } from '../../pubsub/bus-message';
 import type { RequestLogInsert } from './request-log-row';
 
 /** Bus topic of committed request logs: `{ accountId, ids }` (ids only, never data). */
@@ -86,8 +86,8 @@ export async function insertRequestLogsOn(connection: CopyConnection, rows: read
  */
 export async function notifyRequestsLogged(connection: QueryConnection, events: readonly RequestLoggedEvent[]): Promise<void> {
   if (!events.length) return;
-  const messages = events.map((e) => busMessage(REQUEST_LOGGED, e));
-  await connection.query('select pg_notify($1, m) from jsonb_array_elements_text($2::jsonb) as m', [BUS_CHANNEL, JSON.stringify(messages)]);
+  const { text, values } = notifyEachStatement(REQUEST_LOGGED, events);
+  await connection.query(text, values);
 }
 
 /** A text[] parameter (as one JSON parameter: knex would spread an array into a list). */
