@@ -147,12 +147,19 @@ async function dispatch(td: TaskDeps, stores: DispatchStores, sql: Sql, webhookI
         reads.pending = null;
       });
   };
-  const busy = () => [...sending, ...recording];
+  // The loop sleeps until a request is answered or an outcome committed (one waiter, woken by whichever comes first).
+  let wake: (() => void) | null = null;
+  const settled = () => new Promise<void>((r) => (wake = r));
+  const woke = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
 
   for (;;) {
     if (!enabled || failure || reads.gone) break;
     if (sending.size >= limit || sending.size + recording.size >= UNRECORDED_PER_SLOT * limit) {
-      await Promise.race(busy());
+      await settled();
       continue;
     }
     if (!reads.pending && Date.now() - started <= DISPATCH_BUDGET_MS && (buffer.length === 0 || (buffer.length <= limit && reads.full))) startRead();
@@ -161,7 +168,7 @@ async function dispatch(td: TaskDeps, stores: DispatchStores, sql: Sql, webhookI
       await reads.pending;
       if (buffer.length === 0 && !reads.gone) {
         if (sending.size + recording.size === 0) break;
-        await Promise.race(busy());
+        await settled();
       }
       continue;
     }
@@ -172,11 +179,19 @@ async function dispatch(td: TaskDeps, stores: DispatchStores, sql: Sql, webhookI
         const recorded = settle({ d, attempt }).finally(() => inFlight.delete(d.id));
         if (!isSuccess(attempt.result)) return recorded;
         // A success frees its request slot at the answer; its outcome is committed meanwhile (group commit).
-        const r: Promise<void> = recorded.catch((err: unknown) => void (failure ??= err)).finally(() => recording.delete(r));
+        const r: Promise<void> = recorded
+          .catch((err: unknown) => void (failure ??= err))
+          .finally(() => {
+            recording.delete(r);
+            woke();
+          });
         recording.add(r);
       })
       .catch((err: unknown) => void (failure ??= err))
-      .finally(() => sending.delete(request));
+      .finally(() => {
+        sending.delete(request);
+        woke();
+      });
     sending.add(request);
   }
   await reads.pending;
