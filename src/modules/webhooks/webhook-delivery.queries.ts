@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { PoolClient } from 'pg';
-import { executeWithParams } from '../../db/raw-params.queries';
+import type { PoolClient, QueryResultRow } from 'pg';
+import { executePrepared, executeWithParams } from '../../db/raw-params.queries';
 import type { Attempt } from './webhook-attempt';
 import { WebhookDeliveryStatus } from './webhook-delivery.entity';
 
@@ -21,33 +21,55 @@ export interface DispatchTarget {
 
 const date = (v: unknown) => (v ? new Date(v as string) : null);
 
-/** What the dispatcher's queries run on: an entity manager, or one connection of its own (`onConnection`). */
+/**
+ * What the dispatcher's queries run on: an entity manager, or one connection of its own
+ * (`onConnection`), or an entity manager with bind parameters (`withBindParams`). The last two also
+ * run a hot statement as a named prepared statement (`prepared`): each connection parses it once and
+ * PostgreSQL soon plans it once — for the outcome statement, 40 % of its time.
+ */
 export interface Sql {
   execute: EntityManager['execute'];
+  prepared?: <T>(name: string, sql: string, params: unknown[]) => Promise<T[]>;
+}
+
+/** `?` placeholders as `$1…$n` (the statements here have no other `?`). Pure. */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/** Runs `sql` as the prepared statement `name` where `on` can, else as a plain statement. */
+function runPrepared<T>(on: Sql, name: string, sql: string, params: unknown[]): Promise<T[]> {
+  return on.prepared ? on.prepared<T>(name, sql, params) : (on.execute(sql, params) as Promise<T[]>);
 }
 
 /** Runs queries written with `?` placeholders on one pg connection (a dispatcher's own: no waiting for the ORM's pool). */
 export function onConnection(client: PoolClient): Sql {
-  const execute = async (sql: string, params: unknown[] = []) => {
-    let n = 0;
-    return (
-      await client.query(
-        sql.replace(/\?/g, () => `$${++n}`),
-        params,
-      )
-    ).rows;
+  const execute = async (sql: string, params: unknown[] = []) => (await client.query(numbered(sql), params)).rows;
+  const texts = new Map<string, string>();
+  return {
+    execute: execute as unknown as EntityManager['execute'],
+    prepared: async <T>(name: string, sql: string, params: unknown[]) => {
+      let text = texts.get(name);
+      if (text === undefined) texts.set(name, (text = numbered(sql)));
+      return (await client.query<T & QueryResultRow>({ name, text, values: params })).rows;
+    },
   };
-  return { execute: execute as unknown as EntityManager['execute'] };
 }
 
 /** Runs queries on `em` (its transaction, or a pooled connection) with bind parameters: for statements whose parameters are large (see executeWithParams). */
 export function withBindParams(em: EntityManager): Sql {
-  return { execute: ((sql: string, params: unknown[] = []) => executeWithParams(em, sql, params)) as unknown as EntityManager['execute'] };
+  return {
+    execute: ((sql: string, params: unknown[] = []) => executeWithParams(em, sql, params)) as unknown as EntityManager['execute'],
+    prepared: <T>(name: string, sql: string, params: unknown[]) => executePrepared<T>(em, name, numbered(sql), params),
+  };
 }
 
 /** Loads a webhook for its dispatcher; null when it is gone. */
 export async function dispatchTarget(em: Sql, webhookId: string): Promise<DispatchTarget | null> {
-  const [r] = await em.execute<Record<string, unknown>[]>(
+  const [r] = await runPrepared<Record<string, unknown>>(
+    em,
+    'webhook-dispatch-target',
     `select id, account_id, name, url, enabled, secret_encrypted, previous_secret_encrypted, previous_secret_expires_at, consecutive_failures, failing_since, last_success_at
      from webhooks where id = ?`,
     [webhookId],
@@ -113,7 +135,9 @@ export interface DueDelivery {
  * `limit` and marks the entries of settled rows dead on the way, so the next read skips them.
  */
 export async function dueDeliveries(sql: Sql, webhookId: string, now: Date, exclude: readonly string[], limit: number): Promise<DueDelivery[]> {
-  const rows = await sql.execute<Record<string, unknown>[]>(
+  const rows = await runPrepared<Record<string, unknown>>(
+    sql,
+    'webhook-due-deliveries',
     `select id, attempts, schedule_step, message_id, body from webhook_deliveries
      where webhook_id = ? and status = 'PENDING' and next_attempt_at <= ? and id <> all(?::uuid[])
      order by id limit ?`,
@@ -188,7 +212,9 @@ export async function storeOutcomes(em: Sql, outcomes: readonly WebhookOutcome[]
       error: a ? a.result.error : (o.error ?? null),
     };
   });
-  await em.execute(
+  await runPrepared(
+    em,
+    'webhook-store-outcomes',
     `with nosync as (select set_config('synchronous_commit', 'off', true)),
      s as (select * from jsonb_to_recordset(?::jsonb) as x(id uuid, at timestamptz)),
      w as (update webhooks set consecutive_failures = 0, failing_since = null, last_success_at = s.at, updated_at = now() from s where webhooks.id = s.id returning webhooks.id),

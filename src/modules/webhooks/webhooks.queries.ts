@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executeWithParams } from '../../db/raw-params.queries';
+import { executePrepared } from '../../db/raw-params.queries';
 import { toEventRow } from '../../events/event-row';
 import { type StreamEvent, toPlatformEventRow } from '../../events/platform-events.queries';
 
@@ -47,13 +47,14 @@ export interface NewDeliveryRow {
   body: string;
 }
 
-/** Inserts PENDING deliveries due `now` in one statement (in `em`'s transaction). Side effect: write. */
+/** Inserts PENDING deliveries due `now` in one statement (in `em`'s transaction; prepared: the fan-out runs it for every batch). Side effect: write. */
 export async function insertDeliveries(em: EntityManager, rows: readonly NewDeliveryRow[], now: Date): Promise<void> {
-  await executeWithParams(
+  await executePrepared(
     em,
+    'webhook-insert-deliveries',
     `insert into webhook_deliveries (id, created_at, updated_at, account_id, webhook_id, tenant_id, domain_id, event_id, event_type, status, attempts, schedule_step, next_attempt_at, message_id, url, body)
-     select id, ?, ?, account_id, webhook_id, tenant_id, domain_id, event_id, event_type, 'PENDING', 0, 0, ?, message_id, url, body
-     from jsonb_to_recordset(?::jsonb) as x(id uuid, account_id uuid, webhook_id uuid, tenant_id uuid, domain_id uuid, event_id bigint, event_type text, message_id text, url text, body text)`,
-    [now, now, now, JSON.stringify(rows)],
+     select id, $1, $1, account_id, webhook_id, tenant_id, domain_id, event_id, event_type, 'PENDING', 0, 0, $1, message_id, url, body
+     from jsonb_to_recordset($2::jsonb) as x(id uuid, account_id uuid, webhook_id uuid, tenant_id uuid, domain_id uuid, event_id bigint, event_type text, message_id text, url text, body text)`,
+    [now, JSON.stringify(rows)],
   );
 }
