@@ -7,6 +7,8 @@ export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
   body: string;
   at: number;
+  /** Requests to its path being answered when it arrived, itself included. */
+  inFlight: number;
 }
 
 /** A loopback HTTP receiver for webhooks: records every request; `respond` picks the status per path. */
@@ -39,9 +41,9 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     req.on('end', () => {
       const path = req.url ?? '/';
       const before = received.filter((r) => r.path === path).length;
-      received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
       const a = answers.get(path) ?? 200;
       active.set(path, (active.get(path) ?? 0) + 1);
+      received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now(), inFlight: active.get(path)! });
       peaks.set(path, Math.max(peaks.get(path) ?? 0, active.get(path)!));
       const answer = () => {
         active.set(path, active.get(path)! - 1);

@@ -46,6 +46,13 @@ const DISPATCH_BUDGET_MS = 10_000;
  */
 const UNRECORDED_PER_SLOT = 4;
 
+/**
+ * A webhook whose last this many attempts failed in a row is sent one request at a time until one
+ * succeeds: a failing endpoint (and its retries) does not take the healthy endpoints' share of the
+ * process, and a struggling receiver is not pressed with WEBHOOK_ENDPOINT_CONCURRENCY requests at once.
+ */
+const FAILING_STREAK = 10;
+
 /** When another job holds a webhook's dispatch lock, a job of its key looks again this much later. */
 const BUSY_RETRY_MS = 1000;
 
@@ -58,7 +65,8 @@ function validPayload(p: unknown): p is DispatchJobPayload {
  * Sends a webhook's due deliveries (announcing each outcome after its commit through `notices`), the
  * caller holding its dispatch lock on `sql`'s connection (which the hot path's statements run on: no
  * waiting for the ORM's pool). Deliveries are taken in creation (= event) order and started in that
- * order, at most WEBHOOK_ENDPOINT_CONCURRENCY requests at once. A success frees its request slot at the
+ * order, at most WEBHOOK_ENDPOINT_CONCURRENCY requests at once (one while the webhook is failing:
+ * FAILING_STREAK). A success frees its request slot at the
  * answer while its outcome is committed (the process's group commit); a failure keeps its slot until
  * its outcome (the streak, a retry, a disabling) is stored. At most UNRECORDED_PER_SLOT × WEBHOOK_ENDPOINT_CONCURRENCY
  * requests are ever sent and not yet recorded — what a crash can make us send again. The next batch of
@@ -158,7 +166,8 @@ async function dispatch(td: TaskDeps, stores: DispatchStores, sql: Sql, webhookI
 
   for (;;) {
     if (!enabled || failure || reads.gone) break;
-    if (sending.size >= limit || sending.size + recording.size >= UNRECORDED_PER_SLOT * limit) {
+    const slots = ((target as DispatchTarget | null)?.consecutiveFailures ?? 0) >= FAILING_STREAK ? 1 : limit;
+    if (sending.size >= slots || sending.size + recording.size >= UNRECORDED_PER_SLOT * limit) {
       await settled();
       continue;
     }
@@ -204,7 +213,8 @@ async function dispatch(td: TaskDeps, stores: DispatchStores, sql: Sql, webhookI
 }
 
 /**
- * Queues what comes after a dispatch, once its lock is released: a dispatch now when deliveries are
+ * Queues what comes after a dispatch, once its lock is released: a dispatch now (a job of its key waiting
+ * for a later time, queued by a look that found the lock busy, is moved to now) when deliveries are
  * due (they came after its last look, or it stopped for its time budget: the successor queues behind
  * the jobs waiting), else one at the earliest pending retry (keyed per webhook). Side effect: a job.
  */
@@ -213,7 +223,7 @@ async function scheduleNext(td: TaskDeps, webhookId: string): Promise<void> {
   const at = await nextDueAt(em, webhookId);
   if (!at) return;
   const payload = { webhookId } satisfies DispatchJobPayload;
-  if (at.getTime() <= td.deps.clock.now().getTime()) return kickDispatchers(em, td.deps.queue, [webhookId]);
+  if (at.getTime() <= td.deps.clock.now().getTime()) return kickDispatchers(em, td.deps.queue, [webhookId], undefined, true);
   await td.deps.queue.add(em, DISPATCH_TASK, payload, { runAt: at, jobKey: retryJobKey(webhookId), maxAttempts: 25 });
 }
 

@@ -31,16 +31,18 @@ export function retryJobKey(webhookId: string): string {
 /**
  * Queues a dispatch of each webhook (in `em`'s transaction, so it runs only once the deliveries it
  * is for are committed): one job per webhook, keyed — a dispatch already queued keeps its time
- * (`preserve_run_at`), one running gets a successor. Side effect: jobs.
+ * (`preserve_run_at`), unless `reschedule` (then it runs at `runAt`, or now: a dispatcher handing
+ * over to its successor must not leave it waiting on a busy look's later time); one running gets a
+ * successor. Side effect: jobs.
  */
-export async function kickDispatchers(em: EntityManager, queue: JobQueue, webhookIds: Iterable<string>, runAt?: Date): Promise<void> {
+export async function kickDispatchers(em: EntityManager, queue: JobQueue, webhookIds: Iterable<string>, runAt?: Date, reschedule = false): Promise<void> {
   const ids = [...new Set(webhookIds)];
   await queue.addMany(
     em,
     ids.map((webhookId) => ({
       task: DISPATCH_TASK,
       payload: { webhookId } satisfies DispatchJobPayload,
-      opts: { runAt, jobKey: dispatchJobKey(webhookId), jobKeyMode: 'preserve_run_at' as const, maxAttempts: 25 },
+      opts: { runAt, jobKey: dispatchJobKey(webhookId), jobKeyMode: reschedule ? ('replace' as const) : ('preserve_run_at' as const), maxAttempts: 25 },
     })),
   );
 }
